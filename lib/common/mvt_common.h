@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_COMMON_H
+#define MVT_COMMON_H
+
+/**
+ * @file
+ * Limits and MAC address keys shared by every module.
+ *
+ * A MAC address is handled as a 64-bit key: the six bytes as they stand
+ * in the frame, loaded little-endian into the low 48 bits, the top 16 bits
+ * zero. The I/G (group) bit, bit 0 of the first byte, is then bit 0 of the
+ * key, and two keys compare equal exactly when the addresses do.
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+
+#include "mvt_build_config.h"
+
+/** Frames are received and processed in bursts of this size. */
+#define MVT_BURST 32
+
+/** An endpoint id that names no endpoint. */
+#define MVT_EP_NONE UINT16_MAX
+
+/** Source-mode endpoints that may list the same source MAC. */
+#define MVT_SRC_LISTERS_MAX 8
+
+/** Multicast groups an endpoint may list when it does not accept all. */
+#define MVT_MC_MAX 32
+
+/** Length of an Ethernet header; shorter frames are malformed. */
+#define MVT_ETH_HLEN 14
+
+#define MVT_MAC_MASK UINT64_C(0xffffffffffff)
+#define MVT_MAC_BROADCAST MVT_MAC_MASK
+
+/** Length of "xx:xx:xx:xx:xx:xx" plus the terminating NUL. */
+#define MVT_MAC_STRLEN 18
+
+/** Load the MAC at @p p (6 bytes; 8 must be readable) as a key. */
+static inline uint64_t
+mvt_mac_load(const void *p)
+{
+	uint64_t k;
+
+	memcpy(&k, p, sizeof(k));
+	return rte_le_to_cpu_64(k) & MVT_MAC_MASK;
+}
+
+/** Load the MAC at @p p reading exactly 6 bytes. */
+static inline uint64_t
+mvt_mac_load6(const uint8_t *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+		(uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+		(uint64_t)p[5] << 40;
+}
+
+/** Store key @p k as six bytes at @p p. */
+static inline void
+mvt_mac_store6(uint64_t k, uint8_t *p)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		p[i] = (uint8_t)(k >> (8 * i));
+}
+
+/** True for broadcast and multicast destinations. */
+static inline int
+mvt_mac_is_group(uint64_t k)
+{
+	return (int)(k & 1);
+}
+
+/**
+ * Parse "xx:xx:xx:xx:xx:xx" (hex digits, either case).
+ *
+ * @return 0 and the key in @p k, or -EINVAL.
+ */
+int mvt_mac_parse(const char *s, uint64_t *k);
+
+/** Format @p k as "xx:xx:xx:xx:xx:xx" into @p buf (MVT_MAC_STRLEN bytes). */
+void mvt_mac_format(uint64_t k, char *buf);
+
+#endif /* MVT_COMMON_H */

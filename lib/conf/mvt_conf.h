@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_CONF_H
+#define MVT_CONF_H
+
+/**
+ * @file
+ * The switch configuration: the command line after the EAL's "--" and the
+ * INI file (rte_cfgfile), parsed and validated into one struct mvt_conf.
+ * This module is the only place where operator input is checked; every
+ * error is one line that names the option and the offending value.
+ *
+ * Command line (see doc/guides/configuration.rst):
+ *   --lower DEVICE  --endpoint SPEC ...  --config FILE  --stats-period SECONDS
+ *   --hairpin  --strict-private  --promisc  --host-port DEVICE
+ *
+ * Endpoint SPEC: comma separated key=value, keys:
+ *   name=NAME (required)  mac=MAC (required unless mode=passthru)
+ *   mode=vepa|bridge|private|passthru|source (default vepa)
+ *   socket=PATH (required)  client=0|1  queues=N (1..MVT_QUEUES_MAX)
+ *   sources=MAC+MAC...  nodst=0|1 (mode=source only)  state=up|down
+ *
+ * INI: [lower] with device=, hairpin=, strict-private=, promisc=,
+ * host-port=, stats-period=; one [endpoint NAME] section per endpoint with
+ * the SPEC keys (name= may be omitted: the section name gives it).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mvt_common.h"
+
+#define MVT_NAME_MAX 32		/**< endpoint name, with NUL */
+#define MVT_DEVARGS_MAX 256	/**< lower/host-port devargs, with NUL */
+#define MVT_SOCKET_MAX 108	/**< sizeof(sun_path) */
+#define MVT_QUEUES_MAX 8	/**< queue pairs per endpoint */
+#define MVT_SOURCES_MAX 64	/**< sources= entries per endpoint */
+#define MVT_ERR_MAX 512		/**< room for one error line */
+
+struct mvt_endpoint_conf {
+	char name[MVT_NAME_MAX];
+	uint64_t mac;			/**< 0 for passthru without mac= */
+	unsigned int mode;		/**< enum mvt_mode */
+	char socket[MVT_SOCKET_MAX];
+	uint8_t client;			/**< connect to the frontend's socket */
+	uint8_t nodst;			/**< source mode: nodst flag */
+	uint8_t up;			/**< admin state, default 1 */
+	uint16_t queues;		/**< queue pairs, default 1 */
+	uint16_t n_sources;
+	uint64_t sources[MVT_SOURCES_MAX];
+};
+
+struct mvt_conf {
+	char lower[MVT_DEVARGS_MAX];	/**< PCI address or vdev devargs */
+	char host_port[MVT_DEVARGS_MAX]; /**< empty: no host port */
+	uint8_t hairpin;		/**< software reflective relay */
+	uint8_t strict_private;
+	uint8_t promisc;		/**< force the lower promiscuous */
+	unsigned int stats_period;	/**< seconds, 0: off */
+	uint16_t n_endpoints;
+	struct mvt_endpoint_conf ep[MVT_MAX_ENDPOINTS];
+};
+
+/** Defaults: nothing configured, no endpoints, stats off. */
+void mvt_conf_init(struct mvt_conf *c);
+
+/**
+ * Parse one endpoint SPEC into @p ep (which it first resets to defaults).
+ *
+ * @return 0, or -EINVAL with one line in @p err, e.g.
+ *   "--endpoint mac=zz:00:00:00:00:01: malformed MAC address"
+ */
+int mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
+	char *err, size_t errlen);
+
+/**
+ * Parse the application arguments (argv[0] is the program name; the EAL
+ * arguments are already consumed). --config files are loaded where they
+ * appear; later options override earlier ones, endpoints accumulate.
+ * Validates the result (mvt_conf_validate()).
+ *
+ * @return 0, 1 if --help was given (usage printed), or -EINVAL with one
+ *   line in @p err naming the option and value.
+ */
+int mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv,
+	char *err, size_t errlen);
+
+/** Load an INI file into @p c (no validation). @return 0 or -EINVAL. */
+int mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
+	size_t errlen);
+
+/**
+ * Check a whole configuration: a lower device is given; names and MACs
+ * are unique; no MAC is a group address or all zeros; a passthru endpoint
+ * stands alone; sources= only with mode=source; every socket's directory
+ * exists. @return 0 or -EINVAL with one line in @p err.
+ */
+int mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen);
+
+/** Print the usage text to stdout. */
+void mvt_conf_usage(const char *prog);
+
+#endif /* MVT_CONF_H */

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <string.h>
+
+#include "mvt_decide.h"
+
+static const struct {
+	const char *name;
+	unsigned int mode;
+} mode_names[] = {
+	{ "private", MVT_MODE_PRIVATE },
+	{ "vepa", MVT_MODE_VEPA },
+	{ "bridge", MVT_MODE_BRIDGE },
+	{ "passthru", MVT_MODE_PASSTHRU },
+	{ "source", MVT_MODE_SOURCE },
+};
+
+const char *
+mvt_mode_name(unsigned int mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(mode_names); i++)
+		if (mode_names[i].mode == mode)
+			return mode_names[i].name;
+	return NULL;
+}
+
+unsigned int
+mvt_mode_parse(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(mode_names); i++)
+		if (strcmp(mode_names[i].name, name) == 0)
+			return mode_names[i].mode;
+	return 0;
+}
+
+/* The endpoint that owns a MAC in Linux's table T: only up endpoints do. */
+static inline uint16_t
+owner_up(const struct mvt_ep_table *t, const struct mvt_mac_entry *e)
+{
+	if (e == NULL || e->owner == MVT_EP_NONE || !t->ep[e->owner].up)
+		return MVT_EP_NONE;
+	return e->owner;
+}
+
+static inline void
+verdict_init(struct mvt_verdict *v)
+{
+	v->flags = 0;
+	v->flood = 0;
+	v->drop = MVT_DROP_NONE;
+	v->pad = 0;
+	v->target = MVT_EP_NONE;
+	v->exclude = MVT_EP_NONE;
+	v->src_copies = NULL;
+}
+
+/*
+ * Source-mode fan-out (macvlan_forward_source): every up endpoint listing
+ * the sender gets a copy. Returns 1 when a lister has nodst, in which case
+ * nobody else gets the frame, not even the host; Linux checks nodst on
+ * down listers too, so a down nodst lister silently eats the frame.
+ */
+static int
+source_fanout(const struct mvt_ep_table *t, const struct mvt_mac_entry *se,
+	struct mvt_verdict *v)
+{
+	int nodst = 0, up = 0;
+	uint16_t i;
+
+	if (se == NULL || se->n_listers == 0)
+		return 0;
+	v->src_copies = se;
+	for (i = 0; i < se->n_listers; i++) {
+		nodst |= t->ep[se->listers[i]].nodst;
+		up |= t->ep[se->listers[i]].up;
+	}
+	if (nodst && !up)
+		v->drop = MVT_DROP_NODST;
+	return nodst;
+}
+
+/* A frame received on the lower device (macvlan_handle_frame). */
+static void
+decide_rx(const struct mvt_ep_table *t, const struct mvt_cls *c,
+	struct mvt_verdict *v)
+{
+	uint16_t x, tgt;
+
+	if (source_fanout(t, c->src_e, v))
+		return;
+
+	if (mvt_mac_is_group(c->dst)) {
+		x = owner_up(t, c->src_e);
+		/*
+		 * A group frame carrying the source MAC of a local private,
+		 * passthru or source endpoint goes back to that endpoint
+		 * only, unfiltered, and not to the host (VRRP's case).
+		 */
+		if (x != MVT_EP_NONE &&
+				!(t->ep[x].mode & (MVT_MODE_VEPA | MVT_MODE_BRIDGE))) {
+			v->target = x;
+			return;
+		}
+		if (c->ethertype != MVT_ETHERTYPE_PAUSE) {
+			if (x == MVT_EP_NONE) {
+				v->flood = MVT_MODE_PRIVATE | MVT_MODE_VEPA |
+					MVT_MODE_BRIDGE | MVT_MODE_PASSTHRU;
+			} else if (t->ep[x].mode == MVT_MODE_VEPA) {
+				v->flood = MVT_MODE_VEPA | MVT_MODE_BRIDGE;
+				v->exclude = x;
+			} else {
+				/* bridge ports already saw it on the way out */
+				v->flood = MVT_MODE_VEPA;
+				v->exclude = x;
+			}
+		}
+		v->flags |= MVT_V_HOST;
+		return;
+	}
+
+	if (t->passthru != MVT_EP_NONE) {
+		/* passthru takes every unicast, whatever its destination */
+		tgt = t->passthru;
+		if (!t->ep[tgt].up) {
+			if (v->src_copies == NULL)
+				v->drop = MVT_DROP_EP_DOWN;
+			return;
+		}
+	} else {
+		tgt = owner_up(t, c->dst_e);
+	}
+	if (tgt == MVT_EP_NONE || t->ep[tgt].mode == MVT_MODE_SOURCE) {
+		v->flags |= MVT_V_HOST;
+		return;
+	}
+	if (t->strict_private) {
+		/*
+		 * [DESIGN] Linux delivers reflected unicast by destination
+		 * alone, so private endpoints still reach each other through
+		 * a hairpin switch. strict-private closes that: unicast whose
+		 * source is another local private endpoint is dropped.
+		 */
+		x = owner_up(t, c->src_e);
+		if (x != MVT_EP_NONE && x != tgt &&
+				t->ep[x].mode == MVT_MODE_PRIVATE) {
+			if (v->src_copies == NULL)
+				v->drop = MVT_DROP_PRIVATE;
+			return;
+		}
+	}
+	v->target = tgt;
+}
+
+/* A frame sent by endpoint @p s (macvlan_queue_xmit). */
+static void
+decide_tx(const struct mvt_ep_table *t, uint16_t s, const struct mvt_cls *c,
+	struct mvt_verdict *v)
+{
+	uint16_t d;
+
+	if (!t->ep[s].up) {
+		v->drop = MVT_DROP_EP_DOWN;
+		return;
+	}
+	if (t->ep[s].mode == MVT_MODE_BRIDGE) {
+		if (mvt_mac_is_group(c->dst)) {
+			if (c->ethertype != MVT_ETHERTYPE_PAUSE) {
+				v->flood = MVT_MODE_BRIDGE;
+				v->exclude = s;
+			}
+			v->flags = MVT_V_WIRE;
+			return;
+		}
+		d = owner_up(t, c->dst_e);
+		if (d != MVT_EP_NONE && t->ep[d].mode == MVT_MODE_BRIDGE) {
+			/* local delivery through the lower's receive path */
+			decide_rx(t, c, v);
+			v->flags |= MVT_V_LOCAL;
+			return;
+		}
+	}
+	v->flags = MVT_V_WIRE;
+}
+
+void
+mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
+	const struct mvt_cls *c, struct mvt_verdict *v)
+{
+	verdict_init(v);
+	if (ingress == MVT_INGRESS_LOWER)
+		decide_rx(t, c, v);
+	else if (ingress == MVT_INGRESS_HOST)
+		v->flags = MVT_V_WIRE;
+	else
+		decide_tx(t, ingress, c, v);
+}
+
+void
+mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
+	const struct mvt_cls *c, uint16_t n, struct mvt_verdict *v)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		mvt_decide(t, ingress, &c[i], &v[i]);
+}
+
+unsigned int
+mvt_verdict_endpoints(const struct mvt_ep_table *t, const struct mvt_cls *c,
+	const struct mvt_verdict *v, struct mvt_epset *set)
+{
+	unsigned int n = 0;
+	uint16_t i, id;
+
+	memset(set, 0, sizeof(*set));
+	if (v->src_copies != NULL) {
+		for (i = 0; i < v->src_copies->n_listers; i++) {
+			id = v->src_copies->listers[i];
+			if (t->ep[id].up && !mvt_epset_has(set, id)) {
+				mvt_epset_add(set, id);
+				n++;
+			}
+		}
+	}
+	if (v->target != MVT_EP_NONE && !mvt_epset_has(set, v->target)) {
+		mvt_epset_add(set, v->target);
+		n++;
+	}
+	if (v->flood != 0) {
+		for (id = 0; id < t->n_eps; id++) {
+			if (mvt_flood_reaches(t, v, c->dst, id) &&
+					!mvt_epset_has(set, id)) {
+				mvt_epset_add(set, id);
+				n++;
+			}
+		}
+	}
+	return n;
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_DECIDE_H
+#define MVT_DECIDE_H
+
+/**
+ * @file
+ * The forwarding decision engine: who gets a frame, in the five macvlan
+ * modes, exactly as Linux's drivers/net/macvlan.c decides it.
+ *
+ * Pure data in, data out: given where a frame came from, its destination
+ * and source MAC with what the MAC table knows of them, and the endpoint
+ * table, it returns a verdict. It touches no mbuf, port or EAL state, so it
+ * is tested exhaustively against the specification's decision tables and
+ * the data path calls it unchanged, once per burst.
+ *
+ * A verdict is compact (one unicast target, a flood described by a mode
+ * mask, the wire and host bits); mvt_verdict_endpoints() expands it into
+ * the exact set of endpoints that get a copy.
+ */
+
+#include <stdint.h>
+
+#include "mvt_common.h"
+#include "mvt_drop.h"
+
+/** Endpoint modes; the values are Linux's MACVLAN_MODE_* UAPI values. */
+enum mvt_mode {
+	MVT_MODE_PRIVATE = 1,
+	MVT_MODE_VEPA = 2,
+	MVT_MODE_BRIDGE = 4,
+	MVT_MODE_PASSTHRU = 8,
+	MVT_MODE_SOURCE = 16,
+};
+
+/** Name of a mode ("vepa"), or NULL for a value that is not one mode. */
+const char *mvt_mode_name(unsigned int mode);
+
+/** Parse a mode name; returns the mode or 0 for an unknown name. */
+unsigned int mvt_mode_parse(const char *name);
+
+/** Ingress ids that are not endpoints. */
+#define MVT_INGRESS_LOWER (MVT_EP_NONE - 1)
+#define MVT_INGRESS_HOST (MVT_EP_NONE - 2)
+
+/** Ethertype of 802.3x PAUSE frames, never flooded. */
+#define MVT_ETHERTYPE_PAUSE 0x8808
+
+/** What the engine needs to know of one endpoint. */
+struct mvt_ep_state {
+	uint64_t mac;		/**< own MAC key */
+	uint8_t mode;		/**< enum mvt_mode; 0 marks an unused slot */
+	uint8_t up;		/**< admin up: owns its MAC (Linux's table T) */
+	uint8_t nodst;		/**< source mode: what it lists reaches nobody else */
+	uint8_t mc_all;		/**< accepts every multicast group */
+	uint16_t n_mc;		/**< groups in @c mc when !mc_all */
+	const uint64_t *mc;	/**< exact list of accepted multicast groups */
+};
+
+/** The endpoint table, as one immutable snapshot. */
+struct mvt_ep_table {
+	uint16_t n_eps;		/**< endpoint ids are below this */
+	uint16_t passthru;	/**< the passthru endpoint, or MVT_EP_NONE */
+	uint8_t strict_private;	/**< drop reflected unicast from private eps */
+	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
+	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
+};
+
+/**
+ * What the MAC table holds for one MAC address.
+ */
+struct mvt_mac_entry {
+	uint16_t owner;		/**< endpoint whose own MAC this is, or none */
+	uint16_t n_listers;	/**< source-mode endpoints listing this sender */
+	uint16_t listers[MVT_SRC_LISTERS_MAX];
+};
+
+/** One frame, as classified for the engine. */
+struct mvt_cls {
+	uint64_t dst;			/**< destination MAC key */
+	uint64_t src;			/**< source MAC key */
+	const struct mvt_mac_entry *dst_e; /**< MAC table entry of dst, or NULL */
+	const struct mvt_mac_entry *src_e; /**< of src, or NULL (see needs_src) */
+	uint16_t ethertype;		/**< host order */
+};
+
+/** Verdict flags. */
+#define MVT_V_WIRE 0x01	 /**< transmit on the lower device */
+#define MVT_V_HOST 0x02	 /**< the host stack gets it (the host port) */
+#define MVT_V_LOCAL 0x04 /**< bridge-local: through the lower's receive path */
+
+/** Where one frame goes. */
+struct mvt_verdict {
+	uint8_t flags;		/**< MVT_V_* */
+	uint8_t flood;		/**< mode mask of flood receivers, 0 for none */
+	uint8_t drop;		/**< enum mvt_drop_reason when nobody gets it */
+	uint8_t pad;
+	uint16_t target;	/**< the one endpoint of a unicast delivery */
+	uint16_t exclude;	/**< the flood never goes back to this one */
+	const struct mvt_mac_entry *src_copies; /**< copies to its up listers */
+};
+
+/**
+ * Whether mvt_decide() reads @c src_e for a frame to @p dst: for group
+ * frames, and for every frame when source lists or strict-private are in
+ * use. The data path looks source MACs up only when this is true.
+ */
+static inline int
+mvt_decide_needs_src(const struct mvt_ep_table *t, uint64_t dst)
+{
+	return mvt_mac_is_group(dst) | t->has_src_lists | t->strict_private;
+}
+
+/**
+ * Decide where one frame goes.
+ *
+ * @param t        endpoint table
+ * @param ingress  endpoint id of the sender, MVT_INGRESS_LOWER for a frame
+ *                 received on the lower device (also a reflected one), or
+ *                 MVT_INGRESS_HOST for a frame the host sends
+ * @param c        the frame's MACs and their MAC table entries
+ * @param v        the verdict
+ */
+void mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
+	const struct mvt_cls *c, struct mvt_verdict *v);
+
+/** mvt_decide() for @p n frames from one ingress. */
+void mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
+	const struct mvt_cls *c, uint16_t n, struct mvt_verdict *v);
+
+/** Whether endpoint @p e accepts group address @p group in a flood. */
+static inline int
+mvt_ep_accepts_group(const struct mvt_ep_state *e, uint64_t group)
+{
+	uint16_t i;
+
+	if (e->mc_all || group == MVT_MAC_BROADCAST)
+		return 1;
+	for (i = 0; i < e->n_mc; i++)
+		if (e->mc[i] == group)
+			return 1;
+	return 0;
+}
+
+/** Whether endpoint @p id receives the flood of verdict @p v. */
+static inline int
+mvt_flood_reaches(const struct mvt_ep_table *t, const struct mvt_verdict *v,
+	uint64_t group, uint16_t id)
+{
+	const struct mvt_ep_state *e = &t->ep[id];
+
+	return (e->mode & v->flood) != 0 && e->up && id != v->exclude &&
+		mvt_ep_accepts_group(e, group);
+}
+
+/** A set of endpoint ids. */
+struct mvt_epset {
+	uint64_t w[(MVT_MAX_ENDPOINTS + 63) / 64];
+};
+
+static inline void
+mvt_epset_add(struct mvt_epset *s, uint16_t id)
+{
+	s->w[id / 64] |= UINT64_C(1) << (id % 64);
+}
+
+static inline int
+mvt_epset_has(const struct mvt_epset *s, uint16_t id)
+{
+	return (int)(s->w[id / 64] >> (id % 64) & 1);
+}
+
+/**
+ * The exact set of endpoints that get a copy under verdict @p v:
+ * the target, the flood receivers and the up source-mode listers.
+ *
+ * @return the number of endpoints in @p set (a copy delivered twice to one
+ * endpoint, which only odd source lists can cause, counts once).
+ */
+unsigned int mvt_verdict_endpoints(const struct mvt_ep_table *t,
+	const struct mvt_cls *c, const struct mvt_verdict *v,
+	struct mvt_epset *set);
+
+#endif /* MVT_DECIDE_H */

@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+/*
+ * The decision tables of the specification (macvlan-semantics.md, section
+ * 6), row by row and mode by mode, each asserting the exact delivery set:
+ * which endpoints get a copy, whether the frame goes to the wire, whether
+ * the host gets it.
+ *
+ * The world: endpoint 0 is the sender S (tables 6.1, 6.3) or the receiver R
+ * (table 6.2), in the mode under test. Beside it stand one up endpoint of
+ * each other mode -- P private, V vepa, B bridge, SRC source -- and DN, a
+ * bridge endpoint that is down. A passthru endpoint stands alone, as Linux
+ * requires. "With hairpin" means the external switch reflects what goes to
+ * the wire: the reflected copy is decided as a frame received on the lower.
+ */
+
+#include <string.h>
+
+#include "mvt_decide.h"
+#include "test.h"
+
+enum { S = 0, P = 1, V = 2, B = 3, SRC = 4, DN = 5, N_EPS = 6 };
+
+#define BIT(id) (1u << (id))
+#define MAC(n) (UINT64_C(0x000000000002) | (uint64_t)(n) << 40)
+#define MAC_EXT UINT64_C(0x0100000000ee02) /* an external station */
+#define MAC_UNKNOWN UINT64_C(0x990000000002) /* nobody's */
+#define MAC_LOWER UINT64_C(0x000000001102) /* the lower device's own */
+#define MAC_MCAST UINT64_C(0x0100005e0001) /* 01:00:5e:00:01:00 */
+#define MAC_MCAST2 UINT64_C(0x0200005e0001) /* 01:00:5e:00:02:00 */
+
+static const unsigned int modes[] = {
+	MVT_MODE_PRIVATE, MVT_MODE_VEPA, MVT_MODE_BRIDGE, MVT_MODE_PASSTHRU,
+	MVT_MODE_SOURCE,
+};
+#define N_MODES RTE_DIM(modes)
+
+struct world {
+	struct mvt_ep_table t;
+	unsigned int n_macs;
+	struct {
+		uint64_t mac;
+		struct mvt_mac_entry e;
+	} macs[16];
+	uint64_t mc[N_EPS][2];
+};
+
+static struct world w;
+
+static struct mvt_mac_entry *
+w_entry(uint64_t mac, int create)
+{
+	unsigned int i;
+
+	for (i = 0; i < w.n_macs; i++)
+		if (w.macs[i].mac == mac)
+			return &w.macs[i].e;
+	if (!create)
+		return NULL;
+	w.macs[i].mac = mac;
+	memset(&w.macs[i].e, 0, sizeof(w.macs[i].e));
+	w.macs[i].e.owner = MVT_EP_NONE;
+	w.n_macs++;
+	return &w.macs[i].e;
+}
+
+static void
+w_add_ep(uint16_t id, unsigned int mode, int up)
+{
+	struct mvt_ep_state *e = &w.t.ep[id];
+
+	e->mac = MAC(id + 1);
+	e->mode = (uint8_t)mode;
+	e->up = (uint8_t)up;
+	e->mc_all = 1;
+	w_entry(e->mac, 1)->owner = id;
+	if (id >= w.t.n_eps)
+		w.t.n_eps = id + 1;
+	if (mode == MVT_MODE_PASSTHRU)
+		w.t.passthru = id;
+}
+
+static void
+w_list_source(uint16_t lister, uint64_t sender, int nodst)
+{
+	struct mvt_mac_entry *e = w_entry(sender, 1);
+
+	e->listers[e->n_listers++] = lister;
+	w.t.ep[lister].nodst = (uint8_t)nodst;
+	w.t.has_src_lists = 1;
+}
+
+/* Endpoint 0 in @p mode; the others beside it unless it is passthru. */
+static void
+w_build(unsigned int mode)
+{
+	memset(&w, 0, sizeof(w));
+	w.t.passthru = MVT_EP_NONE;
+	w_add_ep(S, mode, 1);
+	if (mode == MVT_MODE_PASSTHRU)
+		return;
+	w_add_ep(P, MVT_MODE_PRIVATE, 1);
+	w_add_ep(V, MVT_MODE_VEPA, 1);
+	w_add_ep(B, MVT_MODE_BRIDGE, 1);
+	w_add_ep(SRC, MVT_MODE_SOURCE, 1);
+	w_add_ep(DN, MVT_MODE_BRIDGE, 0);
+}
+
+/* Accept only @p group (0: none) on endpoint @p id. */
+static void
+w_mc_only(uint16_t id, uint64_t group)
+{
+	w.t.ep[id].mc_all = 0;
+	w.t.ep[id].n_mc = group != 0;
+	w.mc[id][0] = group;
+	w.t.ep[id].mc = w.mc[id];
+}
+
+struct outcome {
+	uint32_t eps;
+	int wire;
+	int host;
+	int drop;
+};
+
+static void
+outcome_add(const struct mvt_cls *c, const struct mvt_verdict *v,
+	struct outcome *o)
+{
+	struct mvt_epset set;
+	uint16_t id;
+
+	mvt_verdict_endpoints(&w.t, c, v, &set);
+	for (id = 0; id < N_EPS; id++)
+		if (mvt_epset_has(&set, id))
+			o->eps |= BIT(id);
+	o->host |= !!(v->flags & MVT_V_HOST);
+	if (v->drop != MVT_DROP_NONE)
+		o->drop = v->drop;
+}
+
+/* Send one frame from @p ingress and collect who gets it. */
+static struct outcome
+deliver(uint16_t ingress, uint64_t dst, uint64_t src, int hairpin,
+	uint16_t ethertype)
+{
+	struct outcome o = { 0 };
+	struct mvt_verdict v;
+	struct mvt_cls c = {
+		.dst = dst, .src = src, .ethertype = ethertype,
+	};
+
+	c.dst_e = w_entry(dst, 0);
+	c.src_e = w_entry(src, 0);
+	mvt_decide(&w.t, ingress, &c, &v);
+	outcome_add(&c, &v, &o);
+	o.wire = !!(v.flags & MVT_V_WIRE);
+	if (hairpin && o.wire) {
+		mvt_decide(&w.t, MVT_INGRESS_LOWER, &c, &v);
+		outcome_add(&c, &v, &o);
+	}
+	return o;
+}
+
+static int
+check(const char *row, unsigned int mode, struct outcome o, int wire,
+	int host, uint32_t eps)
+{
+	if (o.wire == wire && o.host == host && o.eps == eps)
+		return TEST_SUCCESS;
+	printf("  %s, %s: got wire=%d host=%d eps=0x%02x, expected wire=%d host=%d eps=0x%02x\n",
+		row, mvt_mode_name(mode), o.wire, o.host, o.eps, wire, host,
+		eps);
+	return TEST_FAILED;
+}
+
+/* An expected delivery: applicable, wire, host, endpoints. */
+struct exp {
+	int applies;
+	int wire;
+	int host;
+	uint32_t eps;
+};
+
+#define NA { 0, 0, 0, 0 }
+#define E(wire, host, eps) { 1, wire, host, eps }
+
+/* One row of table 6.1: a frame sent by S, one expectation per mode. */
+static int
+row_from_s(const char *row, uint64_t dst, int hairpin, int nodst_on_src,
+	const struct exp exp[N_MODES])
+{
+	unsigned int i;
+	int ret = TEST_SUCCESS;
+
+	for (i = 0; i < N_MODES; i++) {
+		if (!exp[i].applies)
+			continue;
+		w_build(modes[i]);
+		if (nodst_on_src)
+			w_list_source(SRC, w.t.ep[S].mac, 1);
+		if (check(row, modes[i],
+				deliver(S, dst == 0 ? w.t.ep[S].mac : dst,
+					w.t.ep[S].mac, hairpin, 0x0800),
+				exp[i].wire, exp[i].host, exp[i].eps) != 0)
+			ret = TEST_FAILED;
+	}
+	return ret;
+}
+
+static int
+test_t1_to_bridge(void)
+{
+	const struct exp e[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(0, 0, BIT(B)), NA, E(1, 0, 0),
+	};
+	return row_from_s("T1", MAC(B + 1), 0, 0, e);
+}
+
+static int
+test_t2_to_private_or_vepa(void)
+{
+	const struct exp e[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(1, 0, 0), NA, E(1, 0, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T2 private", MAC(P + 1), 0, 0, e), "");
+	return row_from_s("T2 vepa", MAC(V + 1), 0, 0, e);
+}
+
+static int
+test_t3_to_source(void)
+{
+	const struct exp e[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(1, 0, 0), NA, E(1, 0, 0),
+	};
+	return row_from_s("T3", MAC(SRC + 1), 0, 0, e);
+}
+
+static int
+test_t4_hairpin_to_private_or_vepa(void)
+{
+	const struct exp ep[N_MODES] = {
+		E(1, 0, BIT(P)), E(1, 0, BIT(P)), E(1, 0, BIT(P)), NA,
+		E(1, 0, BIT(P)),
+	};
+	const struct exp ev[N_MODES] = {
+		E(1, 0, BIT(V)), E(1, 0, BIT(V)), E(1, 0, BIT(V)), NA,
+		E(1, 0, BIT(V)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T4 private", MAC(P + 1), 1, 0, ep), "");
+	return row_from_s("T4 vepa", MAC(V + 1), 1, 0, ev);
+}
+
+static int
+test_t5_hairpin_to_source(void)
+{
+	const struct exp e[N_MODES] = {
+		E(1, 1, 0), E(1, 1, 0), E(1, 1, 0), NA, E(1, 1, 0),
+	};
+	return row_from_s("T5", MAC(SRC + 1), 1, 0, e);
+}
+
+static int
+test_t6_to_down_endpoint(void)
+{
+	const struct exp nohp[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(1, 0, 0), NA, E(1, 0, 0),
+	};
+	const struct exp hp[N_MODES] = {
+		E(1, 1, 0), E(1, 1, 0), E(1, 1, 0), NA, E(1, 1, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T6", MAC(DN + 1), 0, 0, nohp), "");
+	return row_from_s("T6 HP", MAC(DN + 1), 1, 0, hp);
+}
+
+static int
+test_t7_t8_unknown_and_lower_mac(void)
+{
+	const struct exp nohp[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(1, 0, 0), E(1, 0, 0), E(1, 0, 0),
+	};
+	const struct exp hp[N_MODES] = {
+		E(1, 1, 0), E(1, 1, 0), E(1, 1, 0), E(1, 0, BIT(S)),
+		E(1, 1, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T7", MAC_UNKNOWN, 0, 0, nohp), "");
+	TEST_ASSERT_SUCCESS(row_from_s("T7 HP", MAC_UNKNOWN, 1, 0, hp), "");
+	TEST_ASSERT_SUCCESS(row_from_s("T8", MAC_LOWER, 0, 0, nohp), "");
+	return row_from_s("T8 HP", MAC_LOWER, 1, 0, hp);
+}
+
+static int
+test_t9_to_own_mac(void)
+{
+	const struct exp nohp[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(0, 0, BIT(S)), E(1, 0, 0),
+		E(1, 0, 0),
+	};
+	const struct exp hp[N_MODES] = {
+		E(1, 0, BIT(S)), E(1, 0, BIT(S)), E(0, 0, BIT(S)),
+		E(1, 0, BIT(S)), E(1, 1, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T9", 0, 0, 0, nohp), "");
+	return row_from_s("T9 HP", 0, 1, 0, hp);
+}
+
+static int
+test_t10_group_no_hairpin(void)
+{
+	const struct exp e[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(1, 0, BIT(B)), E(1, 0, 0),
+		E(1, 0, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T10 bcast", MVT_MAC_BROADCAST, 0, 0, e), "");
+	return row_from_s("T10 mcast", MAC_MCAST, 0, 0, e);
+}
+
+static int
+test_t11_group_reflected(void)
+{
+	const struct exp e[N_MODES] = {
+		E(1, 0, BIT(S)), E(1, 1, BIT(V) | BIT(B)),
+		E(1, 1, BIT(V) | BIT(B)), E(1, 0, BIT(S)), E(1, 0, BIT(S)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T11 bcast", MVT_MAC_BROADCAST, 1, 0, e), "");
+	return row_from_s("T11 mcast", MAC_MCAST, 1, 0, e);
+}
+
+static int
+test_t12_nodst_lister(void)
+{
+	const struct exp ucast[N_MODES] = {
+		E(1, 0, BIT(SRC)), E(1, 0, BIT(SRC)), E(1, 0, BIT(SRC)), NA,
+		E(1, 0, BIT(SRC)),
+	};
+	const struct exp local[N_MODES] = {
+		E(1, 0, BIT(SRC)), E(1, 0, BIT(SRC)), E(0, 0, BIT(SRC)), NA,
+		E(1, 0, BIT(SRC)),
+	};
+	const struct exp group[N_MODES] = {
+		E(1, 0, BIT(SRC)), E(1, 0, BIT(SRC)),
+		E(1, 0, BIT(SRC) | BIT(B)), NA, E(1, 0, BIT(SRC)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s("T12 ucast", MAC(P + 1), 1, 1, ucast), "");
+	TEST_ASSERT_SUCCESS(row_from_s("T12 local", MAC(B + 1), 1, 1, local), "");
+	return row_from_s("T12 group", MVT_MAC_BROADCAST, 1, 1, group);
+}
+
+/* Table 6.2: frames from the wire, external source; endpoint 0 is R. */
+static int
+row_from_wire(const char *row, uint64_t dst, const struct exp exp[N_MODES],
+	void (*prepare)(void))
+{
+	unsigned int i;
+	int ret = TEST_SUCCESS;
+
+	for (i = 0; i < N_MODES; i++) {
+		if (!exp[i].applies)
+			continue;
+		w_build(modes[i]);
+		if (prepare != NULL)
+			prepare();
+		if (check(row, modes[i],
+				deliver(MVT_INGRESS_LOWER,
+					dst == 0 ? w.t.ep[S].mac : dst, MAC_EXT,
+					0, 0x0800),
+				exp[i].wire, exp[i].host, exp[i].eps) != 0)
+			ret = TEST_FAILED;
+	}
+	return ret;
+}
+
+#define ALL_FLOOD (BIT(P) | BIT(V) | BIT(B))
+
+static int
+test_r1_r2_unicast_from_wire(void)
+{
+	const struct exp r1[N_MODES] = {
+		E(0, 0, BIT(S)), E(0, 0, BIT(S)), E(0, 0, BIT(S)),
+		E(0, 0, BIT(S)), E(0, 1, 0),
+	};
+	const struct exp r2[N_MODES] = {
+		E(0, 1, 0), E(0, 1, 0), E(0, 1, 0), E(0, 0, BIT(S)),
+		E(0, 1, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_wire("R1", 0, r1, NULL), "");
+	return row_from_wire("R2", MAC_UNKNOWN, r2, NULL);
+}
+
+static void
+r_only_mcast(void)
+{
+	w_mc_only(S, MAC_MCAST);
+}
+
+static void
+r_only_other_mcast(void)
+{
+	w_mc_only(S, MAC_MCAST2);
+}
+
+static void
+nobody_subscribes(void)
+{
+	uint16_t id;
+
+	for (id = 0; id < w.t.n_eps; id++)
+		w_mc_only(id, 0);
+}
+
+static int
+test_r3_r4_r5_group_from_wire(void)
+{
+	const struct exp flood_r[N_MODES] = {
+		E(0, 1, BIT(S) | ALL_FLOOD), E(0, 1, BIT(S) | ALL_FLOOD),
+		E(0, 1, BIT(S) | ALL_FLOOD), E(0, 1, BIT(S)),
+		E(0, 1, ALL_FLOOD),
+	};
+	const struct exp flood_not_r[N_MODES] = {
+		E(0, 1, ALL_FLOOD), E(0, 1, ALL_FLOOD), E(0, 1, ALL_FLOOD),
+		E(0, 1, 0), E(0, 1, ALL_FLOOD),
+	};
+	const struct exp host_only[N_MODES] = {
+		E(0, 1, 0), E(0, 1, 0), E(0, 1, 0), E(0, 1, 0), E(0, 1, 0),
+	};
+	TEST_ASSERT_SUCCESS(row_from_wire("R3", MVT_MAC_BROADCAST, flood_r, NULL), "");
+	/* broadcast passes every filter, even an empty multicast list */
+	TEST_ASSERT_SUCCESS(row_from_wire("R3 filters", MVT_MAC_BROADCAST, flood_r,
+		nobody_subscribes), "");
+	TEST_ASSERT_SUCCESS(row_from_wire("R4", MAC_MCAST, flood_r, r_only_mcast), "");
+	TEST_ASSERT_SUCCESS(row_from_wire("R4 not R's group", MAC_MCAST,
+		flood_not_r, r_only_other_mcast), "");
+	return row_from_wire("R5", MAC_MCAST, host_only, nobody_subscribes);
+}
+
+static void
+ext_listed_nodst(void)
+{
+	/* a source endpoint lists the external sender, with nodst */
+	if (w.t.ep[S].mode == MVT_MODE_SOURCE)
+		w_list_source(S, MAC_EXT, 1);
+	else
+		w_list_source(SRC, MAC_EXT, 1);
+}
+
+static void
+ext_listed(void)
+{
+	w_list_source(SRC, MAC_EXT, 0);
+}
+
+static int
+test_r6_source_lists_from_wire(void)
+{
+	const struct exp nodst[N_MODES] = {
+		E(0, 0, BIT(SRC)), E(0, 0, BIT(SRC)), E(0, 0, BIT(SRC)), NA,
+		E(0, 0, BIT(S)),
+	};
+	const struct exp listed_ucast[N_MODES] = {
+		E(0, 0, BIT(S) | BIT(SRC)), E(0, 0, BIT(S) | BIT(SRC)),
+		E(0, 0, BIT(S) | BIT(SRC)), NA, E(0, 1, BIT(SRC)),
+	};
+	const struct exp listed_bcast[N_MODES] = {
+		E(0, 1, BIT(S) | ALL_FLOOD | BIT(SRC)),
+		E(0, 1, BIT(S) | ALL_FLOOD | BIT(SRC)),
+		E(0, 1, BIT(S) | ALL_FLOOD | BIT(SRC)), NA,
+		E(0, 1, ALL_FLOOD | BIT(SRC)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_wire("R6 ucast", 0, nodst, ext_listed_nodst), "");
+	TEST_ASSERT_SUCCESS(row_from_wire("R6 bcast", MVT_MAC_BROADCAST, nodst,
+		ext_listed_nodst), "");
+	TEST_ASSERT_SUCCESS(row_from_wire("source copy ucast", 0, listed_ucast,
+		ext_listed), "");
+	return row_from_wire("source copy bcast", MVT_MAC_BROADCAST,
+		listed_bcast, ext_listed);
+}
+
+/* Table 6.3: wire frames whose source MAC is local endpoint X (= 0). */
+static int
+row_from_x(const char *row, uint64_t dst, const struct exp exp[N_MODES])
+{
+	unsigned int i;
+	int ret = TEST_SUCCESS;
+
+	for (i = 0; i < N_MODES; i++) {
+		if (!exp[i].applies)
+			continue;
+		w_build(modes[i]);
+		if (check(row, modes[i],
+				deliver(MVT_INGRESS_LOWER,
+					dst == 0 ? w.t.ep[S].mac : dst,
+					w.t.ep[S].mac, 0, 0x0800),
+				exp[i].wire, exp[i].host, exp[i].eps) != 0)
+			ret = TEST_FAILED;
+	}
+	return ret;
+}
+
+static int
+test_x1_group_from_local_source(void)
+{
+	const struct exp e[N_MODES] = {
+		E(0, 0, BIT(S)), E(0, 1, BIT(V) | BIT(B)), E(0, 1, BIT(V)),
+		E(0, 0, BIT(S)), E(0, 0, BIT(S)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_x("X1 bcast", MVT_MAC_BROADCAST, e), "");
+	return row_from_x("X1 mcast", MAC_MCAST, e);
+}
+
+static int
+test_x2_x3_unicast_from_local_source(void)
+{
+	const uint16_t ys[] = { P, V, B };
+	const struct exp x3[N_MODES] = {
+		E(0, 0, BIT(S)), E(0, 0, BIT(S)), E(0, 0, BIT(S)),
+		E(0, 0, BIT(S)), E(0, 1, 0),
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ys); i++) {
+		const struct exp x2[N_MODES] = {
+			E(0, 0, BIT(ys[i])), E(0, 0, BIT(ys[i])),
+			E(0, 0, BIT(ys[i])), NA, E(0, 0, BIT(ys[i])),
+		};
+		TEST_ASSERT_SUCCESS(row_from_x("X2", MAC(ys[i] + 1), x2), "");
+	}
+	return row_from_x("X3", 0, x3);
+}
+
+static int
+test_strict_private(void)
+{
+	struct outcome o;
+
+	/* Linux-exact: reflected unicast from private S reaches V */
+	w_build(MVT_MODE_PRIVATE);
+	o = deliver(S, MAC(V + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("linux private", MVT_MODE_PRIVATE, o, 1, 0,
+		BIT(V)), "");
+
+	w.t.strict_private = 1;
+	o = deliver(S, MAC(V + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private", MVT_MODE_PRIVATE, o, 1, 0, 0),
+		"");
+	TEST_ASSERT_EQUAL(o.drop, MVT_DROP_PRIVATE, "charged to private");
+	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private to private", MVT_MODE_PRIVATE,
+		o, 1, 0, 0), "");
+	/* its own reflection, the host and group rules are unchanged */
+	o = deliver(S, MAC(S + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private self", MVT_MODE_PRIVATE, o,
+		1, 0, BIT(S)), "");
+	o = deliver(S, MAC_LOWER, MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private host", MVT_MODE_PRIVATE, o,
+		1, 1, 0), "");
+	o = deliver(S, MVT_MAC_BROADCAST, MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private group", MVT_MODE_PRIVATE, o,
+		1, 0, BIT(S)), "");
+
+	/* a vepa sender still reaches a private endpoint by hairpin */
+	w_build(MVT_MODE_VEPA);
+	w.t.strict_private = 1;
+	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
+	return check("strict private, vepa sender", MVT_MODE_VEPA, o, 1, 0,
+		BIT(P));
+}
+
+static int
+test_admin_down(void)
+{
+	struct outcome o;
+	unsigned int i;
+
+	for (i = 0; i < N_MODES; i++) {
+		w_build(modes[i]);
+		w.t.ep[S].up = 0;
+		/* a down endpoint sends nothing ... */
+		o = deliver(S, MAC_UNKNOWN, MAC(S + 1), 1, 0x0800);
+		TEST_ASSERT_SUCCESS(check("down sender", modes[i], o, 0, 0, 0), "");
+		TEST_ASSERT_EQUAL(o.drop, MVT_DROP_EP_DOWN, "charged to ep_down");
+		/* ... and is not flooded */
+		o = deliver(MVT_INGRESS_LOWER, MVT_MAC_BROADCAST, MAC_EXT, 0,
+			0x0800);
+		TEST_ASSERT(!(o.eps & BIT(S)), "down endpoint got a flood");
+	}
+	/* a down passthru endpoint: unicast is lost, not handed to the host */
+	w_build(MVT_MODE_PASSTHRU);
+	w.t.ep[S].up = 0;
+	o = deliver(MVT_INGRESS_LOWER, MAC_UNKNOWN, MAC_EXT, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("down passthru", MVT_MODE_PASSTHRU, o, 0, 0, 0),
+		"");
+	TEST_ASSERT_EQUAL(o.drop, MVT_DROP_EP_DOWN, "charged to ep_down");
+	return TEST_SUCCESS;
+}
+
+static int
+test_down_nodst_lister(void)
+{
+	struct outcome o;
+
+	/* a down nodst lister still consumes the frame, for everybody */
+	w_build(MVT_MODE_VEPA);
+	w_list_source(SRC, MAC_EXT, 1);
+	w.t.ep[SRC].up = 0;
+	o = deliver(MVT_INGRESS_LOWER, MAC(S + 1), MAC_EXT, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("down nodst", MVT_MODE_VEPA, o, 0, 0, 0), "");
+	TEST_ASSERT_EQUAL(o.drop, MVT_DROP_NODST, "charged to nodst");
+	/* a down lister without nodst gets nothing and changes nothing */
+	w_build(MVT_MODE_VEPA);
+	w_list_source(SRC, MAC_EXT, 0);
+	w.t.ep[SRC].up = 0;
+	o = deliver(MVT_INGRESS_LOWER, MAC(S + 1), MAC_EXT, 0, 0x0800);
+	return check("down lister", MVT_MODE_VEPA, o, 0, 0, BIT(S));
+}
+
+static int
+test_pause_never_flooded(void)
+{
+	struct outcome o;
+
+	w_build(MVT_MODE_BRIDGE);
+	o = deliver(MVT_INGRESS_LOWER, UINT64_C(0x010000c28001), MAC_EXT, 0,
+		MVT_ETHERTYPE_PAUSE);
+	TEST_ASSERT_SUCCESS(check("pause from wire", MVT_MODE_BRIDGE, o, 0, 1, 0),
+		"");
+	o = deliver(S, UINT64_C(0x010000c28001), MAC(S + 1), 0,
+		MVT_ETHERTYPE_PAUSE);
+	return check("pause from bridge", MVT_MODE_BRIDGE, o, 1, 0, 0);
+}
+
+static int
+test_host_sends_to_wire(void)
+{
+	struct outcome o;
+
+	w_build(MVT_MODE_BRIDGE);
+	o = deliver(MVT_INGRESS_HOST, MAC(S + 1), MAC_LOWER, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("host ucast", MVT_MODE_BRIDGE, o, 1, 0, 0), "");
+	/* reflected group frames from the host's MAC count as external */
+	o = deliver(MVT_INGRESS_HOST, MVT_MAC_BROADCAST, MAC_LOWER, 1, 0x0800);
+	return check("host bcast HP", MVT_MODE_BRIDGE, o, 1, 1,
+		BIT(S) | ALL_FLOOD);
+}
+
+static int
+test_needs_src_and_names(void)
+{
+	unsigned int i;
+
+	w_build(MVT_MODE_BRIDGE);
+	TEST_ASSERT(!mvt_decide_needs_src(&w.t, MAC(1)), "unicast needs no src");
+	TEST_ASSERT(mvt_decide_needs_src(&w.t, MVT_MAC_BROADCAST), "group does");
+	w.t.has_src_lists = 1;
+	TEST_ASSERT(mvt_decide_needs_src(&w.t, MAC(1)), "source lists do");
+	for (i = 0; i < N_MODES; i++)
+		TEST_ASSERT_EQUAL(mvt_mode_parse(mvt_mode_name(modes[i])),
+			modes[i], "mode name round trip");
+	TEST_ASSERT_EQUAL(mvt_mode_parse("vepa "), 0, "no trailing blanks");
+	TEST_ASSERT_NULL(mvt_mode_name(3), "3 is not a mode");
+	return TEST_SUCCESS;
+}
+
+static int
+test_burst_matches_single(void)
+{
+	struct mvt_cls c[4];
+	struct mvt_verdict vb[4], v;
+	const uint64_t dsts[4] = {
+		MAC(B + 1), MAC(V + 1), MVT_MAC_BROADCAST, MAC_UNKNOWN,
+	};
+	unsigned int i;
+
+	w_build(MVT_MODE_BRIDGE);
+	for (i = 0; i < 4; i++) {
+		c[i].dst = dsts[i];
+		c[i].src = MAC(S + 1);
+		c[i].dst_e = w_entry(dsts[i], 0);
+		c[i].src_e = w_entry(MAC(S + 1), 0);
+		c[i].ethertype = 0x0800;
+	}
+	mvt_decide_burst(&w.t, S, c, 4, vb);
+	for (i = 0; i < 4; i++) {
+		mvt_decide(&w.t, S, &c[i], &v);
+		TEST_ASSERT(memcmp(&v, &vb[i], sizeof(v)) == 0,
+			"burst verdict %u differs", i);
+	}
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite decide_suite = {
+	.suite_name = "decision engine: spec section 6 tables",
+	.unit_test_cases = {
+		TEST_CASE(test_t1_to_bridge),
+		TEST_CASE(test_t2_to_private_or_vepa),
+		TEST_CASE(test_t3_to_source),
+		TEST_CASE(test_t4_hairpin_to_private_or_vepa),
+		TEST_CASE(test_t5_hairpin_to_source),
+		TEST_CASE(test_t6_to_down_endpoint),
+		TEST_CASE(test_t7_t8_unknown_and_lower_mac),
+		TEST_CASE(test_t9_to_own_mac),
+		TEST_CASE(test_t10_group_no_hairpin),
+		TEST_CASE(test_t11_group_reflected),
+		TEST_CASE(test_t12_nodst_lister),
+		TEST_CASE(test_r1_r2_unicast_from_wire),
+		TEST_CASE(test_r3_r4_r5_group_from_wire),
+		TEST_CASE(test_r6_source_lists_from_wire),
+		TEST_CASE(test_x1_group_from_local_source),
+		TEST_CASE(test_x2_x3_unicast_from_local_source),
+		TEST_CASE(test_strict_private),
+		TEST_CASE(test_admin_down),
+		TEST_CASE(test_down_nodst_lister),
+		TEST_CASE(test_pause_never_flooded),
+		TEST_CASE(test_host_sends_to_wire),
+		TEST_CASE(test_needs_src_and_names),
+		TEST_CASE(test_burst_matches_single),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_decide(void)
+{
+	return unit_test_suite_runner(&decide_suite);
+}
+
+REGISTER_TEST_COMMAND(decide_autotest, test_decide);
