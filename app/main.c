@@ -1,1 +1,98 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+/*
+ * dpdk-mvtap: parses the arguments, builds the switch, runs the workers on
+ * the worker lcores and the control loop on the main lcore until SIGINT or
+ * SIGTERM, then tears everything down and exits 0.
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+
+#include "mvt_conf.h"
+#include "mvt_switch.h"
+
+static volatile sig_atomic_t quit;
+
+static void
+on_signal(int sig __rte_unused)
+{
+	quit = 1;
+}
+
+static void
+control_loop(const struct mvt_switch *sw, unsigned int stats_period)
+{
+	uint64_t hz = rte_get_timer_hz(), next;
+	char line[4096];
+
+	next = rte_get_timer_cycles() + stats_period * hz;
+	while (!quit) {
+		usleep(100 * 1000);
+		if (stats_period == 0 || rte_get_timer_cycles() < next)
+			continue;
+		next += stats_period * hz;
+		mvt_switch_stats_line(sw, line, sizeof(line));
+		printf("stats: %s\n", line);
+		fflush(stdout);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct mvt_conf conf;
+	char err[MVT_ERR_MAX];
+	struct mvt_switch *sw;
+	int n, ret;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "dpdk-mvtap: EAL initialisation failed (see the EAL message above)\n");
+		return 1;
+	}
+	argv[n] = argv[0];
+	ret = mvt_conf_parse_args(&conf, argc - n, argv + n, err, sizeof(err));
+	if (ret != 0) {
+		if (ret < 0)
+			fprintf(stderr, "dpdk-mvtap: %s\n", err);
+		rte_eal_cleanup();
+		return ret < 0 ? 1 : 0;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	sw = mvt_switch_create(&conf, err, sizeof(err));
+	if (sw == NULL) {
+		fprintf(stderr, "dpdk-mvtap: %s\n", err);
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (mvt_switch_start(sw) != 0) {
+		fprintf(stderr, "dpdk-mvtap: cannot launch the workers\n");
+		mvt_switch_destroy(sw);
+		rte_eal_cleanup();
+		return 1;
+	}
+	printf("dpdk-mvtap: forwarding: lower %s, %u endpoints, %u workers\n",
+		conf.lower, conf.n_endpoints, mvt_switch_nb_workers(sw));
+	fflush(stdout);
+
+	control_loop(sw, conf.stats_period);
+
+	mvt_switch_stop(sw);
+	printf("dpdk-mvtap: stopping\n");
+	mvt_switch_print_counters(sw, stdout);
+	fflush(stdout);
+	mvt_switch_destroy(sw);
+	rte_eal_cleanup();
+	return 0;
+}

@@ -1,1 +1,926 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+/*
+ * Configuration parsing: every error an operator can get is asserted as
+ * the exact line, since that line is the whole user interface of a
+ * mistake; good input must land in exactly the right fields.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_string_fns.h>
+
+#include "mvt_conf.h"
+#include "mvt_decide.h"
 #include "test.h"
+
+#define KEYS_EXPECTED \
+	"(expected name, mac, mode, socket, client, queues, sources, nodst, state)"
+#define LOWER_KEYS_EXPECTED \
+	"(expected device, hairpin, strict-private, promisc, host-port, stats-period)"
+
+#define MAC1 UINT64_C(0x010000000002) /* 02:00:00:00:00:01 */
+#define MAC2 UINT64_C(0x020000000002) /* 02:00:00:00:00:02 */
+
+#define ARGS(...) ((const char *const []){ "mvtap", __VA_ARGS__, NULL })
+
+static struct mvt_conf conf;
+static char err[MVT_ERR_MAX];
+static char tmpdir[] = "/tmp/mvt-conf-XXXXXX";
+
+#define MAX_FILES 64
+static char files[MAX_FILES][256];
+static unsigned int n_files;
+
+/* A formatted string that outlives the next 63 calls. */
+static const char *
+fmt(const char *f, ...)
+{
+	static char buf[64][1024];
+	static unsigned int next;
+	char *b = buf[next++ % RTE_DIM(buf)];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(b, sizeof(buf[0]), f, ap);
+	va_end(ap);
+	return b;
+}
+
+/* A path in the test's own directory. */
+static const char *
+tpath(const char *name)
+{
+	return fmt("%s/%s", tmpdir, name);
+}
+
+/* Write @p text to a file in the test directory; returns its path. */
+static const char *
+write_file(const char *name, const char *text)
+{
+	const char *path = tpath(name);
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (f == NULL)
+		return NULL;
+	fputs(text, f);
+	fclose(f);
+	if (n_files < MAX_FILES)
+		strlcpy(files[n_files++], path, sizeof(files[0]));
+	return path;
+}
+
+static int
+parse_argv(int argc, char **argv)
+{
+	mvt_conf_init(&conf);
+	strlcpy(err, "(err untouched)", sizeof(err));
+	return mvt_conf_parse_args(&conf, argc, argv, err, sizeof(err));
+}
+
+static int
+parse(const char *const *args)
+{
+	char *argv[64];
+	int argc = 0;
+
+	while (args[argc] != NULL && argc < (int)RTE_DIM(argv) - 1) {
+		/* getopt_long takes char **; it reorders nothing with "+". */
+		argv[argc] = (char *)(uintptr_t)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	return parse_argv(argc, argv);
+}
+
+static int
+parse_ep(const char *spec, struct mvt_endpoint_conf *ep)
+{
+	strlcpy(err, "(err untouched)", sizeof(err));
+	return mvt_conf_parse_endpoint(spec, ep, err, sizeof(err));
+}
+
+/* -EINVAL and exactly @p expected in err. */
+static int
+err_is(int ret, const char *expected, const char *input)
+{
+	if (ret == -EINVAL && strcmp(err, expected) == 0)
+		return 1;
+	printf("  input:    %s\n  returned: %d (expected %d)\n"
+		"  got:      \"%s\"\n  expected: \"%s\"\n",
+		input, ret, -EINVAL, err, expected);
+	return 0;
+}
+
+static int
+suite_setup(void)
+{
+	if (mkdtemp(tmpdir) == NULL) {
+		printf("mkdtemp: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+suite_teardown(void)
+{
+	while (n_files > 0)
+		unlink(files[--n_files]);
+	rmdir(tmpdir);
+}
+
+static int
+test_endpoint_fields(void)
+{
+	struct mvt_endpoint_conf ep;
+
+	memset(&ep, 0xa5, sizeof(ep));
+	TEST_ASSERT_SUCCESS(parse_ep("name=vm1,mac=02:00:00:00:00:01,"
+		"mode=bridge,socket=/tmp/vm1.sock,client=1,queues=4,"
+		"state=down", &ep), "good spec refused: %s", err);
+	TEST_ASSERT(strcmp(ep.name, "vm1") == 0, "name %s", ep.name);
+	TEST_ASSERT_EQUAL(ep.mac, MAC1, "mac");
+	TEST_ASSERT_EQUAL(ep.mode, MVT_MODE_BRIDGE, "mode");
+	TEST_ASSERT(strcmp(ep.socket, "/tmp/vm1.sock") == 0, "socket %s",
+		ep.socket);
+	TEST_ASSERT_EQUAL(ep.client, 1, "client");
+	TEST_ASSERT_EQUAL(ep.queues, 4, "queues");
+	TEST_ASSERT_EQUAL(ep.up, 0, "state=down");
+	TEST_ASSERT_EQUAL(ep.nodst, 0, "nodst");
+	TEST_ASSERT_EQUAL(ep.n_sources, 0, "n_sources");
+
+	/* Defaults, over what the previous spec left behind. */
+	TEST_ASSERT_SUCCESS(parse_ep("name=d", &ep), "%s", err);
+	TEST_ASSERT(strcmp(ep.name, "d") == 0, "name %s", ep.name);
+	TEST_ASSERT_EQUAL(ep.mac, 0, "mac");
+	TEST_ASSERT_EQUAL(ep.mode, MVT_MODE_VEPA, "default mode");
+	TEST_ASSERT_EQUAL(ep.socket[0], '\0', "socket");
+	TEST_ASSERT_EQUAL(ep.client, 0, "default client");
+	TEST_ASSERT_EQUAL(ep.queues, 1, "default queues");
+	TEST_ASSERT_EQUAL(ep.up, 1, "default state");
+
+	TEST_ASSERT_SUCCESS(parse_ep("mode=source,name=s.1_A-z,"
+		"mac=02:00:00:00:00:02,socket=s.sock,nodst=1,state=up,"
+		"sources=02:00:00:00:00:10+02:00:00:00:00:11+"
+		"02:00:00:00:00:10,sources=02:00:00:00:00:12,queues=8,"
+		"client=0", &ep), "%s", err);
+	TEST_ASSERT(strcmp(ep.name, "s.1_A-z") == 0, "name %s", ep.name);
+	TEST_ASSERT_EQUAL(ep.mac, MAC2, "mac");
+	TEST_ASSERT_EQUAL(ep.mode, MVT_MODE_SOURCE, "mode");
+	TEST_ASSERT_EQUAL(ep.nodst, 1, "nodst");
+	TEST_ASSERT_EQUAL(ep.up, 1, "state=up");
+	TEST_ASSERT_EQUAL(ep.queues, 8, "queues");
+	/* A source listed twice counts once, as in Linux. */
+	TEST_ASSERT_EQUAL(ep.n_sources, 3, "n_sources");
+	TEST_ASSERT_EQUAL(ep.sources[0], UINT64_C(0x100000000002), "src 0");
+	TEST_ASSERT_EQUAL(ep.sources[1], UINT64_C(0x110000000002), "src 1");
+	TEST_ASSERT_EQUAL(ep.sources[2], UINT64_C(0x120000000002), "src 2");
+
+	TEST_ASSERT_SUCCESS(parse_ep("name=p,mode=passthru", &ep), "%s", err);
+	TEST_ASSERT_EQUAL(ep.mode, MVT_MODE_PASSTHRU, "mode");
+	TEST_ASSERT_EQUAL(ep.mac, 0, "passthru without mac=");
+	TEST_ASSERT_SUCCESS(parse_ep("name=q,mode=private", &ep), "%s", err);
+	TEST_ASSERT_EQUAL(ep.mode, MVT_MODE_PRIVATE, "mode");
+	TEST_ASSERT_SUCCESS(parse_ep("name=v,mode=vepa", &ep), "%s", err);
+	TEST_ASSERT_EQUAL(ep.mode, MVT_MODE_VEPA, "mode");
+	return TEST_SUCCESS;
+}
+
+static int
+test_endpoint_errors(void)
+{
+	static const struct {
+		const char *spec;
+		const char *err;
+	} cases[] = {
+		{ "name=a,mac=zz:00:00:00:00:01",
+		  "--endpoint mac=zz:00:00:00:00:01: malformed MAC address" },
+		{ "name=a,mac=02:00:00:00:00:01:",
+		  "--endpoint mac=02:00:00:00:00:01:: malformed MAC address" },
+		{ "name=a,foo=1",
+		  "--endpoint foo=1: unknown key " KEYS_EXPECTED },
+		{ "name=a,Name=b",
+		  "--endpoint Name=b: unknown key " KEYS_EXPECTED },
+		{ "name=a,mode=bogus",
+		  "--endpoint mode=bogus: unknown mode (expected vepa, bridge, private, passthru, source)" },
+		{ "name=a,queues=0",
+		  "--endpoint queues=0: queue count must be 1..8" },
+		{ "name=a,queues=9",
+		  "--endpoint queues=9: queue count must be 1..8" },
+		{ "name=a,queues=-1",
+		  "--endpoint queues=-1: queue count must be 1..8" },
+		{ "name=a,queues=2x",
+		  "--endpoint queues=2x: queue count must be 1..8" },
+		{ "name=a,queues=",
+		  "--endpoint queues=: queue count must be 1..8" },
+		{ "name=a,client=2",
+		  "--endpoint client=2: expected 0 or 1" },
+		{ "name=a,client=yes",
+		  "--endpoint client=yes: expected 0 or 1" },
+		{ "name=a,nodst=01",
+		  "--endpoint nodst=01: expected 0 or 1" },
+		{ "name=a,state=sideways",
+		  "--endpoint state=sideways: expected up or down" },
+		{ "name=,mac=02:00:00:00:00:01",
+		  "--endpoint name=: empty name" },
+		{ "name=a/b",
+		  "--endpoint name=a/b: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "name=a b",
+		  "--endpoint name=a b: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "name=a,socket=",
+		  "--endpoint socket=: empty path" },
+		{ "name=a,mode=source,sources=02:00:00:00:00:10+zz",
+		  "--endpoint sources=zz: malformed MAC address" },
+		{ "name=a,mode=source,sources=02:00:00:00:00:10+",
+		  "--endpoint sources=: malformed MAC address" },
+		{ "name=a,mode=source,sources=02:00:00:00:00:10:ff:ff",
+		  "--endpoint sources=02:00:00:00:00:10:ff:ff: malformed MAC address" },
+		{ "name=a,mode=source,sources=01:00:5e:00:00:01",
+		  "--endpoint sources=01:00:5e:00:00:01: not a unicast address" },
+		{ "name=a,xyz",
+		  "--endpoint xyz: expected key=value" },
+		{ "name=a,mac=01:00:5e:00:00:01",
+		  "--endpoint mac=01:00:5e:00:00:01: not a unicast address" },
+		{ "name=a,mac=ff:ff:ff:ff:ff:ff",
+		  "--endpoint mac=ff:ff:ff:ff:ff:ff: not a unicast address" },
+		{ "name=a,mac=00:00:00:00:00:00",
+		  "--endpoint mac=00:00:00:00:00:00: not a unicast address" },
+		{ "name=a,mac=02:00:00:00:00:01,mac=02:00:00:00:00:02",
+		  "--endpoint mac=02:00:00:00:00:02: key given twice" },
+		{ "name=a,name=b",
+		  "--endpoint name=b: key given twice" },
+		{ "mac=02:00:00:00:00:01,socket=/tmp/a.sock",
+		  "--endpoint mac=02:00:00:00:00:01,socket=/tmp/a.sock: name= missing" },
+	};
+	struct mvt_endpoint_conf ep;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++)
+		TEST_ASSERT(err_is(parse_ep(cases[i].spec, &ep), cases[i].err,
+			cases[i].spec), "case %u", i);
+	return TEST_SUCCESS;
+}
+
+/* The limits, one character either side. */
+static int
+test_endpoint_limits(void)
+{
+	struct mvt_endpoint_conf ep;
+	char name[MVT_NAME_MAX + 1], sock[MVT_SOCKET_MAX + 1];
+	char spec[4096], mac[MVT_MAC_STRLEN];
+	const char *s;
+	size_t len;
+	int i;
+
+	memset(name, 'n', MVT_NAME_MAX - 1);
+	name[MVT_NAME_MAX - 1] = '\0';
+	s = fmt("name=%s", name);
+	TEST_ASSERT_SUCCESS(parse_ep(s, &ep), "31-char name: %s", err);
+	TEST_ASSERT(strcmp(ep.name, name) == 0, "name %s", ep.name);
+	strcat(name, "n");
+	s = fmt("name=%s", name);
+	TEST_ASSERT(err_is(parse_ep(s, &ep),
+		fmt("--endpoint name=%s: name longer than 31 characters", name),
+		s), "32-char name");
+
+	sock[0] = '/';
+	memset(sock + 1, 's', MVT_SOCKET_MAX - 2);
+	sock[MVT_SOCKET_MAX - 1] = '\0';
+	s = fmt("name=a,socket=%s", sock);
+	TEST_ASSERT_SUCCESS(parse_ep(s, &ep), "107-char path: %s", err);
+	TEST_ASSERT(strcmp(ep.socket, sock) == 0, "socket");
+	strcat(sock, "s");
+	s = fmt("name=a,socket=%s", sock);
+	TEST_ASSERT(err_is(parse_ep(s, &ep),
+		fmt("--endpoint socket=%s: path longer than 107 characters",
+			sock), s), "108-char path");
+
+	len = (size_t)snprintf(spec, sizeof(spec), "name=a,mode=source,sources=");
+	for (i = 0; i < MVT_SOURCES_MAX; i++) {
+		mvt_mac_format(UINT64_C(0x000000000002) | (uint64_t)i << 40,
+			mac);
+		len += (size_t)snprintf(spec + len, sizeof(spec) - len, "%s%s",
+			i > 0 ? "+" : "", mac);
+	}
+	TEST_ASSERT_SUCCESS(parse_ep(spec, &ep), "64 sources: %s", err);
+	TEST_ASSERT_EQUAL(ep.n_sources, MVT_SOURCES_MAX, "n_sources");
+	TEST_ASSERT_EQUAL(ep.sources[63], UINT64_C(0x3f0000000002), "last");
+	/* A repeat of a listed one does not count against the limit. */
+	snprintf(spec + len, sizeof(spec) - len, "+02:00:00:00:00:00");
+	TEST_ASSERT_SUCCESS(parse_ep(spec, &ep), "repeat: %s", err);
+	snprintf(spec + len, sizeof(spec) - len, "+02:00:00:00:00:ff");
+	TEST_ASSERT(err_is(parse_ep(spec, &ep),
+		"--endpoint sources=02:00:00:00:00:ff: too many sources (max 64)",
+		"65 sources"), "65 sources");
+	/* sources= accumulates across repeats, under the same limit. */
+	snprintf(spec + len, sizeof(spec) - len, ",sources=02:00:00:00:00:fe");
+	TEST_ASSERT(err_is(parse_ep(spec, &ep),
+		"--endpoint sources=02:00:00:00:00:fe: too many sources (max 64)",
+		"64 + 1 sources"), "64 + 1 sources");
+	return TEST_SUCCESS;
+}
+
+static int
+test_args_good(void)
+{
+	const char *a = tpath("a.sock"), *b = tpath("b.sock");
+
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "0000:01:00.0",
+		"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,socket=%s", a),
+		"--hairpin", "--strict-private", "--promisc",
+		"--host-port", "net_tap0,iface=mvt0", "--stats-period", "3600",
+		"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,mode=bridge,"
+			"socket=%s,client=1", b))), "%s", err);
+	TEST_ASSERT(strcmp(conf.lower, "0000:01:00.0") == 0, "lower %s",
+		conf.lower);
+	TEST_ASSERT(strcmp(conf.host_port, "net_tap0,iface=mvt0") == 0,
+		"host_port %s", conf.host_port);
+	TEST_ASSERT_EQUAL(conf.hairpin, 1, "hairpin");
+	TEST_ASSERT_EQUAL(conf.strict_private, 1, "strict_private");
+	TEST_ASSERT_EQUAL(conf.promisc, 1, "promisc");
+	TEST_ASSERT_EQUAL(conf.stats_period, 3600, "stats_period");
+	TEST_ASSERT_EQUAL(conf.n_endpoints, 2, "n_endpoints");
+	TEST_ASSERT(strcmp(conf.ep[0].name, "a") == 0, "ep0 %s",
+		conf.ep[0].name);
+	TEST_ASSERT(strcmp(conf.ep[0].socket, a) == 0, "ep0 socket");
+	TEST_ASSERT_EQUAL(conf.ep[0].mac, MAC1, "ep0 mac");
+	TEST_ASSERT_EQUAL(conf.ep[0].mode, MVT_MODE_VEPA, "ep0 mode");
+	TEST_ASSERT(strcmp(conf.ep[1].name, "b") == 0, "ep1 %s",
+		conf.ep[1].name);
+	TEST_ASSERT_EQUAL(conf.ep[1].mac, MAC2, "ep1 mac");
+	TEST_ASSERT_EQUAL(conf.ep[1].mode, MVT_MODE_BRIDGE, "ep1 mode");
+	TEST_ASSERT_EQUAL(conf.ep[1].client, 1, "ep1 client");
+
+	/* Nothing but the lower: all off. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "net_ring0")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.hairpin, 0, "hairpin");
+	TEST_ASSERT_EQUAL(conf.strict_private, 0, "strict_private");
+	TEST_ASSERT_EQUAL(conf.promisc, 0, "promisc");
+	TEST_ASSERT_EQUAL(conf.stats_period, 0, "stats_period");
+	TEST_ASSERT_EQUAL(conf.host_port[0], '\0', "host_port");
+	TEST_ASSERT_EQUAL(conf.n_endpoints, 0, "n_endpoints");
+
+	/* A passthru endpoint alone needs no mac=. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "net_ring0", "--endpoint",
+		fmt("name=p,mode=passthru,socket=%s", a))), "%s", err);
+	TEST_ASSERT_EQUAL(conf.ep[0].mode, MVT_MODE_PASSTHRU, "mode");
+	TEST_ASSERT_EQUAL(conf.ep[0].mac, 0, "mac");
+
+	/* A socket path without a directory is in the working directory. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "net_ring0", "--endpoint",
+		"name=r,mac=02:00:00:00:00:01,socket=r.sock")), "%s", err);
+	return TEST_SUCCESS;
+}
+
+static int
+test_args_override(void)
+{
+	const char *ini = write_file("period.ini",
+		"[lower]\nstats-period = 7\ndevice = from_file\n");
+
+	TEST_ASSERT_NOT_NULL(ini, "write_file");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--stats-period", "5", "--lower", "x",
+		"--stats-period", "10", "--lower", "y")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.stats_period, 10, "later --stats-period");
+	TEST_ASSERT(strcmp(conf.lower, "y") == 0, "later --lower: %s",
+		conf.lower);
+
+	TEST_ASSERT_SUCCESS(parse(ARGS("--stats-period", "9", "--config", ini)),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.stats_period, 7, "file after option");
+	TEST_ASSERT(strcmp(conf.lower, "from_file") == 0, "lower %s",
+		conf.lower);
+	TEST_ASSERT_SUCCESS(parse(ARGS("--config", ini, "--stats-period", "0",
+		"--lower", "z")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.stats_period, 0, "option after file");
+	TEST_ASSERT(strcmp(conf.lower, "z") == 0, "lower %s", conf.lower);
+	return TEST_SUCCESS;
+}
+
+static int
+test_args_help(void)
+{
+	TEST_ASSERT_EQUAL(parse(ARGS("--help")), 1, "--help");
+	TEST_ASSERT_EQUAL(parse(ARGS("-h")), 1, "-h");
+	/* Help wins over what is missing or wrong after it... */
+	TEST_ASSERT_EQUAL(parse(ARGS("--lower", "x", "--help", "--foo")), 1,
+		"--help before an error");
+	/* ...but not over an error before it. */
+	TEST_ASSERT(err_is(parse(ARGS("--foo", "--help")),
+		"unknown option --foo", "--foo --help"), "--foo --help");
+	/*
+	 * "-hx" leaves getopt half way through "-hx"; the next parse must
+	 * start afresh rather than see a stray "-x".
+	 */
+	TEST_ASSERT_EQUAL(parse(ARGS("-hx")), 1, "-hx");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x")), "after -hx: %s", err);
+	TEST_ASSERT(strcmp(conf.lower, "x") == 0, "lower %s", conf.lower);
+	return TEST_SUCCESS;
+}
+
+static int
+test_args_errors(void)
+{
+	char longdev[MVT_DEVARGS_MAX + 1];
+	const struct {
+		const char *const *args;
+		const char *err;
+	} cases[] = {
+		{ ARGS("--foo"), "unknown option --foo" },
+		{ ARGS("--lower", "x", "--foo=bar"), "unknown option --foo" },
+		{ ARGS("-x"), "unknown option -x" },
+		{ ARGS("--lower"), "--lower: missing argument" },
+		{ ARGS("--lower", "x", "--endpoint"),
+		  "--endpoint: missing argument" },
+		{ ARGS("--hairpin=1"), "--hairpin=1: takes no argument" },
+		{ ARGS("--stats-period", "3601"),
+		  "--stats-period 3601: expected an integer 0..3600" },
+		{ ARGS("--stats-period", "-1"),
+		  "--stats-period -1: expected an integer 0..3600" },
+		{ ARGS("--stats-period", "1s"),
+		  "--stats-period 1s: expected an integer 0..3600" },
+		{ ARGS("--stats-period", ""),
+		  "--stats-period : expected an integer 0..3600" },
+		{ ARGS("--lower", "x", "stray", "--hairpin"),
+		  "stray: unexpected argument" },
+		/* The first mistake in argv order is the one reported. */
+		{ ARGS("--lower", "x", "stray", "--foo"),
+		  "stray: unexpected argument" },
+		{ ARGS("--lower", ""), "--lower: empty device" },
+		{ ARGS("--lower", "x", "--host-port", longdev),
+		  "--host-port: longer than 255 characters" },
+		{ ARGS("--lower", "x", "--endpoint", "name=a,mode=bogus"),
+		  "--endpoint mode=bogus: unknown mode (expected vepa, bridge, private, passthru, source)" },
+		{ ARGS("--lower", "x", "--config", "/nonexistent/x.ini"),
+		  "--config /nonexistent/x.ini: cannot read file" },
+	};
+	unsigned int i;
+
+	memset(longdev, 'd', MVT_DEVARGS_MAX);
+	longdev[MVT_DEVARGS_MAX] = '\0';
+	for (i = 0; i < RTE_DIM(cases); i++)
+		TEST_ASSERT(err_is(parse(cases[i].args), cases[i].err,
+			cases[i].args[1]), "case %u", i);
+
+	/* The longest device string fits. */
+	longdev[MVT_DEVARGS_MAX - 1] = '\0';
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", longdev)), "%s", err);
+	TEST_ASSERT(strcmp(conf.lower, longdev) == 0, "lower");
+	return TEST_SUCCESS;
+}
+
+/* Errors are ours to word: getopt must not print its own. */
+static int
+test_args_quiet(void)
+{
+	const char *path = tpath("stderr.txt");
+	int saved, fd, ret;
+	long size = -1;
+	FILE *f;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	TEST_ASSERT(saved >= 0 && fd >= 0, "open %s", path);
+	if (n_files < MAX_FILES)
+		strlcpy(files[n_files++], path, sizeof(files[0]));
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	ret = parse(ARGS("--foo"));
+	if (ret == -EINVAL)
+		ret = parse(ARGS("--lower"));
+	if (ret == -EINVAL)
+		ret = parse(ARGS("-x"));
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	TEST_ASSERT_EQUAL(ret, -EINVAL, "%s", err);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fclose(f);
+	}
+	TEST_ASSERT_EQUAL(size, 0, "bytes written to stderr");
+	return TEST_SUCCESS;
+}
+
+static int
+test_validate_errors(void)
+{
+	const char *a = fmt("socket=%s", tpath("a.sock"));
+	const char *b = fmt("socket=%s", tpath("b.sock"));
+	const char *file = write_file("plain", "");
+	const struct {
+		const char *const *args;
+		const char *err;
+	} cases[] = {
+		{ ARGS("--hairpin"),
+		  "--lower: missing (a PCI address or vdev devargs string)" },
+		{ ARGS("--lower", "x", "--endpoint",
+			"name=a,mac=02:00:00:00:00:01"),
+		  "--endpoint a: socket= missing" },
+		{ ARGS("--lower", "x", "--endpoint", fmt("name=a,%s", a)),
+		  "--endpoint a: mac= missing" },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a),
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:02,%s", b)),
+		  "--endpoint name=a: duplicate endpoint name" },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=a,mac=02:ab:00:00:00:01,%s", a),
+			"--endpoint", fmt("name=b,mac=02:AB:00:00:00:01,%s", b)),
+		  "--endpoint mac=02:ab:00:00:00:01: MAC already used by endpoint a" },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a),
+			"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,%s", a)),
+		  fmt("--endpoint %s: socket already used by endpoint a", a) },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a),
+			"--endpoint", fmt("name=p,mode=passthru,%s", b)),
+		  "--endpoint p: a passthru endpoint must be the only endpoint" },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=p,mode=passthru,%s", b),
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a)),
+		  "--endpoint p: a passthru endpoint must be the only endpoint" },
+		{ ARGS("--lower", "x", "--endpoint",
+			fmt("name=a,mac=02:00:00:00:00:01,%s,"
+				"sources=02:00:00:00:00:10", a)),
+		  "--endpoint a: sources= needs mode=source" },
+		{ ARGS("--lower", "x", "--endpoint",
+			fmt("name=a,mac=02:00:00:00:00:01,mode=bridge,%s,nodst=1",
+				a)),
+		  "--endpoint a: nodst= needs mode=source" },
+		{ ARGS("--lower", "x", "--endpoint",
+			"name=a,mac=02:00:00:00:00:01,socket=/no/such/dir/x.sock"),
+		  "--endpoint socket=/no/such/dir/x.sock: directory /no/such/dir does not exist" },
+		{ ARGS("--lower", "x", "--endpoint",
+			fmt("name=a,mac=02:00:00:00:00:01,socket=%s/x.sock",
+				file)),
+		  fmt("--endpoint socket=%s/x.sock: %s is not a directory",
+			file, file) },
+	};
+	unsigned int i;
+
+	TEST_ASSERT_NOT_NULL(file, "write_file");
+	for (i = 0; i < RTE_DIM(cases); i++)
+		TEST_ASSERT(err_is(parse(cases[i].args), cases[i].err,
+			cases[i].args[1]), "case %u", i);
+
+	/* The same endpoints, each mistake mended, are fine. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x",
+		"--endpoint", fmt("name=a,mac=02:ab:00:00:00:01,%s", a),
+		"--endpoint", fmt("name=b,mac=02:ab:00:00:00:02,%s,mode=source,"
+			"sources=02:00:00:00:00:10,nodst=1", b),
+		"--endpoint", "name=c,mac=02:ab:00:00:00:03,socket=/c.sock")),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.n_endpoints, 3, "n_endpoints");
+	return TEST_SUCCESS;
+}
+
+/* What validate sees when a caller fills the struct by hand. */
+static int
+test_validate_direct(void)
+{
+	struct mvt_endpoint_conf *ep = &conf.ep[0];
+
+	mvt_conf_init(&conf);
+	strlcpy(conf.lower, "x", sizeof(conf.lower));
+	conf.n_endpoints = 1;
+	strlcpy(ep->name, "a", sizeof(ep->name));
+	strlcpy(ep->socket, "a.sock", sizeof(ep->socket));
+	ep->mode = MVT_MODE_VEPA;
+	ep->queues = 1;
+	ep->up = 1;
+	ep->mac = MAC1;
+	TEST_ASSERT_SUCCESS(mvt_conf_validate(&conf, err, sizeof(err)), "%s",
+		err);
+
+	ep->mac = UINT64_C(0x0100005e0001);
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint mac=01:00:5e:00:00:01: not a unicast address",
+		"group mac"), "group mac");
+	ep->mac = MAC1;
+	ep->queues = 0;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint a: queue count must be 1..8", "queues 0"),
+		"queues 0");
+	ep->queues = 1;
+	ep->mode = 3;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint a: invalid mode 3", "mode 3"), "mode 3");
+	ep->mode = MVT_MODE_SOURCE;
+	ep->n_sources = 1;
+	ep->sources[0] = 0;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint sources=00:00:00:00:00:00: not a unicast address",
+		"zero source"), "zero source");
+	ep->n_sources = 0;
+	ep->name[0] = '\0';
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint #0: name= missing", "no name"), "no name");
+	strlcpy(ep->name, "a", sizeof(ep->name));
+	conf.stats_period = 3601;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--stats-period 3601: expected an integer 0..3600",
+		"stats_period"), "stats_period");
+	conf.stats_period = 0;
+	conf.n_endpoints = MVT_MAX_ENDPOINTS + 1;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		fmt("--endpoint: too many endpoints (%d, max %d)",
+			MVT_MAX_ENDPOINTS + 1, MVT_MAX_ENDPOINTS),
+		"n_endpoints"), "n_endpoints");
+	return TEST_SUCCESS;
+}
+
+static int
+test_too_many_endpoints(void)
+{
+	const int n = MVT_MAX_ENDPOINTS + 1;
+	char **argv, *specs;
+	const size_t spec_len = 160;
+	int i, argc = 0, ret = TEST_FAILED;
+
+	argv = calloc(2 * n + 4, sizeof(*argv));
+	specs = calloc(n, spec_len);
+	if (argv == NULL || specs == NULL)
+		goto out;
+	argv[argc++] = (char *)(uintptr_t)"mvtap";
+	argv[argc++] = (char *)(uintptr_t)"--lower";
+	argv[argc++] = (char *)(uintptr_t)"x";
+	for (i = 0; i < n; i++) {
+		snprintf(specs + i * spec_len, spec_len,
+			"name=e%d,mac=02:00:00:00:%02x:%02x,socket=%s/e%d.sock",
+			i, (i >> 8) & 0xff, i & 0xff, tmpdir, i);
+		argv[argc++] = (char *)(uintptr_t)"--endpoint";
+		argv[argc++] = specs + i * spec_len;
+	}
+	/* Exactly the maximum is fine... */
+	if (parse_argv(argc - 2, argv) != 0) {
+		printf("%d endpoints refused: %s\n", MVT_MAX_ENDPOINTS, err);
+		goto out;
+	}
+	if (conf.n_endpoints != MVT_MAX_ENDPOINTS ||
+			strcmp(conf.ep[MVT_MAX_ENDPOINTS - 1].name,
+				fmt("e%d", MVT_MAX_ENDPOINTS - 1)) != 0) {
+		printf("n_endpoints %u, last %s\n", conf.n_endpoints,
+			conf.ep[MVT_MAX_ENDPOINTS - 1].name);
+		goto out;
+	}
+	/* ...one more is not. */
+	if (!err_is(parse_argv(argc, argv),
+			fmt("--endpoint name=e%d: too many endpoints (max %d)",
+				MVT_MAX_ENDPOINTS, MVT_MAX_ENDPOINTS),
+			"max + 1 endpoints"))
+		goto out;
+	ret = TEST_SUCCESS;
+out:
+	free(argv);
+	free(specs);
+	return ret;
+}
+
+static int
+test_ini_good(void)
+{
+	const char *ini = write_file("good.ini", fmt(
+		"; a comment\n"
+		"[lower]\n"
+		"device = net_ring0\n"
+		"hairpin = 1\n"
+		"strict-private = 1\n"
+		"promisc = 0\n"
+		"host-port = net_tap0,iface=mvt0\n"
+		"stats-period = 30\n"
+		"\n"
+		"[endpoint vm1]\n"
+		"mac = 02:00:00:00:00:01\n"
+		"mode = bridge   ; trailing comment\n"
+		"socket = %s/vm1.sock\n"
+		"queues = 2\n"
+		"client = 1\n"
+		"\n"
+		"[endpoint]\n"
+		"name = vm2\n"
+		"mac = 02:00:00:00:00:02\n"
+		"socket = %s/vm2.sock\n"
+		"state = down\n"
+		"\n"
+		"[endpoint src]\n"
+		"name = src\n"
+		"mode = source\n"
+		"mac = 02:00:00:00:00:03\n"
+		"socket = %s/src.sock\n"
+		"sources = 02:00:00:00:00:10+02:00:00:00:00:11\n"
+		"sources = 02:00:00:00:00:12\n"
+		"nodst = 1\n", tmpdir, tmpdir, tmpdir));
+
+	TEST_ASSERT_NOT_NULL(ini, "write_file");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--config", ini, "--endpoint",
+		fmt("name=vm3,mac=02:00:00:00:00:04,socket=%s",
+			tpath("vm3.sock")))), "%s", err);
+	TEST_ASSERT(strcmp(conf.lower, "net_ring0") == 0, "lower %s",
+		conf.lower);
+	TEST_ASSERT(strcmp(conf.host_port, "net_tap0,iface=mvt0") == 0,
+		"host_port %s", conf.host_port);
+	TEST_ASSERT_EQUAL(conf.hairpin, 1, "hairpin");
+	TEST_ASSERT_EQUAL(conf.strict_private, 1, "strict_private");
+	TEST_ASSERT_EQUAL(conf.promisc, 0, "promisc");
+	TEST_ASSERT_EQUAL(conf.stats_period, 30, "stats_period");
+	TEST_ASSERT_EQUAL(conf.n_endpoints, 4, "n_endpoints");
+
+	TEST_ASSERT(strcmp(conf.ep[0].name, "vm1") == 0,
+		"name from the section: %s", conf.ep[0].name);
+	TEST_ASSERT_EQUAL(conf.ep[0].mac, MAC1, "vm1 mac");
+	TEST_ASSERT_EQUAL(conf.ep[0].mode, MVT_MODE_BRIDGE, "vm1 mode");
+	TEST_ASSERT(strcmp(conf.ep[0].socket, tpath("vm1.sock")) == 0,
+		"vm1 socket %s", conf.ep[0].socket);
+	TEST_ASSERT_EQUAL(conf.ep[0].queues, 2, "vm1 queues");
+	TEST_ASSERT_EQUAL(conf.ep[0].client, 1, "vm1 client");
+	TEST_ASSERT_EQUAL(conf.ep[0].up, 1, "vm1 up");
+
+	TEST_ASSERT(strcmp(conf.ep[1].name, "vm2") == 0, "name from name=: %s",
+		conf.ep[1].name);
+	TEST_ASSERT_EQUAL(conf.ep[1].mac, MAC2, "vm2 mac");
+	TEST_ASSERT_EQUAL(conf.ep[1].mode, MVT_MODE_VEPA, "vm2 mode");
+	TEST_ASSERT_EQUAL(conf.ep[1].up, 0, "vm2 down");
+
+	TEST_ASSERT(strcmp(conf.ep[2].name, "src") == 0, "src name %s",
+		conf.ep[2].name);
+	TEST_ASSERT_EQUAL(conf.ep[2].mode, MVT_MODE_SOURCE, "src mode");
+	TEST_ASSERT_EQUAL(conf.ep[2].nodst, 1, "src nodst");
+	TEST_ASSERT_EQUAL(conf.ep[2].n_sources, 3, "sources= accumulates");
+	TEST_ASSERT_EQUAL(conf.ep[2].sources[2], UINT64_C(0x120000000002),
+		"third source");
+
+	TEST_ASSERT(strcmp(conf.ep[3].name, "vm3") == 0,
+		"command line after the file: %s", conf.ep[3].name);
+
+	/* mvt_conf_load_file alone does not validate. */
+	ini = write_file("novalidate.ini", "[endpoint a]\nmode = bridge\n");
+	TEST_ASSERT_NOT_NULL(ini, "write_file");
+	mvt_conf_init(&conf);
+	TEST_ASSERT_SUCCESS(mvt_conf_load_file(&conf, ini, err, sizeof(err)),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.n_endpoints, 1, "n_endpoints");
+	TEST_ASSERT_EQUAL(conf.ep[0].mode, MVT_MODE_BRIDGE, "mode");
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--lower: missing (a PCI address or vdev devargs string)",
+		"validate"), "validate");
+	return TEST_SUCCESS;
+}
+
+static int
+test_ini_errors(void)
+{
+	char longval[300];
+	const struct {
+		const char *text;
+		const char *err; /* "%s" is the file's path */
+	} cases[] = {
+		{ "[lower]\nfoo = 1\n",
+		  "config %s: [lower] foo: unknown key " LOWER_KEYS_EXPECTED },
+		{ "[lower]\nhairpin = yes\n",
+		  "config %s: [lower] hairpin=yes: expected 0 or 1" },
+		{ "[lower]\npromisc = 2\n",
+		  "config %s: [lower] promisc=2: expected 0 or 1" },
+		{ "[lower]\nstrict-private = on\n",
+		  "config %s: [lower] strict-private=on: expected 0 or 1" },
+		{ "[lower]\nstats-period = 4000\n",
+		  "config %s: [lower] stats-period=4000: expected an integer 0..3600" },
+		{ "[lower]\ndevice = a\ndevice = b\n",
+		  "config %s: [lower] device=b: key given twice" },
+		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",
+		  "config %s: [lower]: section given twice" },
+		{ "[bogus]\nx = 1\n",
+		  "config %s: [bogus]: unknown section (expected lower or endpoint NAME)" },
+		{ "[endpointa]\nmac = 02:00:00:00:00:01\n",
+		  "config %s: [endpointa]: unknown section (expected lower or endpoint NAME)" },
+		{ "[endpoint a]\nfoo = 1\n",
+		  "config %s: [endpoint a] foo=1: unknown key " KEYS_EXPECTED },
+		{ "[endpoint a]\nmac = zz:00:00:00:00:01\n",
+		  "config %s: [endpoint a] mac=zz:00:00:00:00:01: malformed MAC address" },
+		{ "[endpoint a]\nqueues = 0\n",
+		  "config %s: [endpoint a] queues=0: queue count must be 1..8" },
+		{ "[endpoint a]\nmode = bogus\n",
+		  "config %s: [endpoint a] mode=bogus: unknown mode (expected vepa, bridge, private, passthru, source)" },
+		{ "[endpoint a]\nname = b\n",
+		  "config %s: [endpoint a] name=b: differs from the section name" },
+		{ "[endpoint]\nmac = 02:00:00:00:00:01\n",
+		  "config %s: [endpoint]: name= missing" },
+		{ "[endpoint bad!]\nmac = 02:00:00:00:00:01\n",
+		  "config %s: [endpoint bad!] name=bad!: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "[lower]\ndevice = x\nhairpin\n",
+		  "config %s: line 3: expected key=value" },
+		{ "device = x\n[lower]\n",
+		  "--config %s: not a valid INI file (a key outside a section, an empty value, a missing ']' or a line too long)" },
+		{ "[lower]\ndevice =\n",
+		  "--config %s: not a valid INI file (a key outside a section, an empty value, a missing ']' or a line too long)" },
+	};
+	const char *path;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		path = write_file(fmt("bad%u.ini", i), cases[i].text);
+		TEST_ASSERT_NOT_NULL(path, "write_file");
+		mvt_conf_init(&conf);
+		TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err,
+			sizeof(err)), fmt(cases[i].err, path), cases[i].text),
+			"case %u", i);
+	}
+
+	/* A value rte_cfgfile would cut short is refused, not cut. */
+	memset(longval, 'v', sizeof(longval) - 1);
+	longval[sizeof(longval) - 1] = '\0';
+	path = write_file("long.ini", fmt("[lower]\ndevice = %s\n", longval));
+	TEST_ASSERT_NOT_NULL(path, "write_file");
+	TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err, sizeof(err)),
+		fmt("config %s: line 2: value longer than 255 characters",
+			path), "long value"), "long value");
+
+	path = tpath("missing.ini");
+	TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err, sizeof(err)),
+		fmt("--config %s: cannot read file", path), "missing file"),
+		"missing file");
+
+	/* Through the command line: the same line, and validation after. */
+	path = write_file("via_args.ini", "[endpoint a]\nclient = 2\n");
+	TEST_ASSERT_NOT_NULL(path, "write_file");
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "--config", path)),
+		fmt("config %s: [endpoint a] client=2: expected 0 or 1", path),
+		"--config"), "--config");
+	path = write_file("dup.ini", fmt("[endpoint a]\n"
+		"mac = 02:00:00:00:00:01\nsocket = %s\n", tpath("a.sock")));
+	TEST_ASSERT_NOT_NULL(path, "write_file");
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "--config", path,
+		"--endpoint", fmt("name=a,mac=02:00:00:00:00:02,socket=%s",
+			tpath("b.sock")))),
+		"--endpoint name=a: duplicate endpoint name", "dup"), "dup");
+	return TEST_SUCCESS;
+}
+
+static int
+test_mac_round_trip(void)
+{
+	static const uint64_t keys[] = {
+		UINT64_C(0x000000000002), UINT64_C(0xffffffffff02),
+		UINT64_C(0x2301efcdab02), UINT64_C(0x0100005e0001),
+	};
+	struct mvt_endpoint_conf ep;
+	char buf[MVT_MAC_STRLEN];
+	uint64_t k;
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(parse_ep("name=a,mac=02:aB:cd:EF:01:23", &ep),
+		"%s", err);
+	TEST_ASSERT_EQUAL(ep.mac, UINT64_C(0x2301efcdab02), "first byte low");
+	mvt_mac_format(ep.mac, buf);
+	TEST_ASSERT(strcmp(buf, "02:ab:cd:ef:01:23") == 0, "formatted %s", buf);
+
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		mvt_mac_format(keys[i], buf);
+		TEST_ASSERT_SUCCESS(mvt_mac_parse(buf, &k), "parse %s", buf);
+		TEST_ASSERT_EQUAL(k, keys[i], "round trip of %s", buf);
+	}
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite conf_suite = {
+	.suite_name = "configuration: command line, INI, validation",
+	.setup = suite_setup,
+	.teardown = suite_teardown,
+	.unit_test_cases = {
+		TEST_CASE(test_endpoint_fields),
+		TEST_CASE(test_endpoint_errors),
+		TEST_CASE(test_endpoint_limits),
+		TEST_CASE(test_args_good),
+		TEST_CASE(test_args_override),
+		TEST_CASE(test_args_help),
+		TEST_CASE(test_args_errors),
+		TEST_CASE(test_args_quiet),
+		TEST_CASE(test_validate_errors),
+		TEST_CASE(test_validate_direct),
+		TEST_CASE(test_too_many_endpoints),
+		TEST_CASE(test_ini_good),
+		TEST_CASE(test_ini_errors),
+		TEST_CASE(test_mac_round_trip),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_conf(void)
+{
+	return unit_test_suite_runner(&conf_suite);
+}
+
+REGISTER_TEST_COMMAND(conf_autotest, test_conf);

@@ -1,1 +1,848 @@
-/* being written */
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include <rte_string_fns.h>
+
+#include "mvt_conf.h"
+#include "mvt_decide.h"
+
+#define STATS_PERIOD_MAX 3600
+
+/* Room for a SPEC with all 64 sources (18 characters each) and the rest. */
+#define SPEC_MAX 4096
+
+static int __rte_format_printf(3, 4)
+conf_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Decimal digits only: strtoul would let "-1", " 5" and "0x10" through. */
+static int
+parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_bool(const char *s, uint8_t *out)
+{
+	if (strcmp(s, "0") == 0)
+		*out = 0;
+	else if (strcmp(s, "1") == 0)
+		*out = 1;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+mac_is_unicast(uint64_t mac)
+{
+	return mac != 0 && !mvt_mac_is_group(mac);
+}
+
+/*
+ * Endpoint keys. One parser serves the command line and the INI file; only
+ * the prefix of its error lines differs.
+ */
+enum ep_key {
+	EP_NAME,
+	EP_MAC,
+	EP_MODE,
+	EP_SOCKET,
+	EP_CLIENT,
+	EP_QUEUES,
+	EP_SOURCES,
+	EP_NODST,
+	EP_STATE,
+	EP_KEY_MAX,
+};
+
+static const char *const ep_key_names[EP_KEY_MAX] = {
+	[EP_NAME] = "name",
+	[EP_MAC] = "mac",
+	[EP_MODE] = "mode",
+	[EP_SOCKET] = "socket",
+	[EP_CLIENT] = "client",
+	[EP_QUEUES] = "queues",
+	[EP_SOURCES] = "sources",
+	[EP_NODST] = "nodst",
+	[EP_STATE] = "state",
+};
+
+#define EP_KEYS_EXPECTED \
+	"name, mac, mode, socket, client, queues, sources, nodst, state"
+
+struct ep_parser {
+	struct mvt_endpoint_conf *ep;
+	const char *prefix;	/* "--endpoint" or "config PATH: [endpoint X]" */
+	unsigned int seen;	/* bit per enum ep_key */
+	char *err;
+	size_t errlen;
+};
+
+static void
+ep_reset(struct mvt_endpoint_conf *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->mode = MVT_MODE_VEPA;
+	ep->queues = 1;
+	ep->up = 1;
+}
+
+static int
+ep_fail(struct ep_parser *p, const char *key, const char *val,
+	const char *what)
+{
+	return conf_err(p->err, p->errlen, "%s %s=%s: %s", p->prefix, key, val,
+		what);
+}
+
+static int
+ep_set_name(struct ep_parser *p, const char *val)
+{
+	size_t len = strlen(val);
+	const char *s;
+
+	if (len == 0)
+		return ep_fail(p, "name", val, "empty name");
+	if (len >= MVT_NAME_MAX)
+		return conf_err(p->err, p->errlen,
+			"%s name=%s: name longer than %d characters",
+			p->prefix, val, MVT_NAME_MAX - 1);
+	/* Names go into telemetry and log lines: no separators, no spaces. */
+	for (s = val; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+				(*s >= '0' && *s <= '9') ||
+				*s == '_' || *s == '.' || *s == '-')
+			continue;
+		return ep_fail(p, "name", val,
+			"name may contain only A-Z a-z 0-9 _ . -");
+	}
+	memcpy(p->ep->name, val, len + 1);
+	return 0;
+}
+
+static int
+ep_add_sources(struct ep_parser *p, const char *val)
+{
+	struct mvt_endpoint_conf *ep = p->ep;
+	char one[MVT_MAC_STRLEN];
+	const char *s = val, *end;
+	uint64_t mac;
+	size_t len;
+	uint16_t i;
+
+	for (;;) {
+		end = strchr(s, '+');
+		len = end != NULL ? (size_t)(end - s) : strlen(s);
+		/* Name the offending entry: the whole list may be 1000 chars. */
+		if (len >= sizeof(one)) {
+			return conf_err(p->err, p->errlen,
+				"%s sources=%.*s: malformed MAC address",
+				p->prefix, (int)len, s);
+		}
+		memcpy(one, s, len);
+		one[len] = '\0';
+		if (mvt_mac_parse(one, &mac) != 0)
+			return ep_fail(p, "sources", one,
+				"malformed MAC address");
+		if (!mac_is_unicast(mac))
+			return ep_fail(p, "sources", one,
+				"not a unicast address");
+		/* Linux ignores a source added twice; so do we. */
+		for (i = 0; i < ep->n_sources; i++)
+			if (ep->sources[i] == mac)
+				break;
+		if (i == ep->n_sources) {
+			if (ep->n_sources == MVT_SOURCES_MAX)
+				return conf_err(p->err, p->errlen,
+					"%s sources=%s: too many sources (max %d)",
+					p->prefix, one, MVT_SOURCES_MAX);
+			ep->sources[ep->n_sources++] = mac;
+		}
+		if (end == NULL)
+			return 0;
+		s = end + 1;
+	}
+}
+
+static int
+ep_set(struct ep_parser *p, const char *key, const char *val)
+{
+	struct mvt_endpoint_conf *ep = p->ep;
+	unsigned long n;
+	uint64_t mac;
+	unsigned int k;
+
+	for (k = 0; k < EP_KEY_MAX; k++)
+		if (strcmp(key, ep_key_names[k]) == 0)
+			break;
+	if (k == EP_KEY_MAX)
+		return ep_fail(p, key, val,
+			"unknown key (expected " EP_KEYS_EXPECTED ")");
+	/*
+	 * sources= may repeat and accumulates: an INI value holds at most
+	 * CFG_VALUE_LEN - 1 characters, too few for a full list. Any other
+	 * key given twice is a typo that would silently win or lose.
+	 */
+	if (k != EP_SOURCES && (p->seen & (1u << k)) != 0)
+		return ep_fail(p, key, val, "key given twice");
+	p->seen |= 1u << k;
+
+	switch (k) {
+	case EP_NAME:
+		return ep_set_name(p, val);
+	case EP_MAC:
+		if (mvt_mac_parse(val, &mac) != 0)
+			return ep_fail(p, key, val, "malformed MAC address");
+		if (!mac_is_unicast(mac))
+			return ep_fail(p, key, val, "not a unicast address");
+		ep->mac = mac;
+		return 0;
+	case EP_MODE:
+		ep->mode = mvt_mode_parse(val);
+		if (ep->mode == 0)
+			return ep_fail(p, key, val,
+				"unknown mode (expected vepa, bridge, private, passthru, source)");
+		return 0;
+	case EP_SOCKET:
+		if (val[0] == '\0')
+			return ep_fail(p, key, val, "empty path");
+		if (strlen(val) >= MVT_SOCKET_MAX)
+			return conf_err(p->err, p->errlen,
+				"%s socket=%s: path longer than %d characters",
+				p->prefix, val, MVT_SOCKET_MAX - 1);
+		strlcpy(ep->socket, val, sizeof(ep->socket));
+		return 0;
+	case EP_CLIENT:
+		if (parse_bool(val, &ep->client) != 0)
+			return ep_fail(p, key, val, "expected 0 or 1");
+		return 0;
+	case EP_QUEUES:
+		if (parse_uint(val, MVT_QUEUES_MAX, &n) != 0 || n == 0)
+			return conf_err(p->err, p->errlen,
+				"%s queues=%s: queue count must be 1..%d",
+				p->prefix, val, MVT_QUEUES_MAX);
+		ep->queues = (uint16_t)n;
+		return 0;
+	case EP_SOURCES:
+		return ep_add_sources(p, val);
+	case EP_NODST:
+		if (parse_bool(val, &ep->nodst) != 0)
+			return ep_fail(p, key, val, "expected 0 or 1");
+		return 0;
+	case EP_STATE:
+		if (strcmp(val, "up") == 0)
+			ep->up = 1;
+		else if (strcmp(val, "down") == 0)
+			ep->up = 0;
+		else
+			return ep_fail(p, key, val, "expected up or down");
+		return 0;
+	}
+	return ep_fail(p, key, val, "unknown key"); /* not reached */
+}
+
+int
+mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
+	char *err, size_t errlen)
+{
+	struct ep_parser p = {
+		.ep = ep, .prefix = "--endpoint", .err = err, .errlen = errlen,
+	};
+	char buf[SPEC_MAX];
+	char *tok, *save = NULL, *eq;
+	int ret;
+
+	ep_reset(ep);
+	if (strlen(spec) >= sizeof(buf))
+		return conf_err(err, errlen,
+			"--endpoint: spec longer than %d characters",
+			SPEC_MAX - 1);
+	strlcpy(buf, spec, sizeof(buf));
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		eq = strchr(tok, '=');
+		if (eq == NULL)
+			return conf_err(err, errlen,
+				"--endpoint %s: expected key=value", tok);
+		*eq = '\0';
+		ret = ep_set(&p, tok, eq + 1);
+		if (ret != 0)
+			return ret;
+	}
+	if ((p.seen & (1u << EP_NAME)) == 0)
+		return conf_err(err, errlen, "--endpoint %s: name= missing",
+			spec);
+	return 0;
+}
+
+void
+mvt_conf_init(struct mvt_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+add_endpoint(struct mvt_conf *c, const struct mvt_endpoint_conf *ep,
+	const char *prefix, char *err, size_t errlen)
+{
+	if (c->n_endpoints >= MVT_MAX_ENDPOINTS)
+		return conf_err(err, errlen,
+			"%s name=%s: too many endpoints (max %d)",
+			prefix, ep->name, MVT_MAX_ENDPOINTS);
+	c->ep[c->n_endpoints++] = *ep;
+	return 0;
+}
+
+/* Device strings are handed to the EAL as they are; only the size counts. */
+static int
+set_device(char *dst, const char *val, const char *what, char *err,
+	size_t errlen)
+{
+	if (val[0] == '\0')
+		return conf_err(err, errlen, "%s: empty device", what);
+	if (strlen(val) >= MVT_DEVARGS_MAX)
+		return conf_err(err, errlen, "%s: longer than %d characters",
+			what, MVT_DEVARGS_MAX - 1);
+	strlcpy(dst, val, MVT_DEVARGS_MAX);
+	return 0;
+}
+
+/*
+ * rte_cfgfile silently skips a line that has no '=' (a bare "hairpin"
+ * would be lost) and silently truncates values to CFG_VALUE_LEN - 1
+ * characters (a devargs string would be cut); look for both first.
+ */
+static int
+prescan_file(FILE *f, const char *path, char *err, size_t errlen)
+{
+	char *line = NULL, *s, *cut, *eq;
+	size_t cap = 0, len;
+	unsigned int lineno = 0;
+	int ret = 0;
+
+	while (ret == 0 && getline(&line, &cap, f) >= 0) {
+		lineno++;
+		/* rte_cfgfile's rule: the first ';' not escaped by '\'. */
+		cut = strchr(line, CFG_DEFAULT_COMMENT_CHARACTER);
+		if (cut != NULL && (cut == line || cut[-1] != '\\'))
+			*cut = '\0';
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		len = strlen(s);
+		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
+				s[len - 1] == ' ' || s[len - 1] == '\t'))
+			s[--len] = '\0';
+		if (len == 0 || s[0] == '[')
+			continue;
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			ret = conf_err(err, errlen,
+				"config %s: line %u: expected key=value", path,
+				lineno);
+			break;
+		}
+		for (eq++; *eq == ' ' || *eq == '\t'; eq++)
+			;
+		if (strlen(eq) >= CFG_VALUE_LEN)
+			ret = conf_err(err, errlen,
+				"config %s: line %u: value longer than %d characters",
+				path, lineno, CFG_VALUE_LEN - 1);
+	}
+	free(line);
+	return ret;
+}
+
+enum lower_key {
+	LOWER_DEVICE,
+	LOWER_HAIRPIN,
+	LOWER_STRICT_PRIVATE,
+	LOWER_PROMISC,
+	LOWER_HOST_PORT,
+	LOWER_STATS_PERIOD,
+	LOWER_KEY_MAX,
+};
+
+static const char *const lower_key_names[LOWER_KEY_MAX] = {
+	[LOWER_DEVICE] = "device",
+	[LOWER_HAIRPIN] = "hairpin",
+	[LOWER_STRICT_PRIVATE] = "strict-private",
+	[LOWER_PROMISC] = "promisc",
+	[LOWER_HOST_PORT] = "host-port",
+	[LOWER_STATS_PERIOD] = "stats-period",
+};
+
+static int
+load_lower(struct mvt_conf *c, const char *path,
+	const struct rte_cfgfile_entry *e, int n, char *err, size_t errlen)
+{
+	unsigned int seen = 0, k;
+	char what[MVT_ERR_MAX];
+	unsigned long v;
+	uint8_t *flag;
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < LOWER_KEY_MAX; k++)
+			if (strcmp(e[i].name, lower_key_names[k]) == 0)
+				break;
+		if (k == LOWER_KEY_MAX)
+			return conf_err(err, errlen,
+				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period)",
+				path, e[i].name);
+		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
+			e[i].name, e[i].value);
+		if ((seen & (1u << k)) != 0)
+			return conf_err(err, errlen, "%s: key given twice",
+				what);
+		seen |= 1u << k;
+		flag = NULL;
+		switch (k) {
+		case LOWER_DEVICE:
+			ret = set_device(c->lower, e[i].value, what, err,
+				errlen);
+			if (ret != 0)
+				return ret;
+			break;
+		case LOWER_HAIRPIN:
+			flag = &c->hairpin;
+			break;
+		case LOWER_STRICT_PRIVATE:
+			flag = &c->strict_private;
+			break;
+		case LOWER_PROMISC:
+			flag = &c->promisc;
+			break;
+		case LOWER_HOST_PORT:
+			ret = set_device(c->host_port, e[i].value, what, err,
+				errlen);
+			if (ret != 0)
+				return ret;
+			break;
+		default: /* LOWER_STATS_PERIOD */
+			if (parse_uint(e[i].value, STATS_PERIOD_MAX, &v) != 0)
+				return conf_err(err, errlen,
+					"%s: expected an integer 0..%d", what,
+					STATS_PERIOD_MAX);
+			c->stats_period = (unsigned int)v;
+			break;
+		}
+		if (flag != NULL && parse_bool(e[i].value, flag) != 0)
+			return conf_err(err, errlen, "%s: expected 0 or 1",
+				what);
+	}
+	return 0;
+}
+
+/* @p name is what follows "endpoint" in the section name, maybe empty. */
+static int
+load_endpoint(struct mvt_conf *c, const char *path, const char *section,
+	const char *name, const struct rte_cfgfile_entry *e, int n,
+	char *err, size_t errlen)
+{
+	struct mvt_endpoint_conf ep;
+	char prefix[MVT_ERR_MAX];
+	struct ep_parser p = {
+		.ep = &ep, .prefix = prefix, .err = err, .errlen = errlen,
+	};
+	int i, ret;
+
+	snprintf(prefix, sizeof(prefix), "config %s: [%s]", path, section);
+	ep_reset(&ep);
+	if (name[0] != '\0') {
+		ret = ep_set(&p, "name", name);
+		if (ret != 0)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		/* Repeating the section's name is fine; contradicting it not. */
+		if (name[0] != '\0' && strcmp(e[i].name, "name") == 0) {
+			if (strcmp(e[i].value, name) != 0)
+				return ep_fail(&p, "name", e[i].value,
+					"differs from the section name");
+			continue;
+		}
+		ret = ep_set(&p, e[i].name, e[i].value);
+		if (ret != 0)
+			return ret;
+	}
+	if ((p.seen & (1u << EP_NAME)) == 0)
+		return conf_err(err, errlen, "%s: name= missing", prefix);
+	return add_endpoint(c, &ep, prefix, err, errlen);
+}
+
+static int
+load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
+	char *err, size_t errlen)
+{
+	struct rte_cfgfile_entry *e = NULL;
+	char section[CFG_NAME_LEN];
+	const char *name;
+	int n_sec, i, n, ret = 0, lower_seen = 0;
+
+	n_sec = rte_cfgfile_num_sections(cfg, "", 0);
+	for (i = 0; i < n_sec && ret == 0; i++) {
+		n = rte_cfgfile_section_num_entries_by_index(cfg, section, i);
+		if (n < 0) {
+			ret = conf_err(err, errlen,
+				"config %s: cannot read section %d", path, i);
+			break;
+		}
+		free(e);
+		e = calloc(RTE_MAX(n, 1), sizeof(*e));
+		if (e == NULL) {
+			ret = conf_err(err, errlen, "config %s: out of memory",
+				path);
+			break;
+		}
+		n = rte_cfgfile_section_entries_by_index(cfg, i, section, e, n);
+		if (strcmp(section, "lower") == 0) {
+			if (lower_seen++)
+				ret = conf_err(err, errlen,
+					"config %s: [lower]: section given twice",
+					path);
+			else
+				ret = load_lower(c, path, e, n, err, errlen);
+		} else if (strncmp(section, "endpoint", 8) == 0 &&
+				(section[8] == '\0' || section[8] == ' ' ||
+				 section[8] == '\t')) {
+			for (name = section + 8; *name == ' ' || *name == '\t';
+					name++)
+				;
+			ret = load_endpoint(c, path, section, name, e, n, err,
+				errlen);
+		} else {
+			ret = conf_err(err, errlen,
+				"config %s: [%s]: unknown section (expected lower or endpoint NAME)",
+				path, section);
+		}
+	}
+	free(e);
+	return ret;
+}
+
+int
+mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
+	size_t errlen)
+{
+	struct rte_cfgfile *cfg;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return conf_err(err, errlen, "--config %s: cannot read file",
+			path);
+	ret = prescan_file(f, path, err, errlen);
+	fclose(f);
+	if (ret != 0)
+		return ret;
+	cfg = rte_cfgfile_load(path, 0);
+	if (cfg == NULL)
+		return conf_err(err, errlen,
+			"--config %s: not a valid INI file (a key outside a section, an empty value, a missing ']' or a line too long)",
+			path);
+	ret = load_cfg(c, path, cfg, err, errlen);
+	rte_cfgfile_close(cfg);
+	return ret;
+}
+
+static int
+check_socket_dir(const struct mvt_endpoint_conf *ep, char *err,
+	size_t errlen)
+{
+	char dir[MVT_SOCKET_MAX];
+	const char *slash;
+	struct stat st;
+
+	slash = strrchr(ep->socket, '/');
+	if (slash == NULL)
+		return 0; /* the working directory */
+	if (slash == ep->socket) {
+		strlcpy(dir, "/", sizeof(dir));
+	} else {
+		memcpy(dir, ep->socket, (size_t)(slash - ep->socket));
+		dir[slash - ep->socket] = '\0';
+	}
+	if (stat(dir, &st) != 0)
+		return conf_err(err, errlen,
+			"--endpoint socket=%s: directory %s does not exist",
+			ep->socket, dir);
+	if (!S_ISDIR(st.st_mode))
+		return conf_err(err, errlen,
+			"--endpoint socket=%s: %s is not a directory",
+			ep->socket, dir);
+	return 0;
+}
+
+static int
+validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
+	size_t errlen)
+{
+	const struct mvt_endpoint_conf *ep = &c->ep[i], *o;
+	char mac[MVT_MAC_STRLEN];
+	uint16_t j, s;
+
+	/* Hand-built configurations reach here too, not just parsed ones. */
+	if (memchr(ep->name, '\0', sizeof(ep->name)) == NULL ||
+			ep->name[0] == '\0')
+		return conf_err(err, errlen, "--endpoint #%u: name= missing",
+			(unsigned int)i);
+	if (memchr(ep->socket, '\0', sizeof(ep->socket)) == NULL)
+		return conf_err(err, errlen,
+			"--endpoint %s: path longer than %d characters",
+			ep->name, MVT_SOCKET_MAX - 1);
+	if (mvt_mode_name(ep->mode) == NULL)
+		return conf_err(err, errlen, "--endpoint %s: invalid mode %u",
+			ep->name, ep->mode);
+	if (ep->socket[0] == '\0')
+		return conf_err(err, errlen, "--endpoint %s: socket= missing",
+			ep->name);
+	if (ep->mac == 0 && ep->mode != MVT_MODE_PASSTHRU)
+		return conf_err(err, errlen, "--endpoint %s: mac= missing",
+			ep->name);
+	mvt_mac_format(ep->mac, mac);
+	if (ep->mac != 0 && !mac_is_unicast(ep->mac))
+		return conf_err(err, errlen,
+			"--endpoint mac=%s: not a unicast address", mac);
+	if (ep->queues == 0 || ep->queues > MVT_QUEUES_MAX)
+		return conf_err(err, errlen,
+			"--endpoint %s: queue count must be 1..%d", ep->name,
+			MVT_QUEUES_MAX);
+	if (ep->n_sources > MVT_SOURCES_MAX)
+		return conf_err(err, errlen,
+			"--endpoint %s: too many sources (max %d)", ep->name,
+			MVT_SOURCES_MAX);
+	if (ep->mode != MVT_MODE_SOURCE && ep->n_sources > 0)
+		return conf_err(err, errlen,
+			"--endpoint %s: sources= needs mode=source", ep->name);
+	if (ep->mode != MVT_MODE_SOURCE && ep->nodst)
+		return conf_err(err, errlen,
+			"--endpoint %s: nodst= needs mode=source", ep->name);
+	for (s = 0; s < ep->n_sources; s++) {
+		if (!mac_is_unicast(ep->sources[s])) {
+			mvt_mac_format(ep->sources[s], mac);
+			return conf_err(err, errlen,
+				"--endpoint sources=%s: not a unicast address",
+				mac);
+		}
+	}
+	/* Linux refuses a passthru macvlan beside any other on the lower. */
+	if (ep->mode == MVT_MODE_PASSTHRU && c->n_endpoints > 1)
+		return conf_err(err, errlen,
+			"--endpoint %s: a passthru endpoint must be the only endpoint",
+			ep->name);
+	for (j = 0; j < i; j++) {
+		o = &c->ep[j];
+		if (strcmp(o->name, ep->name) == 0)
+			return conf_err(err, errlen,
+				"--endpoint name=%s: duplicate endpoint name",
+				ep->name);
+		if (ep->mac != 0 && o->mac == ep->mac) {
+			mvt_mac_format(ep->mac, mac);
+			return conf_err(err, errlen,
+				"--endpoint mac=%s: MAC already used by endpoint %s",
+				mac, o->name);
+		}
+		if (strcmp(o->socket, ep->socket) == 0)
+			return conf_err(err, errlen,
+				"--endpoint socket=%s: socket already used by endpoint %s",
+				ep->socket, o->name);
+	}
+	return check_socket_dir(ep, err, errlen);
+}
+
+int
+mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
+{
+	uint16_t i;
+	int ret;
+
+	if (memchr(c->lower, '\0', sizeof(c->lower)) == NULL ||
+			c->lower[0] == '\0')
+		return conf_err(err, errlen,
+			"--lower: missing (a PCI address or vdev devargs string)");
+	if (c->stats_period > STATS_PERIOD_MAX)
+		return conf_err(err, errlen,
+			"--stats-period %u: expected an integer 0..%d",
+			c->stats_period, STATS_PERIOD_MAX);
+	if (c->n_endpoints > MVT_MAX_ENDPOINTS)
+		return conf_err(err, errlen,
+			"--endpoint: too many endpoints (%u, max %d)",
+			(unsigned int)c->n_endpoints, MVT_MAX_ENDPOINTS);
+	for (i = 0; i < c->n_endpoints; i++) {
+		ret = validate_endpoint(c, i, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+enum {
+	OPT_LOWER = 256,
+	OPT_ENDPOINT,
+	OPT_CONFIG,
+	OPT_STATS_PERIOD,
+	OPT_HAIRPIN,
+	OPT_STRICT_PRIVATE,
+	OPT_PROMISC,
+	OPT_HOST_PORT,
+	OPT_HELP,
+};
+
+static const struct option long_opts[] = {
+	{ "lower", required_argument, NULL, OPT_LOWER },
+	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
+	{ "hairpin", no_argument, NULL, OPT_HAIRPIN },
+	{ "strict-private", no_argument, NULL, OPT_STRICT_PRIVATE },
+	{ "promisc", no_argument, NULL, OPT_PROMISC },
+	{ "host-port", required_argument, NULL, OPT_HOST_PORT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Report what getopt_long refused, naming the option as it was written. */
+static int
+bad_option(int opt, char **argv, char *err, size_t errlen)
+{
+	const char *arg = argv[optind - 1];
+	size_t len;
+
+	if (opt == ':')
+		return conf_err(err, errlen, "%s: missing argument", arg);
+	if (optopt >= OPT_LOWER)
+		return conf_err(err, errlen, "%s: takes no argument", arg);
+	if (optopt != 0)
+		return conf_err(err, errlen, "unknown option -%c", optopt);
+	len = strcspn(arg, "=");
+	return conf_err(err, errlen, "unknown option %.*s", (int)len, arg);
+}
+
+int
+mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
+	size_t errlen)
+{
+	struct mvt_endpoint_conf ep;
+	unsigned long v;
+	int opt, ret;
+
+	/*
+	 * optind = 0, not 1: glibc then also forgets the EAL's optstring
+	 * mode and a half-consumed short option group from an earlier call.
+	 * "+" keeps argv unpermuted; ":" reports a missing argument as ':'.
+	 */
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
+		ret = 0;
+		switch (opt) {
+		case OPT_LOWER:
+			ret = set_device(c->lower, optarg, "--lower", err,
+				errlen);
+			break;
+		case OPT_ENDPOINT:
+			ret = mvt_conf_parse_endpoint(optarg, &ep, err, errlen);
+			if (ret == 0)
+				ret = add_endpoint(c, &ep, "--endpoint", err,
+					errlen);
+			break;
+		case OPT_CONFIG:
+			ret = mvt_conf_load_file(c, optarg, err, errlen);
+			break;
+		case OPT_STATS_PERIOD:
+			if (parse_uint(optarg, STATS_PERIOD_MAX, &v) != 0)
+				ret = conf_err(err, errlen,
+					"--stats-period %s: expected an integer 0..%d",
+					optarg, STATS_PERIOD_MAX);
+			else
+				c->stats_period = (unsigned int)v;
+			break;
+		case OPT_HAIRPIN:
+			c->hairpin = 1;
+			break;
+		case OPT_STRICT_PRIVATE:
+			c->strict_private = 1;
+			break;
+		case OPT_PROMISC:
+			c->promisc = 1;
+			break;
+		case OPT_HOST_PORT:
+			ret = set_device(c->host_port, optarg, "--host-port",
+				err, errlen);
+			break;
+		case 'h':
+		case OPT_HELP:
+			mvt_conf_usage(argv[0]);
+			return 1;
+		default:
+			return bad_option(opt, argv, err, errlen);
+		}
+		if (ret != 0)
+			return ret;
+	}
+	if (optind < argc)
+		return conf_err(err, errlen, "%s: unexpected argument",
+			argv[optind]);
+	return mvt_conf_validate(c, err, errlen);
+}
+
+void
+mvt_conf_usage(const char *prog)
+{
+	printf("Usage: %s [EAL options] -- --lower DEVICE --endpoint SPEC... [options]\n"
+		"\n"
+		"  --lower DEVICE        the physical port: a PCI address or vdev devargs\n"
+		"  --endpoint SPEC       one endpoint (repeat for more), SPEC is key=value,...\n"
+		"      name=NAME         required; A-Z a-z 0-9 _ . - (at most %d characters)\n"
+		"      mac=MAC           required unless mode=passthru\n"
+		"      mode=MODE         vepa (default), bridge, private, passthru, source\n"
+		"      socket=PATH       vhost-user socket, required\n"
+		"      client=0|1        connect to the frontend's socket (default 0)\n"
+		"      queues=N          queue pairs, 1..%d (default 1)\n"
+		"      sources=MAC+MAC   mode=source: the senders it listens to\n"
+		"      nodst=0|1         mode=source: listed senders reach nobody else\n"
+		"      state=up|down     admin state (default up)\n"
+		"  --config FILE         load an INI file here: [lower], [endpoint NAME]\n"
+		"  --stats-period SECS   statistics period in seconds, 0..%d (0: off)\n"
+		"  --hairpin             software reflective relay (hairpin)\n"
+		"  --strict-private      drop reflected unicast from private endpoints\n"
+		"  --promisc             force the lower device promiscuous\n"
+		"  --host-port DEVICE    the port towards the host stack (default: none)\n"
+		"  --help                this text\n",
+		prog, MVT_NAME_MAX - 1, MVT_QUEUES_MAX, STATS_PERIOD_MAX);
+}

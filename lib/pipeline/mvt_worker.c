@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+#include <rte_vhost.h>
+
+#include "mvt_worker.h"
+
+#define PREFETCH_OFFSET 4
+
+struct mvt_worker *
+mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
+	struct mvt_lcore_stats *stats)
+{
+	struct mvt_worker *w;
+
+	w = rte_zmalloc_socket("mvt_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+		rte_lcore_to_socket_id(lcore_id));
+	if (w == NULL)
+		return NULL;
+	w->dp = dp;
+	w->stats = stats;
+	w->lcore_id = lcore_id;
+	w->index = index;
+	w->lower_rxq = index < dp->lower->nb_rxq ? index :
+		RTE_MAX_QUEUES_PER_PORT;
+	w->lower_txq = index % dp->lower->nb_txq;
+	w->lower_txq_shared = dp->nb_workers > dp->lower->nb_txq;
+	return w;
+}
+
+int
+mvt_worker_add_poll(struct mvt_worker *w, uint16_t ep, uint16_t qp)
+{
+	if (w->nb_polls == RTE_DIM(w->polls))
+		return -1;
+	w->polls[w->nb_polls].ep = ep;
+	w->polls[w->nb_polls].qp = qp;
+	w->nb_polls++;
+	return 0;
+}
+
+void
+mvt_worker_free(struct mvt_worker *w)
+{
+	rte_free(w);
+}
+
+static inline struct mvt_port_counters *
+port_ctr(struct mvt_worker *w, uint16_t ingress)
+{
+	return &w->stats->port[ingress == MVT_INGRESS_LOWER ? MVT_PORT_LOWER :
+		ingress];
+}
+
+static inline uint64_t
+bytes_of(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t b = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		b += rte_pktmbuf_pkt_len(pkts[i]);
+	return b;
+}
+
+static void
+flush_lower(struct mvt_worker *w)
+{
+	struct mvt_outbuf *b = &w->lower_out;
+	struct mvt_port_counters *c = &w->stats->port[MVT_PORT_LOWER];
+	struct mvt_lower *l = w->dp->lower;
+	uint64_t bytes;
+	uint16_t sent;
+
+	/* read the lengths first: once sent, the mbufs belong to the PMD */
+	bytes = bytes_of(b->pkts, b->n);
+	if (w->lower_txq_shared)
+		rte_spinlock_lock(&l->txq_lock[w->lower_txq]);
+	sent = rte_eth_tx_burst(l->port_id, w->lower_txq, b->pkts, b->n);
+	if (w->lower_txq_shared)
+		rte_spinlock_unlock(&l->txq_lock[w->lower_txq]);
+	if (unlikely(sent < b->n)) {
+		bytes -= bytes_of(&b->pkts[sent], b->n - sent);
+		mvt_ctr_add(&c->drops[MVT_DROP_TX_FULL], b->n - sent);
+		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+	}
+	mvt_ctr_add(&c->tx_packets, sent);
+	mvt_ctr_add(&c->tx_bytes, bytes);
+	b->n = 0;
+}
+
+static void
+flush_ep(struct mvt_worker *w, uint16_t id)
+{
+	struct mvt_outbuf *b = &w->ep_out[id];
+	struct mvt_port_counters *c = &w->stats->port[id];
+	const struct mvt_vhost *v = &w->dp->vhost[id];
+	uint16_t sent = 0, qp, nb_qp;
+	int vid;
+
+	if (likely(mvt_vhost_ready(v))) {
+		vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
+		nb_qp = RTE_MIN(v->nb_qp, v->queues);
+		qp = nb_qp > 1 ? w->index % nb_qp : 0;
+		if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
+			qp = 0;
+		if (likely(mvt_vhost_vring_on(v, 2 * qp))) {
+			sent = rte_vhost_enqueue_burst(vid, 2 * qp, b->pkts,
+				b->n);
+			mvt_ctr_add(&c->tx_packets, sent);
+			mvt_ctr_add(&c->tx_bytes, bytes_of(b->pkts, sent));
+			if (unlikely(sent < b->n))
+				mvt_ctr_add(&c->drops[MVT_DROP_RING_FULL],
+					b->n - sent);
+		} else {
+			mvt_ctr_add(&c->drops[MVT_DROP_NOT_READY], b->n);
+		}
+	} else {
+		mvt_ctr_add(&c->drops[MVT_DROP_NOT_READY], b->n);
+	}
+	/* enqueue copied the frames: every copy is ours to free */
+	rte_pktmbuf_free_bulk(b->pkts, b->n);
+	b->n = 0;
+}
+
+static inline void
+emit_ep(struct mvt_worker *w, uint16_t id, struct rte_mbuf *m)
+{
+	struct mvt_outbuf *b = &w->ep_out[id];
+
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_ep(w, id);
+	if (!b->dirty) {
+		b->dirty = 1;
+		w->dirty[w->n_dirty++] = id;
+	}
+	b->pkts[b->n++] = m;
+}
+
+static inline void
+emit_lower(struct mvt_worker *w, struct rte_mbuf *m)
+{
+	struct mvt_outbuf *b = &w->lower_out;
+
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_lower(w);
+	b->pkts[b->n++] = m;
+}
+
+static void
+flush_all(struct mvt_worker *w)
+{
+	uint16_t i;
+
+	if (w->lower_out.n > 0)
+		flush_lower(w);
+	for (i = 0; i < w->n_dirty; i++) {
+		flush_ep(w, w->dirty[i]);
+		w->ep_out[w->dirty[i]].dirty = 0;
+	}
+	w->n_dirty = 0;
+}
+
+/* Give a frame @p copies references, on every segment. */
+static inline void
+mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
+{
+	struct rte_mbuf *s;
+
+	for (s = m; s != NULL; s = s->next)
+		rte_mbuf_refcnt_update(s, (int16_t)(copies - 1));
+}
+
+/*
+ * Deliver one frame as its verdict says. A frame that reaches nobody is
+ * charged to the ingress port, with the engine's reason or no_dest.
+ */
+static inline void
+dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
+	struct mvt_port_counters *in, struct rte_mbuf *m,
+	const struct mvt_cls *c, const struct mvt_verdict *v)
+{
+	const struct mvt_mac_entry *sc = v->src_copies;
+	uint16_t copies, i, id;
+
+	if (unlikely(v->drop != MVT_DROP_NONE)) {
+		mvt_ctr_add(&in->drops[v->drop], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* the common case: one unicast destination */
+	if (likely(sc == NULL && v->flood == 0)) {
+		if (v->target != MVT_EP_NONE && !(v->flags & MVT_V_WIRE)) {
+			emit_ep(w, v->target, m);
+			return;
+		}
+		if (v->target == MVT_EP_NONE && (v->flags & MVT_V_WIRE)) {
+			emit_lower(w, m);
+			return;
+		}
+	}
+
+	copies = (v->flags & MVT_V_WIRE) ? 1 : 0;
+	if (v->target != MVT_EP_NONE)
+		copies++;
+	if (sc != NULL)
+		for (i = 0; i < sc->n_listers; i++)
+			copies += t->ep[sc->listers[i]].up;
+	if (v->flood != 0)
+		for (id = 0; id < t->n_eps; id++)
+			copies += mvt_flood_reaches(t, v, c->dst, id);
+	if (copies == 0) {
+		/* for the host, and there is no host port */
+		mvt_ctr_add(&in->drops[MVT_DROP_NO_DEST], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (copies > 1)
+		mbuf_set_copies(m, copies);
+	if (v->flags & MVT_V_WIRE)
+		emit_lower(w, m);
+	if (v->target != MVT_EP_NONE)
+		emit_ep(w, v->target, m);
+	if (sc != NULL)
+		for (i = 0; i < sc->n_listers; i++)
+			if (t->ep[sc->listers[i]].up)
+				emit_ep(w, sc->listers[i], m);
+	if (v->flood != 0) {
+		for (id = 0; id < t->n_eps; id++) {
+			if (mvt_flood_reaches(t, v, c->dst, id)) {
+				mvt_ctr_add(&w->stats->port[id].multicast, 1);
+				emit_ep(w, id, m);
+			}
+		}
+	}
+}
+
+void
+mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct mvt_port_counters *in = port_ctr(w, ingress);
+	const struct mvt_mac_entry *ents[MVT_BURST];
+	struct mvt_verdict v[MVT_BURST];
+	struct mvt_cls cls[MVT_BURST];
+	uint64_t keys[MVT_BURST];
+	uint16_t src_idx[MVT_BURST];
+	uint16_t i, k = 0, n_src = 0, et;
+	const uint8_t *p;
+	struct rte_mbuf *m;
+
+	mvt_ctr_add(&in->rx_packets, n);
+	mvt_ctr_add(&in->rx_bytes, bytes_of(pkts, n));
+	mvt_ctr_add(&w->stats->packets, n);
+
+	/* parse: drop runts, load both MACs, compact survivors */
+	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET],
+				void *));
+		m = pkts[i];
+		if (unlikely(rte_pktmbuf_data_len(m) < MVT_ETH_HLEN)) {
+			mvt_ctr_add(&in->drops[MVT_DROP_MALFORMED], 1);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		cls[k].dst = mvt_mac_load(p);
+		cls[k].src = mvt_mac_load(p + 6);
+		memcpy(&et, p + 12, sizeof(et));
+		cls[k].ethertype = rte_be_to_cpu_16(et);
+		keys[k] = cls[k].dst;
+		pkts[k++] = m;
+	}
+	n = k;
+	if (n == 0)
+		return;
+
+	/* classify: one bulk lookup of destinations, sources only if needed */
+	mvt_mactable_lookup_bulk(w->dp->mt, keys, n, ents);
+	for (i = 0; i < n; i++) {
+		cls[i].dst_e = ents[i];
+		cls[i].src_e = NULL;
+		if (mvt_decide_needs_src(t, cls[i].dst)) {
+			keys[n_src] = cls[i].src;
+			src_idx[n_src++] = i;
+		}
+	}
+	if (n_src > 0) {
+		mvt_mactable_lookup_bulk(w->dp->mt, keys, n_src, ents);
+		for (i = 0; i < n_src; i++)
+			cls[src_idx[i]].src_e = ents[i];
+	}
+
+	mvt_decide_burst(t, ingress, cls, n, v);
+
+	for (i = 0; i < n; i++)
+		dispatch(w, t, in, pkts[i], &cls[i], &v[i]);
+	flush_all(w);
+}
+
+/*
+ * The worker loop. Each iteration polls the lower RX queue this worker
+ * owns and every endpoint queue pair assigned to it, one burst each, runs
+ * the pipeline on what arrived, then reports a quiescent state: between
+ * iterations the worker holds no reference to a MAC table entry, a table
+ * snapshot or a vhost device, which is what writers and destroy_device
+ * wait for. Busy and idle cycles are counted per iteration.
+ */
+int
+mvt_worker_main(void *arg)
+{
+	struct mvt_worker *w = arg;
+	struct mvt_dp *dp = w->dp;
+	struct mvt_lcore_stats *st = w->stats;
+	struct rte_mbuf *pkts[MVT_BURST];
+	const struct mvt_ep_table *t;
+	const struct mvt_vhost *v;
+	uint64_t t0, t1, moved;
+	uint16_t i, n;
+
+	rte_rcu_qsbr_thread_register(dp->qsbr, w->lcore_id);
+	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
+	t0 = rte_rdtsc();
+	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
+		moved = 0;
+		t = __atomic_load_n(&dp->tbl, __ATOMIC_ACQUIRE);
+		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT) {
+			n = rte_eth_rx_burst(dp->lower->port_id, w->lower_rxq,
+				pkts, MVT_BURST);
+			if (n > 0) {
+				mvt_worker_process(w, t, MVT_INGRESS_LOWER, pkts,
+					n);
+				moved += n;
+			}
+		}
+		for (i = 0; i < w->nb_polls; i++) {
+			v = &dp->vhost[w->polls[i].ep];
+			if (!mvt_vhost_ready(v) ||
+					!mvt_vhost_vring_on(v, 2 * w->polls[i].qp + 1))
+				continue;
+			n = rte_vhost_dequeue_burst(
+				__atomic_load_n(&v->vid, __ATOMIC_RELAXED),
+				2 * w->polls[i].qp + 1, dp->mp, pkts, MVT_BURST);
+			if (n > 0) {
+				mvt_worker_process(w, t, w->polls[i].ep, pkts, n);
+				moved += n;
+			}
+		}
+		rte_rcu_qsbr_quiescent(dp->qsbr, w->lcore_id);
+		t1 = rte_rdtsc();
+		if (moved > 0)
+			mvt_ctr_add(&st->busy_cycles, t1 - t0);
+		else
+			mvt_ctr_add(&st->idle_cycles, t1 - t0);
+		mvt_ctr_add(&st->loops, 1);
+		t0 = t1;
+	}
+	rte_rcu_qsbr_thread_offline(dp->qsbr, w->lcore_id);
+	rte_rcu_qsbr_thread_unregister(dp->qsbr, w->lcore_id);
+	return 0;
+}

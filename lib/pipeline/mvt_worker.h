@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_WORKER_H
+#define MVT_WORKER_H
+
+/**
+ * @file
+ * The per-lcore worker: polls its share of the lower device's RX queues
+ * and of the endpoints' virtqueues in bursts of MVT_BURST, and for each
+ * burst runs the pipeline
+ *
+ *   rx burst -> classify (bulk MAC lookup) -> decide -> dispatch -> tx
+ *
+ * Dispatch puts each frame in one output buffer per destination (the
+ * lower's TX queue, each endpoint); buffers are flushed at the end of the
+ * burst. A frame with several destinations gets one reference per copy:
+ * vhost enqueue copies into guest memory and the caller frees, ethdev TX
+ * consumes one reference. A full ring drops and counts; nothing blocks.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mvt_decide.h"
+#include "mvt_lower.h"
+#include "mvt_mactable.h"
+#include "mvt_stats.h"
+#include "mvt_vhost.h"
+
+/** What every worker shares, owned by the switch. */
+struct mvt_dp {
+	struct mvt_ep_table *tbl;	/**< published snapshot (RCU) */
+	struct mvt_mactable *mt;
+	struct mvt_vhost *vhost;	/**< array of MVT_MAX_ENDPOINTS */
+	struct mvt_lower *lower;
+	struct rte_mempool *mp;
+	struct rte_rcu_qsbr *qsbr;
+	uint16_t nb_workers;
+	uint32_t quit;			/**< set to stop the workers */
+};
+
+/** One (endpoint, queue pair) a worker polls. */
+struct mvt_poll {
+	uint16_t ep;
+	uint16_t qp;
+};
+
+/** Frames one destination may hold before it is flushed. */
+#define MVT_OUTBUF (2 * MVT_BURST)
+
+struct mvt_outbuf {
+	uint16_t n;
+	uint16_t dirty;
+	struct rte_mbuf *pkts[MVT_OUTBUF];
+};
+
+struct mvt_worker {
+	struct mvt_dp *dp;
+	struct mvt_lcore_stats *stats;
+	unsigned int lcore_id;
+	uint16_t index;			/**< 0 .. nb_workers - 1 */
+	uint16_t lower_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
+	uint16_t lower_txq;
+	uint16_t lower_txq_shared;	/**< another worker uses it too */
+	uint16_t nb_polls;
+	uint16_t n_dirty;
+	struct mvt_poll polls[MVT_MAX_ENDPOINTS];
+	uint16_t dirty[MVT_MAX_ENDPOINTS];
+	struct mvt_outbuf lower_out;
+	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
+};
+
+/**
+ * Allocate worker @p index of @p dp for lcore @p lcore_id, with zeroed
+ * counters in @p stats. Polls are added with mvt_worker_add_poll().
+ */
+struct mvt_worker *mvt_worker_create(struct mvt_dp *dp, uint16_t index,
+	unsigned int lcore_id, struct mvt_lcore_stats *stats);
+
+/** Make worker @p w poll queue pair @p qp of endpoint @p ep. */
+int mvt_worker_add_poll(struct mvt_worker *w, uint16_t ep, uint16_t qp);
+
+void mvt_worker_free(struct mvt_worker *w);
+
+/**
+ * Run the pipeline on @p n received frames from @p ingress (an endpoint
+ * id or MVT_INGRESS_LOWER) and flush the outputs. Takes ownership of the
+ * mbufs. Exposed for tests; the loop calls it.
+ */
+void mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n);
+
+/** The lcore entry point (rte_eal_remote_launch); returns on dp->quit. */
+int mvt_worker_main(void *worker);
+
+#endif /* MVT_WORKER_H */

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+
+#include "mvt_log.h"
+#include "mvt_lower.h"
+
+#define MVT_LOWER_RXD 1024
+#define MVT_LOWER_TXD 1024
+
+static void
+lower_promisc_on(struct mvt_lower *l)
+{
+	int ret;
+
+	if (l->promisc)
+		return;
+	ret = rte_eth_promiscuous_enable(l->port_id);
+	if (ret != 0 && ret != -ENOTSUP)
+		MVT_LOG(WARNING, "lower %s: cannot enable promiscuous mode: %s",
+			l->name, rte_strerror(-ret));
+	l->promisc = 1;
+}
+
+int
+mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
+	struct rte_mempool *mp, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	struct rte_ether_addr addr;
+	uint16_t nb_rxd = MVT_LOWER_RXD, nb_txd = MVT_LOWER_TXD, q;
+	size_t len;
+	int ret, socket;
+
+	memset(l, 0, sizeof(*l));
+	len = strcspn(devargs, ",");
+	if (len == 0 || len >= sizeof(l->name)) {
+		snprintf(err, errlen, "--lower %s: not a device name", devargs);
+		return -1;
+	}
+	memcpy(l->name, devargs, len);
+	l->name[len] = '\0';
+
+	/* given to the EAL already (-a, --vdev), or ours to probe */
+	if (rte_eth_dev_get_port_by_name(l->name, &l->port_id) != 0) {
+		ret = rte_dev_probe(devargs);
+		if (ret != 0) {
+			snprintf(err, errlen,
+				"--lower %s: device did not probe (%s)%s",
+				devargs, rte_strerror(-ret),
+				strchr(l->name, ':') != NULL ?
+				"; is it bound to vfio-pci?" : "");
+			return -1;
+		}
+		l->probed = 1;
+		if (rte_eth_dev_get_port_by_name(l->name, &l->port_id) != 0) {
+			snprintf(err, errlen,
+				"--lower %s: probed, but no ethdev port is named %s",
+				devargs, l->name);
+			goto fail;
+		}
+	}
+	l->have_port = 1;
+
+	ret = rte_eth_dev_info_get(l->port_id, &info);
+	if (ret != 0) {
+		snprintf(err, errlen, "--lower %s: cannot read device info: %s",
+			devargs, rte_strerror(-ret));
+		goto fail;
+	}
+	l->nb_rxq = RTE_MIN(nb_queues, info.max_rx_queues);
+	l->nb_txq = RTE_MIN(nb_queues, info.max_tx_queues);
+	if (l->nb_rxq == 0 || l->nb_txq == 0) {
+		snprintf(err, errlen, "--lower %s: device has no queues", devargs);
+		goto fail;
+	}
+	if (l->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf =
+			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	ret = rte_eth_dev_configure(l->port_id, l->nb_rxq, l->nb_txq, &conf);
+	if (ret == 0)
+		ret = rte_eth_dev_adjust_nb_rx_tx_desc(l->port_id, &nb_rxd,
+			&nb_txd);
+	if (ret != 0) {
+		snprintf(err, errlen, "--lower %s: cannot configure %u queues: %s",
+			devargs, l->nb_rxq, rte_strerror(-ret));
+		goto fail;
+	}
+	socket = rte_eth_dev_socket_id(l->port_id);
+	for (q = 0; q < l->nb_rxq && ret == 0; q++)
+		ret = rte_eth_rx_queue_setup(l->port_id, q, nb_rxd, socket,
+			NULL, mp);
+	for (q = 0; q < l->nb_txq && ret == 0; q++)
+		ret = rte_eth_tx_queue_setup(l->port_id, q, nb_txd, socket,
+			NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(l->port_id);
+	if (ret != 0) {
+		snprintf(err, errlen, "--lower %s: cannot start: %s", devargs,
+			rte_strerror(-ret));
+		goto fail;
+	}
+	l->started = 1;
+	for (q = 0; q < RTE_DIM(l->txq_lock); q++)
+		rte_spinlock_init(&l->txq_lock[q]);
+	l->mac_max = info.max_mac_addrs > 0 ? info.max_mac_addrs - 1 : 0;
+	if (rte_eth_macaddr_get(l->port_id, &addr) == 0)
+		l->mac = mvt_mac_load6(addr.addr_bytes);
+	/* start from a known state: promiscuous only when needed */
+	rte_eth_promiscuous_disable(l->port_id);
+	MVT_LOG(INFO, "lower %s: port %u, %u rx / %u tx queues, %u MAC filter slots",
+		l->name, l->port_id, l->nb_rxq, l->nb_txq, l->mac_max);
+	return 0;
+fail:
+	mvt_lower_close(l);
+	return -1;
+}
+
+int
+mvt_lower_add_mac(struct mvt_lower *l, uint64_t mac)
+{
+	struct rte_ether_addr addr;
+	int ret = -ENOSPC;
+
+	mvt_mac_store6(mac, addr.addr_bytes);
+	if (l->mac_used < l->mac_max)
+		ret = rte_eth_dev_mac_addr_add(l->port_id, &addr, 0);
+	if (ret == 0) {
+		l->mac_used++;
+		return 0;
+	}
+	if (!l->promisc)
+		MVT_LOG(INFO, "lower %s: MAC filter cannot take more addresses (%s): promiscuous",
+			l->name, rte_strerror(-ret));
+	lower_promisc_on(l);
+	return 1;
+}
+
+void
+mvt_lower_del_mac(struct mvt_lower *l, uint64_t mac)
+{
+	struct rte_ether_addr addr;
+
+	mvt_mac_store6(mac, addr.addr_bytes);
+	if (rte_eth_dev_mac_addr_remove(l->port_id, &addr) == 0 &&
+			l->mac_used > 0)
+		l->mac_used--;
+}
+
+void
+mvt_lower_force_promisc(struct mvt_lower *l)
+{
+	l->promisc_forced = 1;
+	lower_promisc_on(l);
+}
+
+void
+mvt_lower_close(struct mvt_lower *l)
+{
+	struct rte_eth_dev_info info;
+	struct rte_device *dev = NULL;
+
+	if (!l->have_port)
+		return;
+	if (rte_eth_dev_info_get(l->port_id, &info) == 0)
+		dev = info.device;
+	if (l->started)
+		rte_eth_dev_stop(l->port_id);
+	l->started = 0;
+	rte_eth_dev_close(l->port_id);
+	if (l->probed && dev != NULL)
+		rte_dev_remove(dev);
+	l->have_port = 0;
+}

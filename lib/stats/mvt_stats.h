@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_STATS_H
+#define MVT_STATS_H
+
+/**
+ * @file
+ * Counters: one block per worker lcore, written only by that lcore with
+ * plain relaxed stores (no atomic read-modify-write), summed on read by any
+ * thread with relaxed loads. Every port -- each endpoint, the lower device,
+ * the host port -- has rx/tx packets and bytes and drops by reason, and the
+ * classes do not overlap: for every frame received on a port,
+ * rx = delivered somewhere + drops charged to that port's rx-side reasons.
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "mvt_common.h"
+#include "mvt_drop.h"
+
+/** Port index of the lower device in counter arrays. */
+#define MVT_PORT_LOWER MVT_MAX_ENDPOINTS
+/** Port index of the host port. */
+#define MVT_PORT_HOST (MVT_MAX_ENDPOINTS + 1)
+#define MVT_PORTS (MVT_MAX_ENDPOINTS + 2)
+
+struct mvt_port_counters {
+	uint64_t rx_packets;	/**< frames the switch took from the port */
+	uint64_t rx_bytes;
+	uint64_t tx_packets;	/**< frames the switch handed to the port */
+	uint64_t tx_bytes;
+	uint64_t multicast;	/**< flood deliveries to the port */
+	uint64_t drops[MVT_DROP_MAX];
+};
+
+/** What one worker lcore writes. */
+struct mvt_lcore_stats {
+	uint64_t busy_cycles;	/**< cycles of loops that moved frames */
+	uint64_t idle_cycles;	/**< cycles of loops that found nothing */
+	uint64_t packets;	/**< frames received by this lcore */
+	uint64_t loops;
+	struct mvt_port_counters port[MVT_PORTS];
+} __rte_cache_aligned;
+
+/** Add @p v to a counter this lcore owns (single writer, relaxed). */
+static inline void
+mvt_ctr_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+/** Read one counter written by another lcore. */
+static inline uint64_t
+mvt_ctr_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/** Sum port @p port over @p n lcore blocks into @p out. */
+void mvt_stats_port_sum(const struct mvt_lcore_stats *const *blocks,
+	unsigned int n, unsigned int port, struct mvt_port_counters *out);
+
+/** Sum of a port's drops over all reasons. */
+uint64_t mvt_stats_drops_total(const struct mvt_port_counters *c);
+
+#endif /* MVT_STATS_H */
