@@ -54,11 +54,12 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 	if (rte_eth_dev_get_port_by_name(l->name, &l->port_id) != 0) {
 		ret = rte_dev_probe(devargs);
 		if (ret != 0) {
+			/* rte_dev_probe's errno says little; say what to check */
 			snprintf(err, errlen,
-				"--lower %s: device did not probe (%s)%s",
-				devargs, rte_strerror(-ret),
+				"--lower %s: device did not probe (%s)", devargs,
 				strchr(l->name, ':') != NULL ?
-				"; is it bound to vfio-pci?" : "");
+				"is it bound to vfio-pci? see dpdk-devbind.py" :
+				"unknown driver or bad arguments");
 			return -1;
 		}
 		l->probed = 1;

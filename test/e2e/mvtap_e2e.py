@@ -1,0 +1,565 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+"""End-to-end scenarios: the real dpdk-mvtap binary, testpmd processes as
+guests on virtio-user ports, and a lower device that is net_null (frames
+to the wire vanish), net_ring (every frame comes back: a hairpin switch) or
+net_tap (a kernel interface this script injects frames into and reads
+frames from). Every scenario asserts exact packet counts from the guests'
+own statistics and from the switch's counters.
+
+usage: mvtap_e2e.py DPDK_MVTAP_BINARY SCENARIO
+Exit status: 0 pass, 1 fail, 77 skipped.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+TESTPMD = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
+SWITCH_CORES = "0-1"      # main lcore on cpu 0 (sleeps), worker on cpu 1
+GUEST_CORES = "0@0,1@0"   # guests share cpu 0
+BROADCAST = "ff:ff:ff:ff:ff:ff"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def check_eq(got, want, what):
+    if got != want:
+        raise Failure(f"{what}: got {got}, expected {want}")
+
+
+def mac(n):
+    return f"02:00:00:00:00:{n:02x}"
+
+
+def wait_until(pred, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.1)
+    raise Failure(f"timed out after {timeout} s waiting for {what}")
+
+
+class Process:
+    """A child process whose output goes to a log file."""
+
+    def __init__(self, tmp, name, cmd):
+        self.name = name
+        self.cmd = cmd
+        self.log_path = os.path.join(tmp, name + ".log")
+        self.proc = None
+
+    def start(self):
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(self.cmd, stdout=self.log,
+                                     stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        return self
+
+    def output(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def interrupt(self, timeout=30):
+        """SIGINT, then wait; returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise Failure(f"{self.name} did not stop on SIGINT")
+        self.log.close()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Switch(Process):
+    def __init__(self, exe, tmp, args, name="switch"):
+        cmd = [exe, "-l", SWITCH_CORES, "--no-huge", "-m", "512",
+               "--no-pci", "--file-prefix", "mvte2e-" + name,
+               "--log-level=lib.eal:error", "--log-level=lib.vhost.*:error",
+               "--", "--stats-period", "1"] + args
+        super().__init__(tmp, name, cmd)
+
+    def wait_log(self, pattern, timeout=20):
+        def seen():
+            if not self.alive():
+                raise Failure(f"{self.name} exited:\n{self.output()}")
+            return re.search(pattern, self.output()) is not None
+        wait_until(seen, timeout, f"'{pattern}' in the switch log")
+
+    def stats(self):
+        """Counters from the last periodic line: name -> (rx, tx, drop)."""
+        lines = [l for l in self.output().splitlines()
+                 if l.startswith("stats: ")]
+        if not lines:
+            return {}
+        out = {}
+        for part in lines[-1][len("stats: "):].split(" | "):
+            m = re.match(r"(\S+) rx (\d+) tx (\d+) drop (\d+)", part)
+            if m:
+                out[m.group(1)] = tuple(int(x) for x in m.group(2, 3, 4))
+        return out
+
+    def wait_rx(self, port, n, timeout=30):
+        """Wait until the switch has received n frames from port."""
+        wait_until(lambda: self.stats().get(port, (0,))[0] >= n, timeout,
+                   f"{n} frames received from {port}")
+        time.sleep(1.2)   # one more stats period: everything dispatched
+
+    def stop(self):
+        """SIGINT; returns the final per-port counters."""
+        rc = self.interrupt()
+        check_eq(rc, 0, "switch exit status")
+        ports = {}
+        for line in self.output().splitlines():
+            m = re.match(r"port (\S+): (.*)", line)
+            if m:
+                ports[m.group(1)] = {k: int(v) for k, v in
+                                     re.findall(r"(\w+)=(\d+)", m.group(2))}
+        return ports
+
+
+class Guest(Process):
+    """testpmd with one virtio-user port, in rxonly mode; with burst it
+    also sends exactly that many frames to peer once at start."""
+
+    def __init__(self, tmp, name, sock, mac_addr, peer=None, burst=0,
+                 server=False):
+        vdev = f"net_virtio_user0,path={sock},mac={mac_addr}"
+        if server:
+            vdev += ",server=1"
+        cmd = [TESTPMD, "--lcores", GUEST_CORES, "--no-huge", "-m", "256",
+               "--no-pci", "--file-prefix", "mvte2e-" + name,
+               "--log-level=lib.eal:error", "--vdev", vdev, "--",
+               "--forward-mode=rxonly", "--stats-period", "1",
+               "--total-num-mbufs=2048"]
+        if burst:
+            cmd += ["--tx-first", f"--burst={burst}", f"--eth-peer=0,{peer}"]
+        super().__init__(tmp, name, cmd)
+
+    def stop(self):
+        """SIGINT; returns (rx, tx) of its port."""
+        self.interrupt()
+        out = self.output()
+        idx = out.rfind("Forward statistics for port 0")
+        check(idx >= 0, f"{self.name}: no statistics in its output:\n{out}")
+        rx = re.search(r"RX-packets:\s*(\d+)", out[idx:])
+        tx = re.search(r"TX-packets:\s*(\d+)", out[idx:])
+        return int(rx.group(1)), int(tx.group(1))
+
+
+class Scenario:
+    def __init__(self, exe):
+        self.exe = exe
+        self.tmp = tempfile.mkdtemp(prefix="mvte2e-")
+        self.procs = []
+
+    def sock(self, name):
+        return os.path.join(self.tmp, name + ".sock")
+
+    def switch(self, args, name="switch"):
+        sw = Switch(self.exe, self.tmp, args, name)
+        self.procs.append(sw)
+        return sw.start()
+
+    def endpoint(self, name, n, mode, extra=""):
+        return ["--endpoint", f"name={name},mac={mac(n)},mode={mode},"
+                f"socket={self.sock(name)}{extra}"]
+
+    def guest(self, name, n, peer=None, burst=0, server=False, sock=None,
+              ep=None):
+        g = Guest(self.tmp, "g-" + name, sock or self.sock(name), mac(n),
+                  peer, burst, server)
+        g.ep = ep or name
+        self.procs.append(g)
+        return g.start()
+
+    def cleanup(self):
+        for p in self.procs:
+            p.kill()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def ready(sw, *guests):
+    """Wait until each guest is connected to the switch and forwarding
+    (testpmd prints its first statistics only then): before that, its
+    receive ring may have no buffers posted and frames for it are dropped
+    (and counted as ring_full, rightly)."""
+    for g in guests:
+        sw.wait_log(rf"endpoint {g.ep}: guest connected")
+        wait_until(lambda: "Port statistics" in g.output(), 20,
+                   f"guest {g.name} to start forwarding")
+
+
+# ------------------------------------------------------------- scenarios
+
+def s_bridge_unicast(sc):
+    """bridge -> bridge unicast is delivered locally, never to the wire."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge"))
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
+    ready(sw, ga)
+    sw.wait_rx("a", 64)
+    check_eq(ga.stop(), (0, 64), "a (rx, tx)")
+    check_eq(gb.stop(), (64, 0), "b (rx, tx)")
+    p = sw.stop()
+    check_eq(p["a"]["rx_packets"], 64, "switch: rx from a")
+    check_eq(p["b"]["tx_packets"], 64, "switch: tx to b")
+    check_eq(p["b"]["tx_bytes"], 64 * 64, "switch: bytes to b")
+    check_eq(p["lower"]["tx_packets"], 0, "switch: frames to the wire")
+    check_eq(p["a"]["drops"] + p["b"]["drops"], 0, "drops")
+
+
+def s_vepa_unicast(sc):
+    """vepa -> vepa goes to the wire; it reaches b only when reflected."""
+    for lower, delivered in (("net_null0,no-rx=1", 0), ("net_ring0", 64)):
+        name = "sw-" + lower.split(",")[0]
+        sw = sc.switch(["--lower", lower] + sc.endpoint("a", 0xa, "vepa") +
+                       sc.endpoint("b", 0xb, "vepa"), name)
+        sw.wait_log("forwarding")
+        gb = sc.guest("b", 0xb)
+        ready(sw, gb)
+        ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
+        ready(sw, ga)
+        sw.wait_rx("a", 64)
+        check_eq(ga.stop(), (0, 64), f"{lower}: a (rx, tx)")
+        check_eq(gb.stop(), (delivered, 0), f"{lower}: b (rx, tx)")
+        p = sw.stop()
+        check_eq(p["lower"]["tx_packets"], 64, f"{lower}: to the wire")
+        check_eq(p["lower"]["rx_packets"], delivered, f"{lower}: reflected")
+        check_eq(p["b"]["tx_packets"], delivered, f"{lower}: switch to b")
+
+
+def s_private_group(sc):
+    """Reflected group frames of a private endpoint go back to it only."""
+    sw = sc.switch(["--lower", "net_ring0"] +
+                   sc.endpoint("a", 0xa, "private") +
+                   sc.endpoint("b", 0xb, "private") +
+                   sc.endpoint("c", 0xc, "vepa"))
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    gc = sc.guest("c", 0xc)
+    ready(sw, gb, gc)
+    ga = sc.guest("a", 0xa, peer=BROADCAST, burst=32)
+    ready(sw, ga)
+    sw.wait_rx("a", 32)
+    check_eq(ga.stop(), (32, 32), "a gets its own reflection back")
+    check_eq(gb.stop(), (0, 0), "private b gets nothing")
+    check_eq(gc.stop(), (0, 0), "vepa c gets nothing")
+    p = sw.stop()
+    check_eq(p["lower"]["tx_packets"], 32, "to the wire")
+    check_eq(p["lower"]["rx_packets"], 32, "reflected")
+    check_eq(p["a"]["tx_packets"], 32, "back to a")
+
+
+def s_broadcast_flood(sc):
+    """Broadcast from a bridge endpoint floods bridge peers and the wire;
+    reflected broadcast from a vepa endpoint reaches vepa and bridge
+    endpoints except the sender, and no private one."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("c", 0xc, "vepa") +
+                   sc.endpoint("d", 0xd, "private"))
+    sw.wait_log("forwarding")
+    gs = [sc.guest(n, i) for n, i in (("b", 0xb), ("c", 0xc), ("d", 0xd))]
+    ready(sw, *gs)
+    ga = sc.guest("a", 0xa, peer=BROADCAST, burst=16)
+    ready(sw, ga)
+    sw.wait_rx("a", 16)
+    check_eq(ga.stop(), (0, 16), "bridge sender")
+    got = [g.stop()[0] for g in gs]
+    check_eq(got, [16, 0, 0], "received by bridge b, vepa c, private d")
+    p = sw.stop()
+    check_eq(p["lower"]["tx_packets"], 16, "bridge broadcast also to wire")
+    check_eq(p["b"]["multicast"], 16, "flood deliveries counted")
+
+    sw = sc.switch(["--lower", "net_ring0"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "vepa") +
+                   sc.endpoint("c", 0xc, "vepa") +
+                   sc.endpoint("d", 0xd, "private"), "sw-ring")
+    sw.wait_log("forwarding")
+    gs = [sc.guest(n, i) for n, i in (("a", 0xa), ("b", 0xb), ("d", 0xd))]
+    ready(sw, *gs)
+    gc = sc.guest("c", 0xc, peer=BROADCAST, burst=16)
+    ready(sw, gc)
+    sw.wait_rx("c", 16)
+    check_eq(gc.stop(), (0, 16), "vepa sender never gets its own back")
+    got = [g.stop()[0] for g in gs]
+    check_eq(got, [16, 16, 0], "received by bridge a, vepa b, private d")
+    sw.stop()
+
+
+class Wire:
+    """The kernel side of a net_tap lower: inject and capture frames."""
+
+    def __init__(self, ifname):
+        self.ifname = ifname
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                               socket.htons(0x0003))
+        self.s.bind((ifname, 0))
+        self.s.setblocking(False)
+
+    @staticmethod
+    def frame(dst, src, n):
+        b = lambda m: bytes(int(x, 16) for x in m.split(":"))
+        payload = struct.pack("!I", n) + bytes(42)
+        return b(dst) + b(src) + b"\x88\xb5" + payload
+
+    def send(self, dst, src, count):
+        for i in range(count):
+            self.s.send(self.frame(dst, src, i))
+
+    def received(self, dst=None):
+        """Frames the switch sent to the wire (not our own), by dst."""
+        n = 0
+        while True:
+            try:
+                data, addr = self.s.recvfrom(65535)
+            except BlockingIOError:
+                return n
+            if addr[2] == socket.PACKET_OUTGOING:
+                continue
+            if dst is None or data[:6] == Wire.frame(dst, dst, 0)[:6]:
+                n += 1
+
+    def close(self):
+        self.s.close()
+
+
+def with_quiet_tap(fn):
+    """New interfaces get no IPv6, so the kernel sends nothing on the tap
+    (router solicitations and MLD reports would be flooded to guests)."""
+    key = "/proc/sys/net/ipv6/conf/default/disable_ipv6"
+
+    def run(sc):
+        if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
+            raise Skip("needs root and /dev/net/tun for a net_tap lower")
+        old = open(key).read().strip()
+        with open(key, "w") as f:
+            f.write("1")
+        try:
+            fn(sc)
+        finally:
+            with open(key, "w") as f:
+                f.write(old)
+    return run
+
+
+class Skip(Exception):
+    pass
+
+
+def tap_switch(sc, ifname, eps, extra=()):
+    sw = sc.switch(["--lower", f"net_tap0,iface={ifname}"] + list(extra) +
+                   eps)
+    sw.wait_log("forwarding")
+    subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
+    return sw
+
+
+EXT = "02:ee:00:00:00:01"
+
+
+@with_quiet_tap
+def s_wire_to_endpoint(sc):
+    """Unicast from the wire reaches the endpoint owning the MAC; unknown
+    unicast goes to the host (none here: no_dest); broadcast reaches all."""
+    sw = tap_switch(sc, "mvte2e0", sc.endpoint("a", 0xa, "bridge") +
+                    sc.endpoint("b", 0xb, "vepa"))
+    ga, gb = sc.guest("a", 0xa), sc.guest("b", 0xb)
+    ready(sw, ga, gb)
+    wire = Wire("mvte2e0")
+    wire.send(mac(0xb), EXT, 20)
+    wire.send("02:99:00:00:00:99", EXT, 5)
+    wire.send(BROADCAST, EXT, 7)
+    sw.wait_rx("lower", 32)
+    check_eq(ga.stop(), (7, 0), "a: broadcast only")
+    check_eq(gb.stop(), (27, 0), "b: its unicast and the broadcast")
+    p = sw.stop()
+    check_eq(p["lower"]["rx_packets"], 32, "from the wire")
+    check_eq(p["lower"].get("no_dest", 0), 5, "unknown unicast: no host port")
+    check_eq(p["lower"]["tx_packets"], 0, "nothing back to the wire")
+    wire.close()
+
+
+@with_quiet_tap
+def s_endpoint_to_wire(sc):
+    """Frames of a vepa endpoint reach the wire unchanged and counted."""
+    sw = tap_switch(sc, "mvte2e1", sc.endpoint("a", 0xa, "vepa"))
+    wire = Wire("mvte2e1")
+    ga = sc.guest("a", 0xa, peer=EXT, burst=40)
+    ready(sw, ga)
+    sw.wait_rx("a", 40)
+    time.sleep(0.5)
+    check_eq(wire.received(EXT), 40, "frames on the wire for EXT")
+    check_eq(ga.stop(), (0, 40), "a (rx, tx)")
+    p = sw.stop()
+    check_eq(p["lower"]["tx_packets"], 40, "switch: to the wire")
+    wire.close()
+
+
+@with_quiet_tap
+def s_passthru(sc):
+    """A passthru endpoint receives every unicast, whatever its MAC."""
+    sw = tap_switch(sc, "mvte2e2", sc.endpoint("p", 0x10, "passthru"))
+    gp = sc.guest("p", 0x10)
+    ready(sw, gp)
+    wire = Wire("mvte2e2")
+    wire.send(mac(0x10), EXT, 3)
+    wire.send("02:99:00:00:00:01", EXT, 4)
+    wire.send("02:99:00:00:00:02", EXT, 5)
+    sw.wait_rx("lower", 12)
+    check_eq(gp.stop(), (12, 0), "p gets all unicast")
+    p = sw.stop()
+    check_eq(p["p"]["tx_packets"], 12, "switch: to p")
+    wire.close()
+
+
+def s_client_reconnect(sc):
+    """client=1: guests own the sockets (QEMU server=on); a switch
+    restart reconnects and traffic flows again, guests untouched."""
+    eps = (sc.endpoint("a", 0xa, "bridge", ",client=1") +
+           sc.endpoint("b", 0xb, "bridge", ",client=1"))
+    gb = sc.guest("b", 0xb, server=True)
+    wait_until(lambda: os.path.exists(sc.sock("b")), 20, "b's socket")
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] + eps, "sw1")
+    ready(sw, gb)
+    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=32, server=True)
+    ready(sw, ga)
+    sw.wait_rx("a", 32)
+    check_eq(ga.stop(), (0, 32), "first sender")
+    p = sw.stop()
+    check_eq(p["b"]["tx_packets"], 32, "before the restart")
+
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] + eps, "sw2")
+    ready(sw, gb)
+    ga = sc.guest("a2", 0xa, peer=mac(0xb), burst=48, server=True,
+                  sock=sc.sock("a"), ep="a")
+    ready(sw, ga)
+    sw.wait_rx("a", 48)
+    check_eq(ga.stop(), (0, 48), "second sender")
+    check_eq(gb.stop(), (80, 0), "b saw both rounds through one connection")
+    p = sw.stop()
+    check_eq(p["b"]["tx_packets"], 48, "after the restart")
+
+
+def run_switch_expect_error(sc, args, message, name):
+    sw = sc.switch(args, name)
+    try:
+        sw.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        raise Failure(f"{name}: the switch did not exit")
+    out = sw.output()
+    check(sw.proc.returncode != 0, f"{name}: exit status 0")
+    lines = [l for l in out.splitlines() if l.startswith("dpdk-mvtap: ")]
+    check(lines and lines[-1] == "dpdk-mvtap: " + message,
+          f"{name}: got {lines[-1:] or out!r}, expected {message!r}")
+
+
+def s_bad_input(sc):
+    """Bad input: non-zero exit, one line naming option and value, nothing
+    left behind."""
+    sock_a = sc.sock("a")
+    run_switch_expect_error(
+        sc, ["--lower", "net_bogus0"] + sc.endpoint("a", 0xa, "bridge"),
+        "--lower net_bogus0: device did not probe (unknown driver or bad "
+        "arguments)",
+        "bogus-lower")
+    check(not os.path.exists(sock_a), "socket left behind (bad lower)")
+    run_switch_expect_error(
+        sc, ["--lower", "net_null0,no-rx=1"] +
+        sc.endpoint("a", 0xa, "bridge") + sc.endpoint("b", 0xa, "bridge"),
+        f"--endpoint mac={mac(0xa)}: MAC already used by endpoint a",
+        "dup-mac")
+    # the second socket cannot be created: the first must go away again
+    notsock = os.path.join(sc.tmp, "plainfile")
+    open(notsock, "w").close()
+    run_switch_expect_error(
+        sc, ["--lower", "net_null0,no-rx=1"] +
+        sc.endpoint("a", 0xa, "bridge") +
+        ["--endpoint", f"name=b,mac={mac(0xb)},socket={notsock}"],
+        f"--endpoint socket={notsock}: exists and is not a socket "
+        "(endpoint b)", "half-started")
+    check(not os.path.exists(sock_a), "socket a left behind (half-started)")
+    run_switch_expect_error(
+        sc, ["--lower", "net_null0,no-rx=1", "--endpoint",
+             "name=a,mac=zz:00:00:00:00:01,socket=/tmp/a.sock"],
+        "--endpoint mac=zz:00:00:00:00:01: malformed MAC address",
+        "bad-mac")
+
+
+SCENARIOS = {
+    "bridge_unicast": s_bridge_unicast,
+    "vepa_unicast": s_vepa_unicast,
+    "private_group": s_private_group,
+    "broadcast_flood": s_broadcast_flood,
+    "wire_to_endpoint": s_wire_to_endpoint,
+    "endpoint_to_wire": s_endpoint_to_wire,
+    "passthru": s_passthru,
+    "client_reconnect": s_client_reconnect,
+    "bad_input": s_bad_input,
+}
+
+
+def main(argv):
+    if len(argv) != 3 or argv[2] not in SCENARIOS:
+        print(f"usage: {argv[0]} DPDK_MVTAP SCENARIO\nscenarios: " +
+              " ".join(SCENARIOS), file=sys.stderr)
+        return 2
+    if not os.path.exists(TESTPMD):
+        print("SKIP: dpdk-testpmd not found")
+        return 77
+    sc = Scenario(argv[1])
+    try:
+        SCENARIOS[argv[2]](sc)
+    except Skip as e:
+        print(f"SKIP: {e}")
+        return 77
+    except Failure as e:
+        print(f"FAIL {argv[2]}: {e}")
+        for p in sc.procs:
+            print(f"---- {p.name} ({' '.join(p.cmd)})")
+            print(p.output()[-3000:])
+        return 1
+    finally:
+        sc.cleanup()
+    print(f"PASS {argv[2]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
