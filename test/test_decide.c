@@ -689,6 +689,62 @@ test_burst_matches_single(void)
 	return TEST_SUCCESS;
 }
 
+/* deliver() with the switch's own reflective relay instead of an
+ * external hairpin switch */
+static struct outcome
+deliver_relay(uint16_t ingress, uint64_t dst, uint64_t src)
+{
+	struct outcome o = { 0 };
+	struct mvt_verdict v;
+	struct mvt_cls c = { .dst = dst, .src = src, .ethertype = 0x0800 };
+
+	c.dst_e = w_entry(dst, 0);
+	c.src_e = w_entry(src, 0);
+	mvt_decide(&w.t, ingress, &c, &v);
+	mvt_decide_reflect(&w.t, &c, &v);
+	outcome_add(&c, &v, &o);
+	o.wire = !!(v.flags & MVT_V_WIRE);
+	return o;
+}
+
+static int
+test_software_relay(void)
+{
+	const uint64_t dsts[] = {
+		MAC(P + 1), MAC(V + 1), MAC(B + 1), MAC(SRC + 1), MAC(DN + 1),
+		MAC(S + 1), MVT_MAC_BROADCAST, MAC_MCAST, MAC_UNKNOWN,
+	};
+	struct outcome hp, sw;
+	unsigned int i, j;
+	int local;
+
+	for (i = 0; i < N_MODES; i++) {
+		for (j = 0; j < RTE_DIM(dsts); j++) {
+			w_build(modes[i]);
+			if (modes[i] == MVT_MODE_PASSTHRU && j < 5)
+				continue;
+			hp = deliver(S, dsts[j], MAC(S + 1), 1, 0x0800);
+			sw = deliver_relay(S, dsts[j], MAC(S + 1));
+			if (dsts[j] == MAC_UNKNOWN) {
+				/* known elsewhere: to the wire, not reflected */
+				TEST_ASSERT_SUCCESS(check("relay unknown",
+					modes[i], sw, 1, 0, 0), "");
+				continue;
+			}
+			/* receivers see what a hairpin switch gives them */
+			TEST_ASSERT(sw.eps == hp.eps && sw.host == hp.host,
+				"relay %s dst %u: eps 0x%x host %d, hairpin eps 0x%x host %d",
+				mvt_mode_name(modes[i]), j, sw.eps, sw.host,
+				hp.eps, hp.host);
+			/* known unicast stays in the host, groups also leave */
+			local = !mvt_mac_is_group(dsts[j]);
+			TEST_ASSERT_EQUAL(sw.wire, local ? 0 : hp.wire,
+				"relay %s dst %u: wire", mvt_mode_name(modes[i]), j);
+		}
+	}
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite decide_suite = {
 	.suite_name = "decision engine: spec section 6 tables",
 	.unit_test_cases = {
@@ -715,6 +771,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_host_sends_to_wire),
 		TEST_CASE(test_needs_src_and_names),
 		TEST_CASE(test_burst_matches_single),
+		TEST_CASE(test_software_relay),
 		TEST_CASES_END()
 	}
 };

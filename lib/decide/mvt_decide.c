@@ -157,6 +157,15 @@ decide_rx(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	v->target = tgt;
 }
 
+/* Replace @p v by the verdict of the same frame received on the lower. */
+static void
+decide_rx_into(const struct mvt_ep_table *t, const struct mvt_cls *c,
+	struct mvt_verdict *v)
+{
+	verdict_init(v);
+	decide_rx(t, c, v);
+}
+
 /* A frame sent by endpoint @p s (macvlan_queue_xmit). */
 static void
 decide_tx(const struct mvt_ep_table *t, uint16_t s, const struct mvt_cls *c,
@@ -199,6 +208,38 @@ mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
 		v->flags = MVT_V_WIRE;
 	else
 		decide_tx(t, ingress, c, v);
+}
+
+int
+mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
+	struct mvt_verdict *v)
+{
+	struct mvt_verdict r;
+
+	if (!(v->flags & MVT_V_WIRE))
+		return 0;
+	if (!mvt_mac_is_group(c->dst)) {
+		if (c->dst_e == NULL || c->dst_e->owner == MVT_EP_NONE)
+			return 0;
+		/* a bridge sends known unicast back out of its port only */
+		decide_rx_into(t, c, v);
+		return 1;
+	}
+	verdict_init(&r);
+	decide_rx(t, c, &r);
+	/*
+	 * The sender's own local copies (a bridge sender's flood) and the
+	 * reflected copy's deliveries add up; both floods exclude the same
+	 * sender, and a reflected group frame only ever has a target when
+	 * the sender is that target (forward to original port).
+	 */
+	v->flood |= r.flood;
+	if (r.flood != 0)
+		v->exclude = r.exclude;
+	v->target = r.target;
+	v->src_copies = r.src_copies;
+	v->flags |= r.flags;
+	return 1;
 }
 
 void

@@ -126,6 +126,21 @@ mvt_decide_needs_src(const struct mvt_ep_table *t, uint64_t dst)
 void mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
 	const struct mvt_cls *c, struct mvt_verdict *v);
 
+/**
+ * Software reflective relay: fold into @p v, the verdict of a frame an
+ * endpoint sent, what an adjacent bridge in hairpin mode that has learned
+ * the endpoints' MACs would send back. A group frame goes to the wire and
+ * is also reflected; unicast to a MAC that is an endpoint's own (up or not:
+ * the bridge learned it) is reflected instead of leaving the host; other
+ * unicast goes to the wire only, as to a station the bridge knows elsewhere.
+ * The reflected copy is decided exactly as a frame received on the lower,
+ * so receivers cannot tell it from one reflected by a real switch.
+ *
+ * @return 1 if @p v changed.
+ */
+int mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
+	struct mvt_verdict *v);
+
 /** mvt_decide() for @p n frames from one ingress. */
 void mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
 	const struct mvt_cls *c, uint16_t n, struct mvt_verdict *v);

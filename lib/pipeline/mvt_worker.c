@@ -305,6 +305,10 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 
 	mvt_decide_burst(t, ingress, cls, n, v);
 
+	if (w->dp->hairpin && ingress != MVT_INGRESS_LOWER)
+		for (i = 0; i < n; i++)
+			mvt_decide_reflect(t, &cls[i], &v[i]);
+
 	for (i = 0; i < n; i++)
 		dispatch(w, t, in, pkts[i], &cls[i], &v[i]);
 	flush_all(w);

@@ -11,7 +11,10 @@
  * and of the endpoints' virtqueues in bursts of MVT_BURST, and for each
  * burst runs the pipeline
  *
- *   rx burst -> classify (bulk MAC lookup) -> decide -> dispatch -> tx
+ *   rx burst -> classify (bulk MAC lookup) -> decide -> reflect -> dispatch
+ *
+ * where reflect is the software reflective relay (--hairpin), applied to
+ * frames endpoints send.
  *
  * Dispatch puts each frame in one output buffer per destination (the
  * lower's TX queue, each endpoint); buffers are flushed at the end of the
@@ -41,6 +44,7 @@ struct mvt_dp {
 	struct rte_mempool *mp;
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t nb_workers;
+	uint8_t hairpin;		/**< software reflective relay */
 	uint32_t quit;			/**< set to stop the workers */
 };
 

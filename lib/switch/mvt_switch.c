@@ -181,11 +181,6 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		rte_free(sw);
 		return NULL;
 	}
-	if (c->hairpin) {
-		snprintf(err, errlen, "--hairpin: not supported by this version");
-		rte_free(sw);
-		return NULL;
-	}
 	if (setup_core(sw, err, errlen) != 0)
 		goto fail;
 	if (mvt_lower_open(&sw->lower, c->lower, (uint16_t)sw->nb_workers,
@@ -197,6 +192,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.mp = sw->mp;
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
+	sw->dp.hairpin = c->hairpin;
 	if (setup_tables(sw, err, errlen) != 0)
 		goto fail;
 	if (setup_workers(sw, err, errlen) != 0)

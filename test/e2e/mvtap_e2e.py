@@ -323,6 +323,36 @@ def s_broadcast_flood(sc):
     sw.stop()
 
 
+def s_hairpin_relay(sc):
+    """--hairpin: the switch reflects vepa traffic itself, as an adjacent
+    hairpin bridge would, with a lower that never reflects anything.
+    Known unicast stays in the host; group frames also go to the wire and
+    come back per the mode rules (private: to the sender only)."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--hairpin"] +
+                   sc.endpoint("a", 0xa, "vepa") +
+                   sc.endpoint("b", 0xb, "vepa") +
+                   sc.endpoint("c", 0xc, "bridge") +
+                   sc.endpoint("d", 0xd, "private"))
+    sw.wait_log("forwarding")
+    gs = [sc.guest(n, i) for n, i in (("b", 0xb), ("c", 0xc), ("d", 0xd))]
+    ready(sw, *gs)
+    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
+    ready(sw, ga)
+    sw.wait_rx("a", 64)
+    check_eq(ga.stop(), (0, 64), "a (rx, tx)")
+    ga = sc.guest("a2", 0xa, peer=BROADCAST, burst=16, sock=sc.sock("a"),
+                  ep="a")
+    ready(sw, ga)
+    sw.wait_rx("a", 80)
+    check_eq(ga.stop(), (0, 16), "a never gets its own group frames")
+    got = [g.stop()[0] for g in gs]
+    check_eq(got, [64 + 16, 16, 0],
+             "received by vepa b (unicast + broadcast), bridge c, private d")
+    p = sw.stop()
+    check_eq(p["lower"]["tx_packets"], 16, "only the broadcast left the host")
+    check_eq(p["b"]["tx_packets"], 80, "switch: to b")
+
+
 class Wire:
     """The kernel side of a net_tap lower: inject and capture frames."""
 
@@ -526,6 +556,7 @@ SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
     "private_group": s_private_group,
+    "hairpin_relay": s_hairpin_relay,
     "broadcast_flood": s_broadcast_flood,
     "wire_to_endpoint": s_wire_to_endpoint,
     "endpoint_to_wire": s_endpoint_to_wire,
