@@ -29,7 +29,7 @@ on_signal(int sig __rte_unused)
 }
 
 static void
-control_loop(const struct mvt_switch *sw, unsigned int stats_period)
+control_loop(struct mvt_switch *sw, unsigned int stats_period)
 {
 	uint64_t hz = rte_get_timer_hz(), next;
 	char line[4096];

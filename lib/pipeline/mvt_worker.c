@@ -37,20 +37,25 @@ mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
 	return w;
 }
 
-int
-mvt_worker_add_poll(struct mvt_worker *w, uint16_t ep, uint16_t qp)
+struct mvt_poll_list *
+mvt_poll_list_alloc(unsigned int max)
 {
-	if (w->nb_polls == RTE_DIM(w->polls))
-		return -1;
-	w->polls[w->nb_polls].ep = ep;
-	w->polls[w->nb_polls].qp = qp;
-	w->nb_polls++;
-	return 0;
+	return rte_zmalloc("mvt_polls", sizeof(struct mvt_poll_list) +
+		max * sizeof(struct mvt_poll), RTE_CACHE_LINE_SIZE);
+}
+
+struct mvt_poll_list *
+mvt_worker_set_polls(struct mvt_worker *w, struct mvt_poll_list *pl)
+{
+	return __atomic_exchange_n(&w->polls, pl, __ATOMIC_ACQ_REL);
 }
 
 void
 mvt_worker_free(struct mvt_worker *w)
 {
+	if (w == NULL)
+		return;
+	rte_free(w->polls);
 	rte_free(w);
 }
 
@@ -316,11 +321,11 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 
 /*
  * The worker loop. Each iteration polls the lower RX queue this worker
- * owns and every endpoint queue pair assigned to it, one burst each, runs
+ * owns and every endpoint queue pair on its poll list, one burst each, runs
  * the pipeline on what arrived, then reports a quiescent state: between
  * iterations the worker holds no reference to a MAC table entry, a table
- * snapshot or a vhost device, which is what writers and destroy_device
- * wait for. Busy and idle cycles are counted per iteration.
+ * snapshot, a poll list or a vhost device, which is what writers and
+ * destroy_device wait for. Busy and idle cycles are counted per iteration.
  */
 int
 mvt_worker_main(void *arg)
@@ -329,8 +334,10 @@ mvt_worker_main(void *arg)
 	struct mvt_dp *dp = w->dp;
 	struct mvt_lcore_stats *st = w->stats;
 	struct rte_mbuf *pkts[MVT_BURST];
+	const struct mvt_poll_list *pl;
 	const struct mvt_ep_table *t;
 	const struct mvt_vhost *v;
+	const struct mvt_poll *po;
 	uint64_t t0, t1, moved;
 	uint16_t i, n;
 
@@ -340,6 +347,7 @@ mvt_worker_main(void *arg)
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		moved = 0;
 		t = __atomic_load_n(&dp->tbl, __ATOMIC_ACQUIRE);
+		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
 		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT) {
 			n = rte_eth_rx_burst(dp->lower->port_id, w->lower_rxq,
 				pkts, MVT_BURST);
@@ -349,16 +357,17 @@ mvt_worker_main(void *arg)
 				moved += n;
 			}
 		}
-		for (i = 0; i < w->nb_polls; i++) {
-			v = &dp->vhost[w->polls[i].ep];
+		for (i = 0; pl != NULL && i < pl->n; i++) {
+			po = &pl->p[i];
+			v = &dp->vhost[po->ep];
 			if (!mvt_vhost_ready(v) ||
-					!mvt_vhost_vring_on(v, 2 * w->polls[i].qp + 1))
+					!mvt_vhost_vring_on(v, 2 * po->qp + 1))
 				continue;
 			n = rte_vhost_dequeue_burst(
 				__atomic_load_n(&v->vid, __ATOMIC_RELAXED),
-				2 * w->polls[i].qp + 1, dp->mp, pkts, MVT_BURST);
+				2 * po->qp + 1, dp->mp, pkts, MVT_BURST);
 			if (n > 0) {
-				mvt_worker_process(w, t, w->polls[i].ep, pkts, n);
+				mvt_worker_process(w, t, po->ep, pkts, n);
 				moved += n;
 			}
 		}

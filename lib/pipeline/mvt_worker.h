@@ -54,6 +54,16 @@ struct mvt_poll {
 	uint16_t qp;
 };
 
+/**
+ * What one worker polls besides its lower queue. Published by pointer:
+ * the control thread builds a new list, stores it, and frees the old one
+ * after an RCU grace period.
+ */
+struct mvt_poll_list {
+	uint16_t n;
+	struct mvt_poll p[];
+};
+
 /** Frames one destination may hold before it is flushed. */
 #define MVT_OUTBUF (2 * MVT_BURST)
 
@@ -71,9 +81,8 @@ struct mvt_worker {
 	uint16_t lower_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
 	uint16_t lower_txq;
 	uint16_t lower_txq_shared;	/**< another worker uses it too */
-	uint16_t nb_polls;
 	uint16_t n_dirty;
-	struct mvt_poll polls[MVT_MAX_ENDPOINTS];
+	struct mvt_poll_list *polls;	/**< RCU-published */
 	uint16_t dirty[MVT_MAX_ENDPOINTS];
 	struct mvt_outbuf lower_out;
 	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
@@ -81,14 +90,22 @@ struct mvt_worker {
 
 /**
  * Allocate worker @p index of @p dp for lcore @p lcore_id, with zeroed
- * counters in @p stats. Polls are added with mvt_worker_add_poll().
+ * counters in @p stats and nothing to poll but its lower queue.
  */
 struct mvt_worker *mvt_worker_create(struct mvt_dp *dp, uint16_t index,
 	unsigned int lcore_id, struct mvt_lcore_stats *stats);
 
-/** Make worker @p w poll queue pair @p qp of endpoint @p ep. */
-int mvt_worker_add_poll(struct mvt_worker *w, uint16_t ep, uint16_t qp);
+/** Allocate an empty poll list with room for @p max entries. */
+struct mvt_poll_list *mvt_poll_list_alloc(unsigned int max);
 
+/**
+ * Make @p pl the list worker @p w polls and return the previous one, which
+ * the caller frees (rte_free) after an RCU grace period.
+ */
+struct mvt_poll_list *mvt_worker_set_polls(struct mvt_worker *w,
+	struct mvt_poll_list *pl);
+
+/** Free a worker and its poll list; it must not be running. */
 void mvt_worker_free(struct mvt_worker *w);
 
 /**

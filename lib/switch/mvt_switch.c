@@ -3,8 +3,10 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -14,31 +16,11 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "mvt_decide.h"
 #include "mvt_log.h"
-#include "mvt_lower.h"
-#include "mvt_mactable.h"
-#include "mvt_switch.h"
-#include "mvt_vhost.h"
-#include "mvt_worker.h"
+#include "mvt_switch_priv.h"
 
 #define MVT_MBUF_CACHE 256
 #define MVT_MACTABLE_SIZE 4096
-
-struct mvt_switch {
-	struct mvt_conf conf;
-	struct mvt_dp dp;
-	struct mvt_lower lower;
-	struct mvt_ep_table *tbl;
-	struct mvt_vhost *vhost;
-	struct mvt_mactable *mt;
-	struct rte_rcu_qsbr *qsbr;
-	struct rte_mempool *mp;
-	unsigned int nb_workers;
-	unsigned int running;
-	struct mvt_worker *workers[MVT_MAX_WORKERS];
-	struct mvt_lcore_stats *stats[MVT_MAX_WORKERS];
-};
 
 unsigned int
 mvt_switch_nb_workers(const struct mvt_switch *sw)
@@ -77,89 +59,173 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the switch tables");
 		return -1;
 	}
-	return 0;
-}
-
-/* Fill the endpoint table and the MAC table from the configuration. */
-static int
-setup_tables(struct mvt_switch *sw, char *err, size_t errlen)
-{
-	const struct mvt_endpoint_conf *ec;
-	struct mvt_ep_state *e;
-	uint16_t id, i;
-	int ret;
-
 	sw->tbl->passthru = MVT_EP_NONE;
 	sw->tbl->strict_private = sw->conf.strict_private;
-	for (id = 0; id < sw->conf.n_endpoints; id++) {
-		ec = &sw->conf.ep[id];
-		e = &sw->tbl->ep[id];
-		e->mac = ec->mac;
-		if (ec->mode == MVT_MODE_PASSTHRU && e->mac == 0)
-			e->mac = sw->lower.mac; /* as Linux: inherit L's MAC */
-		e->mode = (uint8_t)ec->mode;
-		e->up = ec->up;
-		e->nodst = ec->nodst;
-		e->mc_all = 1;
-		if (ec->mode == MVT_MODE_PASSTHRU)
-			sw->tbl->passthru = id;
-		ret = mvt_mactable_set_owner(sw->mt, e->mac, id);
-		for (i = 0; ret == 0 && i < ec->n_sources; i++)
-			ret = mvt_mactable_add_lister(sw->mt, ec->sources[i], id);
-		if (ret != 0) {
-			snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
-				ec->name, rte_strerror(-ret));
-			return -1;
-		}
-		if (ec->n_sources > 0)
-			sw->tbl->has_src_lists = 1;
-		if (ec->mode == MVT_MODE_PASSTHRU)
-			mvt_lower_force_promisc(&sw->lower);
-		else if (e->up)
-			mvt_lower_add_mac(&sw->lower, e->mac);
-	}
-	sw->tbl->n_eps = sw->conf.n_endpoints;
-	if (sw->conf.promisc)
-		mvt_lower_force_promisc(&sw->lower);
-	__atomic_store_n(&sw->dp.tbl, sw->tbl, __ATOMIC_RELEASE);
 	return 0;
 }
 
-/* One worker per worker lcore; endpoint queue pairs spread round robin. */
-static int
-setup_workers(struct mvt_switch *sw, char *err, size_t errlen)
+/*
+ * Publishing: a new endpoint table or poll list is built aside, stored with
+ * release semantics, and the old one is freed only after every worker has
+ * passed a quiescent state. Control operations hold sw->ctl, so there is
+ * one writer.
+ */
+static struct mvt_ep_table *
+table_copy(const struct mvt_switch *sw)
 {
-	unsigned int lcore, w = 0;
+	struct mvt_ep_table *t;
+
+	t = rte_malloc("mvtap_eps", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (t != NULL)
+		memcpy(t, sw->tbl, sizeof(*t));
+	return t;
+}
+
+static void
+table_fix(const struct mvt_switch *sw, struct mvt_ep_table *t)
+{
+	uint16_t id;
+
+	t->n_eps = sw->conf.n_endpoints;
+	t->passthru = MVT_EP_NONE;
+	t->has_src_lists = 0;
+	for (id = 0; id < t->n_eps; id++) {
+		if (!mvt_switch_slot_used(sw, id))
+			continue;
+		if (t->ep[id].mode == MVT_MODE_PASSTHRU)
+			t->passthru = id;
+		if (sw->conf.ep[id].n_sources > 0)
+			t->has_src_lists = 1;
+	}
+}
+
+static void
+table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
+{
+	struct mvt_ep_table *old = sw->tbl;
+
+	table_fix(sw, t);
+	__atomic_store_n(&sw->dp.tbl, t, __ATOMIC_RELEASE);
+	sw->tbl = t;
+	if (old != t) {
+		rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
+		rte_free(old);
+	}
+}
+
+/* Spread endpoint queue pairs over the workers, round robin by slot. */
+static int
+polls_publish(struct mvt_switch *sw)
+{
+	struct mvt_poll_list *pl[MVT_MAX_WORKERS], *old[MVT_MAX_WORKERS];
+	unsigned int w, max = 0;
 	uint16_t id, qp;
 
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (w == MVT_MAX_WORKERS)
-			break;
-		sw->stats[w] = rte_zmalloc("mvtap_stats",
-			sizeof(struct mvt_lcore_stats), RTE_CACHE_LINE_SIZE);
-		if (sw->stats[w] == NULL)
-			goto nomem;
-		sw->workers[w] = mvt_worker_create(&sw->dp, (uint16_t)w, lcore,
-			sw->stats[w]);
-		if (sw->workers[w] == NULL)
-			goto nomem;
-		w++;
-	}
 	for (id = 0; id < sw->conf.n_endpoints; id++)
-		for (qp = 0; qp < sw->conf.ep[id].queues; qp++)
-			if (mvt_worker_add_poll(sw->workers[(id + qp) %
-					sw->nb_workers], id, qp) != 0)
-				goto nomem;
+		if (mvt_switch_slot_used(sw, id))
+			max += sw->conf.ep[id].queues;
+	for (w = 0; w < sw->nb_workers; w++) {
+		pl[w] = mvt_poll_list_alloc(max);
+		if (pl[w] == NULL) {
+			while (w-- > 0)
+				rte_free(pl[w]);
+			return -ENOMEM;
+		}
+	}
+	for (id = 0; id < sw->conf.n_endpoints; id++) {
+		if (!mvt_switch_slot_used(sw, id))
+			continue;
+		for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
+			w = (id + qp) % sw->nb_workers;
+			pl[w]->p[pl[w]->n].ep = id;
+			pl[w]->p[pl[w]->n].qp = qp;
+			pl[w]->n++;
+		}
+	}
+	for (w = 0; w < sw->nb_workers; w++)
+		old[w] = mvt_worker_set_polls(sw->workers[w], pl[w]);
+	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
+	for (w = 0; w < sw->nb_workers; w++)
+		rte_free(old[w]);
 	return 0;
-nomem:
-	snprintf(err, errlen, "cannot allocate the workers");
+}
+
+static void
+ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
+	uint64_t lower_mac)
+{
+	memset(e, 0, sizeof(*e));
+	e->mac = ec->mac;
+	if (ec->mode == MVT_MODE_PASSTHRU && e->mac == 0)
+		e->mac = lower_mac; /* as Linux: passthru inherits L's MAC */
+	e->mode = (uint8_t)ec->mode;
+	e->up = ec->up;
+	e->nodst = ec->nodst;
+	e->mc_all = 1;
+}
+
+/* MAC table and lower filter entries of endpoint @p id; undone by ep_unlink */
+static int
+ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
+	char *err, size_t errlen)
+{
+	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
+	uint16_t i;
+	int ret;
+
+	ret = mvt_mactable_set_owner(sw->mt, e->mac, id);
+	for (i = 0; ret == 0 && i < ec->n_sources; i++)
+		ret = mvt_mactable_add_lister(sw->mt, ec->sources[i], id);
+	if (ret != 0) {
+		snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
+			ec->name, rte_strerror(-ret));
+		return -1;
+	}
+	if (ec->mode == MVT_MODE_PASSTHRU)
+		mvt_lower_force_promisc(&sw->lower);
+	else
+		mvt_lower_add_mac(&sw->lower, e->mac);
+	return 0;
+}
+
+static void
+ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
+{
+	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
+	uint16_t i;
+
+	for (i = 0; i < ec->n_sources; i++)
+		mvt_mactable_del_lister(sw->mt, ec->sources[i], id);
+	mvt_mactable_clear_owner(sw->mt, mac, id);
+	if (ec->mode != MVT_MODE_PASSTHRU)
+		mvt_lower_del_mac(&sw->lower, mac);
+}
+
+static int
+ep_find(const struct mvt_switch *sw, const char *name)
+{
+	uint16_t id;
+
+	for (id = 0; id < sw->conf.n_endpoints; id++)
+		if (mvt_switch_slot_used(sw, id) &&
+				strcmp(sw->conf.ep[id].name, name) == 0)
+			return id;
 	return -1;
+}
+
+static void
+port_counters_raw(const struct mvt_switch *sw, unsigned int port,
+	struct mvt_port_counters *out)
+{
+	mvt_stats_port_sum((const struct mvt_lcore_stats *const *)sw->stats,
+		sw->nb_workers, port, out);
 }
 
 struct mvt_switch *
 mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 {
 	struct mvt_switch *sw;
+	unsigned int lcore, w = 0;
 	uint16_t id;
 
 	sw = rte_zmalloc("mvtap_switch", sizeof(*sw), RTE_CACHE_LINE_SIZE);
@@ -167,19 +233,19 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the switch");
 		return NULL;
 	}
+	pthread_mutex_init(&sw->ctl, NULL);
 	sw->conf = *c;
-	sw->nb_workers = RTE_MIN(rte_lcore_count() - 1, (unsigned int)MVT_MAX_WORKERS);
+	sw->nb_workers = RTE_MIN(rte_lcore_count() - 1,
+		(unsigned int)MVT_MAX_WORKERS);
 	if (sw->nb_workers == 0) {
 		snprintf(err, errlen,
 			"no worker lcore: give the EAL at least two (e.g. -l 0-1); the main lcore only controls");
-		rte_free(sw);
-		return NULL;
+		goto fail;
 	}
 	if (c->host_port[0] != '\0') {
 		snprintf(err, errlen, "--host-port %s: not supported by this version",
 			c->host_port);
-		rte_free(sw);
-		return NULL;
+		goto fail;
 	}
 	if (setup_core(sw, err, errlen) != 0)
 		goto fail;
@@ -193,14 +259,39 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
-	if (setup_tables(sw, err, errlen) != 0)
+	if (c->promisc)
+		mvt_lower_force_promisc(&sw->lower);
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (w == sw->nb_workers)
+			break;
+		sw->stats[w] = rte_zmalloc("mvtap_stats",
+			sizeof(struct mvt_lcore_stats), RTE_CACHE_LINE_SIZE);
+		if (sw->stats[w] != NULL)
+			sw->workers[w] = mvt_worker_create(&sw->dp, (uint16_t)w,
+				lcore, sw->stats[w]);
+		if (sw->workers[w] == NULL) {
+			snprintf(err, errlen, "cannot allocate the workers");
+			goto fail;
+		}
+		w++;
+	}
+
+	for (id = 0; id < c->n_endpoints; id++) {
+		ep_state_from_conf(&sw->tbl->ep[id], &c->ep[id], sw->lower.mac);
+		if (ep_link(sw, id, &sw->tbl->ep[id], err, errlen) != 0)
+			goto fail;
+	}
+	table_publish(sw, sw->tbl);
+	if (polls_publish(sw) != 0) {
+		snprintf(err, errlen, "cannot allocate the poll lists");
 		goto fail;
-	if (setup_workers(sw, err, errlen) != 0)
-		goto fail;
+	}
 	for (id = 0; id < c->n_endpoints; id++)
 		if (mvt_vhost_open(&sw->vhost[id], id, &c->ep[id], err,
 				errlen) != 0)
 			goto fail;
+	mvt_telemetry_attach(sw);
 	return sw;
 fail:
 	mvt_switch_destroy(sw);
@@ -243,6 +334,7 @@ mvt_switch_destroy(struct mvt_switch *sw)
 
 	if (sw == NULL)
 		return;
+	mvt_telemetry_detach(sw);
 	if (sw->running)
 		mvt_switch_stop(sw);
 	if (sw->vhost != NULL)
@@ -259,15 +351,244 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	rte_free(sw->tbl);
 	rte_free(sw->vhost);
 	rte_mempool_free(sw->mp);
+	pthread_mutex_destroy(&sw->ctl);
 	rte_free(sw);
+}
+
+int
+mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
+	size_t errlen)
+{
+	struct mvt_endpoint_conf ec;
+	struct mvt_ep_table *t = NULL;
+	struct mvt_conf *check;
+	uint16_t id, n = 0;
+	int ret = -1;
+
+	if (mvt_conf_parse_endpoint(spec, &ec, err, errlen) != 0)
+		return -1;
+	/* validate the endpoint set as it would be, with the usual rules */
+	check = malloc(sizeof(*check));
+	if (check == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_lock(&sw->ctl);
+	*check = sw->conf;
+	for (id = 0; id < sw->conf.n_endpoints; id++)
+		if (mvt_switch_slot_used(sw, id))
+			check->ep[n++] = sw->conf.ep[id];
+	if (n == MVT_MAX_ENDPOINTS) {
+		snprintf(err, errlen, "--endpoint name=%s: %u endpoints already",
+			ec.name, MVT_MAX_ENDPOINTS);
+		goto out;
+	}
+	check->ep[n++] = ec;
+	check->n_endpoints = n;
+	if (mvt_conf_validate(check, err, errlen) != 0)
+		goto out;
+	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
+		if (!mvt_switch_slot_used(sw, id))
+			break;
+	t = table_copy(sw);
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	sw->conf.ep[id] = ec;
+	ep_state_from_conf(&t->ep[id], &ec, sw->lower.mac);
+	if (ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
+		sw->conf.ep[id].name[0] = '\0';
+		rte_free(t);
+		goto out;
+	}
+	if (mvt_vhost_open(&sw->vhost[id], id, &ec, err, errlen) != 0) {
+		ep_unlink(sw, id, t->ep[id].mac);
+		sw->conf.ep[id].name[0] = '\0';
+		rte_free(t);
+		goto out;
+	}
+	port_counters_raw(sw, id, &sw->base[id]);
+	if (id >= sw->conf.n_endpoints)
+		sw->conf.n_endpoints = id + 1;
+	table_publish(sw, t);
+	polls_publish(sw);
+	MVT_LOG(INFO, "endpoint %s: added (%s)", ec.name, mvt_mode_name(ec.mode));
+	ret = 0;
+out:
+	pthread_mutex_unlock(&sw->ctl);
+	free(check);
+	return ret;
+}
+
+int
+mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
+	size_t errlen)
+{
+	struct mvt_ep_table *t;
+	uint64_t mac;
+	int id, ret = -1;
+
+	pthread_mutex_lock(&sw->ctl);
+	id = ep_find(sw, name);
+	if (id < 0) {
+		snprintf(err, errlen, "no endpoint named %s", name);
+		goto out;
+	}
+	t = table_copy(sw);
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/*
+	 * First nobody may send to it (table, MAC table), then nobody polls
+	 * it; each publication waits for the workers, so when the socket
+	 * closes no worker can touch the device or its slot.
+	 */
+	mac = t->ep[id].mac;
+	memset(&t->ep[id], 0, sizeof(t->ep[id]));
+	sw->conf.ep[id].name[0] = '\0';
+	table_publish(sw, t);
+	ep_unlink(sw, (uint16_t)id, mac);
+	polls_publish(sw);
+	mvt_vhost_close(&sw->vhost[id]);
+	while (sw->conf.n_endpoints > 0 &&
+			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))
+		sw->conf.n_endpoints--;
+	MVT_LOG(INFO, "endpoint %s: removed", name);
+	ret = 0;
+out:
+	pthread_mutex_unlock(&sw->ctl);
+	return ret;
+}
+
+int
+mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
+	const char *mode_name, char *err, size_t errlen)
+{
+	struct mvt_endpoint_conf *ec;
+	struct mvt_ep_table *t;
+	unsigned int mode = mvt_mode_parse(mode_name);
+	uint16_t i;
+	int id, ret = -1;
+
+	pthread_mutex_lock(&sw->ctl);
+	id = ep_find(sw, name);
+	if (id < 0) {
+		snprintf(err, errlen, "no endpoint named %s", name);
+		goto out;
+	}
+	ec = &sw->conf.ep[id];
+	if (mode == 0) {
+		snprintf(err, errlen, "mode %s: unknown mode (expected vepa, bridge, private, passthru, source)",
+			mode_name);
+		goto out;
+	}
+	if ((mode == MVT_MODE_PASSTHRU) != (ec->mode == MVT_MODE_PASSTHRU)) {
+		snprintf(err, errlen, "endpoint %s: a mode cannot change to or from passthru (as in Linux)",
+			name);
+		goto out;
+	}
+	t = table_copy(sw);
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/* leaving source mode flushes the source list, as Linux does */
+	if (ec->mode == MVT_MODE_SOURCE && mode != MVT_MODE_SOURCE) {
+		for (i = 0; i < ec->n_sources; i++)
+			mvt_mactable_del_lister(sw->mt, ec->sources[i],
+				(uint16_t)id);
+		ec->n_sources = 0;
+		ec->nodst = 0;
+		t->ep[id].nodst = 0;
+	}
+	ec->mode = mode;
+	t->ep[id].mode = (uint8_t)mode;
+	table_publish(sw, t);
+	MVT_LOG(INFO, "endpoint %s: mode %s", name, mode_name);
+	ret = 0;
+out:
+	pthread_mutex_unlock(&sw->ctl);
+	return ret;
+}
+
+int
+mvt_switch_source(struct mvt_switch *sw, const char *name,
+	const char *mac_str, int add, char *err, size_t errlen)
+{
+	struct mvt_endpoint_conf *ec;
+	struct mvt_ep_table *t;
+	uint64_t mac;
+	uint16_t i;
+	int id, ret = -1;
+
+	pthread_mutex_lock(&sw->ctl);
+	id = ep_find(sw, name);
+	if (id < 0) {
+		snprintf(err, errlen, "no endpoint named %s", name);
+		goto out;
+	}
+	ec = &sw->conf.ep[id];
+	if (ec->mode != MVT_MODE_SOURCE) {
+		snprintf(err, errlen, "endpoint %s: source lists need mode source",
+			name);
+		goto out;
+	}
+	if (mvt_mac_parse(mac_str, &mac) != 0 || mvt_mac_is_group(mac) ||
+			mac == 0) {
+		snprintf(err, errlen, "source %s: not a unicast MAC address",
+			mac_str);
+		goto out;
+	}
+	for (i = 0; i < ec->n_sources; i++)
+		if (ec->sources[i] == mac)
+			break;
+	if (add && i == ec->n_sources) {
+		if (ec->n_sources == MVT_SOURCES_MAX) {
+			snprintf(err, errlen, "endpoint %s: %u sources already",
+				name, MVT_SOURCES_MAX);
+			goto out;
+		}
+		if (mvt_mactable_add_lister(sw->mt, mac, (uint16_t)id) != 0) {
+			snprintf(err, errlen, "source %s: MAC table full", mac_str);
+			goto out;
+		}
+		ec->sources[ec->n_sources++] = mac;
+	} else if (!add && i < ec->n_sources) {
+		mvt_mactable_del_lister(sw->mt, mac, (uint16_t)id);
+		ec->sources[i] = ec->sources[--ec->n_sources];
+	}
+	t = table_copy(sw);
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	table_publish(sw, t);
+	ret = 0;
+out:
+	pthread_mutex_unlock(&sw->ctl);
+	return ret;
 }
 
 void
 mvt_switch_port_counters(const struct mvt_switch *sw, unsigned int port,
 	struct mvt_port_counters *out)
 {
-	mvt_stats_port_sum((const struct mvt_lcore_stats *const *)sw->stats,
-		sw->nb_workers, port, out);
+	const struct mvt_port_counters *b;
+	unsigned int r;
+
+	port_counters_raw(sw, port, out);
+	if (port >= MVT_MAX_ENDPOINTS)
+		return;
+	b = &sw->base[port];
+	out->rx_packets -= b->rx_packets;
+	out->rx_bytes -= b->rx_bytes;
+	out->tx_packets -= b->tx_packets;
+	out->tx_bytes -= b->tx_bytes;
+	out->multicast -= b->multicast;
+	for (r = 0; r < MVT_DROP_MAX; r++)
+		out->drops[r] -= b->drops[r];
 }
 
 static const char *
@@ -280,38 +601,56 @@ port_name(const struct mvt_switch *sw, unsigned int port)
 	return sw->conf.ep[port].name;
 }
 
+/* Endpoint slots in use, then the lower device. */
+static unsigned int
+next_port(const struct mvt_switch *sw, unsigned int port)
+{
+	if (port == MVT_PORT_LOWER)
+		return MVT_PORTS;
+	for (port++; port < sw->conf.n_endpoints; port++)
+		if (mvt_switch_slot_used(sw, (uint16_t)port))
+			return port;
+	return MVT_PORT_LOWER;
+}
+
+#define FOREACH_PORT(sw, p) \
+	for (p = next_port(sw, UINT_MAX); p != MVT_PORTS; p = next_port(sw, p))
+
 void
-mvt_switch_stats_line(const struct mvt_switch *sw, char *buf, size_t len)
+mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 {
 	struct mvt_port_counters c;
 	unsigned int p;
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (p = 0; p <= sw->conf.n_endpoints && off < len; p++) {
-		unsigned int port = p == sw->conf.n_endpoints ? MVT_PORT_LOWER : p;
-
-		mvt_switch_port_counters(sw, port, &c);
+	pthread_mutex_lock(&sw->ctl);
+	FOREACH_PORT(sw, p) {
+		if (off >= len)
+			break;
+		mvt_switch_port_counters(sw, p, &c);
 		off += snprintf(buf + off, len - off,
 			"%s%s rx %" PRIu64 " tx %" PRIu64 " drop %" PRIu64,
-			p == 0 ? "" : " | ", port_name(sw, port), c.rx_packets,
+			off == 0 ? "" : " | ", port_name(sw, p), c.rx_packets,
 			c.tx_packets, mvt_stats_drops_total(&c));
 	}
+	pthread_mutex_unlock(&sw->ctl);
 }
 
 void
-mvt_switch_print_counters(const struct mvt_switch *sw, FILE *f)
+mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
 {
 	struct mvt_port_counters c;
-	unsigned int p, port, r;
+	const struct mvt_lcore_stats *st;
+	unsigned int p, r, w;
 
-	for (p = 0; p <= sw->conf.n_endpoints; p++) {
-		port = p == sw->conf.n_endpoints ? MVT_PORT_LOWER : p;
-		mvt_switch_port_counters(sw, port, &c);
+	pthread_mutex_lock(&sw->ctl);
+	FOREACH_PORT(sw, p) {
+		mvt_switch_port_counters(sw, p, &c);
 		fprintf(f, "port %s: rx_packets=%" PRIu64 " rx_bytes=%" PRIu64
 			" tx_packets=%" PRIu64 " tx_bytes=%" PRIu64
 			" multicast=%" PRIu64 " drops=%" PRIu64,
-			port_name(sw, port), c.rx_packets, c.rx_bytes,
+			port_name(sw, p), c.rx_packets, c.rx_bytes,
 			c.tx_packets, c.tx_bytes, c.multicast,
 			mvt_stats_drops_total(&c));
 		for (r = 1; r < MVT_DROP_MAX; r++)
@@ -320,4 +659,13 @@ mvt_switch_print_counters(const struct mvt_switch *sw, FILE *f)
 					c.drops[r]);
 		fputc('\n', f);
 	}
+	for (w = 0; w < sw->nb_workers; w++) {
+		st = sw->stats[w];
+		fprintf(f, "lcore %u: packets=%" PRIu64 " busy_cycles=%" PRIu64
+			" idle_cycles=%" PRIu64 " busy_cycles_per_packet=%" PRIu64
+			"\n", sw->workers[w]->lcore_id, st->packets,
+			st->busy_cycles, st->idle_cycles,
+			st->packets ? st->busy_cycles / st->packets : 0);
+	}
+	pthread_mutex_unlock(&sw->ctl);
 }

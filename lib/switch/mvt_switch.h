@@ -51,10 +51,34 @@ void mvt_switch_port_counters(const struct mvt_switch *sw, unsigned int port,
 	struct mvt_port_counters *out);
 
 /** One summary line (no newline): totals per port. */
-void mvt_switch_stats_line(const struct mvt_switch *sw, char *buf,
-	size_t len);
+void mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len);
 
-/** Every port's counters, one line each, drops by reason. */
-void mvt_switch_print_counters(const struct mvt_switch *sw, FILE *f);
+/** Every port's counters, one line each, drops by reason; lcore cycles. */
+void mvt_switch_print_counters(struct mvt_switch *sw, FILE *f);
+
+/*
+ * Live changes, while the workers forward. Each is serialised with the
+ * others and with reports, publishes new tables and returns once no worker
+ * can see the old state. Each returns 0, or -1 with one line in err.
+ */
+
+/** Add an endpoint from a command-line SPEC; its socket is created. */
+int mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec,
+	char *err, size_t errlen);
+
+/**
+ * Remove an endpoint: nobody sends to it, nobody polls it, then its
+ * socket closes and its MAC is freed.
+ */
+int mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name,
+	char *err, size_t errlen);
+
+/** Change an endpoint's mode (never to or from passthru, as Linux). */
+int mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
+	const char *mode, char *err, size_t errlen);
+
+/** Add (@p add = 1) or remove a MAC from a source-mode endpoint's list. */
+int mvt_switch_source(struct mvt_switch *sw, const char *name,
+	const char *mac, int add, char *err, size_t errlen);
 
 #endif /* MVT_SWITCH_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_SWITCH_PRIV_H
+#define MVT_SWITCH_PRIV_H
+
+/*
+ * The switch's state, shared by the files of the switch module only
+ * (mvt_switch.c builds and runs it, mvt_telemetry.c reports it).
+ */
+
+#include <pthread.h>
+
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mvt_conf.h"
+#include "mvt_decide.h"
+#include "mvt_lower.h"
+#include "mvt_mactable.h"
+#include "mvt_stats.h"
+#include "mvt_switch.h"
+#include "mvt_vhost.h"
+#include "mvt_worker.h"
+
+struct mvt_switch {
+	/* serialises every control operation and report */
+	pthread_mutex_t ctl;
+	/*
+	 * conf.ep[] are endpoint slots: a free slot has an empty name and
+	 * conf.n_endpoints is one past the highest slot in use. A slot's id
+	 * is the endpoint id everywhere (table, MAC table, vhost, counters).
+	 */
+	struct mvt_conf conf;
+	struct mvt_dp dp;
+	struct mvt_lower lower;
+	struct mvt_ep_table *tbl;
+	struct mvt_vhost *vhost;
+	struct mvt_mactable *mt;
+	struct rte_rcu_qsbr *qsbr;
+	struct rte_mempool *mp;
+	unsigned int nb_workers;
+	unsigned int running;
+	struct mvt_worker *workers[MVT_MAX_WORKERS];
+	struct mvt_lcore_stats *stats[MVT_MAX_WORKERS];
+	/* counters of a slot when its endpoint was added: reads subtract */
+	struct mvt_port_counters base[MVT_MAX_ENDPOINTS];
+};
+
+static inline int
+mvt_switch_slot_used(const struct mvt_switch *sw, uint16_t id)
+{
+	return sw->conf.ep[id].name[0] != '\0';
+}
+
+/* Make @p sw the switch the /mvtap/ telemetry commands report on. */
+void mvt_telemetry_attach(struct mvt_switch *sw);
+
+/* Stop reporting on @p sw; returns once no callback uses it. */
+void mvt_telemetry_detach(struct mvt_switch *sw);
+
+#endif /* MVT_SWITCH_PRIV_H */

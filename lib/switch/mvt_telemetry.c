@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+/*
+ * The /mvtap/... telemetry commands. Callbacks run on the telemetry socket
+ * thread: they read configuration under the switch's control lock and
+ * counters with relaxed loads; workers never wait for them.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "mvt_decide.h"
+#include "mvt_switch_priv.h"
+
+/* One page of /mvtap/endpoints: its reply must fit telemetry's 16 KiB. */
+#define ENDPOINTS_PAGE 64
+
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mvt_switch *tel_sw;
+
+void
+mvt_telemetry_attach(struct mvt_switch *sw)
+{
+	pthread_mutex_lock(&tel_lock);
+	tel_sw = sw;
+	pthread_mutex_unlock(&tel_lock);
+}
+
+void
+mvt_telemetry_detach(struct mvt_switch *sw)
+{
+	pthread_mutex_lock(&tel_lock);
+	if (tel_sw == sw)
+		tel_sw = NULL;
+	pthread_mutex_unlock(&tel_lock);
+}
+
+static void
+add_mac(struct rte_tel_data *d, const char *key, uint64_t mac)
+{
+	char buf[MVT_MAC_STRLEN];
+
+	mvt_mac_format(mac, buf);
+	rte_tel_data_add_dict_string(d, key, buf);
+}
+
+static void
+add_counters(struct rte_tel_data *d, const struct mvt_port_counters *c)
+{
+	rte_tel_data_add_dict_u64(d, "rx_packets", c->rx_packets);
+	rte_tel_data_add_dict_u64(d, "rx_bytes", c->rx_bytes);
+	rte_tel_data_add_dict_u64(d, "tx_packets", c->tx_packets);
+	rte_tel_data_add_dict_u64(d, "tx_bytes", c->tx_bytes);
+	rte_tel_data_add_dict_u64(d, "multicast", c->multicast);
+	rte_tel_data_add_dict_u64(d, "drops", mvt_stats_drops_total(c));
+}
+
+static struct rte_tel_data *
+drops_by_reason(const struct mvt_port_counters *c)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	unsigned int r;
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	for (r = 1; r < MVT_DROP_MAX; r++)
+		rte_tel_data_add_dict_u64(d, mvt_drop_name(r), c->drops[r]);
+	return d;
+}
+
+static int
+ep_lookup(const struct mvt_switch *sw, const char *name)
+{
+	uint16_t id;
+
+	if (name == NULL)
+		return -1;
+	for (id = 0; id < sw->conf.n_endpoints; id++)
+		if (mvt_switch_slot_used(sw, id) &&
+				strcmp(sw->conf.ep[id].name, name) == 0)
+			return id;
+	return -1;
+}
+
+static const char *
+ep_state(const struct mvt_switch *sw, uint16_t id)
+{
+	if (!sw->tbl->ep[id].up)
+		return "down";
+	return mvt_vhost_ready(&sw->vhost[id]) ? "up" : "waiting";
+}
+
+static int
+tel_endpoints(const char *cmd __rte_unused, const char *params,
+	struct rte_tel_data *d)
+{
+	const struct mvt_switch *sw;
+	struct mvt_port_counters c;
+	struct rte_tel_data *e;
+	uint16_t id, start = 0, end;
+	int ret = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
+	if (params != NULL && params[0] != '\0')
+		start = (uint16_t)strtoul(params, NULL, 10);
+	end = RTE_MIN(sw->conf.n_endpoints, start + ENDPOINTS_PAGE);
+	rte_tel_data_start_dict(d);
+	for (id = start; id < end; id++) {
+		if (!mvt_switch_slot_used(sw, id))
+			continue;
+		e = rte_tel_data_alloc();
+		if (e == NULL) {
+			ret = -ENOMEM;
+			goto unlock;
+		}
+		rte_tel_data_start_dict(e);
+		add_mac(e, "mac", sw->tbl->ep[id].mac);
+		rte_tel_data_add_dict_string(e, "mode",
+			mvt_mode_name(sw->tbl->ep[id].mode));
+		rte_tel_data_add_dict_string(e, "state", ep_state(sw, id));
+		mvt_switch_port_counters(sw, id, &c);
+		add_counters(e, &c);
+		rte_tel_data_add_dict_container(d, sw->conf.ep[id].name, e, 0);
+	}
+	if (end < sw->conf.n_endpoints)
+		rte_tel_data_add_dict_int(d, "next", end);
+unlock:
+	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return ret;
+}
+
+static int
+tel_endpoint(const char *cmd __rte_unused, const char *params,
+	struct rte_tel_data *d)
+{
+	const struct mvt_switch *sw;
+	const struct mvt_vhost *v;
+	struct mvt_port_counters c;
+	struct rte_tel_data *drops;
+	char buf[32];
+	int id, ret = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
+	id = ep_lookup(sw, params);
+	if (id < 0) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	v = &sw->vhost[id];
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", sw->conf.ep[id].name);
+	add_mac(d, "mac", sw->tbl->ep[id].mac);
+	rte_tel_data_add_dict_string(d, "mode",
+		mvt_mode_name(sw->tbl->ep[id].mode));
+	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
+	rte_tel_data_add_dict_string(d, "socket", v->path);
+	rte_tel_data_add_dict_string(d, "role", v->client ? "client" : "server");
+	rte_tel_data_add_dict_int(d, "queues", v->queues);
+	rte_tel_data_add_dict_int(d, "queue_pairs",
+		mvt_vhost_ready(v) ? v->nb_qp : 0);
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v->features);
+	rte_tel_data_add_dict_string(d, "features", buf);
+	rte_tel_data_add_dict_u64(d, "connects", v->connects);
+	mvt_switch_port_counters(sw, (unsigned int)id, &c);
+	add_counters(d, &c);
+	drops = drops_by_reason(&c);
+	if (drops != NULL)
+		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
+unlock:
+	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return ret;
+}
+
+static int
+tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	const struct mvt_switch *sw;
+	const struct mvt_worker *w;
+	const struct mvt_lcore_stats *st;
+	struct rte_tel_data *e;
+	char key[16], polls[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i, p;
+	size_t off;
+	int ret = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < sw->nb_workers; i++) {
+		w = sw->workers[i];
+		st = sw->stats[i];
+		e = rte_tel_data_alloc();
+		if (e == NULL) {
+			ret = -ENOMEM;
+			goto unlock;
+		}
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_u64(e, "busy_cycles",
+			mvt_ctr_read(&st->busy_cycles));
+		rte_tel_data_add_dict_u64(e, "idle_cycles",
+			mvt_ctr_read(&st->idle_cycles));
+		rte_tel_data_add_dict_u64(e, "packets",
+			mvt_ctr_read(&st->packets));
+		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
+		off = 0;
+		polls[0] = '\0';
+		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+			off += snprintf(polls, sizeof(polls), "lower:%u",
+				w->lower_rxq);
+		for (p = 0; w->polls != NULL && p < w->polls->n &&
+				off < sizeof(polls); p++)
+			off += snprintf(polls + off, sizeof(polls) - off,
+				"%s%s:%u", off > 0 ? " " : "",
+				sw->conf.ep[w->polls->p[p].ep].name,
+				w->polls->p[p].qp);
+		rte_tel_data_add_dict_string(e, "polls", polls);
+		snprintf(key, sizeof(key), "%u", w->lcore_id);
+		rte_tel_data_add_dict_container(d, key, e, 0);
+	}
+unlock:
+	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return ret;
+}
+
+static int
+tel_lower(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	const struct mvt_switch *sw;
+	struct mvt_port_counters c;
+	struct rte_eth_link link;
+	struct rte_tel_data *drops;
+	int ret = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "device", sw->conf.lower);
+	rte_tel_data_add_dict_int(d, "port_id", sw->lower.port_id);
+	add_mac(d, "mac", sw->lower.mac);
+	if (rte_eth_link_get_nowait(sw->lower.port_id, &link) == 0) {
+		rte_tel_data_add_dict_string(d, "link",
+			link.link_status ? "up" : "down");
+		rte_tel_data_add_dict_u64(d, "speed_mbps", link.link_speed);
+	}
+	rte_tel_data_add_dict_int(d, "rx_queues", sw->lower.nb_rxq);
+	rte_tel_data_add_dict_int(d, "tx_queues", sw->lower.nb_txq);
+	rte_tel_data_add_dict_int(d, "mac_filter_used", sw->lower.mac_used);
+	rte_tel_data_add_dict_int(d, "mac_filter_size", sw->lower.mac_max);
+	rte_tel_data_add_dict_int(d, "promiscuous", sw->lower.promisc);
+	rte_tel_data_add_dict_int(d, "hairpin", sw->conf.hairpin);
+	/* mbufs out of the pool, lcore caches excluded: a leak shows here */
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
+		rte_mempool_in_use_count(sw->mp));
+	mvt_switch_port_counters(sw, MVT_PORT_LOWER, &c);
+	add_counters(d, &c);
+	drops = drops_by_reason(&c);
+	if (drops != NULL)
+		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
+	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return ret;
+}
+
+/*
+ * Write commands answer {"result": "ok"} or {"error": "one line"}; they
+ * run the switch's live-change functions, which serialise themselves.
+ */
+static int
+reply(struct rte_tel_data *d, int ret, const char *err)
+{
+	rte_tel_data_start_dict(d);
+	if (ret == 0)
+		rte_tel_data_add_dict_string(d, "result", "ok");
+	else
+		rte_tel_data_add_dict_string(d, "error", err);
+	return 0;
+}
+
+/* Split "A,B" in place; @p b is NULL when there is no comma. */
+static int
+two_params(const char *params, char *buf, size_t len, char **a, char **b)
+{
+	char *comma;
+
+	if (params == NULL || params[0] == '\0' ||
+			strlen(params) >= len)
+		return -1;
+	strcpy(buf, params);
+	*a = buf;
+	comma = strchr(buf, ',');
+	if (comma == NULL)
+		return -1;
+	*comma = '\0';
+	*b = comma + 1;
+	return 0;
+}
+
+static int
+tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct mvt_switch *sw;
+	char err[MVT_ERR_MAX], buf[1024];
+	char *a = NULL, *b = NULL;
+	int ret;
+
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		pthread_mutex_unlock(&tel_lock);
+		return -ENODEV;
+	}
+	err[0] = '\0';
+	if (params == NULL)
+		params = "";
+	if (strcmp(cmd, "/mvtap/add_endpoint") == 0) {
+		ret = mvt_switch_add_endpoint(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
+		ret = mvt_switch_del_endpoint(sw, params, err, sizeof(err));
+	} else if (two_params(params, buf, sizeof(buf), &a, &b) != 0) {
+		snprintf(err, sizeof(err), "%s: expected two parameters, NAME,VALUE",
+			cmd);
+		ret = -1;
+	} else if (strcmp(cmd, "/mvtap/set_mode") == 0) {
+		ret = mvt_switch_set_mode(sw, a, b, err, sizeof(err));
+	} else {
+		ret = mvt_switch_source(sw, a, b,
+			strcmp(cmd, "/mvtap/add_source") == 0, err, sizeof(err));
+	}
+	pthread_mutex_unlock(&tel_lock);
+	return reply(d, ret, err);
+}
+
+RTE_INIT(mvt_telemetry_init)
+{
+	rte_telemetry_register_cmd("/mvtap/add_endpoint", tel_write,
+		"Add an endpoint. Param: SPEC as on the command line");
+	rte_telemetry_register_cmd("/mvtap/del_endpoint", tel_write,
+		"Remove an endpoint. Param: name");
+	rte_telemetry_register_cmd("/mvtap/set_mode", tel_write,
+		"Change an endpoint's mode. Params: name,mode");
+	rte_telemetry_register_cmd("/mvtap/add_source", tel_write,
+		"Add a MAC to a source-mode endpoint's list. Params: name,mac");
+	rte_telemetry_register_cmd("/mvtap/del_source", tel_write,
+		"Remove a MAC from a source-mode endpoint's list. Params: name,mac");
+	rte_telemetry_register_cmd("/mvtap/endpoints", tel_endpoints,
+		"Endpoints: name -> mac, mode, state, counters. Param: first index (pages of 64)");
+	rte_telemetry_register_cmd("/mvtap/endpoint", tel_endpoint,
+		"One endpoint, drops by reason, virtio features, socket. Param: name");
+	rte_telemetry_register_cmd("/mvtap/lcores", tel_lcores,
+		"Worker lcores: busy and idle cycles, packets, what each polls");
+	rte_telemetry_register_cmd("/mvtap/lower", tel_lower,
+		"The lower device: link, queues, MAC filter use, promiscuous, counters");
+}
