@@ -37,6 +37,7 @@ control_loop(struct mvt_switch *sw, unsigned int stats_period)
 	next = rte_get_timer_cycles() + stats_period * hz;
 	while (!quit) {
 		usleep(100 * 1000);
+		mvt_switch_sample(sw);
 		if (stats_period == 0 || rte_get_timer_cycles() < next)
 			continue;
 		next += stats_period * hz;

@@ -113,7 +113,7 @@ table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
 	}
 }
 
-/* Spread endpoint queue pairs over the workers, round robin by slot. */
+/* Publish every worker's poll list from sw->assign. */
 static int
 polls_publish(struct mvt_switch *sw)
 {
@@ -136,7 +136,7 @@ polls_publish(struct mvt_switch *sw)
 		if (!mvt_switch_slot_used(sw, id))
 			continue;
 		for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
-			w = (id + qp) % sw->nb_workers;
+			w = sw->assign[id][qp];
 			pl[w]->p[pl[w]->n].ep = id;
 			pl[w]->p[pl[w]->n].qp = qp;
 			pl[w]->n++;
@@ -148,6 +148,59 @@ polls_publish(struct mvt_switch *sw)
 	for (w = 0; w < sw->nb_workers; w++)
 		rte_free(old[w]);
 	return 0;
+}
+
+/*
+ * Load of a worker for placement: its measured busy cycles per second,
+ * plus, for queues placed in this round and not measured yet, an even
+ * share of nothing -- so ties go to the worker with fewer queues.
+ */
+static unsigned int
+least_loaded(const struct mvt_switch *sw, const uint64_t *load,
+	const unsigned int *nq)
+{
+	unsigned int w, best = 0;
+
+	for (w = 1; w < sw->nb_workers; w++)
+		if (load[w] < load[best] ||
+				(load[w] == load[best] && nq[w] < nq[best]))
+			best = w;
+	return best;
+}
+
+/* Queue pairs per worker, of the endpoints below @p upto other than @p skip */
+static void
+queues_per_worker(const struct mvt_switch *sw, uint16_t upto, uint16_t skip,
+	unsigned int *nq)
+{
+	uint16_t id, qp;
+
+	memset(nq, 0, sizeof(*nq) * MVT_MAX_WORKERS);
+	for (id = 0; id < upto; id++)
+		if (id != skip && mvt_switch_slot_used(sw, id))
+			for (qp = 0; qp < sw->conf.ep[id].queues; qp++)
+				nq[sw->assign[id][qp]]++;
+}
+
+/*
+ * Place the queue pairs of endpoint @p id on the least busy workers, given
+ * the placement of the endpoints below @p upto (at start-up, the ones
+ * placed before it; live, all the others).
+ */
+static void
+assign_new(struct mvt_switch *sw, uint16_t id, uint16_t upto)
+{
+	unsigned int nq[MVT_MAX_WORKERS], w;
+	uint64_t load[MVT_MAX_WORKERS];
+	uint16_t qp;
+
+	queues_per_worker(sw, upto, id, nq);
+	memcpy(load, sw->busy_rate, sizeof(load));
+	for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
+		w = least_loaded(sw, load, nq);
+		sw->assign[id][qp] = (uint8_t)w;
+		nq[w]++;
+	}
 }
 
 static void
@@ -283,6 +336,8 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 			goto fail;
 	}
 	table_publish(sw, sw->tbl);
+	for (id = 0; id < c->n_endpoints; id++)
+		assign_new(sw, id, id);
 	if (polls_publish(sw) != 0) {
 		snprintf(err, errlen, "cannot allocate the poll lists");
 		goto fail;
@@ -409,9 +464,12 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		goto out;
 	}
 	port_counters_raw(sw, id, &sw->base[id]);
+	sw->last_rx[id] = sw->base[id].rx_packets;
+	sw->rx_rate[id] = 0;
 	if (id >= sw->conf.n_endpoints)
 		sw->conf.n_endpoints = id + 1;
 	table_publish(sw, t);
+	assign_new(sw, id, sw->conf.n_endpoints);
 	polls_publish(sw);
 	MVT_LOG(INFO, "endpoint %s: added (%s)", ec.name, mvt_mode_name(ec.mode));
 	ret = 0;
@@ -569,6 +627,84 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 out:
 	pthread_mutex_unlock(&sw->ctl);
 	return ret;
+}
+
+void
+mvt_switch_sample(struct mvt_switch *sw)
+{
+	struct mvt_port_counters c;
+	uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz(), dt, v;
+	unsigned int w;
+	uint16_t id;
+
+	pthread_mutex_lock(&sw->ctl);
+	dt = now - sw->sample_tsc;
+	if (sw->sample_tsc == 0 || dt == 0)
+		dt = 0;
+	for (w = 0; w < sw->nb_workers; w++) {
+		v = mvt_ctr_read(&sw->stats[w]->busy_cycles);
+		if (dt != 0)
+			sw->busy_rate[w] = (v - sw->last_busy[w]) * hz / dt;
+		sw->last_busy[w] = v;
+	}
+	for (id = 0; id < sw->conf.n_endpoints; id++) {
+		if (!mvt_switch_slot_used(sw, id))
+			continue;
+		port_counters_raw(sw, id, &c);
+		if (dt != 0)
+			sw->rx_rate[id] = (c.rx_packets - sw->last_rx[id]) * hz / dt;
+		sw->last_rx[id] = c.rx_packets;
+	}
+	sw->sample_tsc = now;
+	pthread_mutex_unlock(&sw->ctl);
+}
+
+int
+mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
+{
+	struct { uint16_t id, qp; uint64_t rate; } q[MVT_MAX_ENDPOINTS *
+		MVT_QUEUES_MAX], tmp;
+	unsigned int nq[MVT_MAX_WORKERS], n = 0, i, j, w, moved = 0;
+	uint64_t load[MVT_MAX_WORKERS] = { 0 };
+	uint16_t id, qp;
+
+	pthread_mutex_lock(&sw->ctl);
+	for (id = 0; id < sw->conf.n_endpoints; id++) {
+		if (!mvt_switch_slot_used(sw, id))
+			continue;
+		for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
+			q[n].id = id;
+			q[n].qp = qp;
+			/* per queue: the endpoint's rate spread over its queues */
+			q[n].rate = sw->rx_rate[id] / sw->conf.ep[id].queues;
+			n++;
+		}
+	}
+	/* heaviest first, each onto the least loaded worker (greedy LPT) */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && q[j].rate > q[j - 1].rate; j--) {
+			tmp = q[j];
+			q[j] = q[j - 1];
+			q[j - 1] = tmp;
+		}
+	memset(nq, 0, sizeof(nq));
+	for (i = 0; i < n; i++) {
+		w = least_loaded(sw, load, nq);
+		if (sw->assign[q[i].id][q[i].qp] != w)
+			moved++;
+		sw->assign[q[i].id][q[i].qp] = (uint8_t)w;
+		load[w] += q[i].rate;
+		nq[w]++;
+	}
+	if (polls_publish(sw) != 0) {
+		snprintf(err, errlen, "out of memory");
+		pthread_mutex_unlock(&sw->ctl);
+		return -1;
+	}
+	MVT_LOG(INFO, "rebalance: %u of %u queues moved over %u workers",
+		moved, n, sw->nb_workers);
+	pthread_mutex_unlock(&sw->ctl);
+	return 0;
 }
 
 void

@@ -77,6 +77,19 @@ int mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name,
 int mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 	const char *mode, char *err, size_t errlen);
 
+/**
+ * Sample the load: workers' busy cycles and endpoints' receive rates since
+ * the previous call. The control loop calls it periodically; placement of
+ * new endpoints and mvt_switch_rebalance() use the last sample.
+ */
+void mvt_switch_sample(struct mvt_switch *sw);
+
+/**
+ * Reassign every endpoint queue pair to a worker, heaviest (by measured
+ * receive rate) first, each to the least loaded worker.
+ */
+int mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen);
+
 /** Add (@p add = 1) or remove a MAC from a source-mode endpoint's list. */
 int mvt_switch_source(struct mvt_switch *sw, const char *name,
 	const char *mac, int add, char *err, size_t errlen);

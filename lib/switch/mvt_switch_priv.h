@@ -46,6 +46,18 @@ struct mvt_switch {
 	struct mvt_lcore_stats *stats[MVT_MAX_WORKERS];
 	/* counters of a slot when its endpoint was added: reads subtract */
 	struct mvt_port_counters base[MVT_MAX_ENDPOINTS];
+	/* which worker polls each endpoint queue pair */
+	uint8_t assign[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX];
+	/*
+	 * Load, sampled by mvt_switch_sample(): busy cycles per second of
+	 * each worker and frames per second received from each endpoint,
+	 * over the last sampling interval.
+	 */
+	uint64_t sample_tsc;
+	uint64_t last_busy[MVT_MAX_WORKERS];
+	uint64_t busy_rate[MVT_MAX_WORKERS];
+	uint64_t last_rx[MVT_MAX_ENDPOINTS];
+	uint64_t rx_rate[MVT_MAX_ENDPOINTS];
 };
 
 static inline int

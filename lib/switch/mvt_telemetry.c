@@ -355,6 +355,8 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 		params = "";
 	if (strcmp(cmd, "/mvtap/add_endpoint") == 0) {
 		ret = mvt_switch_add_endpoint(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/rebalance") == 0) {
+		ret = mvt_switch_rebalance(sw, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
 		ret = mvt_switch_del_endpoint(sw, params, err, sizeof(err));
 	} else if (two_params(params, buf, sizeof(buf), &a, &b) != 0) {
@@ -377,6 +379,8 @@ RTE_INIT(mvt_telemetry_init)
 		"Add an endpoint. Param: SPEC as on the command line");
 	rte_telemetry_register_cmd("/mvtap/del_endpoint", tel_write,
 		"Remove an endpoint. Param: name");
+	rte_telemetry_register_cmd("/mvtap/rebalance", tel_write,
+		"Reassign endpoint queues to workers by measured load");
 	rte_telemetry_register_cmd("/mvtap/set_mode", tel_write,
 		"Change an endpoint's mode. Params: name,mode");
 	rte_telemetry_register_cmd("/mvtap/add_source", tel_write,

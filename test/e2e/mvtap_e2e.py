@@ -101,8 +101,9 @@ class Process:
 
 
 class Switch(Process):
-    def __init__(self, exe, tmp, args, name="switch"):
-        cmd = [exe, "-l", SWITCH_CORES, "--no-huge", "-m", "512",
+    def __init__(self, exe, tmp, args, name="switch", cores=None):
+        lcores = ["--lcores", cores] if cores else ["-l", SWITCH_CORES]
+        cmd = [exe] + lcores + ["--no-huge", "-m", "512",
                "--no-pci", "--file-prefix", "mvte2e-" + name,
                "--log-level=lib.eal:error", "--log-level=lib.vhost.*:error",
                "--", "--stats-period", "1"] + args
@@ -199,8 +200,8 @@ class Scenario:
     def sock(self, name):
         return os.path.join(self.tmp, name + ".sock")
 
-    def switch(self, args, name="switch"):
-        sw = Switch(self.exe, self.tmp, args, name)
+    def switch(self, args, name="switch", cores=None):
+        sw = Switch(self.exe, self.tmp, args, name, cores)
         self.procs.append(sw)
         return sw.start()
 
@@ -434,6 +435,43 @@ def s_live_endpoints(sc):
     check_eq(mbufs1, mbufs0, "mbufs in use after the churn")
 
 
+def s_rebalance(sc):
+    """Two workers: queues are spread when endpoints are added, and a
+    rebalance puts the one busy queue alone on a worker."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("c", 0xc, "bridge") +
+                   sc.endpoint("d", 0xd, "bridge"), "bal",
+                   cores="0@0,1@1,2@1")
+    prefix = "mvte2e-bal"
+    sw.wait_log("forwarding")
+
+    def polls():
+        return sorted(v["polls"] for v in
+                      telemetry(prefix, "/mvtap/lcores").values())
+    check_eq(polls(), ["lower:0 a:0 c:0", "lower:1 b:0 d:0"],
+             "initial placement, two workers")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    ga = Guest(sc.tmp, "g-a", sc.sock("a"), mac(0xa), mac(0xb))
+    ga.cmd = [x for x in ga.cmd if x != "--forward-mode=rxonly"] + [
+        "--forward-mode=txonly", f"--eth-peer=0,{mac(0xb)}"]
+    ga.ep = "a"
+    sc.procs.append(ga.start())
+    ready(sw, ga)
+    time.sleep(1)
+    check_eq(telemetry(prefix, "/mvtap/rebalance"), {"result": "ok"},
+             "rebalance")
+    got = polls()
+    check(any(p.endswith(" a:0") for p in got) and
+          any(p.endswith(" b:0 c:0 d:0") for p in got),
+          f"after rebalance a should poll alone: {got}")
+    ga.stop()
+    gb.stop()
+    sw.stop()
+
+
 class Wire:
     """The kernel side of a net_tap lower: inject and capture frames."""
 
@@ -645,6 +683,7 @@ SCENARIOS = {
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
     "live_endpoints": s_live_endpoints,
+    "rebalance": s_rebalance,
 }
 
 
