@@ -645,6 +645,41 @@ test_host_sends_to_wire(void)
 }
 
 static int
+test_host_bridge(void)
+{
+	struct outcome o;
+
+	/* Linux: a bridge endpoint cannot reach its parent's stack */
+	w_build(MVT_MODE_BRIDGE);
+	w.t.host_mac = MAC_LOWER;
+	o = deliver(S, MAC_LOWER, MAC(S + 1), 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("no host-bridge", MVT_MODE_BRIDGE, o, 1, 0, 0),
+		"");
+	w.t.host_bridge = 1;
+	o = deliver(S, MAC_LOWER, MAC(S + 1), 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("bridge to host", MVT_MODE_BRIDGE, o, 0, 1, 0),
+		"");
+	o = deliver(S, MVT_MAC_BROADCAST, MAC(S + 1), 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("bridge bcast", MVT_MODE_BRIDGE, o, 1, 1,
+		BIT(B)), "");
+	o = deliver(MVT_INGRESS_HOST, MAC(B + 1), MAC_LOWER, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("host to bridge", MVT_MODE_BRIDGE, o, 0, 0,
+		BIT(B)), "");
+	o = deliver(MVT_INGRESS_HOST, MAC(V + 1), MAC_LOWER, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("host to vepa", MVT_MODE_BRIDGE, o, 1, 0, 0),
+		"");
+	o = deliver(MVT_INGRESS_HOST, MVT_MAC_BROADCAST, MAC_LOWER, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("host bcast", MVT_MODE_BRIDGE, o, 1, 0,
+		BIT(S) | BIT(B)), "");
+	/* a vepa endpoint still goes through the wire */
+	w_build(MVT_MODE_VEPA);
+	w.t.host_mac = MAC_LOWER;
+	w.t.host_bridge = 1;
+	o = deliver(S, MAC_LOWER, MAC(S + 1), 0, 0x0800);
+	return check("vepa to host", MVT_MODE_VEPA, o, 1, 0, 0);
+}
+
+static int
 test_needs_src_and_names(void)
 {
 	unsigned int i;
@@ -769,6 +804,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_down_nodst_lister),
 		TEST_CASE(test_pause_never_flooded),
 		TEST_CASE(test_host_sends_to_wire),
+		TEST_CASE(test_host_bridge),
 		TEST_CASE(test_needs_src_and_names),
 		TEST_CASE(test_burst_matches_single),
 		TEST_CASE(test_software_relay),

@@ -166,6 +166,33 @@ decide_rx_into(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	decide_rx(t, c, v);
 }
 
+/*
+ * A frame the host sends. Linux hands it to the wire; with host-bridge
+ * ([DESIGN], what macvtap cannot do) the host also acts as a bridge-mode
+ * peer: its group frames flood the bridge endpoints too, its unicast to a
+ * bridge endpoint stays local.
+ */
+static void
+decide_host(const struct mvt_ep_table *t, const struct mvt_cls *c,
+	struct mvt_verdict *v)
+{
+	uint16_t d;
+
+	v->flags = MVT_V_WIRE;
+	if (!t->host_bridge)
+		return;
+	if (mvt_mac_is_group(c->dst)) {
+		if (c->ethertype != MVT_ETHERTYPE_PAUSE)
+			v->flood = MVT_MODE_BRIDGE;
+		return;
+	}
+	d = owner_up(t, c->dst_e);
+	if (d != MVT_EP_NONE && t->ep[d].mode == MVT_MODE_BRIDGE) {
+		decide_rx_into(t, c, v);
+		v->flags |= MVT_V_LOCAL;
+	}
+}
+
 /* A frame sent by endpoint @p s (macvlan_queue_xmit). */
 static void
 decide_tx(const struct mvt_ep_table *t, uint16_t s, const struct mvt_cls *c,
@@ -184,6 +211,13 @@ decide_tx(const struct mvt_ep_table *t, uint16_t s, const struct mvt_cls *c,
 				v->exclude = s;
 			}
 			v->flags = MVT_V_WIRE;
+			if (t->host_bridge)
+				v->flags |= MVT_V_HOST;
+			return;
+		}
+		if (t->host_bridge && c->dst == t->host_mac) {
+			/* [DESIGN] host-bridge: the host is a local bridge peer */
+			v->flags = MVT_V_HOST | MVT_V_LOCAL;
 			return;
 		}
 		d = owner_up(t, c->dst_e);
@@ -205,7 +239,7 @@ mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
 	if (ingress == MVT_INGRESS_LOWER)
 		decide_rx(t, c, v);
 	else if (ingress == MVT_INGRESS_HOST)
-		v->flags = MVT_V_WIRE;
+		decide_host(t, c, v);
 	else
 		decide_tx(t, ingress, c, v);
 }

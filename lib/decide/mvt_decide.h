@@ -65,6 +65,8 @@ struct mvt_ep_table {
 	uint16_t passthru;	/**< the passthru endpoint, or MVT_EP_NONE */
 	uint8_t strict_private;	/**< drop reflected unicast from private eps */
 	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
+	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
+	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
 };
 

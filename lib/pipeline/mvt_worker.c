@@ -34,6 +34,13 @@ mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
 		RTE_MAX_QUEUES_PER_PORT;
 	w->lower_txq = index % dp->lower->nb_txq;
 	w->lower_txq_shared = dp->nb_workers > dp->lower->nb_txq;
+	w->host_rxq = RTE_MAX_QUEUES_PER_PORT;
+	if (dp->host != NULL) {
+		if (index < dp->host->nb_rxq)
+			w->host_rxq = index;
+		w->host_txq = index % dp->host->nb_txq;
+		w->host_txq_shared = dp->nb_workers > dp->host->nb_txq;
+	}
 	return w;
 }
 
@@ -62,8 +69,11 @@ mvt_worker_free(struct mvt_worker *w)
 static inline struct mvt_port_counters *
 port_ctr(struct mvt_worker *w, uint16_t ingress)
 {
-	return &w->stats->port[ingress == MVT_INGRESS_LOWER ? MVT_PORT_LOWER :
-		ingress];
+	if (ingress == MVT_INGRESS_LOWER)
+		return &w->stats->port[MVT_PORT_LOWER];
+	if (ingress == MVT_INGRESS_HOST)
+		return &w->stats->port[MVT_PORT_HOST];
+	return &w->stats->port[ingress];
 }
 
 static inline uint64_t
@@ -77,22 +87,21 @@ bytes_of(struct rte_mbuf **pkts, uint16_t n)
 	return b;
 }
 
+/* Send an output buffer on an ethdev port (the lower or the host port). */
 static void
-flush_lower(struct mvt_worker *w)
+flush_eth(struct mvt_worker *w, struct mvt_lower *l, uint16_t txq,
+	uint16_t shared, struct mvt_outbuf *b, struct mvt_port_counters *c)
 {
-	struct mvt_outbuf *b = &w->lower_out;
-	struct mvt_port_counters *c = &w->stats->port[MVT_PORT_LOWER];
-	struct mvt_lower *l = w->dp->lower;
 	uint64_t bytes;
 	uint16_t sent;
 
 	/* read the lengths first: once sent, the mbufs belong to the PMD */
 	bytes = bytes_of(b->pkts, b->n);
-	if (w->lower_txq_shared)
-		rte_spinlock_lock(&l->txq_lock[w->lower_txq]);
-	sent = rte_eth_tx_burst(l->port_id, w->lower_txq, b->pkts, b->n);
-	if (w->lower_txq_shared)
-		rte_spinlock_unlock(&l->txq_lock[w->lower_txq]);
+	if (shared)
+		rte_spinlock_lock(&l->txq_lock[txq]);
+	sent = rte_eth_tx_burst(l->port_id, txq, b->pkts, b->n);
+	if (shared)
+		rte_spinlock_unlock(&l->txq_lock[txq]);
 	if (unlikely(sent < b->n)) {
 		bytes -= bytes_of(&b->pkts[sent], b->n - sent);
 		mvt_ctr_add(&c->drops[MVT_DROP_TX_FULL], b->n - sent);
@@ -101,6 +110,21 @@ flush_lower(struct mvt_worker *w)
 	mvt_ctr_add(&c->tx_packets, sent);
 	mvt_ctr_add(&c->tx_bytes, bytes);
 	b->n = 0;
+	RTE_SET_USED(w);
+}
+
+static inline void
+flush_lower(struct mvt_worker *w)
+{
+	flush_eth(w, w->dp->lower, w->lower_txq, w->lower_txq_shared,
+		&w->lower_out, &w->stats->port[MVT_PORT_LOWER]);
+}
+
+static inline void
+flush_host(struct mvt_worker *w)
+{
+	flush_eth(w, w->dp->host, w->host_txq, w->host_txq_shared,
+		&w->host_out, &w->stats->port[MVT_PORT_HOST]);
 }
 
 static void
@@ -161,6 +185,16 @@ emit_lower(struct mvt_worker *w, struct rte_mbuf *m)
 	b->pkts[b->n++] = m;
 }
 
+static inline void
+emit_host(struct mvt_worker *w, struct rte_mbuf *m)
+{
+	struct mvt_outbuf *b = &w->host_out;
+
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_host(w);
+	b->pkts[b->n++] = m;
+}
+
 static void
 flush_all(struct mvt_worker *w)
 {
@@ -168,6 +202,8 @@ flush_all(struct mvt_worker *w)
 
 	if (w->lower_out.n > 0)
 		flush_lower(w);
+	if (w->host_out.n > 0)
+		flush_host(w);
 	for (i = 0; i < w->n_dirty; i++) {
 		flush_ep(w, w->dirty[i]);
 		w->ep_out[w->dirty[i]].dirty = 0;
@@ -195,6 +231,7 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 	const struct mvt_cls *c, const struct mvt_verdict *v)
 {
 	const struct mvt_mac_entry *sc = v->src_copies;
+	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
 	uint16_t copies, i, id;
 
 	if (unlikely(v->drop != MVT_DROP_NONE)) {
@@ -208,13 +245,15 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 			emit_ep(w, v->target, m);
 			return;
 		}
-		if (v->target == MVT_EP_NONE && (v->flags & MVT_V_WIRE)) {
+		if (v->target == MVT_EP_NONE &&
+				(v->flags & (MVT_V_WIRE | MVT_V_HOST)) ==
+				MVT_V_WIRE) {
 			emit_lower(w, m);
 			return;
 		}
 	}
 
-	copies = (v->flags & MVT_V_WIRE) ? 1 : 0;
+	copies = ((v->flags & MVT_V_WIRE) ? 1 : 0) + host;
 	if (v->target != MVT_EP_NONE)
 		copies++;
 	if (sc != NULL)
@@ -233,6 +272,8 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 		mbuf_set_copies(m, copies);
 	if (v->flags & MVT_V_WIRE)
 		emit_lower(w, m);
+	if (host)
+		emit_host(w, m);
 	if (v->target != MVT_EP_NONE)
 		emit_ep(w, v->target, m);
 	if (sc != NULL)
@@ -353,6 +394,15 @@ mvt_worker_main(void *arg)
 				pkts, MVT_BURST);
 			if (n > 0) {
 				mvt_worker_process(w, t, MVT_INGRESS_LOWER, pkts,
+					n);
+				moved += n;
+			}
+		}
+		if (w->host_rxq != RTE_MAX_QUEUES_PER_PORT) {
+			n = rte_eth_rx_burst(dp->host->port_id, w->host_rxq,
+				pkts, MVT_BURST);
+			if (n > 0) {
+				mvt_worker_process(w, t, MVT_INGRESS_HOST, pkts,
 					n);
 				moved += n;
 			}

@@ -41,6 +41,7 @@ struct mvt_dp {
 	struct mvt_mactable *mt;
 	struct mvt_vhost *vhost;	/**< array of MVT_MAX_ENDPOINTS */
 	struct mvt_lower *lower;
+	struct mvt_lower *host;		/**< the host port, NULL for none */
 	struct rte_mempool *mp;
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t nb_workers;
@@ -81,10 +82,14 @@ struct mvt_worker {
 	uint16_t lower_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
 	uint16_t lower_txq;
 	uint16_t lower_txq_shared;	/**< another worker uses it too */
+	uint16_t host_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
+	uint16_t host_txq;
+	uint16_t host_txq_shared;
 	uint16_t n_dirty;
 	struct mvt_poll_list *polls;	/**< RCU-published */
 	uint16_t dirty[MVT_MAX_ENDPOINTS];
 	struct mvt_outbuf lower_out;
+	struct mvt_outbuf host_out;
 	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
 };
 
@@ -110,7 +115,7 @@ void mvt_worker_free(struct mvt_worker *w);
 
 /**
  * Run the pipeline on @p n received frames from @p ingress (an endpoint
- * id or MVT_INGRESS_LOWER) and flush the outputs. Takes ownership of the
+ * id, MVT_INGRESS_LOWER or MVT_INGRESS_HOST) and flush the outputs. Takes ownership of the
  * mbufs. Exposed for tests; the loop calls it.
  */
 void mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,

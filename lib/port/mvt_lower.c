@@ -31,8 +31,8 @@ lower_promisc_on(struct mvt_lower *l)
 }
 
 int
-mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
-	struct rte_mempool *mp, char *err, size_t errlen)
+mvt_lower_open(struct mvt_lower *l, const char *opt, const char *devargs,
+	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
@@ -44,7 +44,7 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 	memset(l, 0, sizeof(*l));
 	len = strcspn(devargs, ",");
 	if (len == 0 || len >= sizeof(l->name)) {
-		snprintf(err, errlen, "--lower %s: not a device name", devargs);
+		snprintf(err, errlen, "%s %s: not a device name", opt, devargs);
 		return -1;
 	}
 	memcpy(l->name, devargs, len);
@@ -56,7 +56,7 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 		if (ret != 0) {
 			/* rte_dev_probe's errno says little; say what to check */
 			snprintf(err, errlen,
-				"--lower %s: device did not probe (%s)", devargs,
+				"%s %s: device did not probe (%s)", opt, devargs,
 				strchr(l->name, ':') != NULL ?
 				"is it bound to vfio-pci? see dpdk-devbind.py" :
 				"unknown driver or bad arguments");
@@ -65,8 +65,8 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 		l->probed = 1;
 		if (rte_eth_dev_get_port_by_name(l->name, &l->port_id) != 0) {
 			snprintf(err, errlen,
-				"--lower %s: probed, but no ethdev port is named %s",
-				devargs, l->name);
+				"%s %s: probed, but no ethdev port is named %s",
+				opt, devargs, l->name);
 			goto fail;
 		}
 	}
@@ -74,14 +74,14 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 
 	ret = rte_eth_dev_info_get(l->port_id, &info);
 	if (ret != 0) {
-		snprintf(err, errlen, "--lower %s: cannot read device info: %s",
-			devargs, rte_strerror(-ret));
+		snprintf(err, errlen, "%s %s: cannot read device info: %s",
+			opt, devargs, rte_strerror(-ret));
 		goto fail;
 	}
 	l->nb_rxq = RTE_MIN(nb_queues, info.max_rx_queues);
 	l->nb_txq = RTE_MIN(nb_queues, info.max_tx_queues);
 	if (l->nb_rxq == 0 || l->nb_txq == 0) {
-		snprintf(err, errlen, "--lower %s: device has no queues", devargs);
+		snprintf(err, errlen, "%s %s: device has no queues", opt, devargs);
 		goto fail;
 	}
 	if (l->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
@@ -96,8 +96,8 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 		ret = rte_eth_dev_adjust_nb_rx_tx_desc(l->port_id, &nb_rxd,
 			&nb_txd);
 	if (ret != 0) {
-		snprintf(err, errlen, "--lower %s: cannot configure %u queues: %s",
-			devargs, l->nb_rxq, rte_strerror(-ret));
+		snprintf(err, errlen, "%s %s: cannot configure %u queues: %s",
+			opt, devargs, l->nb_rxq, rte_strerror(-ret));
 		goto fail;
 	}
 	socket = rte_eth_dev_socket_id(l->port_id);
@@ -110,7 +110,7 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 	if (ret == 0)
 		ret = rte_eth_dev_start(l->port_id);
 	if (ret != 0) {
-		snprintf(err, errlen, "--lower %s: cannot start: %s", devargs,
+		snprintf(err, errlen, "%s %s: cannot start: %s", opt, devargs,
 			rte_strerror(-ret));
 		goto fail;
 	}
@@ -122,8 +122,8 @@ mvt_lower_open(struct mvt_lower *l, const char *devargs, uint16_t nb_queues,
 		l->mac = mvt_mac_load6(addr.addr_bytes);
 	/* start from a known state: promiscuous only when needed */
 	rte_eth_promiscuous_disable(l->port_id);
-	MVT_LOG(INFO, "lower %s: port %u, %u rx / %u tx queues, %u MAC filter slots",
-		l->name, l->port_id, l->nb_rxq, l->nb_txq, l->mac_max);
+	MVT_LOG(INFO, "%s %s: port %u, %u rx / %u tx queues, %u MAC filter slots",
+		opt + 2, l->name, l->port_id, l->nb_rxq, l->nb_txq, l->mac_max);
 	return 0;
 fail:
 	mvt_lower_close(l);

@@ -7,7 +7,8 @@
 
 /**
  * @file
- * The lower device: one ethdev port, a PCI NIC or any vdev, with one RX
+ * The lower device (and the host port, an ethdev opened the same way):
+ * one ethdev port, a PCI NIC or any vdev, with one RX
  * and one TX queue per worker (RSS spreads RX where the device has it) and
  * the endpoints' MACs in its unicast filter. It goes promiscuous only when
  * the filter is full, for passthru, or when asked.
@@ -41,11 +42,13 @@ struct mvt_lower {
 
 /**
  * Find or probe the device named by @p devargs, configure @p nb_queues
- * queue pairs (fewer if the device has fewer) and start it.
+ * queue pairs (fewer if the device has fewer) and start it. The host port
+ * is opened the same way; @p opt ("--lower", "--host-port") names the
+ * option in error messages.
  *
  * @return 0, or -1 with one line in @p err.
  */
-int mvt_lower_open(struct mvt_lower *l, const char *devargs,
+int mvt_lower_open(struct mvt_lower *l, const char *opt, const char *devargs,
 	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen);
 
 /** Put @p mac in the unicast filter, or go promiscuous if it is full. */

@@ -295,16 +295,19 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 			"no worker lcore: give the EAL at least two (e.g. -l 0-1); the main lcore only controls");
 		goto fail;
 	}
-	if (c->host_port[0] != '\0') {
-		snprintf(err, errlen, "--host-port %s: not supported by this version",
-			c->host_port);
-		goto fail;
-	}
 	if (setup_core(sw, err, errlen) != 0)
 		goto fail;
-	if (mvt_lower_open(&sw->lower, c->lower, (uint16_t)sw->nb_workers,
-			sw->mp, err, errlen) != 0)
+	if (mvt_lower_open(&sw->lower, "--lower", c->lower,
+			(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
 		goto fail;
+	if (c->host_port[0] != '\0') {
+		if (mvt_lower_open(&sw->host, "--host-port", c->host_port,
+				(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
+			goto fail;
+		sw->dp.host = &sw->host;
+		sw->tbl->host_mac = sw->host.mac;
+		sw->tbl->host_bridge = 0; /* HOSTBRIDGE-PENDING */
+	}
 	sw->dp.mt = sw->mt;
 	sw->dp.vhost = sw->vhost;
 	sw->dp.lower = &sw->lower;
@@ -396,6 +399,7 @@ mvt_switch_destroy(struct mvt_switch *sw)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 			mvt_vhost_close(&sw->vhost[id]);
 	mvt_lower_close(&sw->lower);
+	mvt_lower_close(&sw->host);
 	for (w = 0; w < MVT_MAX_WORKERS; w++) {
 		mvt_worker_free(sw->workers[w]);
 		rte_free(sw->stats[w]);
@@ -737,12 +741,14 @@ port_name(const struct mvt_switch *sw, unsigned int port)
 	return sw->conf.ep[port].name;
 }
 
-/* Endpoint slots in use, then the lower device. */
+/* Endpoint slots in use, then the lower device, then the host port. */
 static unsigned int
 next_port(const struct mvt_switch *sw, unsigned int port)
 {
-	if (port == MVT_PORT_LOWER)
+	if (port == MVT_PORT_HOST)
 		return MVT_PORTS;
+	if (port == MVT_PORT_LOWER)
+		return sw->dp.host != NULL ? MVT_PORT_HOST : MVT_PORTS;
 	for (port++; port < sw->conf.n_endpoints; port++)
 		if (mvt_switch_slot_used(sw, (uint16_t)port))
 			return port;

@@ -35,6 +35,7 @@ struct mvt_switch {
 	struct mvt_conf conf;
 	struct mvt_dp dp;
 	struct mvt_lower lower;
+	struct mvt_lower host;		/* the host port, when configured */
 	struct mvt_ep_table *tbl;
 	struct mvt_vhost *vhost;
 	struct mvt_mactable *mt;

@@ -481,6 +481,7 @@ class Wire:
                                socket.htons(0x0003))
         self.s.bind((ifname, 0))
         self.s.setblocking(False)
+        self.captured = []
 
     @staticmethod
     def frame(dst, src, n):
@@ -493,17 +494,18 @@ class Wire:
             self.s.send(self.frame(dst, src, i))
 
     def received(self, dst=None):
-        """Frames the switch sent to the wire (not our own), by dst."""
-        n = 0
+        """Frames the switch sent to this side (not our own), by dst."""
         while True:
             try:
                 data, addr = self.s.recvfrom(65535)
             except BlockingIOError:
-                return n
-            if addr[2] == socket.PACKET_OUTGOING:
-                continue
-            if dst is None or data[:6] == Wire.frame(dst, dst, 0)[:6]:
-                n += 1
+                break
+            if addr[2] != socket.PACKET_OUTGOING:
+                self.captured.append(data)
+        if dst is None:
+            return len(self.captured)
+        want = Wire.frame(dst, dst, 0)[:6]
+        return sum(1 for f in self.captured if f[:6] == want)
 
     def close(self):
         self.s.close()
@@ -671,6 +673,39 @@ def s_bad_input(sc):
         "bad-mac")
 
 
+@with_quiet_tap
+def s_host_port(sc):
+    """--host-port plays the lower's own stack: it gets unknown unicast and
+    group frames from the wire, not frames for endpoints; what it sends
+    goes out the lower."""
+    sw = tap_switch(sc, "mvte2e3", sc.endpoint("a", 0xa, "bridge") +
+                    sc.endpoint("b", 0xb, "vepa"),
+                    ["--host-port", "net_tap1,iface=mvhost3"])
+    subprocess.run(["ip", "link", "set", "mvhost3", "up"], check=True)
+    ga, gb = sc.guest("a", 0xa), sc.guest("b", 0xb)
+    ready(sw, ga, gb)
+    wire, host = Wire("mvte2e3"), Wire("mvhost3")
+    unknown = "02:99:00:00:00:99"
+    wire.send(unknown, EXT, 5)
+    wire.send(BROADCAST, EXT, 7)
+    wire.send(mac(0xb), EXT, 4)
+    host.send(mac(0xb), "02:11:00:00:00:01", 6)
+    sw.wait_rx("lower", 16)
+    sw.wait_rx("host", 6)
+    check_eq(host.received(unknown), 5, "host: unknown unicast")
+    check_eq(host.received(BROADCAST), 7, "host: broadcast")
+    check_eq(host.received(mac(0xb)), 0, "host: nothing for b")
+    check_eq(wire.received(mac(0xb)), 6, "wire: what the host sent")
+    check_eq(ga.stop(), (7, 0), "a: the broadcast")
+    check_eq(gb.stop(), (11, 0), "b: its unicast and the broadcast")
+    p = sw.stop()
+    check_eq(p["host"]["tx_packets"], 12, "switch: to the host")
+    check_eq(p["host"]["rx_packets"], 6, "switch: from the host")
+    check_eq(p["lower"].get("no_dest", 0), 0, "nothing without a place")
+    wire.close()
+    host.close()
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -680,6 +715,7 @@ SCENARIOS = {
     "wire_to_endpoint": s_wire_to_endpoint,
     "endpoint_to_wire": s_endpoint_to_wire,
     "passthru": s_passthru,
+    "host_port": s_host_port,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
     "live_endpoints": s_live_endpoints,
