@@ -472,6 +472,94 @@ def s_rebalance(sc):
     sw.stop()
 
 
+USERTOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "..", "..", "usertools")
+
+
+def ctl(prefix, *args):
+    """Run mvtap-ctl; returns (exit status, stdout, stderr)."""
+    r = subprocess.run([sys.executable, os.path.join(USERTOOLS, "mvtap-ctl"),
+                        "-f", prefix] + list(args), capture_output=True,
+                       text=True, timeout=30)
+    return r.returncode, r.stdout, r.stderr
+
+
+def s_observability(sc):
+    """Telemetry, mvtap-ctl and the Prometheus exporter against a switch
+    with guests: values equal the guests' own counters."""
+    import urllib.request
+    prefix = "mvte2e-obs"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge"), "obs")
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
+    ready(sw, ga)
+    sw.wait_rx("a", 64)
+    ga_rx, ga_tx = ga.stop()
+    gb_rx, _ = gb.stop()
+    check_eq((ga_tx, gb_rx), (64, 64), "guests: a sent, b received")
+
+    eps = telemetry(prefix, "/mvtap/endpoints")
+    check_eq((eps["a"]["rx_packets"], eps["b"]["tx_packets"]), (ga_tx, gb_rx),
+             "/mvtap/endpoints against the guests")
+    b = telemetry(prefix, "/mvtap/endpoint,b")
+    check_eq((b["tx_bytes"], b["mode"], b["role"], b["queues"]),
+             (64 * 64, "bridge", "server", 1), "/mvtap/endpoint,b")
+    check_eq(sum(b["drops_by_reason"].values()), b["drops"], "drops add up")
+    lc = telemetry(prefix, "/mvtap/lcores")
+    check_eq(sum(v["packets"] for v in lc.values()), 64, "/mvtap/lcores")
+    check_eq(telemetry(prefix, "/mvtap/lower")["tx_packets"], 0,
+             "/mvtap/lower: bridge traffic stayed local")
+
+    rc, out, _ = ctl(prefix, "list")
+    row = {l.split()[0]: l.split() for l in out.splitlines()[1:]}
+    check_eq((rc, row["a"][4], row["b"][5]), (0, "64", "64"), "ctl list")
+    rc, out, _ = ctl(prefix, "show", "b")
+    check(rc == 0 and re.search(r"^tx_packets\s+64$", out, re.M),
+          f"ctl show b:\n{out}")
+    rc, out, _ = ctl(prefix, "lcores")
+    check(rc == 0 and "lower:0 a:0 b:0" in out, f"ctl lcores:\n{out}")
+    rc, out, _ = ctl(prefix, "lower")
+    check(rc == 0 and re.search(r"^promiscuous\s+1$", out, re.M),
+          f"ctl lower:\n{out}")
+    rc, out, _ = ctl(prefix, "stats", "--count", "1")
+    check(rc == 0 and re.search(r"^b\s+waiting", out, re.M),
+          f"ctl stats:\n{out}")
+    spec = f"name=c,mac={mac(0xc)},mode=private,socket={sc.sock('c')}"
+    check_eq(ctl(prefix, "add-endpoint", spec)[:2], (0, "ok\n"), "ctl add")
+    check(os.path.exists(sc.sock("c")), "c's socket")
+    check_eq(ctl(prefix, "add-endpoint", spec),
+             (1, "", "mvtap-ctl: --endpoint name=c: duplicate endpoint name\n"),
+             "ctl add twice")
+    check_eq(ctl(prefix, "rebalance")[:2], (0, "ok\n"), "ctl rebalance")
+    check_eq(ctl(prefix, "del-endpoint", "c")[:2], (0, "ok\n"), "ctl del")
+    check_eq(ctl(prefix, "show", "c"),
+             (1, "", "mvtap-ctl: no endpoint named 'c'\n"), "ctl show gone")
+    check_eq(ctl("mvte2e-nosuch", "list")[0], 1, "ctl without a switch")
+
+    ex = subprocess.Popen([sys.executable,
+                           os.path.join(USERTOOLS, "mvtap-exporter"), "-f",
+                           prefix, "--listen", "127.0.0.1:0"],
+                          stdout=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"serving (http://\S+)", ex.stdout.readline()).group(1)
+        text = urllib.request.urlopen(url, timeout=10).read().decode()
+    finally:
+        ex.kill()
+        ex.wait()
+    series = dict(re.findall(r"^(mvtap_\S+) (\S+)$", text, re.M))
+    check_eq(series.get("mvtap_up"), "1", "mvtap_up")
+    check_eq(series.get('mvtap_endpoint_tx_packets_total{endpoint="b",'
+                        f'mac="{mac(0xb)}",mode="bridge"}}'), str(gb_rx),
+             "exporter: tx to b against guest b")
+    check_eq(series.get('mvtap_endpoint_drops_total{endpoint="a",'
+                        'reason="ring_full"}'), "0", "exporter: drop series")
+    sw.stop()
+
+
 class Wire:
     """The kernel side of a net_tap lower: inject and capture frames."""
 
@@ -720,6 +808,7 @@ SCENARIOS = {
     "bad_input": s_bad_input,
     "live_endpoints": s_live_endpoints,
     "rebalance": s_rebalance,
+    "observability": s_observability,
 }
 
 

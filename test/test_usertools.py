@@ -1,0 +1,704 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+
+"""mvtap-ctl and mvtap-exporter against a fake telemetry server.
+
+The fake speaks DPDK's telemetry v2 protocol on a SOCK_SEQPACKET unix socket
+in a temporary directory, with canned /mvtap/... replies: paging through
+"next", null replies, error replies of the write commands. No DPDK process
+runs. Exit status: 0 pass, 1 fail, 77 skip.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+USERTOOLS = os.path.join(HERE, "..", "usertools")
+CTL = os.path.join(USERTOOLS, "mvtap-ctl")
+EXPORTER = os.path.join(USERTOOLS, "mvtap-exporter")
+
+PAGE = 2            # the fake's page size for /mvtap/endpoints
+T0 = time.monotonic()
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: %s" % what)
+
+
+def check_eq(got, want, what):
+    if got != want:
+        failures.append(what)
+        print("FAIL: %s\n  got:  %r\n  want: %r" % (what, got, want))
+
+
+# ---- the fake switch -------------------------------------------------------
+
+ODD = 'odd"na\\me'          # an endpoint name that needs label escaping
+
+
+def drops(**nonzero):
+    d = {"malformed": 0, "no_dest": 0, "ring_full": 0, "rate_limit": 0}
+    d.update(nonzero)
+    return d
+
+
+class FakeSwitch:
+    def __init__(self, path):
+        self.path = path
+        self.disabled = set()       # commands answered with null
+        self.dynamic = False        # counters of a and b grow with time
+        self.requests = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.bind(path)
+        self.sock.listen(16)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,),
+                             daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            conn.send(json.dumps({"version": "DPDK 22.11.0",
+                                  "pid": os.getpid(),
+                                  "max_output_len": 16384}).encode())
+            while True:
+                try:
+                    data = conn.recv(1024)
+                except OSError:
+                    return
+                if not data:
+                    return
+                req = data.decode()
+                with self.lock:
+                    self.requests.append(req)
+                cmd, _, param = req.partition(",")
+                value = None
+                if cmd not in self.disabled:
+                    value = self.reply(cmd, param)
+                conn.send(json.dumps({cmd: value}).encode())
+
+    def endpoints(self):
+        t = time.monotonic() - T0 if self.dynamic else 0.0
+        a_rx = 100 + int(10000 * t)
+        a_tx = 200 + int(5000 * t)
+        return {
+            "a": {"mac": "02:00:00:00:00:0a", "mode": "bridge",
+                  "state": "up", "rx_packets": a_rx, "rx_bytes": a_rx * 1250,
+                  "tx_packets": a_tx, "tx_bytes": a_tx * 1250,
+                  "multicast": 3, "drops": 7},
+            "b": {"mac": "02:00:00:00:00:0b", "mode": "vepa",
+                  "state": "waiting", "rx_packets": 0, "rx_bytes": 0,
+                  "tx_packets": 0, "tx_bytes": 0, "multicast": 0,
+                  "drops": int(1000 * t)},
+            ODD: {"mac": "02:00:00:00:00:0c", "mode": "private",
+                  "state": "down", "rx_packets": 12345678901234,
+                  "rx_bytes": 1, "tx_packets": 2, "tx_bytes": 3,
+                  "multicast": 4, "drops": 0},
+        }
+
+    def reply(self, cmd, param):
+        eps = self.endpoints()
+        if cmd == "/mvtap/endpoints":
+            start = int(param) if param else 0
+            names = list(eps)
+            page = {n: eps[n] for n in names[start:start + PAGE]}
+            if start + PAGE < len(names):
+                page["next"] = start + PAGE
+            return page
+        if cmd == "/mvtap/endpoint":
+            if param not in eps:
+                return None
+            e = eps[param]
+            d = {"name": param, "mac": e["mac"], "mode": e["mode"],
+                 "state": e["state"], "socket": "/tmp/mvt/%s.sock" % param,
+                 "role": "server", "queues": 1, "queue_pairs": 0,
+                 "features": "0x0", "connects": 0}
+            for k in ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
+                      "multicast", "drops"):
+                d[k] = e[k]
+            d["drops_by_reason"] = (drops(no_dest=5, rate_limit=2)
+                                    if param == "a" else drops())
+            return d
+        if cmd == "/mvtap/lcores":
+            return {"2": {"busy_cycles": 0, "idle_cycles": 0, "packets": 0,
+                          "loops": 0, "polls": "b:0"},
+                    "1": {"busy_cycles": 250, "idle_cycles": 750,
+                          "packets": 10, "loops": 99,
+                          "polls": "lower:0 a:0"}}
+        if cmd == "/mvtap/lower":
+            return {"device": "net_null0,no-rx=1", "port_id": 0,
+                    "mac": "02:00:00:00:00:01", "link": "up",
+                    "speed_mbps": 10000, "rx_queues": 1, "tx_queues": 1,
+                    "mac_filter_used": 0, "mac_filter_size": 0,
+                    "promiscuous": 1, "hairpin": 0, "rx_packets": 11,
+                    "rx_bytes": 22, "tx_packets": 33, "tx_bytes": 44,
+                    "multicast": 0, "drops": 9,
+                    "drops_by_reason": drops(malformed=9)}
+        if cmd == "/mvtap/policies":
+            return {"p\n1": {"mac": "02:00:00:00:00:0a", "dir": "out",
+                             "rate_kbps": 1000, "conform_packets": 5,
+                             "conform_bytes": 500, "exceed_packets": 1,
+                             "exceed_bytes": 100}}
+        if cmd == "/mvtap/add_endpoint":
+            if param.startswith("name=dup,"):
+                return {"error": "endpoint 'dup' already exists"}
+            return {"result": "ok"}
+        if cmd == "/mvtap/del_endpoint":
+            if param == "zzz":
+                return {"error": "no endpoint named 'zzz'"}
+            return {"result": "ok"}
+        if cmd == "/mvtap/set_policy":
+            return {"result": "ok"}
+        if cmd == "/mvtap/del_policy":
+            return {"error": "no policy for 02:00:00:00:00:99"}
+        if cmd == "/mvtap/rebalance":
+            return {"result": "ok"}
+        return None
+
+    def take_requests(self):
+        with self.lock:
+            r, self.requests = self.requests, []
+        return r
+
+    def close(self):
+        self.sock.close()
+
+
+class MuteServer:
+    """Accepts and closes at once: what a switch with too many clients does."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.bind(path)
+        self.sock.listen(4)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.close()
+
+
+# ---- helpers ---------------------------------------------------------------
+
+def child_env(runtime_dir=None):
+    env = dict(os.environ)
+    env.pop("RUNTIME_DIRECTORY", None)
+    if runtime_dir is not None:
+        env["RUNTIME_DIRECTORY"] = runtime_dir
+    return env
+
+
+def ctl(*args, env=None):
+    p = subprocess.run([sys.executable, CTL] + list(args),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=30,
+                       env=env or child_env())
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(args, rc, out=None, err=None, env=None):
+    got_rc, got_out, got_err = ctl(*args, env=env)
+    what = "mvtap-ctl " + " ".join(args)
+    check_eq(got_rc, rc, what + ": exit status")
+    if out is not None:
+        check_eq(got_out, out, what + ": stdout")
+    if err is not None:
+        check_eq(got_err, err, what + ": stderr")
+    return got_out, got_err
+
+
+def default_runtime_base():
+    if os.getuid() == 0:
+        return "/var/run"
+    return os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+
+
+class Exporter:
+    def __init__(self, *args):
+        self.proc = subprocess.Popen(
+            [sys.executable, EXPORTER, "--listen", "127.0.0.1:0"] +
+            list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True, env=child_env())
+        line = self.proc.stdout.readline()
+        m = re.match(r"mvtap-exporter: serving "
+                     r"http://127\.0\.0\.1:(\d+)/metrics$", line.strip())
+        if not m:
+            self.proc.kill()
+            err = self.proc.stderr.read()
+            self.stop()
+            raise RuntimeError("exporter did not start: %r %r" % (line, err))
+        self.base = "http://127.0.0.1:%s" % m.group(1)
+
+    def get(self, path="/metrics"):
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=20) as r:
+                return r.status, r.headers.get("Content-Type"), \
+                    r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type"), e.read().decode()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)'
+                    r'(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?'
+                    r' (\S+)$')
+
+
+def check_exposition(text, what):
+    """Well-formed text format: HELP and TYPE once per family, before its
+    samples; every sample line parses; the text ends with a newline."""
+    check(text.endswith("\n"), what + ": ends with a newline")
+    typed, helped, seen_samples = {}, set(), set()
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            name = line.split(" ")[2]
+            check(name not in helped, what + ": one HELP for " + name)
+            check(name not in seen_samples, what + ": HELP of %s before "
+                  "its samples" % name)
+            helped.add(name)
+        elif line.startswith("# TYPE "):
+            _, _, name, mtype = line.split(" ")
+            check(name not in typed, what + ": one TYPE for " + name)
+            check(mtype in ("counter", "gauge"), what + ": type of " + name)
+            typed[name] = mtype
+        else:
+            m = SAMPLE.match(line)
+            check(m is not None, what + ": sample line %r" % line)
+            if m:
+                check(m.group(1) in typed, what + ": TYPE before %s"
+                      % m.group(1))
+                seen_samples.add(m.group(1))
+                float(m.group(3))
+                if typed.get(m.group(1)) == "counter":
+                    check(m.group(1).endswith("_total"),
+                          what + ": counter %s ends in _total" % m.group(1))
+
+
+# ---- the tests -------------------------------------------------------------
+
+def test_ctl_read(sw, sock):
+    s = ["--socket", sock]
+    expect(s + ["list"], 0, out=(
+        "NAME       MAC                MODE     STATE           RX-PKTS"
+        "  TX-PKTS  DROPS\n"
+        "a          02:00:00:00:00:0a  bridge   up                  100"
+        "      200      7\n"
+        "b          02:00:00:00:00:0b  vepa     waiting               0"
+        "        0      0\n"
+        'odd"na\\me  02:00:00:00:00:0c  private  down     12345678901234'
+        "        2      0\n"), err="")
+    check_eq(sw.take_requests(), ["/mvtap/endpoints", "/mvtap/endpoints,2"],
+             "list follows next")
+
+    out, _ = expect(s + ["--json", "list"], 0, err="")
+    check_eq(json.loads(out), {"/mvtap/endpoints": sw.endpoints()},
+             "list --json: all pages merged, no next")
+    out, _ = expect(s + ["list", "--json"], 0, err="")
+    check_eq(json.loads(out), {"/mvtap/endpoints": sw.endpoints()},
+             "list --json after the verb")
+
+    expect(s + ["show", "a"], 0, out=(
+        "name         a\n"
+        "mac          02:00:00:00:00:0a\n"
+        "mode         bridge\n"
+        "state        up\n"
+        "socket       /tmp/mvt/a.sock\n"
+        "role         server\n"
+        "queues       1\n"
+        "queue_pairs  0\n"
+        "features     0x0\n"
+        "connects     0\n"
+        "rx_packets   100\n"
+        "rx_bytes     125000\n"
+        "tx_packets   200\n"
+        "tx_bytes     250000\n"
+        "multicast    3\n"
+        "drops        7\n"
+        "drops_by_reason:\n"
+        "  no_dest     5\n"
+        "  rate_limit  2\n"
+        "  malformed   0\n"
+        "  ring_full   0\n"), err="")
+    check_eq(sw.take_requests()[-1], "/mvtap/endpoint,a", "show request")
+    out, _ = expect(s + ["--json", "show", "b"], 0, err="")
+    check_eq(json.loads(out)["/mvtap/endpoint"]["drops_by_reason"], drops(),
+             "show --json")
+
+    expect(s + ["show", "nosuch"], 1, out="",
+           err="mvtap-ctl: no endpoint named 'nosuch'\n")
+
+    expect(s + ["lcores"], 0, out=(
+        "LCORE   BUSY  CYCLES/PKT  PACKETS  POLLS\n"
+        "    1  25.0%        25.0       10  lower:0 a:0\n"
+        "    2      -           -        0  b:0\n"), err="")
+
+    out, _ = expect(s + ["lower"], 0, err="")
+    lines = out.splitlines()
+    check_eq(lines[0], "device           net_null0,no-rx=1", "lower line 1")
+    check("link             up" in lines, "lower shows the link")
+    check_eq(lines[-5:], ["drops_by_reason:", "  malformed   9",
+                          "  no_dest     0", "  ring_full   0",
+                          "  rate_limit  0"], "lower drops by reason")
+
+    expect(s + ["policies"], 0, out=(
+        "NAME  MAC                DIR  RATE-KBPS  CONFORM-PKTS"
+        "  CONFORM-BYTES  EXCEED-PKTS  EXCEED-BYTES\n"
+        "p\\n1  02:00:00:00:00:0a  out       1000             5"
+        "            500            1           100\n"), err="")
+
+    sw.disabled = {"/mvtap/policies"}
+    expect(s + ["policies"], 1, out="",
+           err="mvtap-ctl: this dpdk-mvtap does not support policies\n")
+    sw.disabled = {"/mvtap/endpoints"}
+    expect(s + ["list"], 1, out="", err="mvtap-ctl: no reply to "
+           "/mvtap/endpoints (is this a dpdk-mvtap?)\n")
+    sw.disabled = set()
+
+
+def test_ctl_write(sw, sock):
+    s = ["--socket", sock]
+    sw.take_requests()
+    spec = "name=x,mac=02:00:00:00:00:0e,mode=bridge,socket=/tmp/x.sock"
+    expect(s + ["add-endpoint", spec], 0, out="ok\n", err="")
+    expect(s + ["add-endpoint", "name=dup,mac=02:00:00:00:00:0f"], 1,
+           out="", err="mvtap-ctl: endpoint 'dup' already exists\n")
+    expect(s + ["del-endpoint", "x"], 0, out="ok\n", err="")
+    expect(s + ["del-endpoint", "zzz"], 1, out="",
+           err="mvtap-ctl: no endpoint named 'zzz'\n")
+    expect(s + ["set-policy", "mac=02:00:00:00:00:0a,rate=1000"], 0,
+           out="ok\n", err="")
+    expect(s + ["del-policy", "02:00:00:00:00:99"], 1, out="",
+           err="mvtap-ctl: no policy for 02:00:00:00:00:99\n")
+    expect(s + ["rebalance"], 0, out="ok\n", err="")
+    check_eq(sw.take_requests(), [
+        "/mvtap/add_endpoint," + spec,
+        "/mvtap/add_endpoint,name=dup,mac=02:00:00:00:00:0f",
+        "/mvtap/del_endpoint,x",
+        "/mvtap/del_endpoint,zzz",
+        "/mvtap/set_policy,mac=02:00:00:00:00:0a,rate=1000",
+        "/mvtap/del_policy,02:00:00:00:00:99",
+        "/mvtap/rebalance"], "write requests")
+
+    out, _ = expect(s + ["--json", "rebalance"], 0, err="")
+    check_eq(json.loads(out), {"/mvtap/rebalance": {"result": "ok"}},
+             "rebalance --json")
+    out, _ = expect(s + ["--json", "del-endpoint", "zzz"], 1, err="")
+    check_eq(json.loads(out), {"/mvtap/del_endpoint":
+                               {"error": "no endpoint named 'zzz'"}},
+             "del-endpoint --json error")
+
+    for verb, cmd, arg in (("add-endpoint", "/mvtap/add_endpoint", spec),
+                           ("del-endpoint", "/mvtap/del_endpoint", "x"),
+                           ("set-policy", "/mvtap/set_policy", "mac=x"),
+                           ("del-policy", "/mvtap/del_policy", "x"),
+                           ("rebalance", "/mvtap/rebalance", None)):
+        sw.disabled = {cmd}
+        expect(s + [verb] + ([arg] if arg else []), 1, out="",
+               err="mvtap-ctl: this dpdk-mvtap does not support %s\n" % verb)
+    sw.disabled = set()
+
+    expect(s + ["add-endpoint", "x" * 2000], 1, out="",
+           err="mvtap-ctl: request too long (2020 bytes, at most 1023)\n")
+
+
+def parse_stats(out):
+    """[(header line, {name: [state, rx, tx, rxm, txm, drops]})] per table."""
+    tables = []
+    for block in out.strip("\n").split("\n\n"):
+        lines = block.splitlines()
+        rows = {}
+        for line in lines[2:]:
+            f = line.rsplit(None, 6)
+            rows[f[0]] = f[1:]
+        tables.append((lines[0], lines[1], rows))
+    return tables
+
+
+def near(got, want, tol=0.2):
+    return abs(float(got) - want) <= tol * want
+
+
+def test_ctl_stats(sw, sock):
+    s = ["--socket", sock]
+    sw.dynamic = True
+    t = time.monotonic()
+    out, _ = expect(s + ["stats", "--watch", "0.5", "--count", "2"], 0,
+                    err="")
+    took = time.monotonic() - t
+    check(0.9 <= took < 10, "stats --watch 0.5 --count 2 takes ~1 s "
+          "(took %.2f s)" % took)
+    tables = parse_stats(out)
+    check_eq(len(tables), 2, "stats --count 2 prints two tables")
+    for summary, header, rows in tables:
+        check(re.match(r"3 endpoints over 0\.\d s: rx \d+ pps [\d.]+ "
+                       r"Mbit/s, tx \d+ pps [\d.]+ Mbit/s, drops \d+/s$",
+                       summary) is not None, "stats summary %r" % summary)
+        check_eq(header.split(), ["NAME", "STATE", "RX-PPS", "TX-PPS",
+                                  "RX-MBIT/S", "TX-MBIT/S", "DROPS/S"],
+                 "stats header")
+        check_eq(list(rows), ["a", "b", ODD], "stats order: busiest first")
+        a, b, c = rows["a"], rows["b"], rows[ODD]
+        check(a[0] == "up" and near(a[1], 10000) and near(a[2], 5000)
+              and near(a[3], 100.0) and near(a[4], 50.0) and a[5] == "0",
+              "stats a: %r" % a)
+        check(b[0] == "waiting" and b[1:5] == ["0", "0", "0.00", "0.00"]
+              and near(b[5], 1000), "stats b: %r" % b)
+        check_eq(c, ["down", "0", "0", "0.00", "0.00", "0"], "stats odd")
+
+    t = time.monotonic()
+    out, _ = expect(s + ["stats"], 0, err="")
+    took = time.monotonic() - t
+    check(0.9 <= took < 10, "stats samples over 1 s (took %.2f s)" % took)
+    tables = parse_stats(out)
+    check_eq(len(tables), 1, "stats prints one table")
+    check(tables and tables[0][0].startswith("3 endpoints over 1.0 s:"),
+          "stats over 1 s")
+
+    out, _ = expect(s + ["--json", "stats", "--watch", "0.2", "--count",
+                         "1"], 0, err="")
+    r = json.loads(out)
+    check(near(r["endpoints"]["a"]["rx_pps"], 10000) and
+          near(r["endpoints"]["a"]["rx_mbps"], 100.0) and
+          r["endpoints"][ODD]["tx_pps"] == 0, "stats --json: %r" % r)
+    sw.dynamic = False
+
+
+def test_ctl_errors(tmp, sock):
+    prefix = "mvtap-test-none-%d" % os.getpid()
+    path = os.path.join(default_runtime_base(), "dpdk", prefix,
+                        "dpdk_telemetry.v2")
+    if os.getuid() == 0:
+        check_eq(path, "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix,
+                 "the root runtime directory")
+    expect(["-f", prefix, "list"], 1, out="",
+           err="mvtap-ctl: no dpdk-mvtap with file prefix '%s' (no socket "
+           "%s)\n" % (prefix, path))
+    missing = os.path.join(tmp, "missing.sock")
+    expect(["--socket", missing, "list"], 1, out="",
+           err="mvtap-ctl: no dpdk-mvtap at %s (no such socket %s)\n"
+           % (missing, missing))
+
+    # -f resolves the socket under the runtime directory.
+    expect(["-f", "fake", "show", "nosuch"], 1, out="",
+           err="mvtap-ctl: no endpoint named 'nosuch'\n",
+           env=child_env(tmp))
+    expect(["-f", "fake", "rebalance"], 0, out="ok\n", err="",
+           env=child_env(tmp))
+
+    # A socket file nobody listens on: what a killed switch leaves behind.
+    stale_dir = os.path.join(tmp, "dpdk", "stale")
+    os.makedirs(stale_dir)
+    stale = os.path.join(stale_dir, "dpdk_telemetry.v2")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.bind(stale)
+    s.close()
+    expect(["-f", "stale", "list"], 1, out="",
+           err="mvtap-ctl: dpdk-mvtap with file prefix 'stale' is not "
+           "answering\n", env=child_env(tmp))
+    expect(["--socket", stale, "lcores"], 1, out="",
+           err="mvtap-ctl: dpdk-mvtap at %s is not answering\n" % stale)
+
+    mute = os.path.join(tmp, "mute.sock")
+    MuteServer(mute)
+    expect(["--socket", mute, "list"], 1, out="",
+           err="mvtap-ctl: dpdk-mvtap at %s is not answering\n" % mute)
+
+    # Usage errors: exit 2.
+    for args in ([], ["--socket", sock], ["--socket", sock, "frob"],
+                 ["--socket", sock, "show"],
+                 ["-f", "x", "--socket", sock, "list"],
+                 ["--socket", sock, "stats", "--count", "0"],
+                 ["--socket", sock, "stats", "--watch", "-1"]):
+        rc, out, err = ctl(*args)
+        check_eq(rc, 2, "usage error %r: exit status" % args)
+        check(out == "" and err.startswith("usage: mvtap-ctl"),
+              "usage error %r: message" % args)
+
+
+def metric_lines(text):
+    return [l for l in text.splitlines() if not l.startswith("#")]
+
+
+def test_exporter(sw, sock, tmp):
+    exp = Exporter("--socket", sock)
+    try:
+        status, ctype, text = exp.get()
+        check_eq(status, 200, "scrape status")
+        check_eq(ctype, "text/plain; version=0.0.4; charset=utf-8",
+                 "scrape content type")
+        check_exposition(text, "scrape")
+        lines = text.splitlines()
+        check_eq(lines[:3], ["# HELP mvtap_up 1 when the dpdk-mvtap "
+                             "telemetry socket answered this scrape.",
+                             "# TYPE mvtap_up gauge", "mvtap_up 1"],
+                 "mvtap_up first")
+        samples = set(metric_lines(text))
+        want = [
+            'mvtap_endpoint_rx_packets_total{endpoint="a",'
+            'mac="02:00:00:00:00:0a",mode="bridge"} 100',
+            'mvtap_endpoint_rx_bytes_total{endpoint="a",'
+            'mac="02:00:00:00:00:0a",mode="bridge"} 125000',
+            'mvtap_endpoint_tx_packets_total{endpoint="a",'
+            'mac="02:00:00:00:00:0a",mode="bridge"} 200',
+            'mvtap_endpoint_tx_bytes_total{endpoint="a",'
+            'mac="02:00:00:00:00:0a",mode="bridge"} 250000',
+            'mvtap_endpoint_rx_packets_total{endpoint="odd\\"na\\\\me",'
+            'mac="02:00:00:00:00:0c",mode="private"} 12345678901234',
+            'mvtap_endpoint_up{endpoint="a"} 1',
+            'mvtap_endpoint_up{endpoint="b"} 0',
+            'mvtap_endpoint_up{endpoint="odd\\"na\\\\me"} 0',
+            'mvtap_endpoint_drops_total{endpoint="a",reason="no_dest"} 5',
+            'mvtap_endpoint_drops_total{endpoint="a",reason="rate_limit"} 2',
+            'mvtap_endpoint_drops_total{endpoint="a",reason="malformed"} 0',
+            'mvtap_endpoint_drops_total{endpoint="odd\\"na\\\\me",'
+            'reason="ring_full"} 0',
+            'mvtap_lower_rx_packets_total 11',
+            'mvtap_lower_rx_bytes_total 22',
+            'mvtap_lower_tx_packets_total 33',
+            'mvtap_lower_tx_bytes_total 44',
+            'mvtap_lower_drops_total{reason="malformed"} 9',
+            'mvtap_lower_drops_total{reason="no_dest"} 0',
+            'mvtap_lower_link_up 1',
+            'mvtap_lower_info{device="net_null0,no-rx=1",port_id="0",'
+            'mac="02:00:00:00:00:01"} 1',
+            'mvtap_lcore_busy_ratio{lcore="1"} 0.25',
+            'mvtap_lcore_packets_total{lcore="1"} 10',
+            'mvtap_lcore_packets_total{lcore="2"} 0',
+            'mvtap_policy_conform_packets_total{policy="p\\n1",'
+            'mac="02:00:00:00:00:0a"} 5',
+            'mvtap_policy_conform_bytes_total{policy="p\\n1",'
+            'mac="02:00:00:00:00:0a"} 500',
+            'mvtap_policy_exceed_packets_total{policy="p\\n1",'
+            'mac="02:00:00:00:00:0a"} 1',
+            'mvtap_policy_exceed_bytes_total{policy="p\\n1",'
+            'mac="02:00:00:00:00:0a"} 100',
+        ]
+        for w in want:
+            check(w in samples, "scrape has %s" % w)
+        check(not any(l.startswith('mvtap_lcore_busy_ratio{lcore="2"}')
+                      for l in samples), "no busy ratio without cycles")
+        check_eq(len([l for l in samples
+                      if l.startswith("mvtap_endpoint_drops_total")]), 12,
+                 "one drops series per endpoint and reason")
+        check("# TYPE mvtap_endpoint_rx_packets_total counter" in lines,
+              "rx packets is a counter")
+        check("# TYPE mvtap_lcore_busy_ratio gauge" in lines,
+              "busy ratio is a gauge")
+
+        # Fresh on every scrape: counters move, policies can go away.
+        sw.disabled = {"/mvtap/policies"}
+        _, _, text = exp.get()
+        check_exposition(text, "scrape without policies")
+        check(not any(l.startswith("mvtap_policy")
+                      for l in metric_lines(text)), "no policy series")
+        check("mvtap_up 1" in text.splitlines(), "up without policies")
+        sw.disabled = {"/mvtap/endpoints"}
+        status, _, text = exp.get()
+        check_eq((status, metric_lines(text)), (200, ["mvtap_up 0"]),
+                 "not a dpdk-mvtap: mvtap_up 0 alone")
+        sw.disabled = set()
+
+        status, _, _ = exp.get("/nothing")
+        check_eq(status, 404, "404 off /metrics")
+        status, ctype, _ = exp.get("/")
+        check_eq((status, ctype), (200, "text/html; charset=utf-8"),
+                 "index page")
+    finally:
+        exp.stop()
+
+    exp = Exporter("--socket", os.path.join(tmp, "missing.sock"))
+    try:
+        status, ctype, text = exp.get()
+        check_eq((status, text), (200, (
+            "# HELP mvtap_up 1 when the dpdk-mvtap telemetry socket "
+            "answered this scrape.\n"
+            "# TYPE mvtap_up gauge\n"
+            "mvtap_up 0\n")), "no switch: mvtap_up 0 alone, status 200")
+    finally:
+        exp.stop()
+
+    p = subprocess.run([sys.executable, EXPORTER, "--help"],
+                       stdout=subprocess.PIPE, universal_newlines=True,
+                       timeout=30)
+    check(p.returncode == 0 and "scrape_configs:" in p.stdout and
+          "targets: ['127.0.0.1:9489']" in p.stdout,
+          "exporter --help shows a scrape config")
+    p = subprocess.run([sys.executable, EXPORTER, "--listen", "nonsense"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=30)
+    check_eq(p.returncode, 2, "exporter --listen nonsense: exit status")
+
+
+def main():
+    if not hasattr(socket, "SOCK_SEQPACKET") or \
+            not hasattr(socket, "AF_UNIX"):
+        print("SKIP: no unix SOCK_SEQPACKET sockets here")
+        return 77
+    for tool in (CTL, EXPORTER):
+        check(os.access(tool, os.X_OK), "%s is executable" % tool)
+    tmp = tempfile.mkdtemp(prefix="mvt-ut-")
+    try:
+        sock_dir = os.path.join(tmp, "dpdk", "fake")
+        os.makedirs(sock_dir)
+        sock = os.path.join(sock_dir, "dpdk_telemetry.v2")
+        sw = FakeSwitch(sock)
+        for name, func, args in (
+                ("ctl read verbs", test_ctl_read, (sw, sock)),
+                ("ctl write verbs", test_ctl_write, (sw, sock)),
+                ("ctl stats", test_ctl_stats, (sw, sock)),
+                ("ctl errors", test_ctl_errors, (tmp, sock)),
+                ("exporter", test_exporter, (sw, sock, tmp))):
+            try:
+                func(*args)
+            except Exception:
+                traceback.print_exc()
+                check(False, "%s: raised" % name)
+            sw.disabled, sw.dynamic = set(), False
+        sw.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print("%d check(s) failed" % len(failures))
+        return 1
+    print("usertools: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+
+"""The DPDK telemetry protocol as dpdk-mvtap speaks it, for mvtap-ctl and
+mvtap-exporter.
+
+The switch listens on a unix SOCK_SEQPACKET socket named dpdk_telemetry.v2
+in the DPDK runtime directory of its file prefix. On connect it sends one
+JSON message ({"version": .., "pid": .., "max_output_len": ..}); after that
+every request is a command string ("/mvtap/endpoint,a") and every reply one
+JSON message {"<command>": <value>}, with a null value for an unknown
+command or a failed callback.
+"""
+
+import json
+import os
+import socket
+
+SOCKET_NAME = "dpdk_telemetry.v2"
+DEFAULT_PREFIX = "rte"
+
+# The server reads a request into a 1 KiB buffer, NUL included.
+MAX_REQUEST_LEN = 1023
+# Large enough for any reply: the server caps them at max_output_len (16 KiB).
+RECV_LEN = 1 << 20
+
+
+class TelemetryError(Exception):
+    """A failure to talk to the switch; str() is a one-line message."""
+
+
+class NoSocket(TelemetryError):
+    """Nothing listens at the socket path: the switch is not running."""
+
+
+class NotAnswering(TelemetryError):
+    """The socket exists but nobody answers on it (stale or hung)."""
+
+
+def runtime_dir(prefix):
+    """The DPDK runtime directory of a file prefix, as EAL computes it."""
+    base = os.environ.get("RUNTIME_DIRECTORY")
+    if not base:
+        if os.getuid() == 0:
+            base = "/var/run"
+        else:
+            base = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+    return os.path.join(base, "dpdk", prefix)
+
+
+def prefix_socket_path(prefix):
+    return os.path.join(runtime_dir(prefix), SOCKET_NAME)
+
+
+class TelemetryClient:
+    """One connection to the telemetry socket of a dpdk-mvtap.
+
+    Use as a context manager, or call connect() and close(). query() returns
+    the value of the reply (None when the switch answered null); paged()
+    follows the "next" key of paged commands such as /mvtap/endpoints.
+    """
+
+    def __init__(self, path, what=None, timeout=5.0):
+        self.path = path
+        self.what = what if what is not None else "dpdk-mvtap at %s" % path
+        self.no_socket_hint = "no such socket %s" % path
+        self.timeout = timeout
+        self.info = None
+        self._sock = None
+
+    @classmethod
+    def for_prefix(cls, prefix, timeout=5.0):
+        path = prefix_socket_path(prefix)
+        client = cls(path, "dpdk-mvtap with file prefix '%s'" % prefix,
+                     timeout)
+        client.no_socket_hint = "no socket %s" % path
+        return client
+
+    def _not_answering(self):
+        return NotAnswering("%s is not answering" % self.what)
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.path)
+        except FileNotFoundError:
+            sock.close()
+            raise NoSocket("no %s (%s)" % (self.what, self.no_socket_hint))
+        except PermissionError:
+            sock.close()
+            raise TelemetryError("permission denied on %s" % self.path)
+        except OSError:
+            # ECONNREFUSED (a socket file left behind), ENOTSOCK, timeout.
+            sock.close()
+            raise self._not_answering()
+        self._sock = sock
+        try:
+            self.info = self._recv()
+        except TelemetryError:
+            self.close()
+            raise
+        if not isinstance(self.info, dict):
+            self.close()
+            raise self._not_answering()
+        return self
+
+    def close(self):
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def __enter__(self):
+        if self._sock is None:
+            self.connect()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _recv(self):
+        try:
+            data = self._sock.recv(RECV_LEN)
+        except OSError:
+            raise self._not_answering()
+        if not data:
+            # Closed: the switch exited, or it has too many clients.
+            raise self._not_answering()
+        try:
+            return json.loads(data.decode("utf-8", errors="replace"))
+        except ValueError:
+            raise TelemetryError("%s sent a reply that is not JSON"
+                                 % self.what)
+
+    def query(self, cmd, param=None):
+        """Send cmd (with ",param" when given); the value of the reply."""
+        if self._sock is None:
+            self.connect()
+        request = cmd if param is None else "%s,%s" % (cmd, param)
+        data = request.encode("utf-8")
+        if len(data) > MAX_REQUEST_LEN:
+            raise TelemetryError("request too long (%d bytes, at most %d)"
+                                 % (len(data), MAX_REQUEST_LEN))
+        try:
+            self._sock.send(data)
+        except OSError:
+            raise self._not_answering()
+        reply = self._recv()
+        if not isinstance(reply, dict) or len(reply) != 1:
+            raise TelemetryError("unexpected reply to %s from %s"
+                                 % (cmd, self.what))
+        return next(iter(reply.values()))
+
+    def paged(self, cmd):
+        """All pages of a paged dict command merged, without "next".
+
+        The first request carries no parameter; while a reply holds an
+        integer "next", the following one asks for that index. None when
+        the first reply is null.
+        """
+        merged = None
+        param = None
+        seen = set()
+        while True:
+            value = self.query(cmd, param)
+            if value is None:
+                if merged is None:
+                    return None
+                # Shrunk between pages: what was read stays valid.
+                return merged
+            if not isinstance(value, dict):
+                raise TelemetryError("unexpected reply to %s from %s"
+                                     % (cmd, self.what))
+            if merged is None:
+                merged = {}
+            nxt = value.get("next")
+            for key, entry in value.items():
+                if key == "next" and not isinstance(entry, dict):
+                    continue
+                merged[key] = entry
+            if not isinstance(nxt, int) or isinstance(nxt, bool) \
+                    or nxt in seen:
+                return merged
+            seen.add(nxt)
+            param = str(nxt)
