@@ -535,6 +535,15 @@ def s_observability(sc):
              (1, "", "mvtap-ctl: --endpoint name=c: duplicate endpoint name\n"),
              "ctl add twice")
     check_eq(ctl(prefix, "rebalance")[:2], (0, "ok\n"), "ctl rebalance")
+    check_eq(ctl(prefix, "set-mode", "c", "source")[:2], (0, "ok\n"),
+             "ctl set-mode")
+    check_eq(ctl(prefix, "add-source", "c", EXT)[:2], (0, "ok\n"),
+             "ctl add-source")
+    check_eq(ctl(prefix, "del-source", "c", EXT)[:2], (0, "ok\n"),
+             "ctl del-source")
+    check_eq(ctl(prefix, "add-source", "a", EXT),
+             (1, "", "mvtap-ctl: endpoint a: source lists need mode source\n"),
+             "ctl add-source to a bridge endpoint")
     check_eq(ctl(prefix, "del-endpoint", "c")[:2], (0, "ok\n"), "ctl del")
     check_eq(ctl(prefix, "show", "c"),
              (1, "", "mvtap-ctl: no endpoint named 'c'\n"), "ctl show gone")
