@@ -211,6 +211,21 @@ flush_all(struct mvt_worker *w)
 	w->n_dirty = 0;
 }
 
+/* One copy to each endpoint the flood of @p v reaches. */
+static inline void
+emit_flood(struct mvt_worker *w, const struct mvt_ep_table *t,
+	struct rte_mbuf *m, uint64_t dst, const struct mvt_verdict *v)
+{
+	uint16_t id;
+
+	for (id = 0; id < t->n_eps; id++) {
+		if (mvt_flood_reaches(t, v, dst, id)) {
+			mvt_ctr_add(&w->stats->port[id].multicast, 1);
+			emit_ep(w, id, m);
+		}
+	}
+}
+
 /* Give a frame @p copies references, on every segment. */
 static inline void
 mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
@@ -225,14 +240,21 @@ mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
  * Deliver one frame as its verdict says. A frame that reaches nobody is
  * charged to the ingress port, with the engine's reason or no_dest.
  */
+static inline uint32_t
+bcq_used(const struct mvt_worker *w)
+{
+	return w->bcq_tail - w->bcq_head;
+}
+
 static inline void
 dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
-	struct mvt_port_counters *in, struct rte_mbuf *m,
+	uint16_t ingress, struct mvt_port_counters *in, struct rte_mbuf *m,
 	const struct mvt_cls *c, const struct mvt_verdict *v)
 {
 	const struct mvt_mac_entry *sc = v->src_copies;
 	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
 	uint16_t copies, i, id;
+	int queue = 0;
 
 	if (unlikely(v->drop != MVT_DROP_NONE)) {
 		mvt_ctr_add(&in->drops[v->drop], 1);
@@ -259,9 +281,26 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (sc != NULL)
 		for (i = 0; i < sc->n_listers; i++)
 			copies += t->ep[sc->listers[i]].up;
-	if (v->flood != 0)
+	if (v->flood != 0 && ingress == MVT_INGRESS_LOWER) {
+		/*
+		 * The flood of a group frame from the wire waits in the
+		 * broadcast queue; the source copies and the host's copy go
+		 * now, as in Linux. A full queue loses the flood only.
+		 */
+		if (bcq_used(w) < w->dp->bcqueuelen) {
+			queue = 1;
+			copies++;
+		} else {
+			mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE], 1);
+			if (copies == 0) {
+				rte_pktmbuf_free(m);
+				return;
+			}
+		}
+	} else if (v->flood != 0) {
 		for (id = 0; id < t->n_eps; id++)
 			copies += mvt_flood_reaches(t, v, c->dst, id);
+	}
 	if (copies == 0) {
 		/* for the host, and there is no host port */
 		mvt_ctr_add(&in->drops[MVT_DROP_NO_DEST], 1);
@@ -280,14 +319,55 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 		for (i = 0; i < sc->n_listers; i++)
 			if (t->ep[sc->listers[i]].up)
 				emit_ep(w, sc->listers[i], m);
-	if (v->flood != 0) {
-		for (id = 0; id < t->n_eps; id++) {
-			if (mvt_flood_reaches(t, v, c->dst, id)) {
-				mvt_ctr_add(&w->stats->port[id].multicast, 1);
-				emit_ep(w, id, m);
-			}
+	if (queue)
+		w->bcq[w->bcq_tail++ % MVT_BCQ_MAX] = m;
+	else if (v->flood != 0)
+		emit_flood(w, t, m, c->dst, v);
+}
+
+/*
+ * Fan out up to MVT_BCAST_BUDGET queued group frames. Each is decided
+ * again with the current table, as Linux's broadcast work uses the modes
+ * as of processing time; only its flood is delivered now.
+ */
+static uint16_t
+bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
+{
+	const struct mvt_mac_entry *ents[2];
+	struct mvt_verdict v;
+	struct mvt_cls c;
+	uint64_t keys[2];
+	struct rte_mbuf *m;
+	const uint8_t *p;
+	uint16_t n = 0, id, copies, et;
+
+	while (bcq_used(w) > 0 && n < MVT_BCAST_BUDGET) {
+		m = w->bcq[w->bcq_head++ % MVT_BCQ_MAX];
+		n++;
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		keys[0] = c.dst = mvt_mac_load(p);
+		keys[1] = c.src = mvt_mac_load(p + 6);
+		memcpy(&et, p + 12, sizeof(et));
+		c.ethertype = rte_be_to_cpu_16(et);
+		mvt_mactable_lookup_bulk(w->dp->mt, keys, 2, ents);
+		c.dst_e = ents[0];
+		c.src_e = ents[1];
+		mvt_decide(t, MVT_INGRESS_LOWER, &c, &v);
+		copies = 0;
+		if (v.flood != 0)
+			for (id = 0; id < t->n_eps; id++)
+				copies += mvt_flood_reaches(t, &v, c.dst, id);
+		if (copies == 0) {
+			rte_pktmbuf_free(m);
+			continue;
 		}
+		if (copies > 1)
+			mbuf_set_copies(m, copies);
+		emit_flood(w, t, m, c.dst, &v);
 	}
+	if (n > 0)
+		flush_all(w);
+	return n;
 }
 
 void
@@ -356,7 +436,7 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 			mvt_decide_reflect(t, &cls[i], &v[i]);
 
 	for (i = 0; i < n; i++)
-		dispatch(w, t, in, pkts[i], &cls[i], &v[i]);
+		dispatch(w, t, ingress, in, pkts[i], &cls[i], &v[i]);
 	flush_all(w);
 }
 
@@ -421,6 +501,8 @@ mvt_worker_main(void *arg)
 				moved += n;
 			}
 		}
+		if (bcq_used(w) > 0)
+			moved += bcq_drain(w, t);
 		rte_rcu_qsbr_quiescent(dp->qsbr, w->lcore_id);
 		t1 = rte_rdtsc();
 		if (moved > 0)
@@ -429,6 +511,12 @@ mvt_worker_main(void *arg)
 			mvt_ctr_add(&st->idle_cycles, t1 - t0);
 		mvt_ctr_add(&st->loops, 1);
 		t0 = t1;
+	}
+	/* what still waits for its flood is dropped, and said so */
+	while (bcq_used(w) > 0) {
+		rte_pktmbuf_free(w->bcq[w->bcq_head++ % MVT_BCQ_MAX]);
+		mvt_ctr_add(&st->port[MVT_PORT_LOWER].drops[MVT_DROP_BCAST_QUEUE],
+			1);
 	}
 	rte_rcu_qsbr_thread_offline(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_unregister(dp->qsbr, w->lcore_id);

@@ -46,6 +46,7 @@ struct mvt_dp {
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t nb_workers;
 	uint8_t hairpin;		/**< software reflective relay */
+	uint32_t bcqueuelen;		/**< broadcast queue length per worker */
 	uint32_t quit;			/**< set to stop the workers */
 };
 
@@ -64,6 +65,10 @@ struct mvt_poll_list {
 	uint16_t n;
 	struct mvt_poll p[];
 };
+
+/** Broadcast queue: hard limit of bcqueuelen, and floods per loop. */
+#define MVT_BCQ_MAX 4096
+#define MVT_BCAST_BUDGET 16
 
 /** Frames one destination may hold before it is flushed. */
 #define MVT_OUTBUF (2 * MVT_BURST)
@@ -91,6 +96,14 @@ struct mvt_worker {
 	struct mvt_outbuf lower_out;
 	struct mvt_outbuf host_out;
 	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
+	/*
+	 * The broadcast queue (Linux's bcqueuelen): group frames from the
+	 * wire wait here for their flood to the endpoints, at most
+	 * dp->bcqueuelen of them; MVT_BCAST_BUDGET are fanned out per loop.
+	 */
+	uint32_t bcq_head;
+	uint32_t bcq_tail;
+	struct rte_mbuf *bcq[MVT_BCQ_MAX];
 };
 
 /**

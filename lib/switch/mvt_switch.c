@@ -21,6 +21,7 @@
 
 #define MVT_MBUF_CACHE 256
 #define MVT_MACTABLE_SIZE 4096
+#define MVT_BCQUEUELEN_DEFAULT 1000	/* Linux's default request */
 
 unsigned int
 mvt_switch_nb_workers(const struct mvt_switch *sw)
@@ -315,6 +316,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
+	sw->dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT; /* BCQ-CONF-PENDING */
 	if (c->promisc)
 		mvt_lower_force_promisc(&sw->lower);
 
