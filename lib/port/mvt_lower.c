@@ -122,6 +122,14 @@ mvt_lower_open(struct mvt_lower *l, const char *opt, const char *devargs,
 		l->mac = mvt_mac_load6(addr.addr_bytes);
 	/* start from a known state: promiscuous only when needed */
 	rte_eth_promiscuous_disable(l->port_id);
+	/*
+	 * Endpoints accept every multicast group (vhost-user backends do not
+	 * see the guests' joins), so the device must pass them all.
+	 */
+	ret = rte_eth_allmulticast_enable(l->port_id);
+	if (ret != 0 && ret != -ENOTSUP)
+		MVT_LOG(WARNING, "%s %s: cannot enable all-multicast: %s",
+			opt + 2, l->name, rte_strerror(-ret));
 	MVT_LOG(INFO, "%s %s: port %u, %u rx / %u tx queues, %u MAC filter slots",
 		opt + 2, l->name, l->port_id, l->nb_rxq, l->nb_txq, l->mac_max);
 	return 0;

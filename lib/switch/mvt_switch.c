@@ -275,6 +275,38 @@ port_counters_raw(const struct mvt_switch *sw, unsigned int port,
 		sw->nb_workers, port, out);
 }
 
+/*
+ * The MAC the host stack sends from: for a net_tap host port, the kernel
+ * interface's (the PMD's own address is not the one the stack uses).
+ */
+static uint64_t
+host_stack_mac(const struct mvt_lower *host, const char *devargs)
+{
+	char path[128], buf[32], ifname[32];
+	const char *p = strstr(devargs, "iface=");
+	uint64_t mac;
+	size_t len;
+	FILE *f;
+
+	if (p == NULL)
+		return host->mac;
+	p += strlen("iface=");
+	len = strcspn(p, ",");
+	if (len == 0 || len >= sizeof(ifname))
+		return host->mac;
+	memcpy(ifname, p, len);
+	ifname[len] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return host->mac;
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return mvt_mac_parse(buf, &mac) == 0 ? mac : host->mac;
+}
+
 struct mvt_switch *
 mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 {
@@ -306,7 +338,9 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 				(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
 			goto fail;
 		sw->dp.host = &sw->host;
-		sw->tbl->host_mac = sw->host.mac;
+		sw->tbl->host_mac = host_stack_mac(&sw->host, c->host_port);
+		/* the host's unicast must pass the lower's filter too */
+		mvt_lower_add_mac(&sw->lower, sw->tbl->host_mac);
 		sw->tbl->host_bridge = 0; /* HOSTBRIDGE-PENDING */
 	}
 	sw->dp.mt = sw->mt;
