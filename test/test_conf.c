@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,14 @@
 
 #include "mvt_conf.h"
 #include "mvt_decide.h"
+#include "mvt_policy.h"
 #include "test.h"
 
 #define KEYS_EXPECTED \
-	"(expected name, mac, mode, socket, client, queues, sources, nodst, state)"
+	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
+	"state, rate, burst, spoofchk)"
+#define POLICY_KEYS_EXPECTED \
+	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
 	"(expected device, hairpin, strict-private, promisc, host-port, stats-period)"
 
@@ -158,6 +163,19 @@ test_endpoint_fields(void)
 	TEST_ASSERT_EQUAL(ep.up, 0, "state=down");
 	TEST_ASSERT_EQUAL(ep.nodst, 0, "nodst");
 	TEST_ASSERT_EQUAL(ep.n_sources, 0, "n_sources");
+	TEST_ASSERT_EQUAL(ep.spoofchk, 0, "default spoofchk");
+	TEST_ASSERT_EQUAL(ep.rate_kbps, 0, "default rate");
+	TEST_ASSERT_EQUAL(ep.burst_kb, 0, "default burst");
+
+	TEST_ASSERT_SUCCESS(parse_ep("name=l,rate=1000,burst=200,spoofchk=1",
+		&ep), "%s", err);
+	TEST_ASSERT_EQUAL(ep.rate_kbps, 1000, "rate");
+	TEST_ASSERT_EQUAL(ep.burst_kb, 200, "burst");
+	TEST_ASSERT_EQUAL(ep.spoofchk, 1, "spoofchk");
+	TEST_ASSERT_SUCCESS(parse_ep("name=l,spoofchk=0,rate=0", &ep), "%s",
+		err);
+	TEST_ASSERT_EQUAL(ep.rate_kbps, 0, "rate=0");
+	TEST_ASSERT_EQUAL(ep.spoofchk, 0, "spoofchk=0");
 
 	/* Defaults, over what the previous spec left behind. */
 	TEST_ASSERT_SUCCESS(parse_ep("name=d", &ep), "%s", err);
@@ -261,6 +279,26 @@ test_endpoint_errors(void)
 		  "--endpoint name=b: key given twice" },
 		{ "mac=02:00:00:00:00:01,socket=/tmp/a.sock",
 		  "--endpoint mac=02:00:00:00:00:01,socket=/tmp/a.sock: name= missing" },
+		{ "name=a,rate=abc",
+		  "--endpoint rate=abc: expected a number of kbit/s" },
+		{ "name=a,rate=-5",
+		  "--endpoint rate=-5: expected a number of kbit/s" },
+		{ "name=a,rate=1000000001",
+		  "--endpoint rate=1000000001: at most 1000000000 kbit/s" },
+		{ "name=a,rate=1,burst=x",
+		  "--endpoint burst=x: expected a number of kbit" },
+		{ "name=a,rate=1,burst=1000000001",
+		  "--endpoint burst=1000000001: at most 1000000000 kbit" },
+		{ "name=a,burst=100",
+		  "--endpoint burst=100: needs rate=" },
+		{ "name=a,rate=0,burst=100",
+		  "--endpoint burst=100: needs rate=" },
+		{ "name=a,rate=1,rate=2",
+		  "--endpoint rate=2: key given twice" },
+		{ "name=a,spoofchk=2",
+		  "--endpoint spoofchk=2: expected 0 or 1" },
+		{ "name=a,spoofchk=",
+		  "--endpoint spoofchk=: expected 0 or 1" },
 	};
 	struct mvt_endpoint_conf ep;
 	unsigned int i;
@@ -463,6 +501,18 @@ test_args_errors(void)
 		  "--endpoint mode=bogus: unknown mode (expected vepa, bridge, private, passthru, source)" },
 		{ ARGS("--lower", "x", "--config", "/nonexistent/x.ini"),
 		  "--config /nonexistent/x.ini: cannot read file" },
+		{ ARGS("--lower", "x", "--policy"),
+		  "--policy: missing argument" },
+		{ ARGS("--lower", "x", "--policy", "mac=02:00:00:00:00:01,rate=abc"),
+		  "--policy rate=abc: expected a number of kbit/s" },
+		{ ARGS("--lower", "x", "--policy", "mac=02:00:00:00:00:01,dir=up"),
+		  "--policy dir=up: expected in, out or both" },
+		{ ARGS("--lower", "x", "--policy", "mac=02:00:00:00:00:01"),
+		  "--policy: allow needs rate=, pps= or both" },
+		{ ARGS("--lower", "x", "--policy", "rate=1"),
+		  "--policy: mac= missing" },
+		{ ARGS("--lower", "x", "--policy", "mac=02:00:00:00:00:01,rate=1,x=1"),
+		  "--policy x=1: unknown key " POLICY_KEYS_EXPECTED },
 	};
 	unsigned int i;
 
@@ -802,9 +852,9 @@ test_ini_errors(void)
 		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",
 		  "config %s: [lower]: section given twice" },
 		{ "[bogus]\nx = 1\n",
-		  "config %s: [bogus]: unknown section (expected lower or endpoint NAME)" },
+		  "config %s: [bogus]: unknown section (expected lower, endpoint NAME or policy NAME)" },
 		{ "[endpointa]\nmac = 02:00:00:00:00:01\n",
-		  "config %s: [endpointa]: unknown section (expected lower or endpoint NAME)" },
+		  "config %s: [endpointa]: unknown section (expected lower, endpoint NAME or policy NAME)" },
 		{ "[endpoint a]\nfoo = 1\n",
 		  "config %s: [endpoint a] foo=1: unknown key " KEYS_EXPECTED },
 		{ "[endpoint a]\nmac = zz:00:00:00:00:01\n",
@@ -869,6 +919,331 @@ test_ini_errors(void)
 }
 
 static int
+policy_is(const struct mvt_policy_conf *pc, const char *name, uint64_t mac,
+	uint32_t rate, uint32_t burst, uint32_t pps, unsigned int dir,
+	unsigned int action)
+{
+	if (strcmp(pc->name, name) == 0 && pc->mac == mac &&
+			pc->rate_kbps == rate && pc->burst_kb == burst &&
+			pc->peak_kbps == 0 && pc->pps == pps &&
+			pc->dir == dir && pc->action == action)
+		return 1;
+	printf("  got name=%s mac=%012" PRIx64 " rate=%u burst=%u peak=%u "
+		"pps=%u dir=%u action=%u\n", pc->name, pc->mac, pc->rate_kbps,
+		pc->burst_kb, pc->peak_kbps, pc->pps, pc->dir, pc->action);
+	return 0;
+}
+
+/* --policy and the endpoint shorthand, in the order given. */
+static int
+test_policy_args(void)
+{
+	const char *a = fmt("socket=%s", tpath("a.sock"));
+	const char *b = fmt("socket=%s", tpath("b.sock"));
+	const char *c = fmt("socket=%s", tpath("c.sock"));
+
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x",
+		"--endpoint", fmt("name=vm1,mac=02:00:00:00:00:01,%s,rate=1000,"
+			"burst=200,spoofchk=1", a),
+		"--policy", "mac=02:00:00:00:00:01,dir=in,pps=100,name=vm1-in",
+		"--policy", "mac=02:00:00:00:00:09,action=deny",
+		"--endpoint", fmt("name=vm2,mac=02:00:00:00:00:02,%s,rate=500",
+			b),
+		"--endpoint", fmt("name=vm3,mac=02:00:00:00:00:03,%s", c))),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.n_endpoints, 3, "n_endpoints");
+	TEST_ASSERT_EQUAL(conf.n_policies, 4, "n_policies");
+	TEST_ASSERT(policy_is(&conf.policy[0], "vm1", MAC1, 1000, 200, 0,
+		MVT_POLICY_DIR_OUT, MVT_POLICY_ALLOW), "vm1's shorthand");
+	TEST_ASSERT(policy_is(&conf.policy[1], "vm1-in", MAC1, 0, 0, 100,
+		MVT_POLICY_DIR_IN, MVT_POLICY_ALLOW), "vm1-in");
+	TEST_ASSERT(policy_is(&conf.policy[2], "02:00:00:00:00:09",
+		UINT64_C(0x090000000002), 0, 0, 0, MVT_POLICY_DIR_BOTH,
+		MVT_POLICY_DENY), "deny");
+	TEST_ASSERT(policy_is(&conf.policy[3], "vm2", MAC2, 500, 8000, 0,
+		MVT_POLICY_DIR_OUT, MVT_POLICY_ALLOW), "vm2's shorthand");
+	TEST_ASSERT_EQUAL(conf.ep[0].spoofchk, 1, "vm1 spoofchk");
+	TEST_ASSERT_EQUAL(conf.ep[0].rate_kbps, 1000, "vm1 rate");
+	TEST_ASSERT_EQUAL(conf.ep[0].burst_kb, 200, "vm1 burst");
+	TEST_ASSERT_EQUAL(conf.ep[1].spoofchk, 0, "vm2 spoofchk");
+	TEST_ASSERT_EQUAL(conf.ep[1].burst_kb, 0, "vm2 burst as given");
+	TEST_ASSERT_EQUAL(conf.ep[2].rate_kbps, 0, "vm3 rate");
+
+	/* A passthru endpoint without mac= keeps rate= for later. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--endpoint",
+		fmt("name=p,mode=passthru,%s,rate=100,burst=10", a))), "%s",
+		err);
+	TEST_ASSERT_EQUAL(conf.n_policies, 0, "no policy without a MAC");
+	TEST_ASSERT_EQUAL(conf.ep[0].rate_kbps, 100, "rate kept");
+	TEST_ASSERT_EQUAL(conf.ep[0].burst_kb, 10, "burst kept");
+	/* With mac= it gets one at once. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--endpoint",
+		fmt("name=p,mode=passthru,mac=02:00:00:00:00:02,%s,rate=100",
+			a))), "%s", err);
+	TEST_ASSERT_EQUAL(conf.n_policies, 1, "passthru with mac=");
+	TEST_ASSERT(policy_is(&conf.policy[0], "p", MAC2, 100, 8000, 0,
+		MVT_POLICY_DIR_OUT, MVT_POLICY_ALLOW), "p's shorthand");
+
+	/* Policies without endpoints, for MACs behind the wire. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--policy",
+		"mac=02:00:00:00:00:01,dir=out,rate=1", "--lower", "x",
+		"--policy", "mac=02:00:00:00:00:01,dir=in,rate=2")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.n_policies, 2, "in and out of one MAC");
+	TEST_ASSERT_EQUAL(conf.policy[1].rate_kbps, 2, "second");
+	return TEST_SUCCESS;
+}
+
+/* One policy per MAC and direction, whichever way it was given. */
+static int
+test_policy_duplicates(void)
+{
+	const char *a = fmt("socket=%s", tpath("a.sock"));
+	const char *dup1 = "--policy mac=02:00:00:00:00:01: a policy for this "
+		"MAC already exists (02:00:00:00:00:01)";
+	const char *dup_vm1 = "--policy mac=02:00:00:00:00:01: a policy for "
+		"this MAC already exists (vm1)";
+	const char *vm1 = fmt("name=vm1,mac=02:00:00:00:00:01,%s,rate=10", a);
+	const struct {
+		const char *const *args;
+		const char *err;
+	} cases[] = {
+		{ ARGS("--lower", "x",
+			"--policy", "mac=02:00:00:00:00:01,rate=1",
+			"--policy", "mac=02:00:00:00:00:01,pps=1"), dup1 },
+		{ ARGS("--lower", "x",
+			"--policy", "mac=02:00:00:00:00:01,rate=1,dir=in",
+			"--policy", "mac=02:00:00:00:00:01,pps=1"), dup1 },
+		{ ARGS("--lower", "x",
+			"--policy", "mac=02:00:00:00:00:01,rate=1",
+			"--policy", "mac=02:00:00:00:00:01,pps=1,dir=out"), dup1 },
+		{ ARGS("--lower", "x",
+			"--policy", "mac=02:00:00:00:00:01,rate=1,dir=in",
+			"--policy", "mac=02:00:00:00:00:01,action=deny,dir=in"),
+		  dup1 },
+		{ ARGS("--lower", "x", "--endpoint", vm1,
+			"--policy", "mac=02:00:00:00:00:01,pps=1,dir=out"),
+		  dup_vm1 },
+		{ ARGS("--lower", "x", "--endpoint", vm1,
+			"--policy", "mac=02:00:00:00:00:01,action=deny"),
+		  dup_vm1 },
+		{ ARGS("--lower", "x",
+			"--policy", "name=first,mac=02:00:00:00:00:01,rate=1",
+			"--policy", "mac=02:00:00:00:00:02,rate=1",
+			"--endpoint", vm1),
+		  "--policy mac=02:00:00:00:00:01: a policy for this MAC already exists (first)" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++)
+		TEST_ASSERT(err_is(parse(cases[i].args), cases[i].err,
+			"duplicate"), "case %u", i);
+
+	/* The shorthand is dir=out: a dir=in policy beside it is fine. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--endpoint", vm1,
+		"--policy", "mac=02:00:00:00:00:01,pps=1,dir=in")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.n_policies, 2, "n_policies");
+	return TEST_SUCCESS;
+}
+
+/* What validate says of policies and shorthands filled by hand. */
+static int
+test_policy_validate_direct(void)
+{
+	struct mvt_endpoint_conf *ep = &conf.ep[0];
+	struct mvt_policy_conf *pc = &conf.policy[0];
+
+	mvt_conf_init(&conf);
+	strlcpy(conf.lower, "x", sizeof(conf.lower));
+	conf.n_endpoints = 1;
+	strlcpy(ep->name, "a", sizeof(ep->name));
+	strlcpy(ep->socket, "a.sock", sizeof(ep->socket));
+	ep->mode = MVT_MODE_VEPA;
+	ep->queues = 1;
+	ep->up = 1;
+	ep->mac = MAC1;
+	conf.n_policies = 1;
+	mvt_policy_conf_init(pc);
+	strlcpy(pc->name, "h", sizeof(pc->name));
+	pc->mac = MAC2;
+	pc->rate_kbps = 5;
+	TEST_ASSERT_SUCCESS(mvt_conf_validate(&conf, err, sizeof(err)), "%s",
+		err);
+
+	pc->dir = 5;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--policy dir=5: expected in, out or both", "dir"), "dir");
+	pc->dir = MVT_POLICY_DIR_BOTH;
+	pc->peak_kbps = 4;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--policy peak=4: peak must be at least rate", "peak"), "peak");
+	pc->peak_kbps = 0;
+	conf.n_policies = MVT_POLICIES_MAX + 1;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--policy: too many policies (1025, max 1024)", "n_policies"),
+		"n_policies");
+	conf.n_policies = 1;
+
+	ep->burst_kb = 5;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint a: burst= needs rate=", "burst"), "burst");
+	ep->rate_kbps = MVT_POLICY_RATE_MAX + 1;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint a: rate= at most 1000000000 kbit/s", "rate"),
+		"rate");
+	ep->rate_kbps = 1;
+	ep->burst_kb = MVT_POLICY_BURST_MAX + 1;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint a: burst= at most 1000000000 kbit", "burst max"),
+		"burst max");
+	ep->burst_kb = 1;
+	TEST_ASSERT_SUCCESS(mvt_conf_validate(&conf, err, sizeof(err)), "%s",
+		err);
+	return TEST_SUCCESS;
+}
+
+static int
+test_too_many_policies(void)
+{
+	const int n = MVT_POLICIES_MAX + 1;
+	char **argv, *specs;
+	const size_t spec_len = 64;
+	int i, argc = 0, ret = TEST_FAILED;
+
+	argv = calloc(2 * n + 6, sizeof(*argv));
+	specs = calloc(n + 1, spec_len);
+	if (argv == NULL || specs == NULL)
+		goto out;
+	argv[argc++] = (char *)(uintptr_t)"mvtap";
+	argv[argc++] = (char *)(uintptr_t)"--lower";
+	argv[argc++] = (char *)(uintptr_t)"x";
+	for (i = 0; i < n; i++) {
+		snprintf(specs + i * spec_len, spec_len,
+			"mac=02:00:00:00:%02x:%02x,pps=1", (i >> 8) & 0xff,
+			i & 0xff);
+		argv[argc++] = (char *)(uintptr_t)"--policy";
+		argv[argc++] = specs + i * spec_len;
+	}
+	/* Exactly the maximum is fine... */
+	if (parse_argv(argc - 2, argv) != 0 ||
+			conf.n_policies != MVT_POLICIES_MAX) {
+		printf("%d policies: %s, n_policies %u\n", MVT_POLICIES_MAX,
+			err, conf.n_policies);
+		goto out;
+	}
+	/* ...one more is not, from --policy... */
+	if (!err_is(parse_argv(argc, argv),
+			"--policy name=02:00:00:00:04:00: too many policies (max 1024)",
+			"max + 1 policies"))
+		goto out;
+	/* ...or from an endpoint's rate=. */
+	snprintf(specs + n * spec_len, spec_len,
+		"name=e,mac=02:00:00:00:10:00,socket=e.sock,rate=1");
+	argv[argc - 2] = (char *)(uintptr_t)"--endpoint";
+	argv[argc - 1] = specs + n * spec_len;
+	if (!err_is(parse_argv(argc, argv),
+			"--endpoint name=e: too many policies (max 1024)",
+			"max + 1 with a shorthand"))
+		goto out;
+	ret = TEST_SUCCESS;
+out:
+	free(argv);
+	free(specs);
+	return ret;
+}
+
+static int
+test_policy_ini(void)
+{
+	const char *ini = write_file("policy.ini", fmt(
+		"[lower]\n"
+		"device = x\n"
+		"[policy web]\n"
+		"mac = 02:00:00:00:00:05\n"
+		"rate = 100\n"
+		"dir = in\n"
+		"[policy]\n"
+		"mac = 02:00:00:00:00:06\n"
+		"action = deny\n"
+		"[endpoint vm1]\n"
+		"mac = 02:00:00:00:00:01\n"
+		"socket = %s\n"
+		"rate = 50\n"
+		"burst = 10\n"
+		"spoofchk = 1\n"
+		"[policy db]\n"
+		"name = db\n"
+		"mac = 02:00:00:00:00:07\n"
+		"pps = 1000\n"
+		"burst = 0\n"
+		"rate = 0\n", tpath("vm1.sock")));
+	const struct {
+		const char *text;
+		const char *err; /* "%s" is the file's path */
+	} cases[] = {
+		{ "[policy a]\nfoo = 1\n",
+		  "config %s: [policy a] foo=1: unknown key " POLICY_KEYS_EXPECTED },
+		{ "[policy a]\nmac = 02:00:00:00:00:01\n",
+		  "config %s: [policy a]: allow needs rate=, pps= or both" },
+		{ "[policy]\nrate = 1\n",
+		  "config %s: [policy]: mac= missing" },
+		{ "[policy a]\nname = b\n",
+		  "config %s: [policy a] name=b: differs from the section name" },
+		{ "[policy bad!]\nrate = 1\n",
+		  "config %s: [policy bad!] name=bad!: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "[policy a]\nmac = 02:00:00:00:00:01\nrate = 1\nrate = 2\n",
+		  "config %s: [policy a] rate=2: key given twice" },
+		{ "[policy a]\nmac = 02:00:00:00:00:01\nrate = 8\npeak = 7\n",
+		  "config %s: [policy a] peak=7: peak must be at least rate" },
+		{ "[policy a]\nmac = 02:00:00:00:00:01\ndir = sideways\n",
+		  "config %s: [policy a] dir=sideways: expected in, out or both" },
+		{ "[policya]\nrate = 1\n",
+		  "config %s: [policya]: unknown section (expected lower, endpoint NAME or policy NAME)" },
+		{ "[endpoint a]\nburst = 100\n",
+		  "config %s: [endpoint a] burst=100: needs rate=" },
+		{ "[endpoint a]\nrate = x\n",
+		  "config %s: [endpoint a] rate=x: expected a number of kbit/s" },
+		{ "[endpoint a]\nspoofchk = yes\n",
+		  "config %s: [endpoint a] spoofchk=yes: expected 0 or 1" },
+	};
+	const char *path;
+	unsigned int i;
+
+	TEST_ASSERT_NOT_NULL(ini, "write_file");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--config", ini, "--policy",
+		"mac=02:00:00:00:00:05,dir=out,pps=3")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.n_policies, 5, "n_policies");
+	TEST_ASSERT(policy_is(&conf.policy[0], "web", UINT64_C(0x050000000002),
+		100, 8000, 0, MVT_POLICY_DIR_IN, MVT_POLICY_ALLOW), "web");
+	TEST_ASSERT(policy_is(&conf.policy[1], "02:00:00:00:00:06",
+		UINT64_C(0x060000000002), 0, 0, 0, MVT_POLICY_DIR_BOTH,
+		MVT_POLICY_DENY), "nameless");
+	TEST_ASSERT(policy_is(&conf.policy[2], "vm1", MAC1, 50, 10, 0,
+		MVT_POLICY_DIR_OUT, MVT_POLICY_ALLOW), "vm1's shorthand");
+	TEST_ASSERT(policy_is(&conf.policy[3], "db", UINT64_C(0x070000000002),
+		0, 0, 1000, MVT_POLICY_DIR_BOTH, MVT_POLICY_ALLOW), "db");
+	TEST_ASSERT(policy_is(&conf.policy[4], "02:00:00:00:00:05",
+		UINT64_C(0x050000000002), 0, 0, 3, MVT_POLICY_DIR_OUT,
+		MVT_POLICY_ALLOW), "command line after the file");
+	TEST_ASSERT_EQUAL(conf.ep[0].spoofchk, 1, "vm1 spoofchk");
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		path = write_file(fmt("badpol%u.ini", i), cases[i].text);
+		TEST_ASSERT_NOT_NULL(path, "write_file");
+		mvt_conf_init(&conf);
+		TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err,
+			sizeof(err)), fmt(cases[i].err, path), cases[i].text),
+			"case %u", i);
+	}
+
+	/* Duplicates across the file and the command line. */
+	TEST_ASSERT(err_is(parse(ARGS("--config", ini, "--policy",
+		"mac=02:00:00:00:00:01,dir=both,pps=3")),
+		"--policy mac=02:00:00:00:00:01: a policy for this MAC already exists (vm1)",
+		"file and command line"), "file and command line");
+	return TEST_SUCCESS;
+}
+
+static int
 test_mac_round_trip(void)
 {
 	static const uint64_t keys[] = {
@@ -913,6 +1288,11 @@ static struct unit_test_suite conf_suite = {
 		TEST_CASE(test_ini_good),
 		TEST_CASE(test_ini_errors),
 		TEST_CASE(test_mac_round_trip),
+		TEST_CASE(test_policy_args),
+		TEST_CASE(test_policy_duplicates),
+		TEST_CASE(test_policy_validate_direct),
+		TEST_CASE(test_too_many_policies),
+		TEST_CASE(test_policy_ini),
 		TEST_CASES_END()
 	}
 };

@@ -16,11 +16,16 @@
 
 #include "mvt_conf.h"
 #include "mvt_decide.h"
+#include "mvt_policy.h"
 
 #define STATS_PERIOD_MAX 3600
 
 /* Room for a SPEC with all 64 sources (18 characters each) and the rest. */
 #define SPEC_MAX 4096
+
+/* An endpoint's name becomes its shorthand policy's name. */
+_Static_assert(MVT_POLICY_NAME_MAX == MVT_NAME_MAX,
+	"endpoint and policy names differ in size");
 
 static int __rte_format_printf(3, 4)
 conf_err(char *err, size_t errlen, const char *fmt, ...)
@@ -86,6 +91,9 @@ enum ep_key {
 	EP_SOURCES,
 	EP_NODST,
 	EP_STATE,
+	EP_RATE,
+	EP_BURST,
+	EP_SPOOFCHK,
 	EP_KEY_MAX,
 };
 
@@ -99,10 +107,14 @@ static const char *const ep_key_names[EP_KEY_MAX] = {
 	[EP_SOURCES] = "sources",
 	[EP_NODST] = "nodst",
 	[EP_STATE] = "state",
+	[EP_RATE] = "rate",
+	[EP_BURST] = "burst",
+	[EP_SPOOFCHK] = "spoofchk",
 };
 
 #define EP_KEYS_EXPECTED \
-	"name, mac, mode, socket, client, queues, sources, nodst, state"
+	"name, mac, mode, socket, client, queues, sources, nodst, state, " \
+	"rate, burst, spoofchk"
 
 struct ep_parser {
 	struct mvt_endpoint_conf *ep;
@@ -198,6 +210,38 @@ ep_add_sources(struct ep_parser *p, const char *val)
 	}
 }
 
+/*
+ * rate= and burst= are a policy's keys: the policy module parses them, so
+ * their syntax and error lines are the same as in a --policy SPEC.
+ */
+static int
+ep_set_limit(struct ep_parser *p, const char *key, const char *val)
+{
+	struct mvt_policy_parser pp;
+	struct mvt_policy_conf pc;
+	int ret;
+
+	mvt_policy_parser_init(&pp, &pc, p->prefix, p->err, p->errlen);
+	ret = mvt_policy_parser_set(&pp, key, val);
+	if (ret != 0)
+		return ret;
+	if (strcmp(key, "rate") == 0)
+		p->ep->rate_kbps = pc.rate_kbps;
+	else
+		p->ep->burst_kb = pc.burst_kb;
+	return 0;
+}
+
+/* What only the keys together can say, after the last key. */
+static int
+ep_finish(struct ep_parser *p)
+{
+	if (p->ep->burst_kb != 0 && p->ep->rate_kbps == 0)
+		return conf_err(p->err, p->errlen, "%s burst=%u: needs rate=",
+			p->prefix, p->ep->burst_kb);
+	return 0;
+}
+
 static int
 ep_set(struct ep_parser *p, const char *key, const char *val)
 {
@@ -271,6 +315,13 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 		else
 			return ep_fail(p, key, val, "expected up or down");
 		return 0;
+	case EP_RATE:
+	case EP_BURST:
+		return ep_set_limit(p, key, val);
+	case EP_SPOOFCHK:
+		if (parse_bool(val, &ep->spoofchk) != 0)
+			return ep_fail(p, key, val, "expected 0 or 1");
+		return 0;
 	}
 	return ep_fail(p, key, val, "unknown key"); /* not reached */
 }
@@ -306,7 +357,7 @@ mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 	if ((p.seen & (1u << EP_NAME)) == 0)
 		return conf_err(err, errlen, "--endpoint %s: name= missing",
 			spec);
-	return 0;
+	return ep_finish(&p);
 }
 
 void
@@ -316,13 +367,59 @@ mvt_conf_init(struct mvt_conf *c)
 }
 
 static int
+add_policy(struct mvt_conf *c, const struct mvt_policy_conf *pc,
+	const char *prefix, char *err, size_t errlen)
+{
+	if (c->n_policies >= MVT_POLICIES_MAX)
+		return conf_err(err, errlen,
+			"%s name=%s: too many policies (max %d)",
+			prefix, pc->name, MVT_POLICIES_MAX);
+	c->policy[c->n_policies++] = *pc;
+	return 0;
+}
+
+/*
+ * The policy an endpoint's rate= stands for: on its MAC, dir=out (what
+ * the guest sends, like OVS's ingress policing of a vhost port), named
+ * after it. @return 0 when it has none.
+ */
+static int
+ep_shorthand_policy(const struct mvt_endpoint_conf *ep,
+	struct mvt_policy_conf *pc)
+{
+	/*
+	 * A passthru endpoint without mac= takes the lower's MAC, known
+	 * only once the port is up: the switch adds its policy then, from
+	 * rate_kbps and burst_kb.
+	 */
+	if (ep->rate_kbps == 0 || ep->mac == 0)
+		return 0;
+	mvt_policy_conf_init(pc);
+	strlcpy(pc->name, ep->name, sizeof(pc->name));
+	pc->mac = ep->mac;
+	pc->rate_kbps = ep->rate_kbps;
+	pc->burst_kb = ep->burst_kb != 0 ? ep->burst_kb :
+		MVT_POLICY_BURST_DEFAULT;
+	pc->dir = MVT_POLICY_DIR_OUT;
+	return 1;
+}
+
+static int
 add_endpoint(struct mvt_conf *c, const struct mvt_endpoint_conf *ep,
 	const char *prefix, char *err, size_t errlen)
 {
+	struct mvt_policy_conf pc;
+	int ret;
+
 	if (c->n_endpoints >= MVT_MAX_ENDPOINTS)
 		return conf_err(err, errlen,
 			"%s name=%s: too many endpoints (max %d)",
 			prefix, ep->name, MVT_MAX_ENDPOINTS);
+	if (ep_shorthand_policy(ep, &pc)) {
+		ret = add_policy(c, &pc, prefix, err, errlen);
+		if (ret != 0)
+			return ret;
+	}
 	c->ep[c->n_endpoints++] = *ep;
 	return 0;
 }
@@ -501,7 +598,62 @@ load_endpoint(struct mvt_conf *c, const char *path, const char *section,
 	}
 	if ((p.seen & (1u << EP_NAME)) == 0)
 		return conf_err(err, errlen, "%s: name= missing", prefix);
+	ret = ep_finish(&p);
+	if (ret != 0)
+		return ret;
 	return add_endpoint(c, &ep, prefix, err, errlen);
+}
+
+/* @p name is what follows "policy" in the section name, maybe empty. */
+static int
+load_policy(struct mvt_conf *c, const char *path, const char *section,
+	const char *name, const struct rte_cfgfile_entry *e, int n,
+	char *err, size_t errlen)
+{
+	struct mvt_policy_parser pp;
+	struct mvt_policy_conf pc;
+	char prefix[MVT_ERR_MAX];
+	int i, ret;
+
+	snprintf(prefix, sizeof(prefix), "config %s: [%s]", path, section);
+	mvt_policy_parser_init(&pp, &pc, prefix, err, errlen);
+	if (name[0] != '\0') {
+		ret = mvt_policy_parser_set(&pp, "name", name);
+		if (ret != 0)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		/* Repeating the section's name is fine; contradicting it not. */
+		if (name[0] != '\0' && strcmp(e[i].name, "name") == 0) {
+			if (strcmp(e[i].value, name) != 0)
+				return conf_err(err, errlen,
+					"%s name=%s: differs from the section name",
+					prefix, e[i].value);
+			continue;
+		}
+		ret = mvt_policy_parser_set(&pp, e[i].name, e[i].value);
+		if (ret != 0)
+			return ret;
+	}
+	ret = mvt_policy_parser_finish(&pp);
+	if (ret != 0)
+		return ret;
+	return add_policy(c, &pc, prefix, err, errlen);
+}
+
+/* For a section "KIND" or "KIND NAME": NAME, maybe ""; NULL for another. */
+static const char *
+section_name(const char *section, const char *kind)
+{
+	size_t len = strlen(kind);
+	const char *name;
+
+	if (strncmp(section, kind, len) != 0 || (section[len] != '\0' &&
+			section[len] != ' ' && section[len] != '\t'))
+		return NULL;
+	for (name = section + len; *name == ' ' || *name == '\t'; name++)
+		;
+	return name;
 }
 
 static int
@@ -536,17 +688,15 @@ load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 					path);
 			else
 				ret = load_lower(c, path, e, n, err, errlen);
-		} else if (strncmp(section, "endpoint", 8) == 0 &&
-				(section[8] == '\0' || section[8] == ' ' ||
-				 section[8] == '\t')) {
-			for (name = section + 8; *name == ' ' || *name == '\t';
-					name++)
-				;
+		} else if ((name = section_name(section, "endpoint")) != NULL) {
 			ret = load_endpoint(c, path, section, name, e, n, err,
+				errlen);
+		} else if ((name = section_name(section, "policy")) != NULL) {
+			ret = load_policy(c, path, section, name, e, n, err,
 				errlen);
 		} else {
 			ret = conf_err(err, errlen,
-				"config %s: [%s]: unknown section (expected lower or endpoint NAME)",
+				"config %s: [%s]: unknown section (expected lower, endpoint NAME or policy NAME)",
 				path, section);
 		}
 	}
@@ -652,6 +802,17 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 	if (ep->mode != MVT_MODE_SOURCE && ep->nodst)
 		return conf_err(err, errlen,
 			"--endpoint %s: nodst= needs mode=source", ep->name);
+	if (ep->burst_kb != 0 && ep->rate_kbps == 0)
+		return conf_err(err, errlen,
+			"--endpoint %s: burst= needs rate=", ep->name);
+	if (ep->rate_kbps > MVT_POLICY_RATE_MAX)
+		return conf_err(err, errlen,
+			"--endpoint %s: rate= at most %u kbit/s", ep->name,
+			MVT_POLICY_RATE_MAX);
+	if (ep->burst_kb > MVT_POLICY_BURST_MAX)
+		return conf_err(err, errlen,
+			"--endpoint %s: burst= at most %u kbit", ep->name,
+			MVT_POLICY_BURST_MAX);
 	for (s = 0; s < ep->n_sources; s++) {
 		if (!mac_is_unicast(ep->sources[s])) {
 			mvt_mac_format(ep->sources[s], mac);
@@ -685,6 +846,43 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 	return check_socket_dir(ep, err, errlen);
 }
 
+static int
+policies_overlap(const struct mvt_policy_conf *a,
+	const struct mvt_policy_conf *b)
+{
+	return a->mac == b->mac && (a->dir == b->dir ||
+		a->dir == MVT_POLICY_DIR_BOTH || b->dir == MVT_POLICY_DIR_BOTH);
+}
+
+/* One policy per MAC and direction: a frame meets at most one meter. */
+static int
+validate_policies(const struct mvt_conf *c, char *err, size_t errlen)
+{
+	char mac[MVT_MAC_STRLEN];
+	uint16_t i, j;
+	int ret;
+
+	if (c->n_policies > MVT_POLICIES_MAX)
+		return conf_err(err, errlen,
+			"--policy: too many policies (%u, max %d)",
+			(unsigned int)c->n_policies, MVT_POLICIES_MAX);
+	for (i = 0; i < c->n_policies; i++) {
+		ret = mvt_policy_conf_check(&c->policy[i], "--policy", err,
+			errlen);
+		if (ret != 0)
+			return ret;
+		for (j = 0; j < i; j++) {
+			if (!policies_overlap(&c->policy[i], &c->policy[j]))
+				continue;
+			mvt_mac_format(c->policy[i].mac, mac);
+			return conf_err(err, errlen,
+				"--policy mac=%s: a policy for this MAC already exists (%s)",
+				mac, c->policy[j].name);
+		}
+	}
+	return 0;
+}
+
 int
 mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 {
@@ -708,12 +906,13 @@ mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 		if (ret != 0)
 			return ret;
 	}
-	return 0;
+	return validate_policies(c, err, errlen);
 }
 
 enum {
 	OPT_LOWER = 256,
 	OPT_ENDPOINT,
+	OPT_POLICY,
 	OPT_CONFIG,
 	OPT_STATS_PERIOD,
 	OPT_HAIRPIN,
@@ -726,6 +925,7 @@ enum {
 static const struct option long_opts[] = {
 	{ "lower", required_argument, NULL, OPT_LOWER },
 	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },
+	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "stats-period", required_argument, NULL, OPT_STATS_PERIOD },
 	{ "hairpin", no_argument, NULL, OPT_HAIRPIN },
@@ -758,6 +958,7 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 	size_t errlen)
 {
 	struct mvt_endpoint_conf ep;
+	struct mvt_policy_conf pc;
 	unsigned long v;
 	int opt, ret;
 
@@ -779,6 +980,12 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 			ret = mvt_conf_parse_endpoint(optarg, &ep, err, errlen);
 			if (ret == 0)
 				ret = add_endpoint(c, &ep, "--endpoint", err,
+					errlen);
+			break;
+		case OPT_POLICY:
+			ret = mvt_policy_conf_parse(optarg, &pc, err, errlen);
+			if (ret == 0)
+				ret = add_policy(c, &pc, "--policy", err,
 					errlen);
 			break;
 		case OPT_CONFIG:
@@ -837,12 +1044,28 @@ mvt_conf_usage(const char *prog)
 		"      sources=MAC+MAC   mode=source: the senders it listens to\n"
 		"      nodst=0|1         mode=source: listed senders reach nobody else\n"
 		"      state=up|down     admin state (default up)\n"
-		"  --config FILE         load an INI file here: [lower], [endpoint NAME]\n"
+		"      rate=KBPS         cap what it sends in kbit/s: a dir=out policy\n"
+		"      burst=KB          with rate=: bucket size in kbit (default %u)\n"
+		"      spoofchk=0|1      drop what it sends from another source MAC (default 0)\n"
+		"  --policy SPEC         a policy on one MAC (repeat for more), key=value,...\n"
+		"      mac=MAC           required: frames to and from this address\n"
+		"      name=NAME         default: the MAC\n"
+		"      rate=KBPS         byte rate in kbit/s (srTCM: cir = rate*1000/8 bytes/s)\n"
+		"      burst=KB          with rate=: bucket size in kbit (default %u)\n"
+		"      peak=KBPS         with rate=: peak rate in kbit/s, trTCM (at least rate)\n"
+		"      pps=N             packets per second\n"
+		"      dir=in|out|both   frames to the MAC, from it, or both (default both)\n"
+		"      action=allow|deny allow: meter, drop the excess (default); deny: drop all\n"
+		"                        allow needs rate=, pps= or both\n"
+		"  --config FILE         load an INI file here: [lower], [endpoint NAME],\n"
+		"                        [policy NAME]\n"
 		"  --stats-period SECS   statistics period in seconds, 0..%d (0: off)\n"
 		"  --hairpin             software reflective relay (hairpin)\n"
 		"  --strict-private      drop reflected unicast from private endpoints\n"
 		"  --promisc             force the lower device promiscuous\n"
 		"  --host-port DEVICE    the port towards the host stack (default: none)\n"
 		"  --help                this text\n",
-		prog, MVT_NAME_MAX - 1, MVT_QUEUES_MAX, STATS_PERIOD_MAX);
+		prog, MVT_NAME_MAX - 1, MVT_QUEUES_MAX,
+		MVT_POLICY_BURST_DEFAULT, MVT_POLICY_BURST_DEFAULT,
+		STATS_PERIOD_MAX);
 }

@@ -13,24 +13,35 @@
  * error is one line that names the option and the offending value.
  *
  * Command line (see doc/guides/configuration.rst):
- *   --lower DEVICE  --endpoint SPEC ...  --config FILE  --stats-period SECONDS
- *   --hairpin  --strict-private  --promisc  --host-port DEVICE
+ *   --lower DEVICE  --endpoint SPEC ...  --policy SPEC ...  --config FILE
+ *   --stats-period SECONDS  --hairpin  --strict-private  --promisc
+ *   --host-port DEVICE
  *
  * Endpoint SPEC: comma separated key=value, keys:
  *   name=NAME (required)  mac=MAC (required unless mode=passthru)
  *   mode=vepa|bridge|private|passthru|source (default vepa)
  *   socket=PATH (required)  client=0|1  queues=N (1..MVT_QUEUES_MAX)
  *   sources=MAC+MAC...  nodst=0|1 (mode=source only)  state=up|down
+ *   rate=KBPS  burst=KB (shorthand for a policy on the endpoint's MAC with
+ *   dir=out, named after the endpoint: what the guest sends, as OVS's
+ *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
+ *
+ * Policy SPEC: see mvt_policy.h; the policy module parses it.
  *
  * INI: [lower] with device=, hairpin=, strict-private=, promisc=,
  * host-port=, stats-period=; one [endpoint NAME] section per endpoint with
- * the SPEC keys (name= may be omitted: the section name gives it).
+ * the endpoint SPEC keys, one [policy NAME] section per policy with the
+ * policy SPEC keys (name= may be omitted: the section name gives it).
+ *
+ * Endpoints and policies accumulate in the order they are given; an
+ * endpoint's rate= adds its policy to the list when the endpoint is added.
  */
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "mvt_common.h"
+#include "mvt_policy.h"
 
 #define MVT_NAME_MAX 32		/**< endpoint name, with NUL */
 #define MVT_DEVARGS_MAX 256	/**< lower/host-port devargs, with NUL */
@@ -38,6 +49,7 @@
 #define MVT_QUEUES_MAX 8	/**< queue pairs per endpoint */
 #define MVT_SOURCES_MAX 64	/**< sources= entries per endpoint */
 #define MVT_ERR_MAX 512		/**< room for one error line */
+#define MVT_POLICIES_MAX 1024	/**< policies, endpoint shorthands included */
 
 struct mvt_endpoint_conf {
 	char name[MVT_NAME_MAX];
@@ -48,6 +60,9 @@ struct mvt_endpoint_conf {
 	uint8_t nodst;			/**< source mode: nodst flag */
 	uint8_t up;			/**< admin state, default 1 */
 	uint16_t queues;		/**< queue pairs, default 1 */
+	uint8_t spoofchk;		/**< drop what it sends from other MACs */
+	uint32_t rate_kbps;		/**< rate= shorthand, 0: none */
+	uint32_t burst_kb;		/**< burst= shorthand, 0: default */
 	uint16_t n_sources;
 	uint64_t sources[MVT_SOURCES_MAX];
 };
@@ -61,9 +76,17 @@ struct mvt_conf {
 	unsigned int stats_period;	/**< seconds, 0: off */
 	uint16_t n_endpoints;
 	struct mvt_endpoint_conf ep[MVT_MAX_ENDPOINTS];
+	uint16_t n_policies;
+	/**
+	 * --policy and [policy NAME] entries, and one per endpoint with
+	 * rate= and a mac= (a passthru endpoint without mac= gets its
+	 * policy only once the lower's MAC is known, from its rate_kbps
+	 * and burst_kb).
+	 */
+	struct mvt_policy_conf policy[MVT_POLICIES_MAX];
 };
 
-/** Defaults: nothing configured, no endpoints, stats off. */
+/** Defaults: nothing configured, no endpoints or policies, stats off. */
 void mvt_conf_init(struct mvt_conf *c);
 
 /**
@@ -94,8 +117,10 @@ int mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
 /**
  * Check a whole configuration: a lower device is given; names and MACs
  * are unique; no MAC is a group address or all zeros; a passthru endpoint
- * stands alone; sources= only with mode=source; every socket's directory
- * exists. @return 0 or -EINVAL with one line in @p err.
+ * stands alone; sources= only with mode=source; burst= only with rate=;
+ * every socket's directory exists; every policy passes
+ * mvt_policy_conf_check() and no two policies of one MAC cover the same
+ * direction. @return 0 or -EINVAL with one line in @p err.
  */
 int mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen);
 

@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_string_fns.h>
+
+#include "mvt_policy.h"
+
+/* rte_meter's rule: a token period is never shorter than this many cycles. */
+#define TB_PERIOD_MIN 100
+
+/* kbit to bytes, as OVS converts ingress_policing_rate and _burst. */
+#define KBIT_BYTES 125
+
+static int __rte_format_printf(3, 4)
+policy_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Decimal digits only (strtoul would let "-1", " 5" and "0x10" through).
+ * @return 0, -EINVAL for no number, -ERANGE above @p max.
+ */
+static int
+parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v <= max)
+			v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+mac_is_unicast(uint64_t mac)
+{
+	return mac != 0 && !mvt_mac_is_group(mac);
+}
+
+void
+mvt_policy_conf_init(struct mvt_policy_conf *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->dir = MVT_POLICY_DIR_BOTH;
+	pc->action = MVT_POLICY_ALLOW;
+}
+
+const char *
+mvt_policy_dir_name(unsigned int dir)
+{
+	switch (dir) {
+	case MVT_POLICY_DIR_IN:
+		return "in";
+	case MVT_POLICY_DIR_OUT:
+		return "out";
+	case MVT_POLICY_DIR_BOTH:
+		return "both";
+	}
+	return NULL;
+}
+
+const char *
+mvt_policy_action_name(unsigned int action)
+{
+	switch (action) {
+	case MVT_POLICY_ALLOW:
+		return "allow";
+	case MVT_POLICY_DENY:
+		return "deny";
+	}
+	return NULL;
+}
+
+enum policy_key {
+	PK_MAC,
+	PK_NAME,
+	PK_RATE,
+	PK_BURST,
+	PK_PEAK,
+	PK_PPS,
+	PK_DIR,
+	PK_ACTION,
+	PK_MAX,
+};
+
+static const char *const policy_key_names[PK_MAX] = {
+	[PK_MAC] = "mac",
+	[PK_NAME] = "name",
+	[PK_RATE] = "rate",
+	[PK_BURST] = "burst",
+	[PK_PEAK] = "peak",
+	[PK_PPS] = "pps",
+	[PK_DIR] = "dir",
+	[PK_ACTION] = "action",
+};
+
+#define POLICY_KEYS_EXPECTED \
+	"mac, name, rate, burst, peak, pps, dir, action"
+
+void
+mvt_policy_parser_init(struct mvt_policy_parser *pp,
+	struct mvt_policy_conf *pc, const char *prefix, char *err,
+	size_t errlen)
+{
+	pp->pc = pc;
+	pp->prefix = prefix;
+	pp->seen = 0;
+	pp->err = err;
+	pp->errlen = errlen;
+	mvt_policy_conf_init(pc);
+}
+
+static int
+pp_fail(struct mvt_policy_parser *pp, const char *key, const char *val,
+	const char *what)
+{
+	return policy_err(pp->err, pp->errlen, "%s %s=%s: %s", pp->prefix, key,
+		val, what);
+}
+
+/* Same rules as endpoint names: they share telemetry and log lines. */
+static int
+pp_set_name(struct mvt_policy_parser *pp, const char *val)
+{
+	size_t len = strlen(val);
+	const char *s;
+
+	if (len == 0)
+		return pp_fail(pp, "name", val, "empty name");
+	if (len >= MVT_POLICY_NAME_MAX)
+		return policy_err(pp->err, pp->errlen,
+			"%s name=%s: name longer than %d characters",
+			pp->prefix, val, MVT_POLICY_NAME_MAX - 1);
+	for (s = val; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+				(*s >= '0' && *s <= '9') ||
+				*s == '_' || *s == '.' || *s == '-')
+			continue;
+		return pp_fail(pp, "name", val,
+			"name may contain only A-Z a-z 0-9 _ . -");
+	}
+	memcpy(pp->pc->name, val, len + 1);
+	return 0;
+}
+
+/* A number of @p unit up to @p max into @p out. */
+static int
+pp_set_number(struct mvt_policy_parser *pp, const char *key, const char *val,
+	uint32_t max, const char *unit, uint32_t *out)
+{
+	int ret = parse_u32(val, max, out);
+
+	if (ret == -EINVAL)
+		return policy_err(pp->err, pp->errlen,
+			"%s %s=%s: expected a number of %s", pp->prefix, key,
+			val, unit);
+	if (ret != 0)
+		return policy_err(pp->err, pp->errlen,
+			"%s %s=%s: at most %u %s", pp->prefix, key, val, max,
+			unit);
+	return 0;
+}
+
+int
+mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
+	const char *val)
+{
+	struct mvt_policy_conf *pc = pp->pc;
+	uint64_t mac;
+	unsigned int k;
+
+	for (k = 0; k < PK_MAX; k++)
+		if (strcmp(key, policy_key_names[k]) == 0)
+			break;
+	if (k == PK_MAX)
+		return pp_fail(pp, key, val,
+			"unknown key (expected " POLICY_KEYS_EXPECTED ")");
+	/* A key given twice is a typo that would silently win or lose. */
+	if ((pp->seen & (1u << k)) != 0)
+		return pp_fail(pp, key, val, "key given twice");
+	pp->seen |= 1u << k;
+
+	switch (k) {
+	case PK_MAC:
+		if (mvt_mac_parse(val, &mac) != 0)
+			return pp_fail(pp, key, val, "malformed MAC address");
+		if (!mac_is_unicast(mac))
+			return pp_fail(pp, key, val, "not a unicast address");
+		pc->mac = mac;
+		return 0;
+	case PK_NAME:
+		return pp_set_name(pp, val);
+	case PK_RATE:
+		return pp_set_number(pp, key, val, MVT_POLICY_RATE_MAX,
+			"kbit/s", &pc->rate_kbps);
+	case PK_BURST:
+		return pp_set_number(pp, key, val, MVT_POLICY_BURST_MAX,
+			"kbit", &pc->burst_kb);
+	case PK_PEAK:
+		return pp_set_number(pp, key, val, MVT_POLICY_RATE_MAX,
+			"kbit/s", &pc->peak_kbps);
+	case PK_PPS:
+		return pp_set_number(pp, key, val, MVT_POLICY_PPS_MAX,
+			"packets per second", &pc->pps);
+	case PK_DIR:
+		if (strcmp(val, "in") == 0)
+			pc->dir = MVT_POLICY_DIR_IN;
+		else if (strcmp(val, "out") == 0)
+			pc->dir = MVT_POLICY_DIR_OUT;
+		else if (strcmp(val, "both") == 0)
+			pc->dir = MVT_POLICY_DIR_BOTH;
+		else
+			return pp_fail(pp, key, val,
+				"expected in, out or both");
+		return 0;
+	case PK_ACTION:
+		if (strcmp(val, "allow") == 0)
+			pc->action = MVT_POLICY_ALLOW;
+		else if (strcmp(val, "deny") == 0)
+			pc->action = MVT_POLICY_DENY;
+		else
+			return pp_fail(pp, key, val, "expected allow or deny");
+		return 0;
+	}
+	return pp_fail(pp, key, val, "unknown key"); /* not reached */
+}
+
+int
+mvt_policy_conf_check(const struct mvt_policy_conf *pc, const char *prefix,
+	char *err, size_t errlen)
+{
+	char mac[MVT_MAC_STRLEN];
+
+	/* Hand-built configurations reach here too, not just parsed ones. */
+	if (memchr(pc->name, '\0', sizeof(pc->name)) == NULL)
+		return policy_err(err, errlen,
+			"%s: name longer than %d characters", prefix,
+			MVT_POLICY_NAME_MAX - 1);
+	if (pc->mac == 0)
+		return policy_err(err, errlen, "%s: mac= missing", prefix);
+	if (!mac_is_unicast(pc->mac)) {
+		mvt_mac_format(pc->mac, mac);
+		return policy_err(err, errlen,
+			"%s mac=%s: not a unicast address", prefix, mac);
+	}
+	if (mvt_policy_dir_name(pc->dir) == NULL)
+		return policy_err(err, errlen,
+			"%s dir=%u: expected in, out or both", prefix,
+			(unsigned int)pc->dir);
+	if (mvt_policy_action_name(pc->action) == NULL)
+		return policy_err(err, errlen,
+			"%s action=%u: expected allow or deny", prefix,
+			(unsigned int)pc->action);
+	if (pc->rate_kbps > MVT_POLICY_RATE_MAX)
+		return policy_err(err, errlen, "%s rate=%u: at most %u kbit/s",
+			prefix, pc->rate_kbps, MVT_POLICY_RATE_MAX);
+	if (pc->burst_kb > MVT_POLICY_BURST_MAX)
+		return policy_err(err, errlen, "%s burst=%u: at most %u kbit",
+			prefix, pc->burst_kb, MVT_POLICY_BURST_MAX);
+	if (pc->peak_kbps > MVT_POLICY_RATE_MAX)
+		return policy_err(err, errlen, "%s peak=%u: at most %u kbit/s",
+			prefix, pc->peak_kbps, MVT_POLICY_RATE_MAX);
+	if (pc->pps > MVT_POLICY_PPS_MAX)
+		return policy_err(err, errlen,
+			"%s pps=%u: at most %u packets per second", prefix,
+			pc->pps, MVT_POLICY_PPS_MAX);
+	if (pc->action == MVT_POLICY_DENY) {
+		/* Limits on a policy that drops everything mean a mistake. */
+		if (pc->rate_kbps != 0 || pc->burst_kb != 0 ||
+				pc->peak_kbps != 0 || pc->pps != 0)
+			return policy_err(err, errlen,
+				"%s: deny takes no rate=, burst=, peak= or pps=",
+				prefix);
+		return 0;
+	}
+	/* An allow policy without a limit would limit nothing. */
+	if (pc->rate_kbps == 0 && pc->pps == 0)
+		return policy_err(err, errlen,
+			"%s: allow needs rate=, pps= or both", prefix);
+	if (pc->rate_kbps == 0 && pc->burst_kb != 0)
+		return policy_err(err, errlen, "%s burst=%u: needs rate=",
+			prefix, pc->burst_kb);
+	if (pc->rate_kbps == 0 && pc->peak_kbps != 0)
+		return policy_err(err, errlen, "%s peak=%u: needs rate=",
+			prefix, pc->peak_kbps);
+	/* RFC 2698 (and rte_meter) require pir >= cir. */
+	if (pc->peak_kbps != 0 && pc->peak_kbps < pc->rate_kbps)
+		return policy_err(err, errlen,
+			"%s peak=%u: peak must be at least rate", prefix,
+			pc->peak_kbps);
+	return 0;
+}
+
+/* The defaults that depend on other fields; @p pc is checked. */
+static void
+conf_fill_defaults(struct mvt_policy_conf *pc)
+{
+	if (pc->name[0] == '\0')
+		mvt_mac_format(pc->mac, pc->name);
+	if (pc->rate_kbps != 0 && pc->burst_kb == 0)
+		pc->burst_kb = MVT_POLICY_BURST_DEFAULT;
+}
+
+int
+mvt_policy_parser_finish(struct mvt_policy_parser *pp)
+{
+	int ret;
+
+	ret = mvt_policy_conf_check(pp->pc, pp->prefix, pp->err, pp->errlen);
+	if (ret != 0)
+		return ret;
+	conf_fill_defaults(pp->pc);
+	return 0;
+}
+
+int
+mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
+	char *err, size_t errlen)
+{
+	struct mvt_policy_parser pp;
+	char buf[MVT_POLICY_SPEC_MAX];
+	char *tok, *save = NULL, *eq;
+	int ret;
+
+	mvt_policy_parser_init(&pp, pc, "--policy", err, errlen);
+	if (strlen(spec) >= sizeof(buf))
+		return policy_err(err, errlen,
+			"--policy: spec longer than %d characters",
+			MVT_POLICY_SPEC_MAX - 1);
+	strlcpy(buf, spec, sizeof(buf));
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		eq = strchr(tok, '=');
+		if (eq == NULL)
+			return policy_err(err, errlen,
+				"--policy %s: expected key=value", tok);
+		*eq = '\0';
+		ret = mvt_policy_parser_set(&pp, tok, eq + 1);
+		if (ret != 0)
+			return ret;
+	}
+	return mvt_policy_parser_finish(&pp);
+}
+
+/* The meters one direction of a policy gets, computed once for both. */
+struct meter_plan {
+	uint8_t has_bytes;
+	uint8_t trtcm;
+	uint8_t has_pkts;
+	union {
+		struct rte_meter_srtcm_profile sr;
+		struct rte_meter_trtcm_profile tr;
+	} bytes_prof;
+	struct rte_meter_srtcm_profile pkts_prof;
+};
+
+/*
+ * Token bucket period for @p rate bytes/s on a clock of @p hz: the same
+ * rule as rte_meter (at least TB_PERIOD_MIN cycles per period, as few
+ * bytes per period as that allows), in integers.
+ */
+static void
+tb_params(uint64_t hz, uint64_t rate, uint64_t *period, uint64_t *bytes)
+{
+	if (hz >= TB_PERIOD_MIN * rate) {
+		*bytes = 1;
+		*period = hz / rate;
+	} else {
+		*bytes = (TB_PERIOD_MIN * rate + hz - 1) / hz;
+		*period = hz * *bytes / rate;
+	}
+}
+
+/*
+ * rte_meter's profile_config functions check the parameters and set the
+ * bucket sizes, but derive the token periods from rte_get_tsc_hz(). The
+ * periods are recomputed here from the caller's @p hz so that they match
+ * the clock the caller passes to mvt_policy_check() -- identical to
+ * rte_meter's own when hz is rte_get_tsc_hz(), and exact for a test clock.
+ */
+static int
+plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
+	struct meter_plan *mp, const char *label, char *err, size_t errlen)
+{
+	struct rte_meter_srtcm_params sp;
+	struct rte_meter_trtcm_params tp;
+	struct rte_meter_srtcm_profile *sr;
+	struct rte_meter_trtcm_profile *tr;
+	uint64_t burst_kb;
+	int ret = 0;
+
+	memset(mp, 0, sizeof(*mp));
+	if (hz == 0)
+		return policy_err(err, errlen, "%s: no clock rate", label);
+	if (pc->action == MVT_POLICY_DENY)
+		return 0;
+	burst_kb = pc->burst_kb != 0 ? pc->burst_kb : MVT_POLICY_BURST_DEFAULT;
+	if (pc->rate_kbps != 0 && pc->peak_kbps != 0) {
+		tr = &mp->bytes_prof.tr;
+		tp.cir = (uint64_t)pc->rate_kbps * KBIT_BYTES;
+		tp.pir = (uint64_t)pc->peak_kbps * KBIT_BYTES;
+		tp.cbs = burst_kb * KBIT_BYTES;
+		tp.pbs = tp.cbs;
+		ret = rte_meter_trtcm_profile_config(tr, &tp);
+		tb_params(hz, tp.cir, &tr->cir_period,
+			&tr->cir_bytes_per_period);
+		tb_params(hz, tp.pir, &tr->pir_period,
+			&tr->pir_bytes_per_period);
+		mp->has_bytes = 1;
+		mp->trtcm = 1;
+	} else if (pc->rate_kbps != 0) {
+		sr = &mp->bytes_prof.sr;
+		sp.cir = (uint64_t)pc->rate_kbps * KBIT_BYTES;
+		sp.cbs = burst_kb * KBIT_BYTES;
+		sp.ebs = 0;
+		ret = rte_meter_srtcm_profile_config(sr, &sp);
+		tb_params(hz, sp.cir, &sr->cir_period,
+			&sr->cir_bytes_per_period);
+		mp->has_bytes = 1;
+	}
+	if (ret == 0 && pc->pps != 0) {
+		/* Every frame is one "byte"; a tenth of a second of burst. */
+		sr = &mp->pkts_prof;
+		sp.cir = pc->pps;
+		sp.cbs = RTE_MAX(pc->pps / 10, MVT_POLICY_PPS_BURST_MIN);
+		sp.ebs = 0;
+		ret = rte_meter_srtcm_profile_config(sr, &sp);
+		tb_params(hz, sp.cir, &sr->cir_period,
+			&sr->cir_bytes_per_period);
+		mp->has_pkts = 1;
+	}
+	if (ret != 0)
+		return policy_err(err, errlen,
+			"%s: rte_meter refused the rates (%d)", label, ret);
+	return 0;
+}
+
+/*
+ * Install @p mp in one direction. A meter of the same kind as before keeps
+ * its state (tokens and time): no refill. A new meter starts full, at the
+ * latest time this direction metered a frame, or at its first frame.
+ */
+static void
+apply_plan(struct mvt_policy_meters_ *m, const struct meter_plan *mp,
+	uint8_t mode)
+{
+	int keep;
+
+	if (mode != MVT_POLICY_MODE_METER_)
+		mp = NULL;
+
+	rte_spinlock_lock(&m->lock);
+	if (mp != NULL && mp->has_bytes) {
+		keep = m->has_bytes && m->trtcm == mp->trtcm;
+		m->trtcm = mp->trtcm;
+		if (mp->trtcm) {
+			m->bytes_prof.tr = mp->bytes_prof.tr;
+			if (!keep) {
+				rte_meter_trtcm_config(&m->bytes.tr,
+					&m->bytes_prof.tr);
+				m->bytes.tr.time_tc = m->last_tsc;
+				m->bytes.tr.time_tp = m->last_tsc;
+			}
+		} else {
+			m->bytes_prof.sr = mp->bytes_prof.sr;
+			if (!keep) {
+				rte_meter_srtcm_config(&m->bytes.sr,
+					&m->bytes_prof.sr);
+				m->bytes.sr.time = m->last_tsc;
+			}
+		}
+		m->has_bytes = 1;
+	} else {
+		m->has_bytes = 0;
+	}
+	if (mp != NULL && mp->has_pkts) {
+		m->pkts_prof = mp->pkts_prof;
+		if (!m->has_pkts) {
+			rte_meter_srtcm_config(&m->pkts, &m->pkts_prof);
+			m->pkts.time = m->last_tsc;
+		}
+		m->has_pkts = 1;
+	} else {
+		m->has_pkts = 0;
+	}
+	rte_spinlock_unlock(&m->lock);
+	/* Release: a worker that sees the mode sees the meters with it. */
+	__atomic_store_n(&m->mode, mode, __ATOMIC_RELEASE);
+}
+
+static uint8_t
+dir_mode(const struct mvt_policy_conf *pc, unsigned int dir)
+{
+	if (pc->dir != MVT_POLICY_DIR_BOTH && pc->dir != dir)
+		return MVT_POLICY_MODE_OFF_;
+	if (pc->action == MVT_POLICY_DENY)
+		return MVT_POLICY_MODE_DENY_;
+	return MVT_POLICY_MODE_METER_;
+}
+
+static void
+apply_conf(struct mvt_policy *p, const struct mvt_policy_conf *pc,
+	const struct meter_plan *mp, uint64_t tsc_hz)
+{
+	unsigned int d;
+
+	for (d = 0; d < MVT_POLICY_DIRS; d++)
+		apply_plan(&p->dir[d], mp, dir_mode(pc, d));
+	p->conf = *pc;
+	conf_fill_defaults(&p->conf);
+	p->tsc_hz = tsc_hz;
+}
+
+/* The prefix of create/update errors: "policy NAME" or "policy MAC". */
+static const char *
+policy_label(const struct mvt_policy_conf *pc, char *buf, size_t len)
+{
+	char mac[MVT_MAC_STRLEN];
+
+	if (memchr(pc->name, '\0', sizeof(pc->name)) != NULL &&
+			pc->name[0] != '\0') {
+		snprintf(buf, len, "policy %s", pc->name);
+	} else {
+		mvt_mac_format(pc->mac, mac);
+		snprintf(buf, len, "policy %s", mac);
+	}
+	return buf;
+}
+
+struct mvt_policy *
+mvt_policy_create(const struct mvt_policy_conf *pc, uint64_t tsc_hz,
+	char *err, size_t errlen)
+{
+	char label[MVT_POLICY_NAME_MAX + 16];
+	struct meter_plan mp;
+	struct mvt_policy *p;
+	unsigned int d;
+
+	policy_label(pc, label, sizeof(label));
+	if (mvt_policy_conf_check(pc, label, err, errlen) != 0 ||
+			plan_meters(pc, tsc_hz, &mp, label, err, errlen) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	p = rte_zmalloc("mvt_policy", sizeof(*p), RTE_CACHE_LINE_SIZE);
+	if (p == NULL) {
+		policy_err(err, errlen, "%s: out of memory", label);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	for (d = 0; d < MVT_POLICY_DIRS; d++) {
+		rte_spinlock_init(&p->dir[d].lock);
+		p->dir[d].last_tsc = MVT_POLICY_TSC_UNSET_;
+	}
+	apply_conf(p, pc, &mp, tsc_hz);
+	return p;
+}
+
+int
+mvt_policy_update(struct mvt_policy *p, const struct mvt_policy_conf *pc,
+	uint64_t tsc_hz, char *err, size_t errlen)
+{
+	char label[MVT_POLICY_NAME_MAX + 16];
+	char mac[MVT_MAC_STRLEN];
+	struct meter_plan mp;
+	int ret;
+
+	policy_label(pc, label, sizeof(label));
+	ret = mvt_policy_conf_check(pc, label, err, errlen);
+	if (ret != 0)
+		return ret;
+	if (pc->mac != p->conf.mac) {
+		mvt_mac_format(pc->mac, mac);
+		return policy_err(err, errlen,
+			"%s mac=%s: a policy's MAC cannot change", label, mac);
+	}
+	ret = plan_meters(pc, tsc_hz, &mp, label, err, errlen);
+	if (ret != 0)
+		return ret;
+	apply_conf(p, pc, &mp, tsc_hz);
+	return 0;
+}
+
+void
+mvt_policy_free(struct mvt_policy *p)
+{
+	rte_free(p);
+}
+
+const struct mvt_policy_conf *
+mvt_policy_get_conf(const struct mvt_policy *p)
+{
+	return &p->conf;
+}
+
+void
+mvt_policy_read(const struct mvt_policy *p, unsigned int dir,
+	struct mvt_policy_counters *out)
+{
+	const struct mvt_policy_counters *c;
+	unsigned int w;
+
+	memset(out, 0, sizeof(*out));
+	if (dir >= MVT_POLICY_DIRS)
+		return;
+	for (w = 0; w < MVT_MAX_WORKERS; w++) {
+		c = &p->worker[w].ctr[dir];
+		out->conform_pkts += mvt_ctr_read(&c->conform_pkts);
+		out->conform_bytes += mvt_ctr_read(&c->conform_bytes);
+		out->exceed_pkts += mvt_ctr_read(&c->exceed_pkts);
+		out->exceed_bytes += mvt_ctr_read(&c->exceed_bytes);
+	}
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_POLICY_H
+#define MVT_POLICY_H
+
+/**
+ * @file
+ * Per-MAC policies -- rate limits and deny filters -- and the endpoint
+ * anti-spoofing check: the policy stage of the data path.
+ *
+ * A policy names one unicast MAC address and applies to the frames whose
+ * destination is that MAC (direction "in"), whose source is that MAC
+ * ("out"), or both; each direction has its own meters and counters.
+ *
+ * A deny policy drops every frame of its directions (MVT_DROP_POLICY_DENY).
+ * An allow policy meters them with rte_meter and drops whatever is not
+ * green (MVT_DROP_RATE_LIMIT):
+ *  - a byte meter when rate= is given: srTCM (RFC 2697) with
+ *    cir = rate * 1000 / 8 bytes/s, cbs = burst * 1000 / 8 bytes, ebs = 0,
+ *    exactly as OVS converts ingress_policing_rate/burst; with peak= a
+ *    trTCM (RFC 2698) instead, pir = peak * 1000 / 8, pbs = cbs;
+ *  - a packet meter when pps= is given: an srTCM in which every frame
+ *    counts as one byte, cir = pps, cbs = max(pps / 10, 32) frames.
+ * A frame passes when every meter the policy has says green. Dropping
+ * yellow too means a trTCM never passes more than the committed rate: the
+ * peak only adds a second bucket that frames over the committed one still
+ * drain (RFC 2698 charges a yellow frame to the peak bucket).
+ *
+ * Policy SPEC (command line --policy, INI [policy NAME] with the same keys):
+ *   mac=MAC (required)  name=NAME (default: the MAC)
+ *   rate=KBPS  burst=KB (default 8000)  peak=KBPS (>= rate)  pps=N
+ *   dir=in|out|both (default both)  action=allow|deny (default allow)
+ * An allow policy needs rate=, pps= or both; a deny policy takes no limit.
+ *
+ * Time is TSC cycles, read by the caller once per burst; rates are turned
+ * into token periods with the tsc_hz given at creation.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_meter.h>
+#include <rte_spinlock.h>
+
+#include "mvt_common.h"
+#include "mvt_drop.h"
+#include "mvt_stats.h"
+
+#define MVT_POLICY_NAME_MAX 32		/**< policy name, with NUL */
+#define MVT_POLICY_RATE_MAX 1000000000u	/**< kbit/s (1 Tbit/s) */
+#define MVT_POLICY_BURST_MAX 1000000000u	/**< kbit */
+#define MVT_POLICY_PPS_MAX 1000000000u	/**< frames per second */
+#define MVT_POLICY_BURST_DEFAULT 8000u	/**< kbit, OVS's default burst */
+#define MVT_POLICY_PPS_BURST_MIN 32u	/**< frames: least packet bucket */
+#define MVT_POLICY_SPEC_MAX 1024	/**< a --policy SPEC, with NUL */
+
+/** Direction of a frame relative to a policy's MAC. */
+enum mvt_policy_dir {
+	MVT_POLICY_DIR_IN = 0,	/**< the frame's destination is the MAC */
+	MVT_POLICY_DIR_OUT = 1,	/**< the frame's source is the MAC */
+	MVT_POLICY_DIR_BOTH = 2, /**< configuration only: in and out */
+};
+
+/** Directions a frame can have: the size of per-direction arrays. */
+#define MVT_POLICY_DIRS 2
+
+enum mvt_policy_action {
+	MVT_POLICY_ALLOW = 0,	/**< meter, drop what is not green */
+	MVT_POLICY_DENY = 1,	/**< drop every frame */
+};
+
+/** One policy as configured. */
+struct mvt_policy_conf {
+	char name[MVT_POLICY_NAME_MAX];
+	uint64_t mac;		/**< MAC key (mvt_common.h), unicast */
+	uint32_t rate_kbps;	/**< kbit/s, 0: no byte-rate limit */
+	uint32_t burst_kb;	/**< kbit, 0: MVT_POLICY_BURST_DEFAULT */
+	uint32_t peak_kbps;	/**< kbit/s, >0: trTCM with this peak rate */
+	uint32_t pps;		/**< frames per second, 0: no limit */
+	uint8_t dir;		/**< enum mvt_policy_dir */
+	uint8_t action;		/**< enum mvt_policy_action */
+};
+
+/** Counters of one direction of a policy. */
+struct mvt_policy_counters {
+	uint64_t conform_pkts;	/**< frames let through */
+	uint64_t conform_bytes;
+	uint64_t exceed_pkts;	/**< frames dropped: rate limit or deny */
+	uint64_t exceed_bytes;
+};
+
+struct mvt_policy;
+
+/**
+ * Set @p pc to the defaults: no MAC, no name, no limits, dir=both,
+ * action=allow. Thread-safe (touches only @p pc).
+ */
+void mvt_policy_conf_init(struct mvt_policy_conf *pc);
+
+/**
+ * State of one policy SPEC being parsed key by key: the command line and
+ * the INI file share the keys and differ only in the prefix of their error
+ * lines ("--policy" or "config PATH: [policy NAME]"). Fields are private;
+ * a parser is used by one thread.
+ */
+struct mvt_policy_parser {
+	struct mvt_policy_conf *pc;
+	const char *prefix;
+	unsigned int seen;	/* bit per key */
+	char *err;
+	size_t errlen;
+};
+
+/**
+ * Start parsing into @p pc, which is reset to the defaults.
+ *
+ * @param prefix  start of every error line; must outlive the parser
+ * @param err     where an error line goes (may be NULL)
+ */
+void mvt_policy_parser_init(struct mvt_policy_parser *pp,
+	struct mvt_policy_conf *pc, const char *prefix, char *err,
+	size_t errlen);
+
+/**
+ * Apply one key=value (mac, name, rate, burst, peak, pps, dir, action).
+ * Each key may be given once.
+ *
+ * @return 0, or -EINVAL with one line in the error buffer, e.g.
+ *   "--policy rate=abc: expected a number of kbit/s".
+ */
+int mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
+	const char *val);
+
+/**
+ * Check the keys together (mvt_policy_conf_check()) and fill the defaults
+ * that depend on other keys: the name (the MAC as text) and, with rate=,
+ * the burst (MVT_POLICY_BURST_DEFAULT).
+ *
+ * @return 0, or -EINVAL with one line in the error buffer, e.g.
+ *   "--policy: allow needs rate=, pps= or both".
+ */
+int mvt_policy_parser_finish(struct mvt_policy_parser *pp);
+
+/**
+ * Parse one command-line policy SPEC, comma separated key=value, into
+ * @p pc (reset first). Error lines start with "--policy". Thread-safe.
+ *
+ * @return 0, or -EINVAL with one line in @p err.
+ */
+int mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
+	char *err, size_t errlen);
+
+/**
+ * Check a policy configuration, however it was filled: a unicast MAC, a
+ * known dir and action, numbers within their maximums, an allow policy
+ * with rate= or pps=, a deny policy with neither, burst= and peak= only
+ * with rate=, peak at least rate. Thread-safe.
+ *
+ * @param prefix  start of the error line, e.g. "--policy"
+ * @return 0, or -EINVAL with one line in @p err.
+ */
+int mvt_policy_conf_check(const struct mvt_policy_conf *pc,
+	const char *prefix, char *err, size_t errlen);
+
+/** "in", "out", "both", or NULL for another value. Thread-safe. */
+const char *mvt_policy_dir_name(unsigned int dir);
+
+/** "allow", "deny", or NULL for another value. Thread-safe. */
+const char *mvt_policy_action_name(unsigned int action);
+
+/**
+ * Create a policy from a configuration. The buckets start full, at the
+ * time of the first frame the policy sees; all counters are zero.
+ * Control thread.
+ *
+ * @param tsc_hz  cycles per second of the clock the caller passes to
+ *                mvt_policy_check() (rte_get_tsc_hz() for rte_rdtsc())
+ * @return the policy (rte_zmalloc, cache aligned; free with
+ *   mvt_policy_free()), or NULL with rte_errno set to EINVAL (a bad
+ *   configuration, one line in @p err) or ENOMEM.
+ */
+struct mvt_policy *mvt_policy_create(const struct mvt_policy_conf *pc,
+	uint64_t tsc_hz, char *err, size_t errlen);
+
+/**
+ * Change a live policy's limits, direction and action. The MAC cannot
+ * change (it is the policy's key in the MAC table).
+ *
+ * Counters are kept. Buckets are not refilled: a meter that exists
+ * before and after keeps its tokens, capped to the new bucket sizes on the
+ * next frame, so reapplying a policy gives no free burst. A meter the
+ * update adds (rate= or pps= where there was none, or srTCM <-> trTCM
+ * through peak=) starts full.
+ *
+ * Safe while workers run mvt_policy_check() on @p p (each direction is
+ * changed under its lock; a frame metered during the update meets either
+ * the old or the new limits). Not safe against another update, free or
+ * mvt_policy_get_conf() of the same policy: one control thread.
+ *
+ * @return 0, or -EINVAL with one line in @p err (@p p unchanged).
+ */
+int mvt_policy_update(struct mvt_policy *p, const struct mvt_policy_conf *pc,
+	uint64_t tsc_hz, char *err, size_t errlen);
+
+/**
+ * Free a policy. No worker may use it any more (the caller waits out RCU
+ * readers of whatever published the pointer). NULL is a no-op.
+ */
+void mvt_policy_free(struct mvt_policy *p);
+
+/**
+ * The configuration last applied (create or update), with the defaults
+ * filled in as given. Control thread (not concurrently with an update).
+ */
+const struct mvt_policy_conf *mvt_policy_get_conf(const struct mvt_policy *p);
+
+/**
+ * Sum direction @p dir's counters over all workers into @p out. Any thread,
+ * concurrently with the workers: each counter is read whole, but the four
+ * are not one snapshot.
+ */
+void mvt_policy_read(const struct mvt_policy *p, unsigned int dir,
+	struct mvt_policy_counters *out);
+
+/**
+ * Anti-spoofing: may an endpoint whose MAC is @p ep_mac send a frame with
+ * source @p src? Yes when src is that MAC or one of the @p n_allowed keys
+ * in @p allowed. Pure; any thread.
+ *
+ * @return MVT_DROP_NONE, or MVT_DROP_SPOOF.
+ */
+static inline enum mvt_drop_reason
+mvt_policy_spoof(uint64_t src, uint64_t ep_mac, const uint64_t *allowed,
+	uint16_t n_allowed)
+{
+	uint16_t i;
+
+	if (likely(src == ep_mac))
+		return MVT_DROP_NONE;
+	for (i = 0; i < n_allowed; i++)
+		if (allowed[i] == src)
+			return MVT_DROP_NONE;
+	return MVT_DROP_SPOOF;
+}
+
+/*
+ * Inline implementation of the run-time check
+ *
+ * The layout below is here only because mvt_policy_check() is inline; use
+ * the functions above, not the fields.
+ */
+
+/* What a direction does with its frames; read by workers without the lock. */
+enum mvt_policy_mode_ {
+	MVT_POLICY_MODE_OFF_ = 0,	/* the policy does not cover it */
+	MVT_POLICY_MODE_DENY_,
+	MVT_POLICY_MODE_METER_,
+};
+
+/* No frame seen yet: the meters start at the first frame's time. */
+#define MVT_POLICY_TSC_UNSET_ UINT64_MAX
+
+/* One direction: its meters and the lock that makes them shareable. */
+struct mvt_policy_meters_ {
+	/*
+	 * An rte_meter object is not thread-safe, and frames of one MAC may
+	 * reach several workers (RSS on the lower, several queue pairs of
+	 * one endpoint). With one worker the lock is never contended and
+	 * costs one atomic exchange per metered frame; a per-worker meter
+	 * would divide the rate by the number of workers instead.
+	 */
+	rte_spinlock_t lock;
+	uint8_t mode;		/* enum mvt_policy_mode_, atomic */
+	/* The rest only under the lock. */
+	uint8_t has_bytes;	/* a byte meter */
+	uint8_t trtcm;		/* ... and it is the trTCM one */
+	uint8_t has_pkts;	/* a packet meter */
+	uint64_t last_tsc;	/* latest time a frame was metered at */
+	union {
+		struct rte_meter_srtcm sr;
+		struct rte_meter_trtcm tr;
+	} bytes;
+	union {
+		struct rte_meter_srtcm_profile sr;
+		struct rte_meter_trtcm_profile tr;
+	} bytes_prof;
+	struct rte_meter_srtcm pkts;
+	struct rte_meter_srtcm_profile pkts_prof;
+} __rte_cache_aligned;
+
+/* What one worker counts: a cache line of its own, no sharing. */
+struct mvt_policy_worker_ {
+	struct mvt_policy_counters ctr[MVT_POLICY_DIRS];
+} __rte_cache_aligned;
+
+struct mvt_policy {
+	struct mvt_policy_meters_ dir[MVT_POLICY_DIRS];
+	struct mvt_policy_worker_ worker[MVT_MAX_WORKERS];
+	struct mvt_policy_conf conf;	/* control thread only */
+	uint64_t tsc_hz;
+} __rte_cache_aligned;
+
+/* Start the meters of a direction that has seen no frame yet at @p now. */
+static inline void
+mvt_policy_start_(struct mvt_policy_meters_ *m, uint64_t now)
+{
+	/* Not all three: the unions' fields overlap (sr.tc is tr.time_tp). */
+	if (m->trtcm) {
+		m->bytes.tr.time_tc = now;
+		m->bytes.tr.time_tp = now;
+	} else {
+		m->bytes.sr.time = now;
+	}
+	m->pkts.time = now;
+	m->last_tsc = now;
+}
+
+/* The meters' verdict on one frame. Called with the lock held. */
+static inline enum mvt_drop_reason
+mvt_policy_meter_(struct mvt_policy_meters_ *m, uint32_t pkt_len,
+	uint64_t now)
+{
+	enum rte_color c;
+
+	/*
+	 * Each worker reads the TSC once per burst, so the time another
+	 * worker passes may be older than the last one metered. rte_meter
+	 * takes time as unsigned differences: a step back would wrap and
+	 * refill the buckets. Hold the clock instead.
+	 */
+	if (unlikely(now < m->last_tsc)) {
+		if (m->last_tsc == MVT_POLICY_TSC_UNSET_)
+			mvt_policy_start_(m, now);
+		else
+			now = m->last_tsc;
+	}
+	m->last_tsc = now;
+
+	if (m->has_pkts) {
+		c = rte_meter_srtcm_color_blind_check(&m->pkts, &m->pkts_prof,
+			now, 1);
+		if (c != RTE_COLOR_GREEN)
+			return MVT_DROP_RATE_LIMIT;
+	}
+	if (m->has_bytes) {
+		if (m->trtcm)
+			c = rte_meter_trtcm_color_blind_check(&m->bytes.tr,
+				&m->bytes_prof.tr, now, pkt_len);
+		else
+			c = rte_meter_srtcm_color_blind_check(&m->bytes.sr,
+				&m->bytes_prof.sr, now, pkt_len);
+		if (c != RTE_COLOR_GREEN) {
+			/*
+			 * The frame is dropped: give back the packet token
+			 * it took. With ebs = 0 a green packet check took
+			 * exactly one token from tc, so this undoes it.
+			 */
+			if (m->has_pkts)
+				m->pkts.tc++;
+			return MVT_DROP_RATE_LIMIT;
+		}
+	}
+	return MVT_DROP_NONE;
+}
+
+/**
+ * The policy stage for one frame: meter or deny it, and count it.
+ *
+ * @param p        the policy of the frame's MAC in direction @p dir
+ * @param dir      MVT_POLICY_DIR_IN when the policy's MAC is the frame's
+ *                 destination, MVT_POLICY_DIR_OUT when it is the source
+ * @param pkt_len  frame length in bytes, as metered and counted
+ * @param now_tsc  the caller's clock (TSC cycles at the tsc_hz the policy
+ *                 was created with), read once per burst
+ * @param worker   the calling worker's index, < MVT_MAX_WORKERS
+ * @return MVT_DROP_NONE when the frame passes (counted as conform, or not
+ *   counted at all when the policy does not cover @p dir),
+ *   MVT_DROP_RATE_LIMIT or MVT_DROP_POLICY_DENY when it must be dropped
+ *   (counted as exceed).
+ *
+ * Thread-safe for distinct @p worker values: each worker index must be
+ * used by one lcore at a time, which alone writes its counters.
+ */
+static inline enum mvt_drop_reason
+mvt_policy_check(struct mvt_policy *p, unsigned int dir, uint32_t pkt_len,
+	uint64_t now_tsc, unsigned int worker)
+{
+	struct mvt_policy_meters_ *m = &p->dir[dir];
+	struct mvt_policy_counters *c = &p->worker[worker].ctr[dir];
+	enum mvt_drop_reason r;
+	uint8_t mode;
+
+	/* Acquire: pairs with the update's release after the meters. */
+	mode = __atomic_load_n(&m->mode, __ATOMIC_ACQUIRE);
+	if (mode == MVT_POLICY_MODE_OFF_)
+		return MVT_DROP_NONE;
+	if (mode == MVT_POLICY_MODE_DENY_) {
+		r = MVT_DROP_POLICY_DENY;
+	} else {
+		rte_spinlock_lock(&m->lock);
+		r = mvt_policy_meter_(m, pkt_len, now_tsc);
+		rte_spinlock_unlock(&m->lock);
+	}
+	if (likely(r == MVT_DROP_NONE)) {
+		mvt_ctr_add(&c->conform_pkts, 1);
+		mvt_ctr_add(&c->conform_bytes, pkt_len);
+	} else {
+		mvt_ctr_add(&c->exceed_pkts, 1);
+		mvt_ctr_add(&c->exceed_bytes, pkt_len);
+	}
+	return r;
+}
+
+#endif /* MVT_POLICY_H */
