@@ -30,7 +30,8 @@
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
-	"(expected device, hairpin, strict-private, promisc, host-port, stats-period)"
+	"(expected device, hairpin, strict-private, promisc, host-port, " \
+	"stats-period, host-bridge, bcqueuelen)"
 
 #define MAC1 UINT64_C(0x010000000002) /* 02:00:00:00:00:01 */
 #define MAC2 UINT64_C(0x020000000002) /* 02:00:00:00:00:02 */
@@ -377,6 +378,7 @@ test_args_good(void)
 		"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,socket=%s", a),
 		"--hairpin", "--strict-private", "--promisc",
 		"--host-port", "net_tap0,iface=mvt0", "--stats-period", "3600",
+		"--host-bridge", "--bcqueuelen", "0",
 		"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,mode=bridge,"
 			"socket=%s,client=1", b))), "%s", err);
 	TEST_ASSERT(strcmp(conf.lower, "0000:01:00.0") == 0, "lower %s",
@@ -387,6 +389,8 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.strict_private, 1, "strict_private");
 	TEST_ASSERT_EQUAL(conf.promisc, 1, "promisc");
 	TEST_ASSERT_EQUAL(conf.stats_period, 3600, "stats_period");
+	TEST_ASSERT_EQUAL(conf.host_bridge, 1, "host_bridge");
+	TEST_ASSERT_EQUAL(conf.bcqueuelen, 0, "bcqueuelen");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 2, "n_endpoints");
 	TEST_ASSERT(strcmp(conf.ep[0].name, "a") == 0, "ep0 %s",
 		conf.ep[0].name);
@@ -406,6 +410,8 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.promisc, 0, "promisc");
 	TEST_ASSERT_EQUAL(conf.stats_period, 0, "stats_period");
 	TEST_ASSERT_EQUAL(conf.host_port[0], '\0', "host_port");
+	TEST_ASSERT_EQUAL(conf.host_bridge, 0, "host_bridge");
+	TEST_ASSERT_EQUAL(conf.bcqueuelen, 1000, "bcqueuelen default");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 0, "n_endpoints");
 
 	/* A passthru endpoint alone needs no mac=. */
@@ -491,6 +497,10 @@ test_args_errors(void)
 		  "--stats-period : expected an integer 0..3600" },
 		{ ARGS("--lower", "x", "stray", "--hairpin"),
 		  "stray: unexpected argument" },
+		{ ARGS("--lower", "x", "--host-bridge"),
+		  "--host-bridge: needs a host port (--host-port DEVICE)" },
+		{ ARGS("--lower", "x", "--bcqueuelen", "4097"),
+		  "--bcqueuelen 4097: expected an integer 0..4096" },
 		/* The first mistake in argv order is the one reported. */
 		{ ARGS("--lower", "x", "stray", "--foo"),
 		  "stray: unexpected argument" },

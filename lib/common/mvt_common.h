@@ -35,6 +35,10 @@
 /** Multicast groups an endpoint may list when it does not accept all. */
 #define MVT_MC_MAX 32
 
+/** Broadcast queue length (Linux's bcqueuelen): default and limit. */
+#define MVT_BCQUEUELEN_DEFAULT 1000
+#define MVT_BCQUEUELEN_MAX 4096
+
 /** Length of an Ethernet header; shorter frames are malformed. */
 #define MVT_ETH_HLEN 14
 

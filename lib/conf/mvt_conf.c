@@ -364,6 +364,7 @@ void
 mvt_conf_init(struct mvt_conf *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
 }
 
 static int
@@ -490,6 +491,8 @@ enum lower_key {
 	LOWER_PROMISC,
 	LOWER_HOST_PORT,
 	LOWER_STATS_PERIOD,
+	LOWER_HOST_BRIDGE,
+	LOWER_BCQUEUELEN,
 	LOWER_KEY_MAX,
 };
 
@@ -500,6 +503,8 @@ static const char *const lower_key_names[LOWER_KEY_MAX] = {
 	[LOWER_PROMISC] = "promisc",
 	[LOWER_HOST_PORT] = "host-port",
 	[LOWER_STATS_PERIOD] = "stats-period",
+	[LOWER_HOST_BRIDGE] = "host-bridge",
+	[LOWER_BCQUEUELEN] = "bcqueuelen",
 };
 
 static int
@@ -518,7 +523,7 @@ load_lower(struct mvt_conf *c, const char *path,
 				break;
 		if (k == LOWER_KEY_MAX)
 			return conf_err(err, errlen,
-				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period)",
+				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, bcqueuelen)",
 				path, e[i].name);
 		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
 			e[i].name, e[i].value);
@@ -548,6 +553,16 @@ load_lower(struct mvt_conf *c, const char *path,
 				errlen);
 			if (ret != 0)
 				return ret;
+			break;
+		case LOWER_HOST_BRIDGE:
+			flag = &c->host_bridge;
+			break;
+		case LOWER_BCQUEUELEN:
+			if (parse_uint(e[i].value, MVT_BCQUEUELEN_MAX, &v) != 0)
+				return conf_err(err, errlen,
+					"%s: expected an integer 0..%d", what,
+					MVT_BCQUEUELEN_MAX);
+			c->bcqueuelen = (uint32_t)v;
 			break;
 		default: /* LOWER_STATS_PERIOD */
 			if (parse_uint(e[i].value, STATS_PERIOD_MAX, &v) != 0)
@@ -897,6 +912,13 @@ mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 		return conf_err(err, errlen,
 			"--stats-period %u: expected an integer 0..%d",
 			c->stats_period, STATS_PERIOD_MAX);
+	if (c->host_bridge && c->host_port[0] == '\0')
+		return conf_err(err, errlen,
+			"--host-bridge: needs a host port (--host-port DEVICE)");
+	if (c->bcqueuelen > MVT_BCQUEUELEN_MAX)
+		return conf_err(err, errlen,
+			"--bcqueuelen %u: expected an integer 0..%d",
+			c->bcqueuelen, MVT_BCQUEUELEN_MAX);
 	if (c->n_endpoints > MVT_MAX_ENDPOINTS)
 		return conf_err(err, errlen,
 			"--endpoint: too many endpoints (%u, max %d)",
@@ -919,6 +941,8 @@ enum {
 	OPT_STRICT_PRIVATE,
 	OPT_PROMISC,
 	OPT_HOST_PORT,
+	OPT_HOST_BRIDGE,
+	OPT_BCQUEUELEN,
 	OPT_HELP,
 };
 
@@ -932,6 +956,8 @@ static const struct option long_opts[] = {
 	{ "strict-private", no_argument, NULL, OPT_STRICT_PRIVATE },
 	{ "promisc", no_argument, NULL, OPT_PROMISC },
 	{ "host-port", required_argument, NULL, OPT_HOST_PORT },
+	{ "host-bridge", no_argument, NULL, OPT_HOST_BRIDGE },
+	{ "bcqueuelen", required_argument, NULL, OPT_BCQUEUELEN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -1012,6 +1038,17 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 			ret = set_device(c->host_port, optarg, "--host-port",
 				err, errlen);
 			break;
+		case OPT_HOST_BRIDGE:
+			c->host_bridge = 1;
+			break;
+		case OPT_BCQUEUELEN:
+			if (parse_uint(optarg, MVT_BCQUEUELEN_MAX, &v) != 0)
+				ret = conf_err(err, errlen,
+					"--bcqueuelen %s: expected an integer 0..%d",
+					optarg, MVT_BCQUEUELEN_MAX);
+			else
+				c->bcqueuelen = (uint32_t)v;
+			break;
 		case 'h':
 		case OPT_HELP:
 			mvt_conf_usage(argv[0]);
@@ -1064,6 +1101,8 @@ mvt_conf_usage(const char *prog)
 		"  --strict-private      drop reflected unicast from private endpoints\n"
 		"  --promisc             force the lower device promiscuous\n"
 		"  --host-port DEVICE    the port towards the host stack (default: none)\n"
+		"  --host-bridge         the host reaches bridge-mode endpoints locally\n"
+		"  --bcqueuelen N        broadcast queue length per worker, 0..4096 (1000)\n"
 		"  --help                this text\n",
 		prog, MVT_NAME_MAX - 1, MVT_QUEUES_MAX,
 		MVT_POLICY_BURST_DEFAULT, MVT_POLICY_BURST_DEFAULT,

@@ -26,6 +26,8 @@
 #include "mvt_common.h"
 #include "mvt_drop.h"
 
+struct mvt_policy;
+
 /** Endpoint modes; the values are Linux's MACVLAN_MODE_* UAPI values. */
 enum mvt_mode {
 	MVT_MODE_PRIVATE = 1,
@@ -55,6 +57,7 @@ struct mvt_ep_state {
 	uint8_t up;		/**< admin up: owns its MAC (Linux's table T) */
 	uint8_t nodst;		/**< source mode: what it lists reaches nobody else */
 	uint8_t mc_all;		/**< accepts every multicast group */
+	uint8_t spoofchk;	/**< may send from its own MAC only (policy) */
 	uint16_t n_mc;		/**< groups in @c mc when !mc_all */
 	const uint64_t *mc;	/**< exact list of accepted multicast groups */
 };
@@ -66,6 +69,7 @@ struct mvt_ep_table {
 	uint8_t strict_private;	/**< drop reflected unicast from private eps */
 	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
 	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
+	uint8_t has_out_policies; /**< some policy meters frames by source */
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
 };
@@ -77,6 +81,11 @@ struct mvt_mac_entry {
 	uint16_t owner;		/**< endpoint whose own MAC this is, or none */
 	uint16_t n_listers;	/**< source-mode endpoints listing this sender */
 	uint16_t listers[MVT_SRC_LISTERS_MAX];
+	/**
+	 * For the policy stage, not the engine: the policy metering frames
+	 * to this MAC ([0], "in") and from it ([1], "out"), or NULL.
+	 */
+	struct mvt_policy *policy[2];
 };
 
 /** One frame, as classified for the engine. */
@@ -105,14 +114,16 @@ struct mvt_verdict {
 };
 
 /**
- * Whether mvt_decide() reads @c src_e for a frame to @p dst: for group
- * frames, and for every frame when source lists or strict-private are in
- * use. The data path looks source MACs up only when this is true.
+ * Whether the source MAC's entry is needed for a frame to @p dst: the
+ * engine reads it for group frames, and for every frame when source lists
+ * or strict-private are in use; the policy stage when some policy meters
+ * by source. The data path looks source MACs up only when this is true.
  */
 static inline int
 mvt_decide_needs_src(const struct mvt_ep_table *t, uint64_t dst)
 {
-	return mvt_mac_is_group(dst) | t->has_src_lists | t->strict_private;
+	return mvt_mac_is_group(dst) | t->has_src_lists | t->strict_private |
+		t->has_out_policies;
 }
 
 /**

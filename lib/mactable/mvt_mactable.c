@@ -113,7 +113,8 @@ entry_publish(struct mvt_mactable *mt, uint64_t mac,
 {
 	int ret;
 
-	if (ne->owner == MVT_EP_NONE && ne->n_listers == 0) {
+	if (ne->owner == MVT_EP_NONE && ne->n_listers == 0 &&
+			ne->policy[0] == NULL && ne->policy[1] == NULL) {
 		rte_free(ne);
 		if (old == NULL)
 			return 0;
@@ -227,6 +228,27 @@ mvt_mactable_del_lister(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
 	for (j = i; j + 1 < ne->n_listers; j++)
 		ne->listers[j] = ne->listers[j + 1];
 	ne->n_listers--;
+	return entry_publish(mt, mac, old, ne);
+}
+
+int
+mvt_mactable_set_policy(struct mvt_mactable *mt, uint64_t mac,
+	unsigned int dir, struct mvt_policy *p)
+{
+	struct mvt_mac_entry *old = entry_get(mt, mac), *ne;
+
+	if (dir > 1)
+		return -EINVAL;
+	if (old != NULL && old->policy[dir] == p)
+		return 0;
+	if (old == NULL && p == NULL)
+		return 0;
+	if (old == NULL && mt->count >= mt->capacity)
+		return -ENOSPC;
+	ne = entry_copy(old);
+	if (ne == NULL)
+		return -ENOMEM;
+	ne->policy[dir] = p;
 	return entry_publish(mt, mac, old, ne);
 }
 

@@ -70,6 +70,13 @@ int mvt_mactable_add_lister(struct mvt_mactable *mt, uint64_t mac,
 int mvt_mactable_del_lister(struct mvt_mactable *mt, uint64_t mac,
 	uint16_t ep);
 
+/**
+ * Attach policy @p p (NULL: none) to @p mac for direction @p dir (0: frames
+ * to the MAC, 1: frames from it). @return 0, -ENOSPC, -ENOMEM.
+ */
+int mvt_mactable_set_policy(struct mvt_mactable *mt, uint64_t mac,
+	unsigned int dir, struct mvt_policy *p);
+
 /** Number of MAC addresses in the table. */
 uint32_t mvt_mactable_count(const struct mvt_mactable *mt);
 

@@ -12,6 +12,7 @@
 #include <rte_prefetch.h>
 #include <rte_vhost.h>
 
+#include "mvt_policy.h"
 #include "mvt_worker.h"
 
 #define PREFETCH_OFFSET 4
@@ -370,6 +371,54 @@ bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
 	return n;
 }
 
+/*
+ * The policy stage: classification decided where each frame may go; here
+ * is decided whether it may. A frame from a spoofchk endpoint must carry
+ * its MAC; then the sender's "out" policy and the destination's "in"
+ * policy meter it (one TSC read per burst). A frame one of them drops is
+ * marked with its reason and metered no further, so it is counted once.
+ */
+static inline void
+policy_stage(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, struct rte_mbuf **pkts, const struct mvt_cls *c,
+	struct mvt_verdict *v, uint16_t n)
+{
+	struct mvt_policy *p;
+	uint64_t now = 0;
+	uint8_t r;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].drop != MVT_DROP_NONE)
+			continue;
+		if (ingress < MVT_MAX_ENDPOINTS && t->ep[ingress].spoofchk &&
+				c[i].src != t->ep[ingress].mac) {
+			v[i].drop = MVT_DROP_SPOOF;
+			continue;
+		}
+		p = c[i].src_e != NULL ? c[i].src_e->policy[MVT_POLICY_DIR_OUT] :
+			NULL;
+		if (p != NULL) {
+			if (now == 0)
+				now = rte_rdtsc();
+			r = mvt_policy_check(p, MVT_POLICY_DIR_OUT,
+				rte_pktmbuf_pkt_len(pkts[i]), now, w->index);
+			if (r != MVT_DROP_NONE) {
+				v[i].drop = r;
+				continue;
+			}
+		}
+		p = c[i].dst_e != NULL ? c[i].dst_e->policy[MVT_POLICY_DIR_IN] :
+			NULL;
+		if (p != NULL) {
+			if (now == 0)
+				now = rte_rdtsc();
+			v[i].drop = mvt_policy_check(p, MVT_POLICY_DIR_IN,
+				rte_pktmbuf_pkt_len(pkts[i]), now, w->index);
+		}
+	}
+}
+
 void
 mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
@@ -431,6 +480,9 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 
 	mvt_decide_burst(t, ingress, cls, n, v);
 
+	policy_stage(w, t, ingress, pkts, cls, v, n);
+
+	/* the reflective relay comes after the policy stage, as on a switch */
 	if (w->dp->hairpin && ingress != MVT_INGRESS_LOWER)
 		for (i = 0; i < n; i++)
 			mvt_decide_reflect(t, &cls[i], &v[i]);

@@ -11,7 +11,8 @@
  * and of the endpoints' virtqueues in bursts of MVT_BURST, and for each
  * burst runs the pipeline
  *
- *   rx burst -> classify (bulk MAC lookup) -> decide -> reflect -> dispatch
+ *   rx burst -> classify (bulk MAC lookup) -> decide -> policy -> reflect ->
+ *   dispatch
  *
  * where reflect is the software reflective relay (--hairpin), applied to
  * frames endpoints send.
@@ -67,7 +68,7 @@ struct mvt_poll_list {
 };
 
 /** Broadcast queue: hard limit of bcqueuelen, and floods per loop. */
-#define MVT_BCQ_MAX 4096
+#define MVT_BCQ_MAX MVT_BCQUEUELEN_MAX
 #define MVT_BCAST_BUDGET 16
 
 /** Frames one destination may hold before it is flushed. */

@@ -21,7 +21,6 @@
 
 #define MVT_MBUF_CACHE 256
 #define MVT_MACTABLE_SIZE 4096
-#define MVT_BCQUEUELEN_DEFAULT 1000	/* Linux's default request */
 
 unsigned int
 mvt_switch_nb_workers(const struct mvt_switch *sw)
@@ -90,6 +89,11 @@ table_fix(const struct mvt_switch *sw, struct mvt_ep_table *t)
 	t->n_eps = sw->conf.n_endpoints;
 	t->passthru = MVT_EP_NONE;
 	t->has_src_lists = 0;
+	t->has_out_policies = 0;
+	for (id = 0; id < sw->conf.n_policies; id++)
+		if (sw->pol[id] != NULL &&
+				sw->conf.policy[id].dir != MVT_POLICY_DIR_IN)
+			t->has_out_policies = 1;
 	for (id = 0; id < t->n_eps; id++) {
 		if (!mvt_switch_slot_used(sw, id))
 			continue;
@@ -216,6 +220,7 @@ ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	e->up = ec->up;
 	e->nodst = ec->nodst;
 	e->mc_all = 1;
+	e->spoofchk = ec->spoofchk;
 }
 
 /* MAC table and lower filter entries of endpoint @p id; undone by ep_unlink */
@@ -275,6 +280,72 @@ port_counters_raw(const struct mvt_switch *sw, unsigned int port,
 		sw->nb_workers, port, out);
 }
 
+static const char *
+spec_mac(const struct mvt_policy_conf *pc)
+{
+	static __thread char buf[MVT_MAC_STRLEN];
+
+	mvt_mac_format(pc->mac, buf);
+	return buf;
+}
+
+/* The MAC table directions a policy meters. */
+static void
+policy_dirs(const struct mvt_policy_conf *pc, int *in, int *out)
+{
+	*in = pc->dir != MVT_POLICY_DIR_OUT;
+	*out = pc->dir != MVT_POLICY_DIR_IN;
+}
+
+/* Create policy slot @p i's meters and attach them to its MAC. */
+static int
+policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
+	size_t errlen)
+{
+	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
+	int in, out, ret = 0;
+
+	sw->pol[i] = mvt_policy_create(pc, rte_get_tsc_hz(), err, errlen);
+	if (sw->pol[i] == NULL)
+		return -1;
+	policy_dirs(pc, &in, &out);
+	if (in)
+		ret = mvt_mactable_set_policy(sw->mt, pc->mac,
+			MVT_POLICY_DIR_IN, sw->pol[i]);
+	if (ret == 0 && out)
+		ret = mvt_mactable_set_policy(sw->mt, pc->mac,
+			MVT_POLICY_DIR_OUT, sw->pol[i]);
+	if (ret != 0) {
+		snprintf(err, errlen, "--policy name=%s: MAC table: %s",
+			pc->name, rte_strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* Detach policy slot @p i; its meters are freed once no worker can see
+ * them (each MAC table change waits for the workers). */
+static void
+policy_detach(struct mvt_switch *sw, unsigned int i)
+{
+	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
+	int in, out;
+
+	if (sw->pol[i] == NULL)
+		return;
+	policy_dirs(pc, &in, &out);
+	if (in)
+		mvt_mactable_set_policy(sw->mt, pc->mac, MVT_POLICY_DIR_IN,
+			NULL);
+	if (out)
+		mvt_mactable_set_policy(sw->mt, pc->mac, MVT_POLICY_DIR_OUT,
+			NULL);
+	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
+	mvt_policy_free(sw->pol[i]);
+	sw->pol[i] = NULL;
+	memset(&sw->conf.policy[i], 0, sizeof(sw->conf.policy[i]));
+}
+
 /*
  * The MAC the host stack sends from: for a net_tap host port, the kernel
  * interface's (the PMD's own address is not the one the stack uses).
@@ -311,7 +382,7 @@ struct mvt_switch *
 mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 {
 	struct mvt_switch *sw;
-	unsigned int lcore, w = 0;
+	unsigned int lcore, w = 0, pi;
 	uint16_t id;
 
 	sw = rte_zmalloc("mvtap_switch", sizeof(*sw), RTE_CACHE_LINE_SIZE);
@@ -341,7 +412,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		sw->tbl->host_mac = host_stack_mac(&sw->host, c->host_port);
 		/* the host's unicast must pass the lower's filter too */
 		mvt_lower_add_mac(&sw->lower, sw->tbl->host_mac);
-		sw->tbl->host_bridge = 0; /* HOSTBRIDGE-PENDING */
+		sw->tbl->host_bridge = c->host_bridge;
 	}
 	sw->dp.mt = sw->mt;
 	sw->dp.vhost = sw->vhost;
@@ -350,7 +421,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
-	sw->dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT; /* BCQ-CONF-PENDING */
+	sw->dp.bcqueuelen = c->bcqueuelen;
 	if (c->promisc)
 		mvt_lower_force_promisc(&sw->lower);
 
@@ -374,6 +445,9 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		if (ep_link(sw, id, &sw->tbl->ep[id], err, errlen) != 0)
 			goto fail;
 	}
+	for (pi = 0; pi < c->n_policies; pi++)
+		if (policy_attach(sw, pi, err, errlen) != 0)
+			goto fail;
 	table_publish(sw, sw->tbl);
 	for (id = 0; id < c->n_endpoints; id++)
 		assign_new(sw, id, id);
@@ -440,6 +514,8 @@ mvt_switch_destroy(struct mvt_switch *sw)
 		mvt_worker_free(sw->workers[w]);
 		rte_free(sw->stats[w]);
 	}
+	for (w = 0; w < MVT_POLICIES_MAX; w++)
+		mvt_policy_free(sw->pol[w]);
 	mvt_mactable_free(sw->mt);
 	mvt_vhost_set_qsbr(NULL);
 	rte_free(sw->qsbr);
@@ -667,6 +743,95 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 out:
 	pthread_mutex_unlock(&sw->ctl);
 	return ret;
+}
+
+int
+mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
+	size_t errlen)
+{
+	struct mvt_policy_conf pc;
+	struct mvt_ep_table *t;
+	unsigned int i, slot = MVT_POLICIES_MAX;
+	int ret = -1;
+
+	if (mvt_policy_conf_parse(spec, &pc, err, errlen) != 0)
+		return -1;
+	pthread_mutex_lock(&sw->ctl);
+	for (i = 0; i < sw->conf.n_policies; i++) {
+		const struct mvt_policy_conf *o = &sw->conf.policy[i];
+
+		if (o->mac == 0) {
+			if (slot == MVT_POLICIES_MAX)
+				slot = i;
+			continue;
+		}
+		if (o->mac != pc.mac)
+			continue;
+		if (o->dir == pc.dir) {
+			/* a change: meters keep their state and counters */
+			ret = mvt_policy_update(sw->pol[i], &pc,
+				rte_get_tsc_hz(), err, errlen);
+			if (ret == 0)
+				sw->conf.policy[i] = pc;
+			goto out;
+		}
+		if (o->dir == MVT_POLICY_DIR_BOTH || pc.dir == MVT_POLICY_DIR_BOTH) {
+			snprintf(err, errlen,
+				"--policy mac=%s: a policy for this MAC already exists (%s)",
+				spec_mac(&pc), o->name);
+			goto out;
+		}
+	}
+	if (slot == MVT_POLICIES_MAX) {
+		if (sw->conf.n_policies == MVT_POLICIES_MAX) {
+			snprintf(err, errlen, "--policy: %u policies already",
+				MVT_POLICIES_MAX);
+			goto out;
+		}
+		slot = sw->conf.n_policies++;
+	}
+	sw->conf.policy[slot] = pc;
+	if (policy_attach(sw, slot, err, errlen) != 0) {
+		policy_detach(sw, slot);
+		goto out;
+	}
+	t = table_copy(sw);
+	if (t != NULL)
+		table_publish(sw, t);
+	ret = 0;
+out:
+	pthread_mutex_unlock(&sw->ctl);
+	return ret;
+}
+
+int
+mvt_switch_del_policy(struct mvt_switch *sw, const char *mac_str, char *err,
+	size_t errlen)
+{
+	struct mvt_ep_table *t;
+	unsigned int i, n = 0;
+	uint64_t mac;
+
+	if (mvt_mac_parse(mac_str, &mac) != 0) {
+		snprintf(err, errlen, "%s: malformed MAC address", mac_str);
+		return -1;
+	}
+	pthread_mutex_lock(&sw->ctl);
+	for (i = 0; i < sw->conf.n_policies; i++) {
+		if (sw->conf.policy[i].mac == mac && mac != 0) {
+			policy_detach(sw, i);
+			n++;
+		}
+	}
+	if (n > 0) {
+		t = table_copy(sw);
+		if (t != NULL)
+			table_publish(sw, t);
+	} else {
+		snprintf(err, errlen, "no policy for %s", mac_str);
+	}
+	pthread_mutex_unlock(&sw->ctl);
+	return n > 0 ? 0 : -1;
 }
 
 void

@@ -78,6 +78,17 @@ int mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 	const char *mode, char *err, size_t errlen);
 
 /**
+ * Add a policy from a --policy SPEC, or change the one with the same MAC
+ * and direction (its meters keep their state and counters).
+ */
+int mvt_switch_set_policy(struct mvt_switch *sw, const char *spec,
+	char *err, size_t errlen);
+
+/** Remove every policy of a MAC. */
+int mvt_switch_del_policy(struct mvt_switch *sw, const char *mac,
+	char *err, size_t errlen);
+
+/**
  * Sample the load: workers' busy cycles and endpoints' receive rates since
  * the previous call. The control loop calls it periodically; placement of
  * new endpoints and mvt_switch_rebalance() use the last sample.

@@ -19,6 +19,7 @@
 #include "mvt_decide.h"
 #include "mvt_lower.h"
 #include "mvt_mactable.h"
+#include "mvt_policy.h"
 #include "mvt_stats.h"
 #include "mvt_switch.h"
 #include "mvt_vhost.h"
@@ -47,6 +48,11 @@ struct mvt_switch {
 	struct mvt_lcore_stats *stats[MVT_MAX_WORKERS];
 	/* counters of a slot when its endpoint was added: reads subtract */
 	struct mvt_port_counters base[MVT_MAX_ENDPOINTS];
+	/*
+	 * Policies: conf.policy[i] is slot i (mac 0: free), pol[i] its
+	 * meter state, attached to its MAC in the MAC table.
+	 */
+	struct mvt_policy *pol[MVT_POLICIES_MAX];
 	/* which worker polls each endpoint queue pair */
 	uint8_t assign[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX];
 	/*

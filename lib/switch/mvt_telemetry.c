@@ -302,6 +302,77 @@ out:
 	return ret;
 }
 
+/* One page of /mvtap/policies, within telemetry's 16 KiB. */
+#define POLICIES_PAGE 48
+
+static int
+tel_policies(const char *cmd __rte_unused, const char *params,
+	struct rte_tel_data *d)
+{
+	const struct mvt_policy_conf *pc;
+	struct mvt_policy_counters in, out;
+	const struct mvt_switch *sw;
+	struct rte_tel_data *e;
+	char key[MVT_POLICY_NAME_MAX + 8];
+	unsigned int i, n = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		ret = -ENODEV;
+		goto out;
+	}
+	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
+	rte_tel_data_start_dict(d);
+	i = params != NULL && params[0] != '\0' ?
+		(unsigned int)strtoul(params, NULL, 10) : 0;
+	for (; i < sw->conf.n_policies; i++) {
+		pc = &sw->conf.policy[i];
+		if (sw->pol[i] == NULL)
+			continue;
+		if (n == POLICIES_PAGE) {
+			rte_tel_data_add_dict_int(d, "next", (int)i);
+			break;
+		}
+		e = rte_tel_data_alloc();
+		if (e == NULL)
+			break;
+		rte_tel_data_start_dict(e);
+		add_mac(e, "mac", pc->mac);
+		rte_tel_data_add_dict_string(e, "dir",
+			mvt_policy_dir_name(pc->dir));
+		rte_tel_data_add_dict_string(e, "action",
+			mvt_policy_action_name(pc->action));
+		rte_tel_data_add_dict_u64(e, "rate_kbps", pc->rate_kbps);
+		rte_tel_data_add_dict_u64(e, "burst_kb", pc->burst_kb);
+		rte_tel_data_add_dict_u64(e, "peak_kbps", pc->peak_kbps);
+		rte_tel_data_add_dict_u64(e, "pps", pc->pps);
+		/* one policy may meter both directions: report the sum */
+		mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_IN, &in);
+		mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_OUT, &out);
+		rte_tel_data_add_dict_u64(e, "conform_packets",
+			in.conform_pkts + out.conform_pkts);
+		rte_tel_data_add_dict_u64(e, "conform_bytes",
+			in.conform_bytes + out.conform_bytes);
+		rte_tel_data_add_dict_u64(e, "exceed_packets",
+			in.exceed_pkts + out.exceed_pkts);
+		rte_tel_data_add_dict_u64(e, "exceed_bytes",
+			in.exceed_bytes + out.exceed_bytes);
+		/* a MAC may have an in and an out policy under one name */
+		snprintf(key, sizeof(key), "%s%s%s", pc->name,
+			pc->dir == MVT_POLICY_DIR_BOTH ? "" : "/",
+			pc->dir == MVT_POLICY_DIR_BOTH ? "" :
+			mvt_policy_dir_name(pc->dir));
+		rte_tel_data_add_dict_container(d, key, e, 0);
+		n++;
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return ret;
+}
+
 /*
  * Write commands answer {"result": "ok"} or {"error": "one line"}; they
  * run the switch's live-change functions, which serialise themselves.
@@ -355,6 +426,10 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 		params = "";
 	if (strcmp(cmd, "/mvtap/add_endpoint") == 0) {
 		ret = mvt_switch_add_endpoint(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/set_policy") == 0) {
+		ret = mvt_switch_set_policy(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/del_policy") == 0) {
+		ret = mvt_switch_del_policy(sw, params, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/rebalance") == 0) {
 		ret = mvt_switch_rebalance(sw, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
@@ -379,6 +454,12 @@ RTE_INIT(mvt_telemetry_init)
 		"Add an endpoint. Param: SPEC as on the command line");
 	rte_telemetry_register_cmd("/mvtap/del_endpoint", tel_write,
 		"Remove an endpoint. Param: name");
+	rte_telemetry_register_cmd("/mvtap/policies", tel_policies,
+		"Policies: mac, direction, limits, conform and exceed counters. Param: first index (pages of 48)");
+	rte_telemetry_register_cmd("/mvtap/set_policy", tel_write,
+		"Add or change a policy. Param: SPEC as --policy");
+	rte_telemetry_register_cmd("/mvtap/del_policy", tel_write,
+		"Remove the policies of a MAC. Param: MAC");
 	rte_telemetry_register_cmd("/mvtap/rebalance", tel_write,
 		"Reassign endpoint queues to workers by measured load");
 	rte_telemetry_register_cmd("/mvtap/set_mode", tel_write,

@@ -569,6 +569,98 @@ def s_observability(sc):
     sw.stop()
 
 
+def txonly_guest(sc, name, n, peer, sock=None, ep=None, txpkts=64):
+    """A guest that sends to peer as fast as it can."""
+    g = Guest(sc.tmp, "g-" + name, sock or sc.sock(name), mac(n), peer)
+    g.cmd = [x for x in g.cmd if x != "--forward-mode=rxonly"] + [
+        "--forward-mode=txonly", f"--eth-peer=0,{peer}",
+        f"--txpkts={txpkts}"]
+    g.ep = ep or name
+    sc.procs.append(g.start())
+    return g
+
+
+def policy_rate(prefix, key, ep, seconds):
+    """(delivered, offered) rates in bit/s over one window: what the
+    policy let through, and what endpoint ep sent."""
+    def sample():
+        return (time.monotonic(),
+                telemetry(prefix, "/mvtap/policies")[key]["conform_bytes"],
+                telemetry(prefix, f"/mvtap/endpoint,{ep}")["rx_bytes"])
+    t0, c0, o0 = sample()
+    time.sleep(seconds)
+    t1, c1, o1 = sample()
+    return (c1 - c0) * 8 / (t1 - t0), (o1 - o0) * 8 / (t1 - t0)
+
+
+def check_policed(delivered, offered, limit):
+    """A policer never passes more than its rate (the bucket's depth aside),
+    and passes all of it when offered more."""
+    check(delivered <= 1.03 * limit,
+          f"delivered {delivered / 1e6:.2f} Mbit/s over a "
+          f"{limit / 1e6:.0f} Mbit/s policy")
+    if offered >= 2 * limit:
+        check(delivered >= 0.95 * limit,
+              f"delivered {delivered / 1e6:.2f} Mbit/s of a "
+              f"{limit / 1e6:.0f} Mbit/s policy, offered "
+              f"{offered / 1e6:.2f}")
+
+
+def s_policy(sc):
+    """The policy stage: deny, spoofchk, and a rate limit whose delivered
+    rate is within 5% of the configured one, changed while traffic flows."""
+    prefix = "mvte2e-pol"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1",
+                    "--policy", f"mac={mac(0xc)},action=deny,dir=out"] +
+                   sc.endpoint("a", 0xa, "bridge", ",rate=10000,burst=100") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("c", 0xc, "bridge") +
+                   sc.endpoint("d", 0xd, "bridge", ",spoofchk=1"), "pol")
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    gc = sc.guest("c", 0xc, peer=mac(0xb), burst=32)
+    # d's guest uses a MAC that is not the endpoint's
+    gd = sc.guest("d", 0x1d, peer=mac(0xb), burst=16, ep="d")
+    ready(sw, gc, gd)
+    sw.wait_rx("c", 32)
+    sw.wait_rx("d", 16)
+    gc.stop()
+    gd.stop()
+    c = telemetry(prefix, "/mvtap/endpoint,c")["drops_by_reason"]
+    d = telemetry(prefix, "/mvtap/endpoint,d")["drops_by_reason"]
+    check_eq((c["policy_deny"], d["spoof"]), (32, 16),
+             "denied and spoofed frames")
+    check_eq(telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"], 0,
+             "b got none of them")
+
+    ga = txonly_guest(sc, "a", 0xa, mac(0xb))
+    ready(sw, ga)
+    time.sleep(1)   # past the initial burst
+    key = "a/out"
+    check_policed(*policy_rate(prefix, key, "a", 3), 10e6)
+    check(telemetry(prefix, "/mvtap/policies")[key]["exceed_packets"] > 0,
+          "the sender was faster than its policy")
+    check_eq(telemetry(prefix, "/mvtap/set_policy,"
+                       f"mac={mac(0xa)},name=a,rate=20000,burst=100,dir=out"),
+             {"result": "ok"}, "raise the rate live")
+    time.sleep(1)
+    check_policed(*policy_rate(prefix, key, "a", 3), 20e6)
+    ga.stop()
+    time.sleep(0.5)
+    rx_b, _ = gb.stop()
+    pol = telemetry(prefix, "/mvtap/policies")[key]
+    p = sw.stop()
+    check_eq(p["b"]["tx_packets"], rx_b, "b received what the switch sent")
+    check_eq(p["b"]["tx_packets"] + p["b"]["drops"], pol["conform_packets"],
+             "what conformed was delivered to b or dropped there")
+    check_eq(p["a"]["rate_limit"], pol["exceed_packets"],
+             "rate_limit drops = exceed packets")
+    check_eq(p["a"]["rx_packets"],
+             pol["conform_packets"] + pol["exceed_packets"],
+             "every frame of a was metered")
+
+
 class Wire:
     """The kernel side of a net_tap lower: inject and capture frames."""
 
@@ -818,6 +910,7 @@ SCENARIOS = {
     "live_endpoints": s_live_endpoints,
     "rebalance": s_rebalance,
     "observability": s_observability,
+    "policy": s_policy,
 }
 
 
