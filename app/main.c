@@ -61,6 +61,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	argv[n] = argv[0];
+	mvt_conf_init(&conf);
 	ret = mvt_conf_parse_args(&conf, argc - n, argv + n, err, sizeof(err));
 	if (ret != 0) {
 		if (ret < 0)

@@ -26,7 +26,7 @@
 
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
-	"state, rate, burst, spoofchk)"
+	"state, rate, burst, spoofchk, owner, group, perm)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
@@ -216,6 +216,28 @@ test_endpoint_fields(void)
 }
 
 static int
+test_socket_access(void)
+{
+	struct mvt_endpoint_conf ep;
+
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint("name=a", &ep, err,
+		sizeof(err)), "%s", err);
+	TEST_ASSERT(ep.sock_uid == UINT32_MAX && ep.sock_gid == UINT32_MAX,
+		"default: the process's own user and group");
+	TEST_ASSERT_EQUAL(ep.sock_perm, 0660, "default mode");
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint(
+		"name=a,owner=root,group=0,perm=0640", &ep, err, sizeof(err)),
+		"%s", err);
+	TEST_ASSERT_EQUAL(ep.sock_uid, 0, "owner by name");
+	TEST_ASSERT_EQUAL(ep.sock_gid, 0, "group by number");
+	TEST_ASSERT_EQUAL(ep.sock_perm, 0640, "mode");
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint("name=a,owner=4242",
+		&ep, err, sizeof(err)), "%s", err);
+	TEST_ASSERT_EQUAL(ep.sock_uid, 4242, "owner by number");
+	return TEST_SUCCESS;
+}
+
+static int
 test_endpoint_errors(void)
 {
 	static const struct {
@@ -234,6 +256,16 @@ test_endpoint_errors(void)
 		  "--endpoint mode=bogus: unknown mode (expected vepa, bridge, private, passthru, source)" },
 		{ "name=a,queues=0",
 		  "--endpoint queues=0: queue count must be 1..8" },
+		{ "name=a,perm=0666",
+		  "--endpoint perm=0666: a vhost-user socket must not be world-writable" },
+		{ "name=a,perm=rw",
+		  "--endpoint perm=rw: expected an octal mode such as 0660" },
+		{ "name=a,perm=01000",
+		  "--endpoint perm=01000: expected an octal mode such as 0660" },
+		{ "name=a,owner=no-such-user-here",
+		  "--endpoint owner=no-such-user-here: no such user" },
+		{ "name=a,group=no-such-group-here",
+		  "--endpoint group=no-such-group-here: no such group" },
 		{ "name=a,queues=9",
 		  "--endpoint queues=9: queue count must be 1..8" },
 		{ "name=a,queues=-1",
@@ -1286,6 +1318,7 @@ static struct unit_test_suite conf_suite = {
 	.unit_test_cases = {
 		TEST_CASE(test_endpoint_fields),
 		TEST_CASE(test_endpoint_errors),
+		TEST_CASE(test_socket_access),
 		TEST_CASE(test_endpoint_limits),
 		TEST_CASE(test_args_good),
 		TEST_CASE(test_args_override),

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +96,9 @@ enum ep_key {
 	EP_RATE,
 	EP_BURST,
 	EP_SPOOFCHK,
+	EP_OWNER,
+	EP_GROUP,
+	EP_PERM,
 	EP_KEY_MAX,
 };
 
@@ -110,11 +115,14 @@ static const char *const ep_key_names[EP_KEY_MAX] = {
 	[EP_RATE] = "rate",
 	[EP_BURST] = "burst",
 	[EP_SPOOFCHK] = "spoofchk",
+	[EP_OWNER] = "owner",
+	[EP_GROUP] = "group",
+	[EP_PERM] = "perm",
 };
 
 #define EP_KEYS_EXPECTED \
 	"name, mac, mode, socket, client, queues, sources, nodst, state, " \
-	"rate, burst, spoofchk"
+	"rate, burst, spoofchk, owner, group, perm"
 
 struct ep_parser {
 	struct mvt_endpoint_conf *ep;
@@ -131,6 +139,9 @@ ep_reset(struct mvt_endpoint_conf *ep)
 	ep->mode = MVT_MODE_VEPA;
 	ep->queues = 1;
 	ep->up = 1;
+	ep->sock_uid = UINT32_MAX;
+	ep->sock_gid = UINT32_MAX;
+	ep->sock_perm = MVT_SOCKET_PERM_DEFAULT;
 }
 
 static int
@@ -242,11 +253,49 @@ ep_finish(struct ep_parser *p)
 	return 0;
 }
 
+/* owner= and group= take a name or a number. */
+static int
+ep_set_owner(struct ep_parser *p, const char *key, const char *val)
+{
+	struct passwd *pw = getpwnam(val);
+	unsigned long n;
+	char *end;
+
+	if (pw != NULL) {
+		p->ep->sock_uid = pw->pw_uid;
+		return 0;
+	}
+	n = strtoul(val, &end, 10);
+	if (val[0] == '\0' || *end != '\0' || n >= UINT32_MAX)
+		return ep_fail(p, key, val, "no such user");
+	p->ep->sock_uid = (uint32_t)n;
+	return 0;
+}
+
+static int
+ep_set_group(struct ep_parser *p, const char *key, const char *val)
+{
+	struct group *gr = getgrnam(val);
+	unsigned long n;
+	char *end;
+
+	if (gr != NULL) {
+		p->ep->sock_gid = gr->gr_gid;
+		return 0;
+	}
+	n = strtoul(val, &end, 10);
+	if (val[0] == '\0' || *end != '\0' || n >= UINT32_MAX)
+		return ep_fail(p, key, val, "no such group");
+	p->ep->sock_gid = (uint32_t)n;
+	return 0;
+}
+
 static int
 ep_set(struct ep_parser *p, const char *key, const char *val)
 {
 	struct mvt_endpoint_conf *ep = p->ep;
 	unsigned long n;
+	char *end;
 	uint64_t mac;
 	unsigned int k;
 
@@ -321,6 +370,21 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 	case EP_SPOOFCHK:
 		if (parse_bool(val, &ep->spoofchk) != 0)
 			return ep_fail(p, key, val, "expected 0 or 1");
+		return 0;
+	case EP_OWNER:
+		return ep_set_owner(p, key, val);
+	case EP_GROUP:
+		return ep_set_group(p, key, val);
+	case EP_PERM:
+		/* QEMU needs read and write; others must never write */
+		n = strtoul(val, &end, 8);
+		if (val[0] == '\0' || *end != '\0' || n > 0777)
+			return ep_fail(p, key, val,
+				"expected an octal mode such as 0660");
+		if (n & 0002)
+			return ep_fail(p, key, val,
+				"a vhost-user socket must not be world-writable");
+		ep->sock_perm = (uint32_t)n;
 		return 0;
 	}
 	return ep_fail(p, key, val, "unknown key"); /* not reached */

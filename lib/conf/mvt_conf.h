@@ -22,6 +22,7 @@
  *   mode=vepa|bridge|private|passthru|source (default vepa)
  *   socket=PATH (required)  client=0|1  queues=N (1..MVT_QUEUES_MAX)
  *   sources=MAC+MAC...  nodst=0|1 (mode=source only)  state=up|down
+ *   owner=USER group=GROUP perm=0660 (server sockets; never world-writable)
  *   rate=KBPS  burst=KB (shorthand for a policy on the endpoint's MAC with
  *   dir=out, named after the endpoint: what the guest sends, as OVS's
  *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
@@ -49,6 +50,7 @@
 #define MVT_QUEUES_MAX 8	/**< queue pairs per endpoint */
 #define MVT_SOURCES_MAX 64	/**< sources= entries per endpoint */
 #define MVT_ERR_MAX 512		/**< room for one error line */
+#define MVT_SOCKET_PERM_DEFAULT 0660	/**< owner and group read and write */
 #define MVT_POLICIES_MAX 1024	/**< policies, endpoint shorthands included */
 
 struct mvt_endpoint_conf {
@@ -61,6 +63,9 @@ struct mvt_endpoint_conf {
 	uint8_t up;			/**< admin state, default 1 */
 	uint16_t queues;		/**< queue pairs, default 1 */
 	uint8_t spoofchk;		/**< drop what it sends from other MACs */
+	uint32_t sock_uid;		/**< owner= of the socket, UINT32_MAX: ours */
+	uint32_t sock_gid;		/**< group= of the socket, UINT32_MAX: ours */
+	uint32_t sock_perm;		/**< perm= of the socket, default 0660 */
 	uint32_t rate_kbps;		/**< rate= shorthand, 0: none */
 	uint32_t burst_kb;		/**< burst= shorthand, 0: default */
 	uint16_t n_sources;

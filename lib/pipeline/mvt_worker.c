@@ -255,7 +255,7 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 	const struct mvt_mac_entry *sc = v->src_copies;
 	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
 	uint16_t copies, i, id;
-	int queue = 0;
+	int queue = 0, flood = 0;
 
 	if (unlikely(v->drop != MVT_DROP_NONE)) {
 		mvt_ctr_add(&in->drops[v->drop], 1);
@@ -299,6 +299,7 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 			}
 		}
 	} else if (v->flood != 0) {
+		flood = 1;
 		for (id = 0; id < t->n_eps; id++)
 			copies += mvt_flood_reaches(t, v, c->dst, id);
 	}
@@ -322,7 +323,7 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 				emit_ep(w, sc->listers[i], m);
 	if (queue)
 		w->bcq[w->bcq_tail++ % MVT_BCQ_MAX] = m;
-	else if (v->flood != 0)
+	else if (flood)
 		emit_flood(w, t, m, c->dst, v);
 }
 

@@ -136,6 +136,12 @@ clear_stale_socket(const char *path, char *err, size_t errlen,
 
 	if (lstat(path, &st) != 0)
 		return 0;
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen,
+			"--endpoint socket=%s: owned by uid %u, not by this process (endpoint %s)",
+			path, (unsigned int)st.st_uid, name);
+		return -1;
+	}
 	if (!S_ISSOCK(st.st_mode)) {
 		snprintf(err, errlen,
 			"--endpoint socket=%s: exists and is not a socket (endpoint %s)",
@@ -203,6 +209,15 @@ mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 		snprintf(err, errlen,
 			"--endpoint socket=%s: cannot start vhost-user socket (endpoint %s)",
 			v->path, v->name);
+		goto fail;
+	}
+	/* who may connect: QEMU often runs as another user, in a group */
+	if (!v->client && (chmod(v->path, ec->sock_perm) != 0 ||
+			((ec->sock_uid != UINT32_MAX || ec->sock_gid != UINT32_MAX) &&
+			chown(v->path, ec->sock_uid, ec->sock_gid) != 0))) {
+		snprintf(err, errlen,
+			"--endpoint socket=%s: cannot set owner, group or mode: %s (endpoint %s)",
+			v->path, strerror(errno), v->name);
 		goto fail;
 	}
 	MVT_LOG(INFO, "endpoint %s: vhost-user %s on %s", v->name,

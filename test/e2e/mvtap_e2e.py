@@ -109,7 +109,7 @@ class Switch(Process):
                "--", "--stats-period", "1"] + args
         super().__init__(tmp, name, cmd)
 
-    def wait_log(self, pattern, timeout=20):
+    def wait_log(self, pattern, timeout=60):
         def seen():
             if not self.alive():
                 raise Failure(f"{self.name} exited:\n{self.output()}")
@@ -230,7 +230,7 @@ def ready(sw, *guests):
     (and counted as ring_full, rightly)."""
     for g in guests:
         sw.wait_log(rf"endpoint {g.ep}: guest connected")
-        wait_until(lambda: "Port statistics" in g.output(), 20,
+        wait_until(lambda: "Port statistics" in g.output(), 60,
                    f"guest {g.name} to start forwarding")
 
 
@@ -895,6 +895,28 @@ def s_host_port(sc):
     host.close()
 
 
+@with_quiet_tap
+def s_bcqueuelen(sc):
+    """--bcqueuelen 0: every flood from the wire is lost and counted as
+    bcast_queue; the host still gets the frames, and unicast flows."""
+    sw = tap_switch(sc, "mvte2e4", sc.endpoint("a", 0xa, "bridge"),
+                    ["--host-port", "net_tap1,iface=mvhost4",
+                     "--bcqueuelen", "0"])
+    subprocess.run(["ip", "link", "set", "mvhost4", "up"], check=True)
+    ga = sc.guest("a", 0xa)
+    ready(sw, ga)
+    wire, host = Wire("mvte2e4"), Wire("mvhost4")
+    wire.send(BROADCAST, EXT, 9)
+    wire.send(mac(0xa), EXT, 3)
+    sw.wait_rx("lower", 12)
+    check_eq(host.received(BROADCAST), 9, "host: every broadcast")
+    check_eq(ga.stop(), (3, 0), "a: its unicast, no broadcast")
+    p = sw.stop()
+    check_eq(p["lower"].get("bcast_queue", 0), 9, "floods lost and counted")
+    wire.close()
+    host.close()
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -905,6 +927,7 @@ SCENARIOS = {
     "endpoint_to_wire": s_endpoint_to_wire,
     "passthru": s_passthru,
     "host_port": s_host_port,
+    "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
     "live_endpoints": s_live_endpoints,
