@@ -917,6 +917,41 @@ def s_bcqueuelen(sc):
     host.close()
 
 
+def s_socket_access(sc):
+    """Server sockets get the owner, group and mode asked for (default
+    0660, never world-writable); a stale socket of another user is left
+    alone and the switch refuses to start on it."""
+    import pwd
+    import stat
+    nobody = pwd.getpwnam("nobody")
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge",
+                               ",owner=nobody,group=0,perm=0640"), "acc")
+    sw.wait_log("forwarding")
+    st_a, st_b = os.stat(sc.sock("a")), os.stat(sc.sock("b"))
+    check_eq(oct(stat.S_IMODE(st_a.st_mode)), "0o660", "default mode")
+    check_eq((oct(stat.S_IMODE(st_b.st_mode)), st_b.st_uid, st_b.st_gid),
+             ("0o640", nobody.pw_uid, 0), "owner=, group=, perm=")
+    sw.stop()
+    run_switch_expect_error(
+        sc, ["--lower", "net_null0,no-rx=1"] +
+        sc.endpoint("a", 0xa, "bridge", ",perm=0666"),
+        "--endpoint perm=0666: a vhost-user socket must not be "
+        "world-writable", "world-writable")
+    stale = sc.sock("stale")
+    u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    u.bind(stale)
+    u.close()
+    os.chown(stale, nobody.pw_uid, nobody.pw_gid)
+    run_switch_expect_error(
+        sc, ["--lower", "net_null0,no-rx=1", "--endpoint",
+             f"name=s,mac={mac(0x5)},socket={stale}"],
+        f"--endpoint socket={stale}: owned by uid {nobody.pw_uid}, not by "
+        "this process (endpoint s)", "foreign-stale")
+    check(os.path.exists(stale), "another user's socket was removed")
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -930,6 +965,7 @@ SCENARIOS = {
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
+    "socket_access": s_socket_access,
     "live_endpoints": s_live_endpoints,
     "rebalance": s_rebalance,
     "observability": s_observability,
