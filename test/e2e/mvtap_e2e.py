@@ -612,7 +612,7 @@ def s_policy(sc):
     prefix = "mvte2e-pol"
     sw = sc.switch(["--lower", "net_null0,no-rx=1",
                     "--policy", f"mac={mac(0xc)},action=deny,dir=out"] +
-                   sc.endpoint("a", 0xa, "bridge", ",rate=10000,burst=100") +
+                   sc.endpoint("a", 0xa, "bridge", ",rate=10000,burst=1000") +
                    sc.endpoint("b", 0xb, "bridge") +
                    sc.endpoint("c", 0xc, "bridge") +
                    sc.endpoint("d", 0xd, "bridge", ",spoofchk=1"), "pol")
@@ -642,7 +642,7 @@ def s_policy(sc):
     check(telemetry(prefix, "/mvtap/policies")[key]["exceed_packets"] > 0,
           "the sender was faster than its policy")
     check_eq(telemetry(prefix, "/mvtap/set_policy,"
-                       f"mac={mac(0xa)},name=a,rate=20000,burst=100,dir=out"),
+                       f"mac={mac(0xa)},name=a,rate=20000,burst=1000,dir=out"),
              {"result": "ok"}, "raise the rate live")
     time.sleep(1)
     check_policed(*policy_rate(prefix, key, "a", 3), 20e6)
@@ -952,6 +952,38 @@ def s_socket_access(sc):
     check(os.path.exists(stale), "another user's socket was removed")
 
 
+def s_multiqueue(sc):
+    """queues=2: the switch polls both queue pairs of a multiqueue guest
+    (its tx-first burst goes out on each TX queue) and delivers it all."""
+    prefix = "mvte2e-mq"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge", ",queues=2") +
+                   sc.endpoint("b", 0xb, "bridge", ",queues=2"), "mq")
+    sw.wait_log("forwarding")
+    gs = {}
+    for name, n, peer, burst in (("b", 0xb, None, 0),
+                                 ("a", 0xa, mac(0xb), 32)):
+        g = Guest(sc.tmp, "g-" + name, sc.sock(name), mac(n), peer, burst)
+        i = g.cmd.index("--vdev") + 1
+        g.cmd[i] += ",queues=2"
+        # two queues' descriptors need more mbufs and memory
+        g.cmd[g.cmd.index("256")] = "512"
+        g.cmd[g.cmd.index("--total-num-mbufs=2048")] = \
+            "--total-num-mbufs=8192"
+        g.cmd += ["--rxq=2", "--txq=2"]
+        g.ep = name
+        sc.procs.append(g.start())
+        ready(sw, g)
+        gs[name] = g
+    sw.wait_rx("a", 64)
+    check_eq(telemetry(prefix, "/mvtap/endpoint,a")["queue_pairs"], 2,
+             "a negotiated two queue pairs")
+    check_eq(gs["a"].stop(), (0, 64), "a sent one burst per queue")
+    check_eq(gs["b"].stop(), (64, 0), "b received all of it")
+    p = sw.stop()
+    check_eq(p["b"]["tx_packets"], 64, "switch: to b")
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -967,6 +999,7 @@ SCENARIOS = {
     "bad_input": s_bad_input,
     "socket_access": s_socket_access,
     "live_endpoints": s_live_endpoints,
+    "multiqueue": s_multiqueue,
     "rebalance": s_rebalance,
     "observability": s_observability,
     "policy": s_policy,
