@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+"""Real guests: three QEMU (TCG) Linux guests on vhost-user endpoints of
+dpdk-mvtap, pinging each other and a host, as users run them.
+
+The guests own their sockets (QEMU server=on) and the switch connects to
+them (client=1), so the switch can be restarted and reconfigured while
+they run. The lower device is a net_tap whose kernel side is moved into a
+network namespace made here, as a port of a Linux bridge that holds the
+external host's address and whose hairpin_mode the test switches: the
+adjacent switch of the VEPA story. Every address is on these test hosts
+only (10.250.77.0/24 in the guests, the namespace and the host port).
+
+usage: test_guests.py DPDK_MVTAP GUEST_CACHE_DIR
+Exit status: 0 pass, 1 fail, 77 skipped (no QEMU to be had).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+
+import mvtap_e2e as e2e  # noqa: E402
+from mvtguest import Guest, GuestError, build_guest, guest_files  # noqa: E402
+
+NET = "10.250.77"
+NS = "mvq-ext"
+LOWER_IF = "mvq0"
+HOST_IF = "mvqh0"
+
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+
+def ns(*cmd):
+    sh("ip", "netns", "exec", NS, *cmd)
+
+
+def ns_ping(ip):
+    return subprocess.run(["ip", "netns", "exec", NS, "ping", "-c", "2",
+                           "-W", "1", ip], stdout=subprocess.DEVNULL
+                          ).returncode == 0
+
+
+def forget_neighbours(*guests):
+    for g in guests:
+        g.run("ip neigh flush dev eth0")
+
+
+class Setup:
+    def __init__(self, exe, cache):
+        self.exe = exe
+        self.cache = cache
+        self.sc = e2e.Scenario(exe)
+        self.guests = []
+
+    def switch(self, args, name):
+        eps = []
+        for i, mode in enumerate(("bridge", "bridge", "bridge"), 1):
+            eps += ["--endpoint", f"name=g{i},mac={e2e.mac(i)},mode={mode},"
+                    f"socket={self.sc.sock(f'g{i}')},client=1"]
+        sw = self.sc.switch(args + eps, name)
+        sw.wait_log("forwarding")
+        return sw
+
+    def set_mode(self, prefix, mode, *names):
+        for n in names:
+            e2e.check_eq(e2e.telemetry(prefix, f"/mvtap/set_mode,{n},{mode}"),
+                         {"result": "ok"}, f"{n} to {mode}")
+
+    def cleanup(self):
+        for g in self.guests:
+            g.stop()
+        subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
+        self.sc.cleanup()
+
+
+def scenario(st):
+    kernel, initrd = guest_files(st.cache)
+    for i in (1, 2, 3):
+        g = Guest(f"g{i}", st.sc.tmp, kernel, initrd, st.sc.sock(f"g{i}"),
+                  e2e.mac(i), f"{NET}.{i}/24", server=True)
+        st.guests.append(g.start())
+    g1, g2, g3 = st.guests
+    e2e.wait_until(lambda: all(os.path.exists(st.sc.sock(f"g{i}"))
+                               for i in (1, 2, 3)), 30, "the guests' sockets")
+
+    # phase 1: a hairpin-capable Linux bridge next to the switch
+    prefix = "mvte2e-qemu1"
+    sw = st.switch(["--lower", f"net_tap0,iface={LOWER_IF}",
+                    "--host-port", f"net_tap1,iface={HOST_IF}",
+                    "--host-bridge"], "qemu1")
+    for g in st.guests:
+        g.wait_ready(180)
+    subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
+    sh("ip", "netns", "add", NS)
+    sh("ip", "link", "set", LOWER_IF, "netns", NS)
+    ns("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+    ns("ip", "link", "add", "br0", "type", "bridge")
+    ns("ip", "link", "set", LOWER_IF, "master", "br0")
+    ns("ip", "link", "set", LOWER_IF, "up")
+    ns("ip", "link", "set", "br0", "up")
+    ns("ip", "addr", "add", f"{NET}.100/24", "dev", "br0")
+    ns("bridge", "link", "set", "dev", LOWER_IF, "hairpin", "off")
+    with open(f"/proc/sys/net/ipv6/conf/{HOST_IF}/disable_ipv6", "w") as f:
+        f.write("1")
+    sh("ip", "addr", "add", f"{NET}.200/24", "dev", HOST_IF)
+    sh("ip", "link", "set", HOST_IF, "up")
+
+    e2e.check(g1.ping(f"{NET}.2"), "bridge-mode guests reach each other")
+    for i in (1, 2, 3):
+        e2e.check(ns_ping(f"{NET}.{i}"),
+                  f"the host in the namespace reaches guest {i}")
+    rc = subprocess.run(["ping", "-c", "2", "-W", "1", "-I", HOST_IF,
+                         f"{NET}.3"], stdout=subprocess.DEVNULL).returncode
+    e2e.check_eq(rc, 0, "with --host-port and --host-bridge the root "
+                 "namespace reaches a bridge-mode guest")
+
+    st.set_mode(prefix, "vepa", "g1", "g2")
+    forget_neighbours(g1, g2)
+    e2e.check(not g1.ping(f"{NET}.2", count=2),
+              "vepa guests do not reach each other, hairpin_mode 0")
+    ns("bridge", "link", "set", "dev", LOWER_IF, "hairpin", "on")
+    forget_neighbours(g1, g2)
+    e2e.check(g1.ping(f"{NET}.2"),
+              "vepa guests reach each other through a hairpin bridge")
+    st.set_mode(prefix, "private", "g1", "g2")
+    forget_neighbours(g1, g2)
+    e2e.check(not g1.ping(f"{NET}.2", count=2),
+              "private guests never exchange ARP, even with hairpin")
+    e2e.check(ns_ping(f"{NET}.1"), "the host still reaches a private guest")
+    sw.stop()
+
+    # phase 2: the switch's own reflective relay, no external help
+    prefix = "mvte2e-qemu2"
+    sw = st.switch(["--lower", "net_null0,no-rx=1", "--hairpin"], "qemu2")
+    e2e.wait_until(lambda: all(e2e.telemetry(prefix, f"/mvtap/endpoint,g{i}")
+                               ["state"] == "up" for i in (1, 2)), 60,
+                   "the guests to reconnect")
+    st.set_mode(prefix, "vepa", "g1", "g2")
+    forget_neighbours(g1, g2)
+    e2e.check(g1.ping(f"{NET}.2"),
+              "vepa guests reach each other with --hairpin, no hairpin "
+              "bridge (and after a switch restart)")
+    st.set_mode(prefix, "private", "g1", "g2")
+    forget_neighbours(g1, g2)
+    e2e.check(not g1.ping(f"{NET}.2", count=2),
+              "private guests never exchange ARP with --hairpin")
+    sw.stop()
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(f"usage: {argv[0]} DPDK_MVTAP GUEST_CACHE_DIR", file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        print("SKIP: needs root (namespaces, net_tap)")
+        return 77
+    rc = build_guest(argv[2])
+    if rc == 77:
+        print("SKIP: QEMU or the guest packages cannot be installed")
+        return 77
+    if rc != 0:
+        print("FAIL: the guest image did not build")
+        return 1
+    st = Setup(argv[1], argv[2])
+    t0 = time.monotonic()
+    try:
+        scenario(st)
+    except (e2e.Failure, GuestError, subprocess.CalledProcessError) as e:
+        print(f"FAIL qemu guests: {e}")
+        for p in st.sc.procs:
+            print(f"---- {p.name}")
+            print(p.output()[-2000:])
+        for g in st.guests:
+            print(f"---- {g.name} console")
+            print(g.console()[-1500:])
+        return 1
+    finally:
+        st.cleanup()
+    print(f"PASS qemu guests ({time.monotonic() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
