@@ -780,6 +780,26 @@ test_software_relay(void)
 	return TEST_SUCCESS;
 }
 
+static int
+test_relay_keeps_drops(void)
+{
+	struct mvt_verdict v;
+	struct mvt_cls c = {
+		.dst = MAC(V + 1), .src = MAC(S + 1), .ethertype = 0x0800,
+	};
+
+	/* a frame the policy stage dropped is not brought back by the relay */
+	w_build(MVT_MODE_VEPA);
+	c.dst_e = w_entry(c.dst, 0);
+	c.src_e = w_entry(c.src, 0);
+	mvt_decide(&w.t, S, &c, &v);
+	v.drop = MVT_DROP_RATE_LIMIT;
+	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 0, "unchanged");
+	TEST_ASSERT_EQUAL(v.drop, MVT_DROP_RATE_LIMIT, "still dropped");
+	TEST_ASSERT_EQUAL(v.target, MVT_EP_NONE, "no delivery");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite decide_suite = {
 	.suite_name = "decision engine: spec section 6 tables",
 	.unit_test_cases = {
@@ -808,6 +828,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_needs_src_and_names),
 		TEST_CASE(test_burst_matches_single),
 		TEST_CASE(test_software_relay),
+		TEST_CASE(test_relay_keeps_drops),
 		TEST_CASES_END()
 	}
 };

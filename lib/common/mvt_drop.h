@@ -29,7 +29,7 @@
 	_(POLICY_DENY, "policy_deny", "denied by a MAC policy") \
 	_(RATE_LIMIT,  "rate_limit",  "over a MAC policy's rate") \
 	_(SPOOF,       "spoof",       "source MAC not allowed for this endpoint") \
-	_(BCAST_QUEUE, "bcast_queue", "broadcast budget exhausted")
+	_(BCAST_QUEUE, "bcast_queue", "broadcast queue full: the flood was lost")
 
 enum mvt_drop_reason {
 	MVT_DROP_NONE = 0,

@@ -443,25 +443,15 @@ add_policy(struct mvt_conf *c, const struct mvt_policy_conf *pc,
 	return 0;
 }
 
-/*
- * The policy an endpoint's rate= stands for: on its MAC, dir=out (what
- * the guest sends, like OVS's ingress policing of a vhost port), named
- * after it. @return 0 when it has none.
- */
-static int
-ep_shorthand_policy(const struct mvt_endpoint_conf *ep,
+int
+mvt_conf_endpoint_policy(const struct mvt_endpoint_conf *ep, uint64_t mac,
 	struct mvt_policy_conf *pc)
 {
-	/*
-	 * A passthru endpoint without mac= takes the lower's MAC, known
-	 * only once the port is up: the switch adds its policy then, from
-	 * rate_kbps and burst_kb.
-	 */
-	if (ep->rate_kbps == 0 || ep->mac == 0)
+	if (ep->rate_kbps == 0 || mac == 0)
 		return 0;
 	mvt_policy_conf_init(pc);
 	strlcpy(pc->name, ep->name, sizeof(pc->name));
-	pc->mac = ep->mac;
+	pc->mac = mac;
 	pc->rate_kbps = ep->rate_kbps;
 	pc->burst_kb = ep->burst_kb != 0 ? ep->burst_kb :
 		MVT_POLICY_BURST_DEFAULT;
@@ -480,7 +470,7 @@ add_endpoint(struct mvt_conf *c, const struct mvt_endpoint_conf *ep,
 		return conf_err(err, errlen,
 			"%s name=%s: too many endpoints (max %d)",
 			prefix, ep->name, MVT_MAX_ENDPOINTS);
-	if (ep_shorthand_policy(ep, &pc)) {
+	if (mvt_conf_endpoint_policy(ep, ep->mac, &pc)) {
 		ret = add_policy(c, &pc, prefix, err, errlen);
 		if (ret != 0)
 			return ret;
@@ -1148,6 +1138,10 @@ mvt_conf_usage(const char *prog)
 		"      rate=KBPS         cap what it sends in kbit/s: a dir=out policy\n"
 		"      burst=KB          with rate=: bucket size in kbit (default %u)\n"
 		"      spoofchk=0|1      drop what it sends from another source MAC (default 0)\n"
+		"      owner=USER        owner of the server socket (default: this process)\n"
+		"      group=GROUP       group of the server socket (default: this process)\n"
+		"      perm=MODE         octal mode of the server socket (default 0660;\n"
+		"                        never world-writable)\n"
 		"  --policy SPEC         a policy on one MAC (repeat for more), key=value,...\n"
 		"      mac=MAC           required: frames to and from this address\n"
 		"      name=NAME         default: the MAC\n"

@@ -131,6 +131,18 @@ int mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
  */
 int mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen);
 
+/**
+ * The policy an endpoint's rate= stands for: on @p mac (the endpoint's, or
+ * for a passthru endpoint without mac= the lower's), dir=out (what the
+ * guest sends, like OVS's ingress policing of a vhost port), named after
+ * the endpoint. Configurations parsed here already hold it, except for
+ * such a passthru endpoint, whose MAC only the switch knows.
+ *
+ * @return 1 and the policy in @p pc, or 0 when the endpoint has none.
+ */
+int mvt_conf_endpoint_policy(const struct mvt_endpoint_conf *ep,
+	uint64_t mac, struct mvt_policy_conf *pc);
+
 /** Print the usage text to stdout. */
 void mvt_conf_usage(const char *prog);
 

@@ -250,7 +250,8 @@ mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
 {
 	struct mvt_verdict r;
 
-	if (!(v->flags & MVT_V_WIRE))
+	/* nothing left the sender: dropped (by the policy stage) or local */
+	if (!(v->flags & MVT_V_WIRE) || v->drop != MVT_DROP_NONE)
 		return 0;
 	if (!mvt_mac_is_group(c->dst)) {
 		if (c->dst_e == NULL || c->dst_e->owner == MVT_EP_NONE)

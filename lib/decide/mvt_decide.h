@@ -148,6 +148,7 @@ void mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
  * unicast goes to the wire only, as to a station the bridge knows elsewhere.
  * The reflected copy is decided exactly as a frame received on the lower,
  * so receivers cannot tell it from one reflected by a real switch.
+ * A verdict already dropped (by the policy stage) stays dropped.
  *
  * @return 1 if @p v changed.
  */

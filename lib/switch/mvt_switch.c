@@ -346,6 +346,45 @@ policy_detach(struct mvt_switch *sw, unsigned int i)
 	memset(&sw->conf.policy[i], 0, sizeof(sw->conf.policy[i]));
 }
 
+/* Put @p pc in a free policy slot and attach it; control lock held. */
+static int
+policy_new(struct mvt_switch *sw, const struct mvt_policy_conf *pc,
+	char *err, size_t errlen)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < sw->conf.n_policies; slot++)
+		if (sw->conf.policy[slot].mac == 0)
+			break;
+	if (slot == sw->conf.n_policies) {
+		if (slot == MVT_POLICIES_MAX) {
+			snprintf(err, errlen, "--policy: %u policies already",
+				MVT_POLICIES_MAX);
+			return -1;
+		}
+		sw->conf.n_policies++;
+	}
+	sw->conf.policy[slot] = *pc;
+	if (policy_attach(sw, slot, err, errlen) != 0) {
+		policy_detach(sw, slot);
+		return -1;
+	}
+	return 0;
+}
+
+/* Detach the rate= policy of endpoint @p ec, whose MAC is @p mac. */
+static void
+policy_detach_endpoint(struct mvt_switch *sw,
+	const struct mvt_endpoint_conf *ec, uint64_t mac)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->conf.n_policies; i++)
+		if (sw->conf.policy[i].mac == mac && mac != 0 &&
+				strcmp(sw->conf.policy[i].name, ec->name) == 0)
+			policy_detach(sw, i);
+}
+
 /*
  * The MAC the host stack sends from: for a net_tap host port, the kernel
  * interface's (the PMD's own address is not the one the stack uses).
@@ -381,6 +420,7 @@ host_stack_mac(const struct mvt_lower *host, const char *devargs)
 struct mvt_switch *
 mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 {
+	struct mvt_policy_conf pc;
 	struct mvt_switch *sw;
 	unsigned int lcore, w = 0, pi;
 	uint16_t id;
@@ -448,6 +488,13 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	for (pi = 0; pi < c->n_policies; pi++)
 		if (policy_attach(sw, pi, err, errlen) != 0)
 			goto fail;
+	for (id = 0; id < c->n_endpoints; id++) {
+		/* a passthru endpoint's rate= needed the lower's MAC */
+		if (c->ep[id].mac == 0 && mvt_conf_endpoint_policy(&c->ep[id],
+				sw->tbl->ep[id].mac, &pc) &&
+				policy_new(sw, &pc, err, errlen) != 0)
+			goto fail;
+	}
 	table_publish(sw, sw->tbl);
 	for (id = 0; id < c->n_endpoints; id++)
 		assign_new(sw, id, id);
@@ -531,6 +578,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
 	struct mvt_endpoint_conf ec;
+	struct mvt_policy_conf pc;
 	struct mvt_ep_table *t = NULL;
 	struct mvt_conf *check;
 	uint16_t id, n = 0;
@@ -573,7 +621,15 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		rte_free(t);
 		goto out;
 	}
+	if (mvt_conf_endpoint_policy(&ec, t->ep[id].mac, &pc) &&
+			policy_new(sw, &pc, err, errlen) != 0) {
+		ep_unlink(sw, id, t->ep[id].mac);
+		sw->conf.ep[id].name[0] = '\0';
+		rte_free(t);
+		goto out;
+	}
 	if (mvt_vhost_open(&sw->vhost[id], id, &ec, err, errlen) != 0) {
+		policy_detach_endpoint(sw, &ec, t->ep[id].mac);
 		ep_unlink(sw, id, t->ep[id].mac);
 		sw->conf.ep[id].name[0] = '\0';
 		rte_free(t);
@@ -621,6 +677,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	 */
 	mac = t->ep[id].mac;
 	memset(&t->ep[id], 0, sizeof(t->ep[id]));
+	policy_detach_endpoint(sw, &sw->conf.ep[id], mac);
 	sw->conf.ep[id].name[0] = '\0';
 	table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
@@ -751,7 +808,7 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 {
 	struct mvt_policy_conf pc;
 	struct mvt_ep_table *t;
-	unsigned int i, slot = MVT_POLICIES_MAX;
+	unsigned int i;
 	int ret = -1;
 
 	if (mvt_policy_conf_parse(spec, &pc, err, errlen) != 0)
@@ -760,11 +817,8 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 	for (i = 0; i < sw->conf.n_policies; i++) {
 		const struct mvt_policy_conf *o = &sw->conf.policy[i];
 
-		if (o->mac == 0) {
-			if (slot == MVT_POLICIES_MAX)
-				slot = i;
+		if (o->mac == 0)
 			continue;
-		}
 		if (o->mac != pc.mac)
 			continue;
 		if (o->dir == pc.dir) {
@@ -782,19 +836,8 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 			goto out;
 		}
 	}
-	if (slot == MVT_POLICIES_MAX) {
-		if (sw->conf.n_policies == MVT_POLICIES_MAX) {
-			snprintf(err, errlen, "--policy: %u policies already",
-				MVT_POLICIES_MAX);
-			goto out;
-		}
-		slot = sw->conf.n_policies++;
-	}
-	sw->conf.policy[slot] = pc;
-	if (policy_attach(sw, slot, err, errlen) != 0) {
-		policy_detach(sw, slot);
+	if (policy_new(sw, &pc, err, errlen) != 0)
 		goto out;
-	}
 	t = table_copy(sw);
 	if (t != NULL)
 		table_publish(sw, t);

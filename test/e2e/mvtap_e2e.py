@@ -633,6 +633,16 @@ def s_policy(sc):
              "denied and spoofed frames")
     check_eq(telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"], 0,
              "b got none of them")
+    spec = f"name=e,mac={mac(0xe)},rate=5000,socket={sc.sock('e')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "live endpoint with rate=")
+    e = telemetry(prefix, "/mvtap/policies").get("e/out", {})
+    check_eq((e.get("mac"), e.get("rate_kbps")), (mac(0xe), 5000),
+             "its policy")
+    check_eq(telemetry(prefix, "/mvtap/del_endpoint,e"), {"result": "ok"},
+             "removed")
+    check("e/out" not in telemetry(prefix, "/mvtap/policies"),
+          "the removed endpoint's policy is gone")
 
     ga = txonly_guest(sc, "a", 0xa, mac(0xb))
     ready(sw, ga)
