@@ -26,7 +26,7 @@
 
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
-	"state, rate, burst, spoofchk, owner, group, perm)"
+	"state, rate, burst, spoofchk, owner, group, perm, mcast)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
@@ -234,6 +234,12 @@ test_socket_access(void)
 	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint("name=a,owner=4242",
 		&ep, err, sizeof(err)), "%s", err);
 	TEST_ASSERT_EQUAL(ep.sock_uid, 4242, "owner by number");
+	TEST_ASSERT_EQUAL(ep.n_mcast, 0, "every group by default");
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint(
+		"name=a,mcast=01:00:5e:00:00:fb+33:33:00:00:00:01+01:00:5e:00:00:fb",
+		&ep, err, sizeof(err)), "%s", err);
+	TEST_ASSERT_EQUAL(ep.n_mcast, 2, "two groups, the repeat ignored");
+	TEST_ASSERT_EQUAL(ep.mcast[1], UINT64_C(0x010000003333), "second group");
 	return TEST_SUCCESS;
 }
 
@@ -256,6 +262,10 @@ test_endpoint_errors(void)
 		  "--endpoint mode=bogus: unknown mode (expected vepa, bridge, private, passthru, source)" },
 		{ "name=a,queues=0",
 		  "--endpoint queues=0: queue count must be 1..8" },
+		{ "name=a,mcast=01:00:5e:00:00:fb+02:00:00:00:00:01",
+		  "--endpoint mcast=02:00:00:00:00:01: not a multicast address" },
+		{ "name=a,mcast=01:00:5e:00:00:zz",
+		  "--endpoint mcast=01:00:5e:00:00:zz: malformed MAC address" },
 		{ "name=a,perm=0666",
 		  "--endpoint perm=0666: a vhost-user socket must not be world-writable" },
 		{ "name=a,perm=rw",

@@ -99,6 +99,7 @@ enum ep_key {
 	EP_OWNER,
 	EP_GROUP,
 	EP_PERM,
+	EP_MCAST,
 	EP_KEY_MAX,
 };
 
@@ -118,11 +119,12 @@ static const char *const ep_key_names[EP_KEY_MAX] = {
 	[EP_OWNER] = "owner",
 	[EP_GROUP] = "group",
 	[EP_PERM] = "perm",
+	[EP_MCAST] = "mcast",
 };
 
 #define EP_KEYS_EXPECTED \
 	"name, mac, mode, socket, client, queues, sources, nodst, state, " \
-	"rate, burst, spoofchk, owner, group, perm"
+	"rate, burst, spoofchk, owner, group, perm, mcast"
 
 struct ep_parser {
 	struct mvt_endpoint_conf *ep;
@@ -177,10 +179,16 @@ ep_set_name(struct ep_parser *p, const char *val)
 	return 0;
 }
 
+/*
+ * A '+'-separated MAC list (sources=, mcast=) appended to @p list: unicast
+ * senders or group addresses, duplicates ignored (as Linux ignores a
+ * source added twice).
+ */
 static int
-ep_add_sources(struct ep_parser *p, const char *val)
+ep_add_macs(struct ep_parser *p, const char *key, const char *val,
+	uint64_t *list, uint16_t *n, uint16_t max, int group,
+	const char *noun)
 {
-	struct mvt_endpoint_conf *ep = p->ep;
 	char one[MVT_MAC_STRLEN];
 	const char *s = val, *end;
 	uint64_t mac;
@@ -193,32 +201,38 @@ ep_add_sources(struct ep_parser *p, const char *val)
 		/* Name the offending entry: the whole list may be 1000 chars. */
 		if (len >= sizeof(one)) {
 			return conf_err(p->err, p->errlen,
-				"%s sources=%.*s: malformed MAC address",
-				p->prefix, (int)len, s);
+				"%s %s=%.*s: malformed MAC address",
+				p->prefix, key, (int)len, s);
 		}
 		memcpy(one, s, len);
 		one[len] = '\0';
 		if (mvt_mac_parse(one, &mac) != 0)
-			return ep_fail(p, "sources", one,
-				"malformed MAC address");
-		if (!mac_is_unicast(mac))
-			return ep_fail(p, "sources", one,
-				"not a unicast address");
-		/* Linux ignores a source added twice; so do we. */
-		for (i = 0; i < ep->n_sources; i++)
-			if (ep->sources[i] == mac)
+			return ep_fail(p, key, one, "malformed MAC address");
+		if (!group && !mac_is_unicast(mac))
+			return ep_fail(p, key, one, "not a unicast address");
+		if (group && !mvt_mac_is_group(mac))
+			return ep_fail(p, key, one, "not a multicast address");
+		for (i = 0; i < *n; i++)
+			if (list[i] == mac)
 				break;
-		if (i == ep->n_sources) {
-			if (ep->n_sources == MVT_SOURCES_MAX)
+		if (i == *n) {
+			if (*n == max)
 				return conf_err(p->err, p->errlen,
-					"%s sources=%s: too many sources (max %d)",
-					p->prefix, one, MVT_SOURCES_MAX);
-			ep->sources[ep->n_sources++] = mac;
+					"%s %s=%s: too many %s (max %d)",
+					p->prefix, key, one, noun, max);
+			list[(*n)++] = mac;
 		}
 		if (end == NULL)
 			return 0;
 		s = end + 1;
 	}
+}
+
+static int
+ep_add_sources(struct ep_parser *p, const char *val)
+{
+	return ep_add_macs(p, "sources", val, p->ep->sources,
+		&p->ep->n_sources, MVT_SOURCES_MAX, 0, "sources");
 }
 
 /*
@@ -371,6 +385,9 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 		if (parse_bool(val, &ep->spoofchk) != 0)
 			return ep_fail(p, key, val, "expected 0 or 1");
 		return 0;
+	case EP_MCAST:
+		return ep_add_macs(p, "mcast", val, ep->mcast, &ep->n_mcast,
+			MVT_MC_MAX, 1, "groups");
 	case EP_OWNER:
 		return ep_set_owner(p, key, val);
 	case EP_GROUP:
@@ -1138,6 +1155,8 @@ mvt_conf_usage(const char *prog)
 		"      rate=KBPS         cap what it sends in kbit/s: a dir=out policy\n"
 		"      burst=KB          with rate=: bucket size in kbit (default %u)\n"
 		"      spoofchk=0|1      drop what it sends from another source MAC (default 0)\n"
+		"      mcast=GRP+GRP     accept only these multicast groups (default: all;\n"
+		"                        broadcast is always accepted)\n"
 		"      owner=USER        owner of the server socket (default: this process)\n"
 		"      group=GROUP       group of the server socket (default: this process)\n"
 		"      perm=MODE         octal mode of the server socket (default 0660;\n"

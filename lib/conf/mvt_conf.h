@@ -23,6 +23,7 @@
  *   socket=PATH (required)  client=0|1  queues=N (1..MVT_QUEUES_MAX)
  *   sources=MAC+MAC...  nodst=0|1 (mode=source only)  state=up|down
  *   owner=USER group=GROUP perm=0660 (server sockets; never world-writable)
+ *   mcast=GROUP+GROUP (accept only these multicast groups; default all)
  *   rate=KBPS  burst=KB (shorthand for a policy on the endpoint's MAC with
  *   dir=out, named after the endpoint: what the guest sends, as OVS's
  *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
@@ -66,6 +67,8 @@ struct mvt_endpoint_conf {
 	uint32_t sock_uid;		/**< owner= of the socket, UINT32_MAX: ours */
 	uint32_t sock_gid;		/**< group= of the socket, UINT32_MAX: ours */
 	uint32_t sock_perm;		/**< perm= of the socket, default 0660 */
+	uint16_t n_mcast;		/**< mcast= groups; 0: accept every group */
+	uint64_t mcast[MVT_MC_MAX];
 	uint32_t rate_kbps;		/**< rate= shorthand, 0: none */
 	uint32_t burst_kb;		/**< burst= shorthand, 0: default */
 	uint16_t n_sources;

@@ -208,6 +208,7 @@ assign_new(struct mvt_switch *sw, uint16_t id, uint16_t upto)
 	}
 }
 
+/* @p ec must be the switch's own copy: the state points at its lists. */
 static void
 ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	uint64_t lower_mac)
@@ -219,7 +220,10 @@ ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	e->mode = (uint8_t)ec->mode;
 	e->up = ec->up;
 	e->nodst = ec->nodst;
-	e->mc_all = 1;
+	/* vhost-user backends do not see the guests' joins: all by default */
+	e->mc_all = ec->n_mcast == 0;
+	e->n_mc = ec->n_mcast;
+	e->mc = ec->mcast;
 	e->spoofchk = ec->spoofchk;
 }
 
@@ -481,7 +485,8 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	}
 
 	for (id = 0; id < c->n_endpoints; id++) {
-		ep_state_from_conf(&sw->tbl->ep[id], &c->ep[id], sw->lower.mac);
+		ep_state_from_conf(&sw->tbl->ep[id], &sw->conf.ep[id],
+			sw->lower.mac);
 		if (ep_link(sw, id, &sw->tbl->ep[id], err, errlen) != 0)
 			goto fail;
 	}
@@ -615,7 +620,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		goto out;
 	}
 	sw->conf.ep[id] = ec;
-	ep_state_from_conf(&t->ep[id], &ec, sw->lower.mac);
+	ep_state_from_conf(&t->ep[id], &sw->conf.ep[id], sw->lower.mac);
 	if (ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
 		sw->conf.ep[id].name[0] = '\0';
 		rte_free(t);
@@ -766,6 +771,14 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 			name);
 		goto out;
 	}
+	if (mac_str == NULL) {
+		/* flush, as ip link's "macaddr flush" */
+		for (i = 0; i < ec->n_sources; i++)
+			mvt_mactable_del_lister(sw->mt, ec->sources[i],
+				(uint16_t)id);
+		ec->n_sources = 0;
+		goto publish;
+	}
 	if (mvt_mac_parse(mac_str, &mac) != 0 || mvt_mac_is_group(mac) ||
 			mac == 0) {
 		snprintf(err, errlen, "source %s: not a unicast MAC address",
@@ -790,6 +803,7 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 		mvt_mactable_del_lister(sw->mt, mac, (uint16_t)id);
 		ec->sources[i] = ec->sources[--ec->n_sources];
 	}
+publish:
 	t = table_copy(sw);
 	if (t == NULL) {
 		snprintf(err, errlen, "out of memory");

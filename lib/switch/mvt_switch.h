@@ -101,7 +101,10 @@ void mvt_switch_sample(struct mvt_switch *sw);
  */
 int mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen);
 
-/** Add (@p add = 1) or remove a MAC from a source-mode endpoint's list. */
+/**
+ * Add (@p add = 1) or remove a MAC from a source-mode endpoint's list;
+ * with @p mac NULL, empty the list.
+ */
 int mvt_switch_source(struct mvt_switch *sw, const char *name,
 	const char *mac, int add, char *err, size_t errlen);
 

@@ -430,6 +430,8 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 		ret = mvt_switch_set_policy(sw, params, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_policy") == 0) {
 		ret = mvt_switch_del_policy(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/flush_sources") == 0) {
+		ret = mvt_switch_source(sw, params, NULL, 0, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/rebalance") == 0) {
 		ret = mvt_switch_rebalance(sw, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
@@ -466,6 +468,8 @@ RTE_INIT(mvt_telemetry_init)
 		"Change an endpoint's mode. Params: name,mode");
 	rte_telemetry_register_cmd("/mvtap/add_source", tel_write,
 		"Add a MAC to a source-mode endpoint's list. Params: name,mac");
+	rte_telemetry_register_cmd("/mvtap/flush_sources", tel_write,
+		"Empty a source-mode endpoint's list. Param: name");
 	rte_telemetry_register_cmd("/mvtap/del_source", tel_write,
 		"Remove a MAC from a source-mode endpoint's list. Params: name,mac");
 	rte_telemetry_register_cmd("/mvtap/endpoints", tel_endpoints,

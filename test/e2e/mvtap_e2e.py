@@ -994,6 +994,41 @@ def s_multiqueue(sc):
     check_eq(p["b"]["tx_packets"], 64, "switch: to b")
 
 
+@with_quiet_tap
+def s_mcast_sources(sc):
+    """mcast= limits an endpoint to its groups (broadcast always passes;
+    the default takes every group); a source-mode list edited at run time
+    decides which senders' frames are copied to its endpoint."""
+    prefix = "mvte2e-mcs"
+    g_in, g_out = "01:00:5e:00:00:fb", "01:00:5e:00:00:fc"
+    ext2 = "02:ee:00:00:00:02"
+    sw = sc.switch(["--lower", "net_tap0,iface=mvte2e5"] +
+                   sc.endpoint("a", 0xa, "bridge", f",mcast={g_in}") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("s", 0x5, "source"), "mcs")
+    sw.wait_log("forwarding")
+    subprocess.run(["ip", "link", "set", "mvte2e5", "up"], check=True)
+    ga, gb, gs = sc.guest("a", 0xa), sc.guest("b", 0xb), sc.guest("s", 0x5)
+    ready(sw, ga, gb, gs)
+    wire = Wire("mvte2e5")
+    check_eq(telemetry(prefix, f"/mvtap/add_source,s,{ext2}"),
+             {"result": "ok"}, "add a source at run time")
+    wire.send(g_in, EXT, 3)
+    wire.send(g_out, EXT, 4)
+    wire.send(BROADCAST, EXT, 2)
+    wire.send(mac(0xb), ext2, 5)          # copied to s: it lists ext2
+    sw.wait_rx("lower", 14)
+    check_eq(telemetry(prefix, "/mvtap/flush_sources,s"), {"result": "ok"},
+             "flush the list")
+    wire.send(mac(0xb), ext2, 6)          # not any more
+    sw.wait_rx("lower", 20)
+    check_eq(ga.stop(), (5, 0), "a: its group and the broadcast")
+    check_eq(gb.stop(), (3 + 4 + 2 + 5 + 6, 0), "b: every group, its unicast")
+    check_eq(gs.stop(), (5, 0), "s: the listed sender's frames only")
+    sw.stop()
+    wire.close()
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -1004,6 +1039,7 @@ SCENARIOS = {
     "endpoint_to_wire": s_endpoint_to_wire,
     "passthru": s_passthru,
     "host_port": s_host_port,
+    "mcast_sources": s_mcast_sources,
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
