@@ -212,6 +212,18 @@ flush_all(struct mvt_worker *w)
 	w->n_dirty = 0;
 }
 
+/* How many endpoints the flood of @p v reaches. */
+static inline uint16_t
+flood_count(const struct mvt_ep_table *t, const struct mvt_verdict *v,
+	uint64_t dst)
+{
+	uint16_t id, n = 0;
+
+	for (id = 0; id < t->n_eps; id++)
+		n += mvt_flood_reaches(t, v, dst, id);
+	return n;
+}
+
 /* One copy to each endpoint the flood of @p v reaches. */
 static inline void
 emit_flood(struct mvt_worker *w, const struct mvt_ep_table *t,
@@ -254,7 +266,7 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 {
 	const struct mvt_mac_entry *sc = v->src_copies;
 	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
-	uint16_t copies, i, id;
+	uint16_t copies, i;
 	int queue = 0, flood = 0;
 
 	if (unlikely(v->drop != MVT_DROP_NONE)) {
@@ -282,11 +294,13 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (sc != NULL)
 		for (i = 0; i < sc->n_listers; i++)
 			copies += t->ep[sc->listers[i]].up;
-	if (v->flood != 0 && ingress == MVT_INGRESS_LOWER) {
+	if (v->flood != 0 && ingress == MVT_INGRESS_LOWER &&
+			flood_count(t, v, c->dst) > 0) {
 		/*
 		 * The flood of a group frame from the wire waits in the
 		 * broadcast queue; the source copies and the host's copy go
-		 * now, as in Linux. A full queue loses the flood only.
+		 * now, as in Linux. A full queue loses the flood only. A
+		 * flood that reaches nobody now is not queued at all.
 		 */
 		if (bcq_used(w) < w->dp->bcqueuelen) {
 			queue = 1;
@@ -298,10 +312,9 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 				return;
 			}
 		}
-	} else if (v->flood != 0) {
+	} else if (v->flood != 0 && ingress != MVT_INGRESS_LOWER) {
 		flood = 1;
-		for (id = 0; id < t->n_eps; id++)
-			copies += mvt_flood_reaches(t, v, c->dst, id);
+		copies += flood_count(t, v, c->dst);
 	}
 	if (copies == 0) {
 		/* for the host, and there is no host port */
@@ -341,7 +354,7 @@ bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
 	uint64_t keys[2];
 	struct rte_mbuf *m;
 	const uint8_t *p;
-	uint16_t n = 0, id, copies, et;
+	uint16_t n = 0, copies, et;
 
 	while (bcq_used(w) > 0 && n < MVT_BCAST_BUDGET) {
 		m = w->bcq[w->bcq_head++ % MVT_BCQ_MAX];
@@ -355,11 +368,11 @@ bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
 		c.dst_e = ents[0];
 		c.src_e = ents[1];
 		mvt_decide(t, MVT_INGRESS_LOWER, &c, &v);
-		copies = 0;
-		if (v.flood != 0)
-			for (id = 0; id < t->n_eps; id++)
-				copies += mvt_flood_reaches(t, &v, c.dst, id);
+		copies = v.flood != 0 ? flood_count(t, &v, c.dst) : 0;
 		if (copies == 0) {
+			/* its receivers went down while it waited */
+			mvt_ctr_add(&w->stats->port[MVT_PORT_LOWER].drops[
+				MVT_DROP_EP_DOWN], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
