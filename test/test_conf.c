@@ -26,7 +26,8 @@
 
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
-	"state, rate, burst, spoofchk, owner, group, perm, mcast)"
+	"state, rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, " \
+	"netns)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
@@ -244,6 +245,37 @@ test_socket_access(void)
 }
 
 static int
+test_tap_endpoints(void)
+{
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "net_ring0", "--endpoint",
+		"name=c1,type=tap,mac=02:00:00:00:00:01", "--endpoint",
+		"name=c2,type=tap,ifname=mvt-c2,mac=02:00:00:00:00:02")), "%s",
+		err);
+	TEST_ASSERT_EQUAL(conf.ep[0].type, MVT_EP_TYPE_TAP, "type");
+	TEST_ASSERT(strcmp(mvt_conf_tap_ifname(&conf.ep[0]), "c1") == 0,
+		"ifname defaults to the name");
+	TEST_ASSERT(strcmp(mvt_conf_tap_ifname(&conf.ep[1]), "mvt-c2") == 0,
+		"ifname=");
+	TEST_ASSERT_EQUAL(parse(ARGS("--lower", "net_ring0", "--endpoint",
+		"name=c1,type=tap,mac=02:00:00:00:00:01,netns=mvt-no-such-ns")),
+		-EINVAL, "unknown namespace");
+	TEST_ASSERT(strcmp(err, "--endpoint netns=mvt-no-such-ns: no such "
+		"network namespace (ip netns add mvt-no-such-ns)") == 0,
+		"got %s", err);
+	TEST_ASSERT_EQUAL(parse(ARGS("--lower", "net_ring0", "--endpoint",
+		"name=c1,type=tap,mac=02:00:00:00:00:01,ifname=lo")), -EINVAL,
+		"name clash");
+	TEST_ASSERT(strcmp(err, "--endpoint ifname=lo: an interface with "
+		"this name exists") == 0, "got %s", err);
+	TEST_ASSERT_EQUAL(parse(ARGS("--lower", "net_ring0", "--endpoint",
+		"name=c1,type=tap,mac=02:00:00:00:00:01,socket=/tmp/x.sock")),
+		-EINVAL, "tap with a socket");
+	TEST_ASSERT(strcmp(err, "--endpoint c1: type=tap takes no socket=, "
+		"client= or queues=") == 0, "got %s", err);
+	return TEST_SUCCESS;
+}
+
+static int
 test_endpoint_errors(void)
 {
 	static const struct {
@@ -266,6 +298,10 @@ test_endpoint_errors(void)
 		  "--endpoint mcast=02:00:00:00:00:01: not a multicast address" },
 		{ "name=a,mcast=01:00:5e:00:00:zz",
 		  "--endpoint mcast=01:00:5e:00:00:zz: malformed MAC address" },
+		{ "name=a,type=veth",
+		  "--endpoint type=veth: expected vhost or tap" },
+		{ "name=a,ifname=a/b",
+		  "--endpoint ifname=a/b: not an interface name (1..15 characters, no '/', ':' or blanks)" },
 		{ "name=a,perm=0666",
 		  "--endpoint perm=0666: a vhost-user socket must not be world-writable" },
 		{ "name=a,perm=rw",
@@ -1329,6 +1365,7 @@ static struct unit_test_suite conf_suite = {
 		TEST_CASE(test_endpoint_fields),
 		TEST_CASE(test_endpoint_errors),
 		TEST_CASE(test_socket_access),
+		TEST_CASE(test_tap_endpoints),
 		TEST_CASE(test_endpoint_limits),
 		TEST_CASE(test_args_good),
 		TEST_CASE(test_args_override),

@@ -100,6 +100,9 @@ enum ep_key {
 	EP_GROUP,
 	EP_PERM,
 	EP_MCAST,
+	EP_TYPE,
+	EP_IFNAME,
+	EP_NETNS,
 	EP_KEY_MAX,
 };
 
@@ -120,11 +123,14 @@ static const char *const ep_key_names[EP_KEY_MAX] = {
 	[EP_GROUP] = "group",
 	[EP_PERM] = "perm",
 	[EP_MCAST] = "mcast",
+	[EP_TYPE] = "type",
+	[EP_IFNAME] = "ifname",
+	[EP_NETNS] = "netns",
 };
 
 #define EP_KEYS_EXPECTED \
 	"name, mac, mode, socket, client, queues, sources, nodst, state, " \
-	"rate, burst, spoofchk, owner, group, perm, mcast"
+	"rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, netns"
 
 struct ep_parser {
 	struct mvt_endpoint_conf *ep;
@@ -384,6 +390,27 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 	case EP_SPOOFCHK:
 		if (parse_bool(val, &ep->spoofchk) != 0)
 			return ep_fail(p, key, val, "expected 0 or 1");
+		return 0;
+	case EP_TYPE:
+		if (strcmp(val, "vhost") == 0)
+			ep->type = MVT_EP_TYPE_VHOST;
+		else if (strcmp(val, "tap") == 0)
+			ep->type = MVT_EP_TYPE_TAP;
+		else
+			return ep_fail(p, key, val, "expected vhost or tap");
+		return 0;
+	case EP_IFNAME:
+		if (val[0] == '\0' || strlen(val) >= MVT_IFNAME_MAX ||
+				strpbrk(val, "/: \t") != NULL)
+			return ep_fail(p, key, val,
+				"not an interface name (1..15 characters, no '/', ':' or blanks)");
+		strlcpy(ep->ifname, val, sizeof(ep->ifname));
+		return 0;
+	case EP_NETNS:
+		if (val[0] == '\0' || strlen(val) >= MVT_NETNS_MAX ||
+				strchr(val, '/') != NULL)
+			return ep_fail(p, key, val, "not a namespace name");
+		strlcpy(ep->netns, val, sizeof(ep->netns));
 		return 0;
 	case EP_MCAST:
 		return ep_add_macs(p, "mcast", val, ep->mcast, &ep->n_mcast,
@@ -844,6 +871,49 @@ check_socket_dir(const struct mvt_endpoint_conf *ep, char *err,
 	return 0;
 }
 
+const char *
+mvt_conf_tap_ifname(const struct mvt_endpoint_conf *ep)
+{
+	return ep->ifname[0] != '\0' ? ep->ifname : ep->name;
+}
+
+#define tap_ifname mvt_conf_tap_ifname
+
+/*
+ * A tap endpoint: no socket keys; its interface name must be free where
+ * it will live and its namespace must exist, so that nothing is
+ * half-made when the switch starts.
+ */
+static int
+validate_tap(const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
+{
+	const char *ifname = tap_ifname(ep);
+	char path[128];
+	struct stat st;
+
+	if (ep->socket[0] != '\0' || ep->client || ep->queues != 1)
+		return conf_err(err, errlen,
+			"--endpoint %s: type=tap takes no socket=, client= or queues=",
+			ep->name);
+	if (strlen(ifname) >= MVT_IFNAME_MAX)
+		return conf_err(err, errlen,
+			"--endpoint %s: interface name longer than %d characters (give ifname=)",
+			ep->name, MVT_IFNAME_MAX - 1);
+	if (ep->netns[0] != '\0') {
+		snprintf(path, sizeof(path), "/var/run/netns/%s", ep->netns);
+		if (stat(path, &st) != 0)
+			return conf_err(err, errlen,
+				"--endpoint netns=%s: no such network namespace (ip netns add %s)",
+				ep->netns, ep->netns);
+	}
+	snprintf(path, sizeof(path), "/sys/class/net/%s", ifname);
+	if (stat(path, &st) == 0)
+		return conf_err(err, errlen,
+			"--endpoint ifname=%s: an interface with this name exists",
+			ifname);
+	return 0;
+}
+
 static int
 validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 	size_t errlen)
@@ -864,7 +934,7 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 	if (mvt_mode_name(ep->mode) == NULL)
 		return conf_err(err, errlen, "--endpoint %s: invalid mode %u",
 			ep->name, ep->mode);
-	if (ep->socket[0] == '\0')
+	if (ep->type != MVT_EP_TYPE_TAP && ep->socket[0] == '\0')
 		return conf_err(err, errlen, "--endpoint %s: socket= missing",
 			ep->name);
 	if (ep->mac == 0 && ep->mode != MVT_MODE_PASSTHRU)
@@ -924,11 +994,20 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 				"--endpoint mac=%s: MAC already used by endpoint %s",
 				mac, o->name);
 		}
-		if (strcmp(o->socket, ep->socket) == 0)
+		if (ep->type == MVT_EP_TYPE_VHOST &&
+				o->type == MVT_EP_TYPE_VHOST &&
+				strcmp(o->socket, ep->socket) == 0)
 			return conf_err(err, errlen,
 				"--endpoint socket=%s: socket already used by endpoint %s",
 				ep->socket, o->name);
+		if (ep->type == MVT_EP_TYPE_TAP && o->type == MVT_EP_TYPE_TAP &&
+				strcmp(tap_ifname(o), tap_ifname(ep)) == 0)
+			return conf_err(err, errlen,
+				"--endpoint ifname=%s: interface already used by endpoint %s",
+				tap_ifname(ep), o->name);
 	}
+	if (ep->type == MVT_EP_TYPE_TAP)
+		return validate_tap(ep, err, errlen);
 	return check_socket_dir(ep, err, errlen);
 }
 
@@ -1157,6 +1236,9 @@ mvt_conf_usage(const char *prog)
 		"      spoofchk=0|1      drop what it sends from another source MAC (default 0)\n"
 		"      mcast=GRP+GRP     accept only these multicast groups (default: all;\n"
 		"                        broadcast is always accepted)\n"
+		"      type=vhost|tap    a vhost-user socket (default) or a kernel interface\n"
+		"      ifname=NAME       type=tap: the interface (default: the endpoint's name)\n"
+		"      netns=NAME        type=tap: move it into this ip netns namespace\n"
 		"      owner=USER        owner of the server socket (default: this process)\n"
 		"      group=GROUP       group of the server socket (default: this process)\n"
 		"      perm=MODE         octal mode of the server socket (default 0660;\n"

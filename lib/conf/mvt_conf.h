@@ -24,6 +24,8 @@
  *   sources=MAC+MAC...  nodst=0|1 (mode=source only)  state=up|down
  *   owner=USER group=GROUP perm=0660 (server sockets; never world-writable)
  *   mcast=GROUP+GROUP (accept only these multicast groups; default all)
+ *   type=vhost|tap (default vhost); tap: ifname=NAME (default: the
+ *   endpoint's name) netns=NAME (an existing ip netns; default none)
  *   rate=KBPS  burst=KB (shorthand for a policy on the endpoint's MAC with
  *   dir=out, named after the endpoint: what the guest sends, as OVS's
  *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
@@ -52,13 +54,24 @@
 #define MVT_SOURCES_MAX 64	/**< sources= entries per endpoint */
 #define MVT_ERR_MAX 512		/**< room for one error line */
 #define MVT_SOCKET_PERM_DEFAULT 0660	/**< owner and group read and write */
+#define MVT_IFNAME_MAX 16		/**< IFNAMSIZ */
+#define MVT_NETNS_MAX 64		/**< ip netns name, with NUL */
+
+/** Endpoint kinds: a vhost-user socket, or a kernel network interface. */
+enum {
+	MVT_EP_TYPE_VHOST = 0,
+	MVT_EP_TYPE_TAP = 1,
+};
 #define MVT_POLICIES_MAX 1024	/**< policies, endpoint shorthands included */
 
 struct mvt_endpoint_conf {
 	char name[MVT_NAME_MAX];
 	uint64_t mac;			/**< 0 for passthru without mac= */
 	unsigned int mode;		/**< enum mvt_mode */
-	char socket[MVT_SOCKET_MAX];
+	char socket[MVT_SOCKET_MAX];	/**< type vhost */
+	uint8_t type;			/**< MVT_EP_TYPE_* */
+	char ifname[MVT_IFNAME_MAX];	/**< type tap: interface name */
+	char netns[MVT_NETNS_MAX];	/**< type tap: namespace, "" for ours */
 	uint8_t client;			/**< connect to the frontend's socket */
 	uint8_t nodst;			/**< source mode: nodst flag */
 	uint8_t up;			/**< admin state, default 1 */
@@ -145,6 +158,9 @@ int mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen);
  */
 int mvt_conf_endpoint_policy(const struct mvt_endpoint_conf *ep,
 	uint64_t mac, struct mvt_policy_conf *pc);
+
+/** The kernel interface name of a tap endpoint: ifname=, or its name. */
+const char *mvt_conf_tap_ifname(const struct mvt_endpoint_conf *ep);
 
 /** Print the usage text to stdout. */
 void mvt_conf_usage(const char *prog);

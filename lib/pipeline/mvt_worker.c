@@ -133,10 +133,15 @@ flush_ep(struct mvt_worker *w, uint16_t id)
 {
 	struct mvt_outbuf *b = &w->ep_out[id];
 	struct mvt_port_counters *c = &w->stats->port[id];
-	const struct mvt_vhost *v = &w->dp->vhost[id];
+	struct mvt_vhost *v = &w->dp->vhost[id];
 	uint16_t sent = 0, qp, nb_qp;
 	int vid;
 
+	if (unlikely(v->is_tap)) {
+		/* a kernel interface: one TX queue, shared by the workers */
+		flush_eth(w, &v->tap, 0, w->dp->nb_workers > 1, b, c);
+		return;
+	}
 	if (likely(mvt_vhost_ready(v))) {
 		vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
 		nb_qp = RTE_MIN(v->nb_qp, v->queues);
@@ -559,9 +564,15 @@ mvt_worker_main(void *arg)
 			if (!mvt_vhost_ready(v) ||
 					!mvt_vhost_vring_on(v, 2 * po->qp + 1))
 				continue;
-			n = rte_vhost_dequeue_burst(
-				__atomic_load_n(&v->vid, __ATOMIC_RELAXED),
-				2 * po->qp + 1, dp->mp, pkts, MVT_BURST);
+			if (unlikely(v->is_tap))
+				n = rte_eth_rx_burst(v->tap.port_id, 0, pkts,
+					MVT_BURST);
+			else
+				n = rte_vhost_dequeue_burst(
+					__atomic_load_n(&v->vid,
+						__ATOMIC_RELAXED),
+					2 * po->qp + 1, dp->mp, pkts,
+					MVT_BURST);
 			if (n > 0) {
 				mvt_worker_process(w, t, po->ep, pkts, n);
 				moved += n;

@@ -25,6 +25,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "mvt_conf.h"
+#include "mvt_lower.h"
 
 struct mvt_vhost {
 	/* read by workers on every poll */
@@ -41,6 +42,14 @@ struct mvt_vhost {
 	uint64_t connects;		/**< new_device count */
 	char name[MVT_NAME_MAX];
 	char path[MVT_SOCKET_MAX];
+	/*
+	 * A tap endpoint (type=tap) is not a vhost-user socket but a kernel
+	 * network interface: a net_tap ethdev, always ready, one queue pair
+	 * that the workers share for TX (under tap.txq_lock when several).
+	 */
+	uint8_t is_tap;
+	struct mvt_lower tap;
+	char netns[MVT_NETNS_MAX];
 } __rte_cache_aligned;
 
 /**
@@ -59,7 +68,20 @@ void mvt_vhost_set_qsbr(struct rte_rcu_qsbr *qsbr);
 int mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 	const struct mvt_endpoint_conf *ec, char *err, size_t errlen);
 
-/** Unregister the socket (the file goes too, in server mode). */
+/**
+ * Create the kernel interface of tap endpoint @p id from @p ec with MAC
+ * @p mac, move it into its namespace if it has one, and bring it up.
+ *
+ * @return 0, or -1 with one line in @p err (nothing left behind).
+ */
+int mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
+	const struct mvt_endpoint_conf *ec, uint64_t mac,
+	struct rte_mempool *mp, char *err, size_t errlen);
+
+/**
+ * Unregister the socket (the file goes too, in server mode), or remove a
+ * tap endpoint's interface.
+ */
 void mvt_vhost_close(struct mvt_vhost *v);
 
 /** Whether workers may use the device (acquire). */

@@ -264,6 +264,19 @@ ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 		mvt_lower_del_mac(&sw->lower, mac);
 }
 
+/* The endpoint's port: its vhost-user socket or its kernel interface. */
+static int
+ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac, char *err,
+	size_t errlen)
+{
+	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
+
+	if (ec->type == MVT_EP_TYPE_TAP)
+		return mvt_vhost_open_tap(&sw->vhost[id], id, ec, mac, sw->mp,
+			err, errlen);
+	return mvt_vhost_open(&sw->vhost[id], id, ec, err, errlen);
+}
+
 static int
 ep_find(const struct mvt_switch *sw, const char *name)
 {
@@ -508,8 +521,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		goto fail;
 	}
 	for (id = 0; id < c->n_endpoints; id++)
-		if (mvt_vhost_open(&sw->vhost[id], id, &c->ep[id], err,
-				errlen) != 0)
+		if (ep_open(sw, id, sw->tbl->ep[id].mac, err, errlen) != 0)
 			goto fail;
 	mvt_telemetry_attach(sw);
 	return sw;
@@ -633,7 +645,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		rte_free(t);
 		goto out;
 	}
-	if (mvt_vhost_open(&sw->vhost[id], id, &ec, err, errlen) != 0) {
+	if (ep_open(sw, id, t->ep[id].mac, err, errlen) != 0) {
 		policy_detach_endpoint(sw, &ec, t->ep[id].mac);
 		ep_unlink(sw, id, t->ep[id].mac);
 		sw->conf.ep[id].name[0] = '\0';

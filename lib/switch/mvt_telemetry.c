@@ -177,8 +177,15 @@ tel_endpoint(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_string(d, "mode",
 		mvt_mode_name(sw->tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
-	rte_tel_data_add_dict_string(d, "socket", v->path);
-	rte_tel_data_add_dict_string(d, "role", v->client ? "client" : "server");
+	if (v->is_tap) {
+		rte_tel_data_add_dict_string(d, "interface", v->path);
+		rte_tel_data_add_dict_string(d, "netns", v->netns);
+		rte_tel_data_add_dict_string(d, "role", "tap");
+	} else {
+		rte_tel_data_add_dict_string(d, "socket", v->path);
+		rte_tel_data_add_dict_string(d, "role",
+			v->client ? "client" : "server");
+	}
 	rte_tel_data_add_dict_int(d, "queues", v->queues);
 	rte_tel_data_add_dict_int(d, "queue_pairs",
 		mvt_vhost_ready(v) ? v->nb_qp : 0);

@@ -1029,6 +1029,101 @@ def s_mcast_sources(sc):
     wire.close()
 
 
+def netns_ping(ns, ip):
+    return subprocess.run(["ip", "netns", "exec", ns, "ping", "-c", "2",
+                           "-W", "1", ip], stdout=subprocess.DEVNULL
+                          ).returncode == 0
+
+
+def netns_rx_packets(ns, ifname):
+    out = subprocess.run(["ip", "-n", ns, "-s", "-o", "link", "show",
+                          ifname], capture_output=True, text=True).stdout
+    return int(re.search(r"RX:.*?\\\s+(\d+)\s+(\d+)", out).group(2))
+
+
+@with_quiet_tap
+def s_tap_endpoints(sc):
+    """type=tap: kernel interfaces in network namespaces (containers) on
+    the same lower, with the same mode rules as vhost-user endpoints."""
+    nss = ["mvte2e-c1", "mvte2e-c2"]
+    try:
+        for ns in nss:
+            subprocess.run(["ip", "netns", "del", ns],
+                           stderr=subprocess.DEVNULL)
+            subprocess.run(["ip", "netns", "add", ns], check=True)
+            # a new namespace does not inherit the root's IPv6 defaults
+            for k in ("all", "default"):
+                subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                                f"net.ipv6.conf.{k}.disable_ipv6=1"],
+                               check=True)
+
+        def eps(mode):
+            return ["--endpoint", f"name=c1,type=tap,ifname=mvtc1,"
+                    f"mac={mac(0xc1)},mode={mode},netns={nss[0]}",
+                    "--endpoint", f"name=c2,type=tap,ifname=mvtc2,"
+                    f"mac={mac(0xc2)},mode={mode},netns={nss[1]}"]
+        prefix = "mvte2e-tap1"
+        sw = sc.switch(["--lower", "net_null0,no-rx=1"] + eps("bridge") +
+                       sc.endpoint("g", 0xa, "bridge"), "tap1")
+        sw.wait_log("forwarding")
+        for i, ns in enumerate(nss, 1):
+            subprocess.run(["ip", "-n", ns, "addr", "add",
+                            f"10.250.78.{i}/24", "dev", f"mvtc{i}"],
+                           check=True)
+        # a testpmd guest and a namespace endpoint, exact counts, before
+        # any ping brings ARP traffic
+        rx0 = netns_rx_packets(nss[0], "mvtc1")
+        g = sc.guest("g", 0xa, peer=mac(0xc1), burst=32)
+        ready(sw, g)
+        sw.wait_rx("g", 32)
+        check_eq(netns_rx_packets(nss[0], "mvtc1") - rx0, 32,
+                 "the namespace interface received the guest's frames")
+        inject = ("import socket;s=socket.socket(socket.AF_PACKET,"
+                  "socket.SOCK_RAW);s.bind(('mvtc1',0));"
+                  f"[s.send(bytes.fromhex('{mac(0xa).replace(':', '')}"
+                  f"{mac(0xc1).replace(':', '')}88b5')+bytes(46)) "
+                  "for i in range(20)]")
+        subprocess.run(["ip", "netns", "exec", nss[0], sys.executable,
+                        "-c", inject], check=True)
+        sw.wait_rx("c1", 20)
+        check_eq(g.stop()[0], 20, "the guest received the namespace's frames")
+        check(netns_ping(nss[0], "10.250.78.2"),
+              "bridge-mode namespace endpoints reach each other")
+        check_eq(telemetry(prefix, "/mvtap/set_mode,c1,vepa"),
+                 {"result": "ok"}, "c1 to vepa")
+        check_eq(telemetry(prefix, "/mvtap/set_mode,c2,vepa"),
+                 {"result": "ok"}, "c2 to vepa")
+        subprocess.run(["ip", "-n", nss[0], "neigh", "flush", "all"])
+        check(not netns_ping(nss[0], "10.250.78.2"),
+              "vepa namespace endpoints do not, without hairpin")
+        sw.stop()
+        check(not os.path.exists("/sys/class/net/mvtc1"),
+              "interface left behind in the root namespace")
+        sw = sc.switch(["--lower", "net_null0,no-rx=1", "--hairpin"] +
+                       eps("vepa"), "tap2")
+        sw.wait_log("forwarding")
+        for i, ns in enumerate(nss, 1):
+            subprocess.run(["ip", "-n", ns, "addr", "add",
+                            f"10.250.78.{i}/24", "dev", f"mvtc{i}"],
+                           check=True)
+        check(netns_ping(nss[0], "10.250.78.2"),
+              "vepa namespace endpoints reach each other with --hairpin")
+        sw.stop()
+        # a name clash inside the namespace: one line, nothing left
+        subprocess.run(["ip", "-n", nss[0], "link", "add", "mvtc1", "type",
+                        "bridge"], check=True)
+        run_switch_expect_error(
+            sc, ["--lower", "net_null0,no-rx=1"] + eps("bridge"),
+            f"--endpoint netns={nss[0]}: cannot move mvtc1 there "
+            "(a name clash in it?)", "tap-clash")
+        check(not os.path.exists("/sys/class/net/mvtc1"),
+              "the interface of a failed start was left behind")
+    finally:
+        for ns in nss:
+            subprocess.run(["ip", "netns", "del", ns],
+                           stderr=subprocess.DEVNULL)
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -1040,6 +1135,7 @@ SCENARIOS = {
     "passthru": s_passthru,
     "host_port": s_host_port,
     "mcast_sources": s_mcast_sources,
+    "tap_endpoints": s_tap_endpoints,
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
