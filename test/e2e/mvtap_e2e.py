@@ -1124,6 +1124,76 @@ def s_tap_endpoints(sc):
                            stderr=subprocess.DEVNULL)
 
 
+def vhost_msg(request, payload=b""):
+    """A vhost-user message: request, flags (version 1), size, payload."""
+    return struct.pack("<III", request, 0x1, len(payload)) + payload
+
+
+def s_frontend_abuse(sc):
+    """Frontends that misbehave on one endpoint's socket -- 1000 connects
+    and closes, vanishing mid-message, garbage, features announced and
+    then silence -- while two guests keep forwarding through the switch:
+    it stays up, that traffic never stops, no descriptor leaks, and the
+    abused socket still serves a real guest afterwards."""
+    prefix = "mvte2e-abuse"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("c", 0xc, "bridge"), "abuse")
+    sw.wait_log("forwarding")
+    fds0 = len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    ga = txonly_guest(sc, "a", 0xa, mac(0xb))
+    ready(sw, ga)
+
+    def b_tx():
+        return telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"]
+
+    def conn():
+        u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        u.connect(sc.sock("c"))
+        return u
+
+    # the abuse shares the cpus with the guests: sample per phase
+    seen = [b_tx()]
+    for i in range(1000):
+        conn().close()
+    time.sleep(1)
+    seen.append(b_tx())
+    for cut in (2, 6, 11):              # vanish in the middle of a message
+        u = conn()
+        u.send(vhost_msg(2, struct.pack("<Q", 1 << 32))[:cut])
+        u.close()
+    u = conn()                          # garbage
+    u.send(os.urandom(4096))
+    u.close()
+    u = conn()                          # announce features, then silence
+    u.send(vhost_msg(1))                # GET_FEATURES
+    req, flags, size = struct.unpack("<III", u.recv(12))
+    features = struct.unpack("<Q", u.recv(size))[0]
+    check_eq((req, flags & 0x4), (1, 0x4), "a GET_FEATURES reply")
+    u.send(vhost_msg(3))                # SET_OWNER
+    u.send(vhost_msg(2, struct.pack("<Q", features & (1 << 32))))
+    time.sleep(2)
+    seen.append(b_tx())
+    u.close()
+    check(all(x < y for x, y in zip(seen, seen[1:])),
+          f"traffic between the guests stalled: {seen}")
+    check(sw.alive(), "the switch died")
+    ga.stop()
+    gb.stop()
+    gc = sc.guest("c", 0xc)             # the abused socket still serves
+    ready(sw, gc)
+    gc.stop()
+    wait_until(lambda: all(telemetry(prefix, f"/mvtap/endpoint,{n}")["state"]
+                           == "waiting" for n in "abc"), 10,
+               "every guest to disconnect")
+    check_eq(len(os.listdir(f"/proc/{sw.proc.pid}/fd")), fds0,
+             "file descriptors after the abuse")
+    sw.stop()
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -1140,6 +1210,7 @@ SCENARIOS = {
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
     "socket_access": s_socket_access,
+    "frontend_abuse": s_frontend_abuse,
     "live_endpoints": s_live_endpoints,
     "multiqueue": s_multiqueue,
     "rebalance": s_rebalance,
