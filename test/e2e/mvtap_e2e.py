@@ -1194,6 +1194,36 @@ def s_frontend_abuse(sc):
     sw.stop()
 
 
+def s_stuck_guest(sc):
+    """A guest that never drains its receive ring (testpmd txonly never
+    polls RX): once its ring is full, frames for it are dropped and
+    counted as ring_full, the switch never waits for it, and a guest that
+    drains gets every frame."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("s", 0x5, "bridge"), "stuck")
+    sw.wait_log("forwarding")
+    gs = txonly_guest(sc, "s", 0x5, "02:99:00:00:00:99")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gs, gb)
+    # two bursts of broadcasts: more than s's ring holds (256), each less
+    # than b's, which b drains in between
+    for i in (1, 2):
+        ga = sc.guest(f"a{i}", 0xa, peer=BROADCAST, burst=200,
+                      sock=sc.sock("a"), ep="a")
+        ready(sw, ga)
+        sw.wait_rx("a", 200 * i)
+        check_eq(ga.stop(), (0, 200), f"burst {i}")
+    rx_b, _ = gb.stop()
+    gs.stop()
+    p = sw.stop()
+    check_eq(rx_b, 400, "b got every broadcast")
+    check(p["s"]["ring_full"] > 0, "the stuck guest's ring overflowed")
+    check_eq(p["s"]["tx_packets"] + p["s"]["drops"], 400,
+             "each broadcast for s was delivered or counted")
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -1211,6 +1241,7 @@ SCENARIOS = {
     "bad_input": s_bad_input,
     "socket_access": s_socket_access,
     "frontend_abuse": s_frontend_abuse,
+    "stuck_guest": s_stuck_guest,
     "live_endpoints": s_live_endpoints,
     "multiqueue": s_multiqueue,
     "rebalance": s_rebalance,
