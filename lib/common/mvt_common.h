@@ -91,6 +91,12 @@ mvt_mac_is_group(uint64_t k)
  */
 int mvt_mac_parse(const char *s, uint64_t *k);
 
+/**
+ * Whether @p name uses only A-Z a-z 0-9 _ . - (endpoint and policy names:
+ * they go into telemetry and log lines, so no separators or blanks).
+ */
+int mvt_name_chars_ok(const char *name);
+
 /** Format @p k as "xx:xx:xx:xx:xx:xx" into @p buf (MVT_MAC_STRLEN bytes). */
 void mvt_mac_format(uint64_t k, char *buf);
 

@@ -75,6 +75,19 @@ mvt_mac_parse(const char *s, uint64_t *k)
 	return 0;
 }
 
+int
+mvt_name_chars_ok(const char *name)
+{
+	const char *s;
+
+	for (s = name; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+				(*s >= '0' && *s <= '9') ||
+				*s == '_' || *s == '.' || *s == '-'))
+			return 0;
+	return 1;
+}
+
 void
 mvt_mac_format(uint64_t k, char *buf)
 {

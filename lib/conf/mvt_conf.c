@@ -164,7 +164,6 @@ static int
 ep_set_name(struct ep_parser *p, const char *val)
 {
 	size_t len = strlen(val);
-	const char *s;
 
 	if (len == 0)
 		return ep_fail(p, "name", val, "empty name");
@@ -172,15 +171,9 @@ ep_set_name(struct ep_parser *p, const char *val)
 		return conf_err(p->err, p->errlen,
 			"%s name=%s: name longer than %d characters",
 			p->prefix, val, MVT_NAME_MAX - 1);
-	/* Names go into telemetry and log lines: no separators, no spaces. */
-	for (s = val; *s != '\0'; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-				(*s >= '0' && *s <= '9') ||
-				*s == '_' || *s == '.' || *s == '-')
-			continue;
+	if (!mvt_name_chars_ok(val))
 		return ep_fail(p, "name", val,
 			"name may contain only A-Z a-z 0-9 _ . -");
-	}
 	memcpy(p->ep->name, val, len + 1);
 	return 0;
 }

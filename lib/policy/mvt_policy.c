@@ -148,7 +148,6 @@ static int
 pp_set_name(struct mvt_policy_parser *pp, const char *val)
 {
 	size_t len = strlen(val);
-	const char *s;
 
 	if (len == 0)
 		return pp_fail(pp, "name", val, "empty name");
@@ -156,14 +155,9 @@ pp_set_name(struct mvt_policy_parser *pp, const char *val)
 		return policy_err(pp->err, pp->errlen,
 			"%s name=%s: name longer than %d characters",
 			pp->prefix, val, MVT_POLICY_NAME_MAX - 1);
-	for (s = val; *s != '\0'; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-				(*s >= '0' && *s <= '9') ||
-				*s == '_' || *s == '.' || *s == '-')
-			continue;
+	if (!mvt_name_chars_ok(val))
 		return pp_fail(pp, "name", val,
 			"name may contain only A-Z a-z 0-9 _ . -");
-	}
 	memcpy(pp->pc->name, val, len + 1);
 	return 0;
 }

@@ -289,6 +289,18 @@ ep_find(const struct mvt_switch *sw, const char *name)
 	return -1;
 }
 
+/* The endpoint named @p name, or -1 with the error said in @p err. */
+static int
+ep_find_named(const struct mvt_switch *sw, const char *name, char *err,
+	size_t errlen)
+{
+	int id = ep_find(sw, name);
+
+	if (id < 0)
+		snprintf(err, errlen, "no endpoint named %s", name);
+	return id;
+}
+
 static void
 port_counters_raw(const struct mvt_switch *sw, unsigned int port,
 	struct mvt_port_counters *out)
@@ -677,11 +689,9 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	int id, ret = -1;
 
 	pthread_mutex_lock(&sw->ctl);
-	id = ep_find(sw, name);
-	if (id < 0) {
-		snprintf(err, errlen, "no endpoint named %s", name);
+	id = ep_find_named(sw, name, err, errlen);
+	if (id < 0)
 		goto out;
-	}
 	t = table_copy(sw);
 	if (t == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -721,11 +731,9 @@ mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 	int id, ret = -1;
 
 	pthread_mutex_lock(&sw->ctl);
-	id = ep_find(sw, name);
-	if (id < 0) {
-		snprintf(err, errlen, "no endpoint named %s", name);
+	id = ep_find_named(sw, name, err, errlen);
+	if (id < 0)
 		goto out;
-	}
 	ec = &sw->conf.ep[id];
 	if (mode == 0) {
 		snprintf(err, errlen, "mode %s: unknown mode (expected vepa, bridge, private, passthru, source)",
@@ -772,11 +780,9 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 	int id, ret = -1;
 
 	pthread_mutex_lock(&sw->ctl);
-	id = ep_find(sw, name);
-	if (id < 0) {
-		snprintf(err, errlen, "no endpoint named %s", name);
+	id = ep_find_named(sw, name, err, errlen);
+	if (id < 0)
 		goto out;
-	}
 	ec = &sw->conf.ep[id];
 	if (ec->mode != MVT_MODE_SOURCE) {
 		snprintf(err, errlen, "endpoint %s: source lists need mode source",
