@@ -611,6 +611,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	struct mvt_ep_table *t = NULL;
 	struct mvt_conf *check;
 	uint16_t id, n = 0;
+	unsigned int i;
 	int ret = -1;
 
 	if (mvt_conf_parse_endpoint(spec, &ec, err, errlen) != 0)
@@ -626,6 +627,11 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	for (id = 0; id < sw->conf.n_endpoints; id++)
 		if (mvt_switch_slot_used(sw, id))
 			check->ep[n++] = sw->conf.ep[id];
+	/* free policy slots (mac 0) are not policies to validate */
+	check->n_policies = 0;
+	for (i = 0; i < sw->conf.n_policies; i++)
+		if (sw->conf.policy[i].mac != 0)
+			check->policy[check->n_policies++] = sw->conf.policy[i];
 	if (n == MVT_MAX_ENDPOINTS) {
 		snprintf(err, errlen, "--endpoint name=%s: %u endpoints already",
 			ec.name, MVT_MAX_ENDPOINTS);

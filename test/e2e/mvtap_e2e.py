@@ -1224,6 +1224,95 @@ def s_stuck_guest(sc):
              "each broadcast for s was delivered or counted")
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+@with_quiet_tap
+def s_soak(sc):
+    """A guest streams to another for a bounded time (MVT_SOAK_SECONDS,
+    default 60) while endpoints come and go, a policy changes, another
+    guest restarts, the receiver's mode flips between bridge and vepa and
+    the lower's link flaps. Then: every frame the sender sent was
+    delivered or counted as a drop, and mbufs, descriptors and memory are
+    back to their baseline."""
+    seconds = int(os.environ.get("MVT_SOAK_SECONDS", "60"))
+    prefix = "mvte2e-soak"
+    sw = sc.switch(["--lower", "net_tap0,iface=mvsoak0"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("d", 0xd, "bridge"), "soak")
+    sw.wait_log("forwarding")
+    mbufs0 = telemetry(prefix, "/mvtap/lower")["mbufs_in_use"]
+    fds0 = len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    rss0 = rss_kib(sw.proc.pid)
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    ga = txonly_guest(sc, "a", 0xa, mac(0xb))
+    ready(sw, ga)
+    end = time.monotonic() + seconds
+    rounds = restarts = flaps = 0
+    gd = None
+    while time.monotonic() < end:
+        rounds += 1
+        spec = f"name=e,mac={mac(0xe)},mode=vepa,socket={sc.sock('e')}"
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+                 {"result": "ok"}, f"add, round {rounds}")
+        check_eq(telemetry(prefix, f"/mvtap/set_policy,mac={mac(0xa)},"
+                           "rate=100000000,dir=out"), {"result": "ok"},
+                 "set a policy")
+        mode = "vepa" if rounds % 2 else "bridge"
+        check_eq(telemetry(prefix, f"/mvtap/set_mode,b,{mode}"),
+                 {"result": "ok"}, "flip b's mode")
+        if rounds % 4 == 0:
+            subprocess.run(["ip", "link", "set", "mvsoak0", "down"],
+                           check=True)
+            time.sleep(0.2)
+            subprocess.run(["ip", "link", "set", "mvsoak0", "up"],
+                           check=True)
+            flaps += 1
+        if rounds % 8 == 1:
+            if gd is not None:
+                gd.stop()
+                restarts += 1
+            gd = sc.guest(f"d{rounds}", 0xd, sock=sc.sock("d"), ep="d")
+        check_eq(telemetry(prefix, f"/mvtap/del_policy,{mac(0xa)}"),
+                 {"result": "ok"}, "remove the policy")
+        check_eq(telemetry(prefix, "/mvtap/del_endpoint,e"),
+                 {"result": "ok"}, "remove")
+        time.sleep(0.3)
+    check(sw.alive(), "the switch died")
+    _, sent = ga.stop()
+    sw.wait_rx("a", sent)
+    rx_b, _ = gb.stop()
+    if gd is not None:
+        gd.stop()
+    wait_until(lambda: all(telemetry(prefix, f"/mvtap/endpoint,{n}")
+                           ["state"] == "waiting" for n in "abd"), 15,
+               "every guest to disconnect")
+    a = telemetry(prefix, "/mvtap/endpoint,a")
+    b = telemetry(prefix, "/mvtap/endpoint,b")
+    low = telemetry(prefix, "/mvtap/lower")
+    check_eq(a["rx_packets"], sent, "the switch received every frame of a")
+    check_eq(b["tx_packets"], rx_b, "b received what the switch sent it")
+    # a unicasts to b only: locally (bridge) or to the wire (vepa)
+    check_eq(b["tx_packets"] + b["drops"] + low["tx_packets"] +
+             low["drops"] + a["drops"], sent,
+             "every frame delivered or counted as a drop")
+    check_eq(low["mbufs_in_use"], mbufs0, "mbufs in use")
+    check_eq(len(os.listdir(f"/proc/{sw.proc.pid}/fd")), fds0,
+             "file descriptors")
+    rss1 = rss_kib(sw.proc.pid)
+    check(rss1 <= rss0 * 1.10 + 4096,
+          f"memory grew from {rss0} to {rss1} KiB")
+    sw.stop()
+    print(f"soak: {seconds} s, {rounds} rounds of churn, {restarts} guest "
+          f"restarts, {flaps} link flaps, {sent} frames, "
+          f"{b['drops'] + low['drops'] + a['drops']} dropped with a reason, "
+          f"0 lost; RSS {rss0} -> {rss1} KiB")
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -1242,6 +1331,7 @@ SCENARIOS = {
     "socket_access": s_socket_access,
     "frontend_abuse": s_frontend_abuse,
     "stuck_guest": s_stuck_guest,
+    "soak": s_soak,
     "live_endpoints": s_live_endpoints,
     "multiqueue": s_multiqueue,
     "rebalance": s_rebalance,
