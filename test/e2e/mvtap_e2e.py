@@ -1313,6 +1313,39 @@ def s_soak(sc):
           f"0 lost; RSS {rss0} -> {rss1} KiB")
 
 
+@with_quiet_tap
+def s_storm(sc):
+    """A multicast storm from the wire: its floods go through the bounded
+    broadcast queue (what does not fit is counted as bcast_queue), every
+    storm frame is delivered or counted, and unicast sent in the middle
+    of it arrives whole."""
+    storm, other = "01:00:5e:00:00:99", "01:00:5e:00:00:01"
+    n_storm = 20000
+    sw = tap_switch(sc, "mvte2e6", sc.endpoint("a", 0xa, "bridge") +
+                    sc.endpoint("b", 0xb, "bridge", f",mcast={other}") +
+                    sc.endpoint("c", 0xc, "bridge", f",mcast={other}"))
+    ga, gb = sc.guest("a", 0xa), sc.guest("b", 0xb)
+    ready(sw, ga, gb)
+    wire = Wire("mvte2e6")
+    half = n_storm // 2
+    wire.send(storm, EXT, half)
+    gu = sc.guest("c", 0xc, peer=mac(0xb), burst=64)
+    wire.send(storm, EXT, n_storm - half)
+    ready(sw, gu)
+    sw.wait_rx("lower", n_storm)
+    sw.wait_rx("c", 64)
+    check_eq(gu.stop(), (0, 64), "c sent its burst")
+    rx_a, _ = ga.stop()
+    rx_b, _ = gb.stop()
+    p = sw.stop()
+    check_eq(rx_b, 64, "b got the unicast, whole, and none of the storm")
+    check_eq(p["a"]["tx_packets"] + p["a"]["drops"] +
+             p["lower"].get("bcast_queue", 0), n_storm,
+             "every storm frame reached a or was counted")
+    check_eq(rx_a, p["a"]["tx_packets"], "a received what the switch sent")
+    wire.close()
+
+
 SCENARIOS = {
     "bridge_unicast": s_bridge_unicast,
     "vepa_unicast": s_vepa_unicast,
@@ -1332,6 +1365,7 @@ SCENARIOS = {
     "frontend_abuse": s_frontend_abuse,
     "stuck_guest": s_stuck_guest,
     "soak": s_soak,
+    "storm": s_storm,
     "live_endpoints": s_live_endpoints,
     "multiqueue": s_multiqueue,
     "rebalance": s_rebalance,
