@@ -118,6 +118,24 @@ table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
 	}
 }
 
+/*
+ * Publish an unchanged copy of the table, so that what table_fix()
+ * derives (source lists, policies by source) follows a change made
+ * elsewhere (MAC table, policies). @return 0, or -1 with the error said.
+ */
+static int
+table_refresh(struct mvt_switch *sw, char *err, size_t errlen)
+{
+	struct mvt_ep_table *t = table_copy(sw);
+
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	table_publish(sw, t);
+	return 0;
+}
+
 /* Publish every worker's poll list from sw->assign. */
 static int
 polls_publish(struct mvt_switch *sw)
@@ -780,7 +798,6 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 	const char *mac_str, int add, char *err, size_t errlen)
 {
 	struct mvt_endpoint_conf *ec;
-	struct mvt_ep_table *t;
 	uint64_t mac;
 	uint16_t i;
 	int id, ret = -1;
@@ -828,13 +845,7 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 		ec->sources[i] = ec->sources[--ec->n_sources];
 	}
 publish:
-	t = table_copy(sw);
-	if (t == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	table_publish(sw, t);
-	ret = 0;
+	ret = table_refresh(sw, err, errlen);
 out:
 	pthread_mutex_unlock(&sw->ctl);
 	return ret;
@@ -845,7 +856,6 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
 	struct mvt_policy_conf pc;
-	struct mvt_ep_table *t;
 	unsigned int i;
 	int ret = -1;
 
@@ -876,10 +886,7 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 	}
 	if (policy_new(sw, &pc, err, errlen) != 0)
 		goto out;
-	t = table_copy(sw);
-	if (t != NULL)
-		table_publish(sw, t);
-	ret = 0;
+	ret = table_refresh(sw, err, errlen);
 out:
 	pthread_mutex_unlock(&sw->ctl);
 	return ret;
@@ -889,7 +896,7 @@ int
 mvt_switch_del_policy(struct mvt_switch *sw, const char *mac_str, char *err,
 	size_t errlen)
 {
-	struct mvt_ep_table *t;
+	int ret;
 	unsigned int i, n = 0;
 	uint64_t mac;
 
@@ -905,14 +912,13 @@ mvt_switch_del_policy(struct mvt_switch *sw, const char *mac_str, char *err,
 		}
 	}
 	if (n > 0) {
-		t = table_copy(sw);
-		if (t != NULL)
-			table_publish(sw, t);
+		ret = table_refresh(sw, err, errlen);
 	} else {
 		snprintf(err, errlen, "no policy for %s", mac_str);
+		ret = -1;
 	}
 	pthread_mutex_unlock(&sw->ctl);
-	return n > 0 ? 0 : -1;
+	return ret;
 }
 
 void
