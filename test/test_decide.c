@@ -697,29 +697,53 @@ test_needs_src_and_names(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * mvt_decide_burst() reuses the verdict of the frame before for a frame
+ * with the same addresses and ethertype: it must still equal mvt_decide()
+ * frame by frame, through repeats and changes of each of those.
+ */
 static int
 test_burst_matches_single(void)
 {
-	struct mvt_cls c[4];
-	struct mvt_verdict vb[4], v;
-	const uint64_t dsts[4] = {
-		MAC(B + 1), MAC(V + 1), MVT_MAC_BROADCAST, MAC_UNKNOWN,
+	static const struct {
+		uint64_t dst;
+		uint16_t src_ep;
+		uint16_t ethertype;
+	} f[] = {
+		{ MAC(B + 1), S, 0x0800 },
+		{ MAC(B + 1), S, 0x0800 },
+		{ MAC(V + 1), S, 0x0800 },
+		{ MAC(V + 1), S, 0x0800 },
+		{ MVT_MAC_BROADCAST, S, 0x0800 },
+		{ MVT_MAC_BROADCAST, S, MVT_ETHERTYPE_PAUSE },
+		{ MVT_MAC_BROADCAST, S, MVT_ETHERTYPE_PAUSE },
+		{ MVT_MAC_BROADCAST, P, MVT_ETHERTYPE_PAUSE },
+		{ MVT_MAC_BROADCAST, P, 0x0800 },
+		{ MAC_UNKNOWN, P, 0x0800 },
+		{ MAC_UNKNOWN, S, 0x0800 },
+		{ MAC_UNKNOWN, S, 0x0800 },
 	};
-	unsigned int i;
+	struct mvt_cls c[RTE_DIM(f)];
+	struct mvt_verdict vb[RTE_DIM(f)], v;
+	uint16_t ingress[] = { S, MVT_INGRESS_LOWER };
+	unsigned int i, k;
 
 	w_build(MVT_MODE_BRIDGE);
-	for (i = 0; i < 4; i++) {
-		c[i].dst = dsts[i];
-		c[i].src = MAC(S + 1);
-		c[i].dst_e = w_entry(dsts[i], 0);
-		c[i].src_e = w_entry(MAC(S + 1), 0);
-		c[i].ethertype = 0x0800;
+	for (i = 0; i < RTE_DIM(f); i++) {
+		c[i].dst = f[i].dst;
+		c[i].src = MAC(f[i].src_ep + 1);
+		c[i].dst_e = w_entry(c[i].dst, 0);
+		c[i].src_e = w_entry(c[i].src, 0);
+		c[i].ethertype = f[i].ethertype;
 	}
-	mvt_decide_burst(&w.t, S, c, 4, vb);
-	for (i = 0; i < 4; i++) {
-		mvt_decide(&w.t, S, &c[i], &v);
-		TEST_ASSERT(memcmp(&v, &vb[i], sizeof(v)) == 0,
-			"burst verdict %u differs", i);
+	for (k = 0; k < RTE_DIM(ingress); k++) {
+		mvt_decide_burst(&w.t, ingress[k], c, RTE_DIM(f), vb);
+		for (i = 0; i < RTE_DIM(f); i++) {
+			mvt_decide(&w.t, ingress[k], &c[i], &v);
+			TEST_ASSERT(memcmp(&v, &vb[i], sizeof(v)) == 0,
+				"ingress %u: burst verdict %u differs",
+				ingress[k], i);
+		}
 	}
 	return TEST_SUCCESS;
 }

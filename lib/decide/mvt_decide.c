@@ -283,8 +283,21 @@ mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
 {
 	uint16_t i;
 
-	for (i = 0; i < n; i++)
-		mvt_decide(t, ingress, &c[i], &v[i]);
+	if (n == 0)
+		return;
+	mvt_decide(t, ingress, &c[0], v);
+	/*
+	 * A verdict depends on the table, the ingress and the frame's
+	 * addresses and ethertype only (the entries are those of the
+	 * addresses), and frames of a burst mostly repeat the one before.
+	 */
+	for (i = 1; i < n; i++) {
+		if (c[i].dst == c[i - 1].dst && c[i].src == c[i - 1].src &&
+				c[i].ethertype == c[i - 1].ethertype)
+			v[i] = v[i - 1];
+		else
+			mvt_decide(t, ingress, &c[i], &v[i]);
+	}
 }
 
 unsigned int

@@ -70,6 +70,7 @@ struct mvt_ep_table {
 	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
 	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
 	uint8_t has_out_policies; /**< some policy meters frames by source */
+	uint8_t has_policies;	/**< some policy exists: the stage has work */
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
 };

@@ -391,6 +391,44 @@ bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
 }
 
 /*
+ * Meter the frames of a burst that meet a policy in direction @p dir
+ * (pol[i], NULL for none) and are not dropped yet, run by run: a run is
+ * the frames, in order, that meet the same policy with no other policy's
+ * frame between them. A frame the policy drops gets its reason.
+ */
+static inline void
+policy_pass(struct mvt_worker *w, unsigned int dir,
+	struct mvt_policy *const *pol, const uint32_t *len,
+	struct mvt_verdict *v, uint16_t n, uint64_t now)
+{
+	uint32_t run_len[MVT_BURST];
+	uint16_t run_idx[MVT_BURST];
+	uint8_t drop[MVT_BURST];
+	struct mvt_policy *p;
+	uint16_t i = 0, j, k;
+
+	while (i < n) {
+		if (pol[i] == NULL || v[i].drop != MVT_DROP_NONE) {
+			i++;
+			continue;
+		}
+		p = pol[i];
+		for (k = 0, j = i; j < n; j++) {
+			if (pol[j] == NULL || v[j].drop != MVT_DROP_NONE)
+				continue;
+			if (pol[j] != p)
+				break;
+			run_idx[k] = j;
+			run_len[k++] = len[j];
+		}
+		mvt_policy_check_run(p, dir, run_len, k, now, w->index, drop);
+		while (k-- > 0)
+			v[run_idx[k]].drop = drop[k];
+		i = j;
+	}
+}
+
+/*
  * The policy stage: classification decided where each frame may go; here
  * is decided whether it may. A frame from a spoofchk endpoint must carry
  * its MAC; then the sender's "out" policy and the destination's "in"
@@ -402,39 +440,83 @@ policy_stage(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint16_t ingress, struct rte_mbuf **pkts, const struct mvt_cls *c,
 	struct mvt_verdict *v, uint16_t n)
 {
-	struct mvt_policy *p;
-	uint64_t now = 0;
-	uint8_t r;
+	struct mvt_policy *pol[MVT_POLICY_DIRS][MVT_BURST];
+	unsigned int has[MVT_POLICY_DIRS] = { 0, 0 };
+	uint32_t len[MVT_BURST];
+	uint64_t now;
 	uint16_t i;
 
+	if (ingress < MVT_MAX_ENDPOINTS && t->ep[ingress].spoofchk)
+		for (i = 0; i < n; i++)
+			if (v[i].drop == MVT_DROP_NONE &&
+					c[i].src != t->ep[ingress].mac)
+				v[i].drop = MVT_DROP_SPOOF;
+	if (!t->has_policies)
+		return;
 	for (i = 0; i < n; i++) {
-		if (v[i].drop != MVT_DROP_NONE)
+		pol[MVT_POLICY_DIR_OUT][i] = c[i].src_e != NULL ?
+			c[i].src_e->policy[MVT_POLICY_DIR_OUT] : NULL;
+		pol[MVT_POLICY_DIR_IN][i] = c[i].dst_e != NULL ?
+			c[i].dst_e->policy[MVT_POLICY_DIR_IN] : NULL;
+		has[MVT_POLICY_DIR_OUT] |= pol[MVT_POLICY_DIR_OUT][i] != NULL;
+		has[MVT_POLICY_DIR_IN] |= pol[MVT_POLICY_DIR_IN][i] != NULL;
+	}
+	if (likely((has[MVT_POLICY_DIR_OUT] | has[MVT_POLICY_DIR_IN]) == 0))
+		return;
+	for (i = 0; i < n; i++)
+		len[i] = rte_pktmbuf_pkt_len(pkts[i]);
+	now = rte_rdtsc();
+	/* the sender's budget first: what it may not send meets no other */
+	if (has[MVT_POLICY_DIR_OUT])
+		policy_pass(w, MVT_POLICY_DIR_OUT, pol[MVT_POLICY_DIR_OUT], len,
+			v, n, now);
+	if (has[MVT_POLICY_DIR_IN])
+		policy_pass(w, MVT_POLICY_DIR_IN, pol[MVT_POLICY_DIR_IN], len,
+			v, n, now);
+}
+
+/*
+ * Classification: the MAC table entry of each frame's destination, and of
+ * its source where the engine or the policy stage reads it. Frames of a
+ * burst mostly share their addresses (one sender, a few flows), so a key
+ * equal to the previous frame's takes that frame's slot, and the distinct
+ * ones go into one bulk lookup.
+ */
+static inline void
+classify(struct mvt_worker *w, const struct mvt_ep_table *t,
+	struct mvt_cls *c, uint16_t n)
+{
+	const struct mvt_mac_entry *ents[2 * MVT_BURST];
+	uint64_t keys[2 * MVT_BURST];
+	uint8_t dslot[MVT_BURST], sslot[MVT_BURST];
+	uint64_t last_dst = UINT64_MAX, last_src = UINT64_MAX;
+	uint8_t nk = 0, ld = 0, ls = 0;
+	uint16_t i;
+
+	RTE_BUILD_BUG_ON(2 * MVT_BURST > MVT_MACTABLE_BULK_MAX);
+	for (i = 0; i < n; i++) {
+		/* MAC keys have 48 bits: UINT64_MAX matches none */
+		if (c[i].dst != last_dst) {
+			last_dst = c[i].dst;
+			ld = nk;
+			keys[nk++] = last_dst;
+		}
+		dslot[i] = ld;
+		if (!mvt_decide_needs_src(t, c[i].dst)) {
+			sslot[i] = UINT8_MAX;
 			continue;
-		if (ingress < MVT_MAX_ENDPOINTS && t->ep[ingress].spoofchk &&
-				c[i].src != t->ep[ingress].mac) {
-			v[i].drop = MVT_DROP_SPOOF;
-			continue;
 		}
-		p = c[i].src_e != NULL ? c[i].src_e->policy[MVT_POLICY_DIR_OUT] :
-			NULL;
-		if (p != NULL) {
-			if (now == 0)
-				now = rte_rdtsc();
-			r = mvt_policy_check(p, MVT_POLICY_DIR_OUT,
-				rte_pktmbuf_pkt_len(pkts[i]), now, w->index);
-			if (r != MVT_DROP_NONE) {
-				v[i].drop = r;
-				continue;
-			}
+		if (c[i].src != last_src) {
+			last_src = c[i].src;
+			ls = nk;
+			keys[nk++] = last_src;
 		}
-		p = c[i].dst_e != NULL ? c[i].dst_e->policy[MVT_POLICY_DIR_IN] :
-			NULL;
-		if (p != NULL) {
-			if (now == 0)
-				now = rte_rdtsc();
-			v[i].drop = mvt_policy_check(p, MVT_POLICY_DIR_IN,
-				rte_pktmbuf_pkt_len(pkts[i]), now, w->index);
-		}
+		sslot[i] = ls;
+	}
+	mvt_mactable_lookup_bulk(w->dp->mt, keys, nk, ents);
+	for (i = 0; i < n; i++) {
+		c[i].dst_e = ents[dslot[i]];
+		c[i].src_e = sslot[i] == UINT8_MAX ? NULL : ents[sslot[i]];
 	}
 }
 
@@ -443,12 +525,9 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct mvt_port_counters *in = port_ctr(w, ingress);
-	const struct mvt_mac_entry *ents[MVT_BURST];
 	struct mvt_verdict v[MVT_BURST];
 	struct mvt_cls cls[MVT_BURST];
-	uint64_t keys[MVT_BURST];
-	uint16_t src_idx[MVT_BURST];
-	uint16_t i, k = 0, n_src = 0, et;
+	uint16_t i, k = 0, et;
 	const uint8_t *p;
 	struct rte_mbuf *m;
 
@@ -474,28 +553,13 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 		cls[k].src = mvt_mac_load(p + 6);
 		memcpy(&et, p + 12, sizeof(et));
 		cls[k].ethertype = rte_be_to_cpu_16(et);
-		keys[k] = cls[k].dst;
 		pkts[k++] = m;
 	}
 	n = k;
 	if (n == 0)
 		return;
 
-	/* classify: one bulk lookup of destinations, sources only if needed */
-	mvt_mactable_lookup_bulk(w->dp->mt, keys, n, ents);
-	for (i = 0; i < n; i++) {
-		cls[i].dst_e = ents[i];
-		cls[i].src_e = NULL;
-		if (mvt_decide_needs_src(t, cls[i].dst)) {
-			keys[n_src] = cls[i].src;
-			src_idx[n_src++] = i;
-		}
-	}
-	if (n_src > 0) {
-		mvt_mactable_lookup_bulk(w->dp->mt, keys, n_src, ents);
-		for (i = 0; i < n_src; i++)
-			cls[src_idx[i]].src_e = ents[i];
-	}
+	classify(w, t, cls, n);
 
 	mvt_decide_burst(t, ingress, cls, n, v);
 

@@ -40,6 +40,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -367,52 +368,129 @@ mvt_policy_meter_(struct mvt_policy_meters_ *m, uint32_t pkt_len,
 	return MVT_DROP_NONE;
 }
 
-/**
- * The policy stage for one frame: meter or deny it, and count it.
+/*
+ * The meters' verdicts on a run of frames metered at the same time, in
+ * order. Called with the lock held.
  *
- * @param p        the policy of the frame's MAC in direction @p dir
- * @param dir      MVT_POLICY_DIR_IN when the policy's MAC is the frame's
- *                 destination, MVT_POLICY_DIR_OUT when it is the source
- * @param pkt_len  frame length in bytes, as metered and counted
+ * The first frame goes through rte_meter, which refills the buckets for
+ * the time elapsed. No token is due between frames of one instant, so for
+ * the others of the run only the bucket levels decide: an srTCM with
+ * ebs = 0 (both of ours) passes a frame when its committed bucket holds
+ * the frame's cost, and takes it. That is what rte_meter would compute
+ * with no time elapsed, without its division per frame. A trTCM charges
+ * yellow frames to its peak bucket: it goes through rte_meter frame by
+ * frame.
+ */
+static inline void
+mvt_policy_meter_run_(struct mvt_policy_meters_ *m, const uint32_t *pkt_len,
+	uint16_t n, uint64_t now, uint8_t *drop)
+{
+	uint64_t pkt_tok, byte_tok;
+	uint16_t i;
+
+	drop[0] = mvt_policy_meter_(m, pkt_len[0], now);
+	if (n == 1)
+		return;
+	if (m->trtcm) {
+		for (i = 1; i < n; i++)
+			drop[i] = mvt_policy_meter_(m, pkt_len[i], now);
+		return;
+	}
+	/* a meter the policy does not have never runs dry */
+	pkt_tok = m->has_pkts ? m->pkts.tc : UINT64_MAX;
+	byte_tok = m->has_bytes ? m->bytes.sr.tc : UINT64_MAX;
+	for (i = 1; i < n; i++) {
+		if (pkt_tok >= 1 && byte_tok >= pkt_len[i]) {
+			pkt_tok--;
+			byte_tok -= pkt_len[i];
+			drop[i] = MVT_DROP_NONE;
+		} else {
+			drop[i] = MVT_DROP_RATE_LIMIT;
+		}
+	}
+	if (m->has_pkts)
+		m->pkts.tc = pkt_tok;
+	if (m->has_bytes)
+		m->bytes.sr.tc = byte_tok;
+}
+
+/**
+ * The policy stage for a run of frames that meet the same policy in the
+ * same direction, in order: meter or deny each, and count them. One lock
+ * and one counter update per run, not per frame: frames of a burst mostly
+ * share their addresses, so the data path meters them run by run.
+ *
+ * @param p        the policy of the frames' MAC in direction @p dir
+ * @param dir      MVT_POLICY_DIR_IN when the policy's MAC is the frames'
+ *                 destination, MVT_POLICY_DIR_OUT when it is their source
+ * @param pkt_len  each frame's length in bytes, as metered and counted
+ * @param n        frames in the run, at least 1
  * @param now_tsc  the caller's clock (TSC cycles at the tsc_hz the policy
  *                 was created with), read once per burst
  * @param worker   the calling worker's index, < MVT_MAX_WORKERS
- * @return MVT_DROP_NONE when the frame passes (counted as conform, or not
- *   counted at all when the policy does not cover @p dir),
+ * @param drop     out: per frame, MVT_DROP_NONE when it passes (counted as
+ *   conform, or not counted at all when the policy does not cover @p dir),
  *   MVT_DROP_RATE_LIMIT or MVT_DROP_POLICY_DENY when it must be dropped
- *   (counted as exceed).
+ *   (counted as exceed)
  *
  * Thread-safe for distinct @p worker values: each worker index must be
  * used by one lcore at a time, which alone writes its counters.
+ */
+static inline void
+mvt_policy_check_run(struct mvt_policy *p, unsigned int dir,
+	const uint32_t *pkt_len, uint16_t n, uint64_t now_tsc,
+	unsigned int worker, uint8_t *drop)
+{
+	struct mvt_policy_meters_ *m = &p->dir[dir];
+	struct mvt_policy_counters *c = &p->worker[worker].ctr[dir];
+	uint64_t ok_bytes = 0, bad_bytes = 0;
+	uint16_t i, ok = 0;
+	uint8_t mode;
+
+	/* Acquire: pairs with the update's release after the meters. */
+	mode = __atomic_load_n(&m->mode, __ATOMIC_ACQUIRE);
+	if (mode == MVT_POLICY_MODE_OFF_) {
+		memset(drop, MVT_DROP_NONE, n);
+		return;
+	}
+	if (mode == MVT_POLICY_MODE_DENY_) {
+		memset(drop, MVT_DROP_POLICY_DENY, n);
+	} else {
+		rte_spinlock_lock(&m->lock);
+		mvt_policy_meter_run_(m, pkt_len, n, now_tsc, drop);
+		rte_spinlock_unlock(&m->lock);
+	}
+	for (i = 0; i < n; i++) {
+		if (drop[i] == MVT_DROP_NONE) {
+			ok++;
+			ok_bytes += pkt_len[i];
+		} else {
+			bad_bytes += pkt_len[i];
+		}
+	}
+	if (ok > 0) {
+		mvt_ctr_add(&c->conform_pkts, ok);
+		mvt_ctr_add(&c->conform_bytes, ok_bytes);
+	}
+	if (ok < n) {
+		mvt_ctr_add(&c->exceed_pkts, n - ok);
+		mvt_ctr_add(&c->exceed_bytes, bad_bytes);
+	}
+}
+
+/**
+ * mvt_policy_check_run() for one frame.
+ *
+ * @return its drop reason: MVT_DROP_NONE when it passes.
  */
 static inline enum mvt_drop_reason
 mvt_policy_check(struct mvt_policy *p, unsigned int dir, uint32_t pkt_len,
 	uint64_t now_tsc, unsigned int worker)
 {
-	struct mvt_policy_meters_ *m = &p->dir[dir];
-	struct mvt_policy_counters *c = &p->worker[worker].ctr[dir];
-	enum mvt_drop_reason r;
-	uint8_t mode;
+	uint8_t drop;
 
-	/* Acquire: pairs with the update's release after the meters. */
-	mode = __atomic_load_n(&m->mode, __ATOMIC_ACQUIRE);
-	if (mode == MVT_POLICY_MODE_OFF_)
-		return MVT_DROP_NONE;
-	if (mode == MVT_POLICY_MODE_DENY_) {
-		r = MVT_DROP_POLICY_DENY;
-	} else {
-		rte_spinlock_lock(&m->lock);
-		r = mvt_policy_meter_(m, pkt_len, now_tsc);
-		rte_spinlock_unlock(&m->lock);
-	}
-	if (likely(r == MVT_DROP_NONE)) {
-		mvt_ctr_add(&c->conform_pkts, 1);
-		mvt_ctr_add(&c->conform_bytes, pkt_len);
-	} else {
-		mvt_ctr_add(&c->exceed_pkts, 1);
-		mvt_ctr_add(&c->exceed_bytes, pkt_len);
-	}
-	return r;
+	mvt_policy_check_run(p, dir, &pkt_len, 1, now_tsc, worker, &drop);
+	return (enum mvt_drop_reason)drop;
 }
 
 #endif /* MVT_POLICY_H */

@@ -90,10 +90,14 @@ table_fix(const struct mvt_switch *sw, struct mvt_ep_table *t)
 	t->passthru = MVT_EP_NONE;
 	t->has_src_lists = 0;
 	t->has_out_policies = 0;
-	for (id = 0; id < sw->conf.n_policies; id++)
-		if (sw->pol[id] != NULL &&
-				sw->conf.policy[id].dir != MVT_POLICY_DIR_IN)
+	t->has_policies = 0;
+	for (id = 0; id < sw->conf.n_policies; id++) {
+		if (sw->pol[id] == NULL)
+			continue;
+		t->has_policies = 1;
+		if (sw->conf.policy[id].dir != MVT_POLICY_DIR_IN)
 			t->has_out_policies = 1;
+	}
 	for (id = 0; id < t->n_eps; id++) {
 		if (!mvt_switch_slot_used(sw, id))
 			continue;

@@ -659,6 +659,7 @@ tables_build(void)
 				MVT_POLICY_DIR_OUT, g.pol[s]);
 			t->has_out_policies = 1;
 		}
+		t->has_policies = 1;
 		if (ret != 0)
 			die("MAC table: %s", rte_strerror(-ret));
 	}
