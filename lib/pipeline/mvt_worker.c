@@ -55,6 +55,14 @@ mvt_poll_list_alloc(unsigned int max)
 struct mvt_poll_list *
 mvt_worker_set_polls(struct mvt_worker *w, struct mvt_poll_list *pl)
 {
+	/*
+	 * A generation, not the address, tells the worker the list changed:
+	 * a new list may be allocated where a freed one was.
+	 */
+	if (++w->polls_gen == 0)
+		w->polls_gen = 1;
+	if (pl != NULL)
+		pl->gen = w->polls_gen;
 	return __atomic_exchange_n(&w->polls, pl, __ATOMIC_ACQ_REL);
 }
 
@@ -575,9 +583,32 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 	flush_all(w);
 }
 
+/* Poll entry @p po of the list once and run the pipeline on what came. */
+static inline uint16_t
+poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
+	const struct mvt_poll *po)
+{
+	const struct mvt_vhost *v = &w->dp->vhost[po->ep];
+	struct rte_mbuf *pkts[MVT_BURST];
+	uint16_t n;
+
+	if (!mvt_vhost_ready(v) || !mvt_vhost_vring_on(v, 2 * po->qp + 1))
+		return 0;
+	if (unlikely(v->is_tap))
+		n = rte_eth_rx_burst(v->tap.port_id, 0, pkts, MVT_BURST);
+	else
+		n = rte_vhost_dequeue_burst(__atomic_load_n(&v->vid,
+			__ATOMIC_RELAXED), 2 * po->qp + 1, w->dp->mp, pkts,
+			MVT_BURST);
+	if (n > 0)
+		mvt_worker_process(w, t, po->ep, pkts, n);
+	return n;
+}
+
 /*
  * The worker loop. Each iteration polls the lower RX queue this worker
- * owns and every endpoint queue pair on its poll list, one burst each, runs
+ * owns and the endpoint queue pairs of its poll list that mvt_pollsched.h
+ * picks (the busy ones, and some idle ones), one burst each, runs
  * the pipeline on what arrived, then reports a quiescent state: between
  * iterations the worker holds no reference to a MAC table entry, a table
  * snapshot, a poll list or a vhost device, which is what writers and
@@ -590,12 +621,11 @@ mvt_worker_main(void *arg)
 	struct mvt_dp *dp = w->dp;
 	struct mvt_lcore_stats *st = w->stats;
 	struct rte_mbuf *pkts[MVT_BURST];
+	struct mvt_sched *s = &w->sched;
 	const struct mvt_poll_list *pl;
 	const struct mvt_ep_table *t;
-	const struct mvt_vhost *v;
-	const struct mvt_poll *po;
 	uint64_t t0, t1, moved;
-	uint16_t i, n;
+	uint16_t j, k, n;
 
 	rte_rcu_qsbr_thread_register(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
@@ -622,25 +652,19 @@ mvt_worker_main(void *arg)
 				moved += n;
 			}
 		}
-		for (i = 0; pl != NULL && i < pl->n; i++) {
-			po = &pl->p[i];
-			v = &dp->vhost[po->ep];
-			if (!mvt_vhost_ready(v) ||
-					!mvt_vhost_vring_on(v, 2 * po->qp + 1))
-				continue;
-			if (unlikely(v->is_tap))
-				n = rte_eth_rx_burst(v->tap.port_id, 0, pkts,
-					MVT_BURST);
-			else
-				n = rte_vhost_dequeue_burst(
-					__atomic_load_n(&v->vid,
-						__ATOMIC_RELAXED),
-					2 * po->qp + 1, dp->mp, pkts,
-					MVT_BURST);
-			if (n > 0) {
-				mvt_worker_process(w, t, po->ep, pkts, n);
-				moved += n;
-			}
+		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0)))
+			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
+				pl != NULL ? pl->n : 0);
+		for (j = 0; j < s->n_busy; ) {
+			n = poll_one(w, t, &pl->p[s->busy[j]]);
+			moved += n;
+			j = mvt_sched_busy_done(s, j, n);
+		}
+		for (k = mvt_sched_idle_budget(s, moved);
+				k > 0 && s->n_idle > 0; k--) {
+			n = poll_one(w, t, &pl->p[mvt_sched_idle_next(s)]);
+			moved += n;
+			mvt_sched_idle_done(s, n);
 		}
 		if (bcq_used(w) > 0)
 			moved += bcq_drain(w, t);

@@ -33,6 +33,7 @@
 #include "mvt_decide.h"
 #include "mvt_lower.h"
 #include "mvt_mactable.h"
+#include "mvt_pollsched.h"
 #include "mvt_stats.h"
 #include "mvt_vhost.h"
 
@@ -63,6 +64,7 @@ struct mvt_poll {
  * after an RCU grace period.
  */
 struct mvt_poll_list {
+	uint32_t gen;	/**< set by mvt_worker_set_polls(), never 0 */
 	uint16_t n;
 	struct mvt_poll p[];
 };
@@ -93,6 +95,8 @@ struct mvt_worker {
 	uint16_t host_txq_shared;
 	uint16_t n_dirty;
 	struct mvt_poll_list *polls;	/**< RCU-published */
+	uint32_t polls_gen;		/**< generation of the last one set */
+	struct mvt_sched sched;		/**< which of polls are busy */
 	uint16_t dirty[MVT_MAX_ENDPOINTS];
 	struct mvt_outbuf lower_out;
 	struct mvt_outbuf host_out;
