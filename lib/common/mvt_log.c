@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <rte_log.h>
@@ -86,6 +87,60 @@ mvt_name_chars_ok(const char *name)
 				*s == '_' || *s == '.' || *s == '-'))
 			return 0;
 	return 1;
+}
+
+int
+mvt_name_set(char *dst, size_t size, const char *val, const char *prefix,
+	char *err, size_t errlen)
+{
+	size_t len = strlen(val);
+
+	if (len == 0)
+		return mvt_err(err, errlen, "%s name=%s: empty name", prefix,
+			val);
+	if (len >= size)
+		return mvt_err(err, errlen,
+			"%s name=%s: name longer than %d characters", prefix,
+			val, (int)size - 1);
+	if (!mvt_name_chars_ok(val))
+		return mvt_err(err, errlen,
+			"%s name=%s: name may contain only A-Z a-z 0-9 _ . -",
+			prefix, val);
+	memcpy(dst, val, len + 1);
+	return 0;
+}
+
+int
+mvt_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		/* Stop growing past max: no overflow however long @p s is. */
+		if (v <= max)
+			v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+mvt_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
 }
 
 void
