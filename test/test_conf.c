@@ -433,6 +433,65 @@ test_endpoint_errors(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * An error line quotes what it refuses; control characters there are
+ * escaped, so that the line stays one line (a SPEC or a path may hold a
+ * newline).
+ */
+static int
+test_one_line_errors(void)
+{
+	static const struct test_err_case cases[] = {
+		{ "name=a\nb",
+		  "--endpoint name=a\\nb: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "mac=02:00:00:00:00:01,socket=/tmp/a\nb.sock",
+		  "--endpoint mac=02:00:00:00:00:01,socket=/tmp/a\\nb.sock: name= missing" },
+		{ "name=a,mac=02:00:00:00:00:01\n",
+		  "--endpoint mac=02:00:00:00:00:01\\n: malformed MAC address" },
+		{ "name=a,\n",
+		  "--endpoint \\n: expected key=value" },
+		{ "name=a\r\n",
+		  "--endpoint name=a\\r\\n: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "name=a\tb",
+		  "--endpoint name=a\\tb: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "name=a,mode=\x1b[1mvepa\x7f",
+		  "--endpoint mode=\\x1b[1mvepa\\x7f: unknown mode (expected vepa, bridge, private, passthru, source)" },
+		/* A backslash is left alone: lines without controls are as ever. */
+		{ "name=a\\nb",
+		  "--endpoint name=a\\nb: name may contain only A-Z a-z 0-9 _ . -" },
+	};
+	struct mvt_endpoint_conf ep;
+	const char *path;
+	char small[20];
+
+	TEST_ASSERT_SUCCESS(test_err_cases(cases, RTE_DIM(cases),
+		parse_ep_err, err, sizeof(err)), "a case failed");
+
+	/* The policy parser's lines, the command line's and a file's path. */
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "--policy",
+		"mac=02:00:00:00:00:01,rate=1,name=p\nq")),
+		"--policy name=p\\nq: name may contain only A-Z a-z 0-9 _ . -",
+		"--policy"), "--policy");
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "two\nlines")),
+		"two\\nlines: unexpected argument", "stray"), "stray");
+	path = write_file("new\nline.ini", "[lower]\nhairpin = 2\n");
+	TEST_ASSERT_NOT_NULL(path, "write_file");
+	mvt_conf_init(&conf);
+	TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err, sizeof(err)),
+		fmt("config %s/new\\nline.ini: [lower] hairpin=2: expected 0 or 1",
+			tmpdir), "path"), "path");
+
+	/* A line cut short is never cut inside an escape. */
+	TEST_ASSERT_EQUAL(mvt_conf_parse_endpoint("name=a\nb", &ep, small,
+		sizeof(small)), -EINVAL, "small buffer");
+	TEST_ASSERT(strcmp(small, "--endpoint name=a\\n") == 0, "got %s",
+		small);
+	TEST_ASSERT_EQUAL(mvt_conf_parse_endpoint("name=a\nb", &ep, small,
+		sizeof(small) - 1), -EINVAL, "smaller buffer");
+	TEST_ASSERT(strcmp(small, "--endpoint name=a") == 0, "got %s", small);
+	return TEST_SUCCESS;
+}
+
 /* The limits, one character either side. */
 static int
 test_endpoint_limits(void)
@@ -1370,6 +1429,7 @@ static struct unit_test_suite conf_suite = {
 	.unit_test_cases = {
 		TEST_CASE(test_endpoint_fields),
 		TEST_CASE(test_endpoint_errors),
+		TEST_CASE(test_one_line_errors),
 		TEST_CASE(test_socket_access),
 		TEST_CASE(test_tap_endpoints),
 		TEST_CASE(test_endpoint_limits),

@@ -133,6 +133,11 @@ int mvt_parse_u32(const char *s, uint32_t max, uint32_t *out);
  * @p errlen - 1 characters); nothing is written when @p err is NULL or
  * @p errlen is 0. For the parsers' "return mvt_err(...);".
  *
+ * The line stays one line whatever text it quotes: control characters
+ * are written as C escapes, \n, \r and \t, the others as \xHH (e.g.
+ * "--endpoint name=a\nb: ..."). Other characters, backslash included,
+ * are left as they are.
+ *
  * @return -EINVAL.
  */
 int mvt_err(char *err, size_t errlen, const char *fmt, ...)

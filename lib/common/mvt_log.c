@@ -130,6 +130,64 @@ mvt_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* Length of @p c as escape_controls() writes it. */
+static size_t
+escaped_len(unsigned char c)
+{
+	if (c == '\n' || c == '\r' || c == '\t')
+		return 2;
+	if (c < 0x20 || c == 0x7f)
+		return 4;
+	return 1;
+}
+
+/*
+ * Escape the control characters of the string in @p s (a buffer of
+ * @p size bytes) in place: \n, \r and \t as such, the others as \xHH.
+ * An error line quotes what the operator gave, and a newline there would
+ * make it two lines. A backslash stands for itself, so that the line for
+ * any input without control characters stays as it was. What no longer
+ * fits is cut, never in the middle of an escape.
+ */
+static void
+escape_controls(char *s, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t in, out = 0, len;
+	unsigned char c;
+
+	/* First how much of @p s fits once escaped, and how long it gets. */
+	for (in = 0; s[in] != '\0'; in++) {
+		len = escaped_len((unsigned char)s[in]);
+		if (out + len >= size)
+			break;
+		out += len;
+	}
+	s[out] = '\0';
+	/*
+	 * Then from the end backwards: an escape only ever moves text to
+	 * the right, so each character is read before it is overwritten.
+	 */
+	while (in > 0) {
+		c = (unsigned char)s[--in];
+		switch (escaped_len(c)) {
+		case 1:
+			s[--out] = (char)c;
+			break;
+		case 2:
+			s[--out] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			s[--out] = '\\';
+			break;
+		default:
+			s[--out] = hex[c & 0xf];
+			s[--out] = hex[c >> 4];
+			s[--out] = 'x';
+			s[--out] = '\\';
+			break;
+		}
+	}
+}
+
 int
 mvt_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -139,6 +197,7 @@ mvt_err(char *err, size_t errlen, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
+		escape_controls(err, errlen);
 	}
 	return -EINVAL;
 }
