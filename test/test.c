@@ -10,12 +10,14 @@
  *   mvtap-test --no-huge -m 256 --no-pci -- mactable_autotest
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_string_fns.h>
 
 #include "test.h"
 
@@ -67,6 +69,36 @@ unit_test_suite_runner(struct unit_test_suite *suite)
 	if (failed > 0)
 		return TEST_FAILED;
 	return ok == 0 && skipped > 0 ? TEST_SKIPPED : TEST_SUCCESS;
+}
+
+int
+test_err_is(int ret, const char *err, const char *expected,
+	const char *input)
+{
+	if (ret == -EINVAL && strcmp(err, expected) == 0)
+		return 1;
+	printf("  input:    %s\n  returned: %d (expected %d)\n"
+		"  got:      \"%s\"\n  expected: \"%s\"\n",
+		input, ret, -EINVAL, err, expected);
+	return 0;
+}
+
+int
+test_err_cases(const struct test_err_case *cases, unsigned int n,
+	test_parse_t parse, char *err, size_t errlen)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		strlcpy(err, "(err untouched)", errlen);
+		ret = parse(cases[i].input, err, errlen);
+		if (!test_err_is(ret, err, cases[i].err, cases[i].input)) {
+			printf("  (case %u)\n", i);
+			return TEST_FAILED;
+		}
+	}
+	return TEST_SUCCESS;
 }
 
 static int

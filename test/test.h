@@ -12,6 +12,7 @@
  * teardown, and TEST_ASSERT macros that name the failing file and line.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/queue.h>
 
@@ -80,5 +81,38 @@ struct unit_test_suite {
 
 /** Run every case of a suite; TEST_SUCCESS only if none failed. */
 int unit_test_suite_runner(struct unit_test_suite *suite);
+
+/*
+ * Parser errors. An operator's mistake is answered with one error line,
+ * and that line is the whole interface: the parser tests assert it to
+ * the byte.
+ */
+
+/**
+ * Whether a parser refused @p input as it should: @p ret is -EINVAL and
+ * @p err holds exactly @p expected. If not, prints the input, the return
+ * value and both lines, and returns 0.
+ */
+int test_err_is(int ret, const char *err, const char *expected,
+	const char *input);
+
+/** An input a parser must refuse, and the exact error line it must give. */
+struct test_err_case {
+	const char *input;
+	const char *err;
+};
+
+/** A parser of one string: 0, or -EINVAL with one line in @p err. */
+typedef int (*test_parse_t)(const char *input, char *err, size_t errlen);
+
+/**
+ * Give each of the @p n cases to @p parse (with @p err reset to a marker
+ * first, so that an untouched buffer shows) and check it with
+ * test_err_is(). Stops at the first case that fails, naming it.
+ *
+ * @return TEST_SUCCESS, or TEST_FAILED.
+ */
+int test_err_cases(const struct test_err_case *cases, unsigned int n,
+	test_parse_t parse, char *err, size_t errlen);
 
 #endif /* MVT_TEST_H */

@@ -120,12 +120,64 @@ parse_ep(const char *spec, struct mvt_endpoint_conf *ep)
 static int
 err_is(int ret, const char *expected, const char *input)
 {
-	if (ret == -EINVAL && strcmp(err, expected) == 0)
-		return 1;
-	printf("  input:    %s\n  returned: %d (expected %d)\n"
-		"  got:      \"%s\"\n  expected: \"%s\"\n",
-		input, ret, -EINVAL, err, expected);
-	return 0;
+	return test_err_is(ret, err, expected, input);
+}
+
+/* mvt_conf_parse_endpoint() for test_err_cases(): only the error counts. */
+static int
+parse_ep_err(const char *spec, char *e, size_t len)
+{
+	struct mvt_endpoint_conf ep;
+
+	return mvt_conf_parse_endpoint(spec, &ep, e, len);
+}
+
+/* A command line the parser must refuse, and its exact error line. */
+struct args_case {
+	const char *const *args;
+	const char *err;
+};
+
+/* Each command line of @p cases is refused with exactly its line. */
+static int
+args_cases(const struct args_case *cases, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!err_is(parse(cases[i].args), cases[i].err,
+				cases[i].args[1])) {
+			printf("  (case %u)\n", i);
+			return TEST_FAILED;
+		}
+	}
+	return TEST_SUCCESS;
+}
+
+/* An INI file the loader must refuse; "%s" in err stands for its path. */
+struct ini_case {
+	const char *text;
+	const char *err;
+};
+
+/* Each file of @p cases, written as NAME<i>.ini, is refused exactly. */
+static int
+ini_cases(const struct ini_case *cases, unsigned int n, const char *name)
+{
+	const char *path;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		path = write_file(fmt("%s%u.ini", name, i), cases[i].text);
+		mvt_conf_init(&conf);
+		if (path == NULL || !err_is(mvt_conf_load_file(&conf, path,
+				err, sizeof(err)), fmt(cases[i].err, path),
+				cases[i].text)) {
+			printf("  (case %u)\n", i);
+			return TEST_FAILED;
+		}
+	}
+	return TEST_SUCCESS;
 }
 
 static int
@@ -278,10 +330,7 @@ test_tap_endpoints(void)
 static int
 test_endpoint_errors(void)
 {
-	static const struct {
-		const char *spec;
-		const char *err;
-	} cases[] = {
+	static const struct test_err_case cases[] = {
 		{ "name=a,mac=zz:00:00:00:00:01",
 		  "--endpoint mac=zz:00:00:00:00:01: malformed MAC address" },
 		{ "name=a,mac=02:00:00:00:00:01:",
@@ -379,12 +428,67 @@ test_endpoint_errors(void)
 		{ "name=a,spoofchk=",
 		  "--endpoint spoofchk=: expected 0 or 1" },
 	};
-	struct mvt_endpoint_conf ep;
-	unsigned int i;
+	TEST_ASSERT_SUCCESS(test_err_cases(cases, RTE_DIM(cases),
+		parse_ep_err, err, sizeof(err)), "a case failed");
+	return TEST_SUCCESS;
+}
 
-	for (i = 0; i < RTE_DIM(cases); i++)
-		TEST_ASSERT(err_is(parse_ep(cases[i].spec, &ep), cases[i].err,
-			cases[i].spec), "case %u", i);
+/*
+ * An error line quotes what it refuses; control characters there are
+ * escaped, so that the line stays one line (a SPEC or a path may hold a
+ * newline).
+ */
+static int
+test_one_line_errors(void)
+{
+	static const struct test_err_case cases[] = {
+		{ "name=a\nb",
+		  "--endpoint name=a\\nb: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "mac=02:00:00:00:00:01,socket=/tmp/a\nb.sock",
+		  "--endpoint mac=02:00:00:00:00:01,socket=/tmp/a\\nb.sock: name= missing" },
+		{ "name=a,mac=02:00:00:00:00:01\n",
+		  "--endpoint mac=02:00:00:00:00:01\\n: malformed MAC address" },
+		{ "name=a,\n",
+		  "--endpoint \\n: expected key=value" },
+		{ "name=a\r\n",
+		  "--endpoint name=a\\r\\n: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "name=a\tb",
+		  "--endpoint name=a\\tb: name may contain only A-Z a-z 0-9 _ . -" },
+		{ "name=a,mode=\x1b[1mvepa\x7f",
+		  "--endpoint mode=\\x1b[1mvepa\\x7f: unknown mode (expected vepa, bridge, private, passthru, source)" },
+		/* A backslash is left alone: lines without controls are as ever. */
+		{ "name=a\\nb",
+		  "--endpoint name=a\\nb: name may contain only A-Z a-z 0-9 _ . -" },
+	};
+	struct mvt_endpoint_conf ep;
+	const char *path;
+	char small[20];
+
+	TEST_ASSERT_SUCCESS(test_err_cases(cases, RTE_DIM(cases),
+		parse_ep_err, err, sizeof(err)), "a case failed");
+
+	/* The policy parser's lines, the command line's and a file's path. */
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "--policy",
+		"mac=02:00:00:00:00:01,rate=1,name=p\nq")),
+		"--policy name=p\\nq: name may contain only A-Z a-z 0-9 _ . -",
+		"--policy"), "--policy");
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "two\nlines")),
+		"two\\nlines: unexpected argument", "stray"), "stray");
+	path = write_file("new\nline.ini", "[lower]\nhairpin = 2\n");
+	TEST_ASSERT_NOT_NULL(path, "write_file");
+	mvt_conf_init(&conf);
+	TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err, sizeof(err)),
+		fmt("config %s/new\\nline.ini: [lower] hairpin=2: expected 0 or 1",
+			tmpdir), "path"), "path");
+
+	/* A line cut short is never cut inside an escape. */
+	TEST_ASSERT_EQUAL(mvt_conf_parse_endpoint("name=a\nb", &ep, small,
+		sizeof(small)), -EINVAL, "small buffer");
+	TEST_ASSERT(strcmp(small, "--endpoint name=a\\n") == 0, "got %s",
+		small);
+	TEST_ASSERT_EQUAL(mvt_conf_parse_endpoint("name=a\nb", &ep, small,
+		sizeof(small) - 1), -EINVAL, "smaller buffer");
+	TEST_ASSERT(strcmp(small, "--endpoint name=a") == 0, "got %s", small);
 	return TEST_SUCCESS;
 }
 
@@ -554,10 +658,7 @@ static int
 test_args_errors(void)
 {
 	char longdev[MVT_DEVARGS_MAX + 1];
-	const struct {
-		const char *const *args;
-		const char *err;
-	} cases[] = {
+	const struct args_case cases[] = {
 		{ ARGS("--foo"), "unknown option --foo" },
 		{ ARGS("--lower", "x", "--foo=bar"), "unknown option --foo" },
 		{ ARGS("-x"), "unknown option -x" },
@@ -602,13 +703,10 @@ test_args_errors(void)
 		{ ARGS("--lower", "x", "--policy", "mac=02:00:00:00:00:01,rate=1,x=1"),
 		  "--policy x=1: unknown key " POLICY_KEYS_EXPECTED },
 	};
-	unsigned int i;
 
 	memset(longdev, 'd', MVT_DEVARGS_MAX);
 	longdev[MVT_DEVARGS_MAX] = '\0';
-	for (i = 0; i < RTE_DIM(cases); i++)
-		TEST_ASSERT(err_is(parse(cases[i].args), cases[i].err,
-			cases[i].args[1]), "case %u", i);
+	TEST_ASSERT_SUCCESS(args_cases(cases, RTE_DIM(cases)), "a case failed");
 
 	/* The longest device string fits. */
 	longdev[MVT_DEVARGS_MAX - 1] = '\0';
@@ -659,10 +757,7 @@ test_validate_errors(void)
 	const char *a = fmt("socket=%s", tpath("a.sock"));
 	const char *b = fmt("socket=%s", tpath("b.sock"));
 	const char *file = write_file("plain", "");
-	const struct {
-		const char *const *args;
-		const char *err;
-	} cases[] = {
+	const struct args_case cases[] = {
 		{ ARGS("--hairpin"),
 		  "--lower: missing (a PCI address or vdev devargs string)" },
 		{ ARGS("--lower", "x", "--endpoint",
@@ -707,12 +802,9 @@ test_validate_errors(void)
 		  fmt("--endpoint socket=%s/x.sock: %s is not a directory",
 			file, file) },
 	};
-	unsigned int i;
 
 	TEST_ASSERT_NOT_NULL(file, "write_file");
-	for (i = 0; i < RTE_DIM(cases); i++)
-		TEST_ASSERT(err_is(parse(cases[i].args), cases[i].err,
-			cases[i].args[1]), "case %u", i);
+	TEST_ASSERT_SUCCESS(args_cases(cases, RTE_DIM(cases)), "a case failed");
 
 	/* The same endpoints, each mistake mended, are fine. */
 	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x",
@@ -921,10 +1013,7 @@ static int
 test_ini_errors(void)
 {
 	char longval[300];
-	const struct {
-		const char *text;
-		const char *err; /* "%s" is the file's path */
-	} cases[] = {
+	const struct ini_case cases[] = {
 		{ "[lower]\nfoo = 1\n",
 		  "config %s: [lower] foo: unknown key " LOWER_KEYS_EXPECTED },
 		{ "[lower]\nhairpin = yes\n",
@@ -965,16 +1054,9 @@ test_ini_errors(void)
 		  "--config %s: not a valid INI file (a key outside a section, an empty value, a missing ']' or a line too long)" },
 	};
 	const char *path;
-	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(cases); i++) {
-		path = write_file(fmt("bad%u.ini", i), cases[i].text);
-		TEST_ASSERT_NOT_NULL(path, "write_file");
-		mvt_conf_init(&conf);
-		TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err,
-			sizeof(err)), fmt(cases[i].err, path), cases[i].text),
-			"case %u", i);
-	}
+	TEST_ASSERT_SUCCESS(ini_cases(cases, RTE_DIM(cases), "bad"),
+		"a case failed");
 
 	/* A value rte_cfgfile would cut short is refused, not cut. */
 	memset(longval, 'v', sizeof(longval) - 1);
@@ -1091,10 +1173,7 @@ test_policy_duplicates(void)
 	const char *dup_vm1 = "--policy mac=02:00:00:00:00:01: a policy for "
 		"this MAC already exists (vm1)";
 	const char *vm1 = fmt("name=vm1,mac=02:00:00:00:00:01,%s,rate=10", a);
-	const struct {
-		const char *const *args;
-		const char *err;
-	} cases[] = {
+	const struct args_case cases[] = {
 		{ ARGS("--lower", "x",
 			"--policy", "mac=02:00:00:00:00:01,rate=1",
 			"--policy", "mac=02:00:00:00:00:01,pps=1"), dup1 },
@@ -1120,11 +1199,8 @@ test_policy_duplicates(void)
 			"--endpoint", vm1),
 		  "--policy mac=02:00:00:00:00:01: a policy for this MAC already exists (first)" },
 	};
-	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(cases); i++)
-		TEST_ASSERT(err_is(parse(cases[i].args), cases[i].err,
-			"duplicate"), "case %u", i);
+	TEST_ASSERT_SUCCESS(args_cases(cases, RTE_DIM(cases)), "a case failed");
 
 	/* The shorthand is dir=out: a dir=in policy beside it is fine. */
 	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--endpoint", vm1,
@@ -1264,10 +1340,7 @@ test_policy_ini(void)
 		"pps = 1000\n"
 		"burst = 0\n"
 		"rate = 0\n", tpath("vm1.sock")));
-	const struct {
-		const char *text;
-		const char *err; /* "%s" is the file's path */
-	} cases[] = {
+	const struct ini_case cases[] = {
 		{ "[policy a]\nfoo = 1\n",
 		  "config %s: [policy a] foo=1: unknown key " POLICY_KEYS_EXPECTED },
 		{ "[policy a]\nmac = 02:00:00:00:00:01\n",
@@ -1293,8 +1366,6 @@ test_policy_ini(void)
 		{ "[endpoint a]\nspoofchk = yes\n",
 		  "config %s: [endpoint a] spoofchk=yes: expected 0 or 1" },
 	};
-	const char *path;
-	unsigned int i;
 
 	TEST_ASSERT_NOT_NULL(ini, "write_file");
 	TEST_ASSERT_SUCCESS(parse(ARGS("--config", ini, "--policy",
@@ -1314,14 +1385,8 @@ test_policy_ini(void)
 		MVT_POLICY_ALLOW), "command line after the file");
 	TEST_ASSERT_EQUAL(conf.ep[0].spoofchk, 1, "vm1 spoofchk");
 
-	for (i = 0; i < RTE_DIM(cases); i++) {
-		path = write_file(fmt("badpol%u.ini", i), cases[i].text);
-		TEST_ASSERT_NOT_NULL(path, "write_file");
-		mvt_conf_init(&conf);
-		TEST_ASSERT(err_is(mvt_conf_load_file(&conf, path, err,
-			sizeof(err)), fmt(cases[i].err, path), cases[i].text),
-			"case %u", i);
-	}
+	TEST_ASSERT_SUCCESS(ini_cases(cases, RTE_DIM(cases), "badpol"),
+		"a case failed");
 
 	/* Duplicates across the file and the command line. */
 	TEST_ASSERT(err_is(parse(ARGS("--config", ini, "--policy",
@@ -1364,6 +1429,7 @@ static struct unit_test_suite conf_suite = {
 	.unit_test_cases = {
 		TEST_CASE(test_endpoint_fields),
 		TEST_CASE(test_endpoint_errors),
+		TEST_CASE(test_one_line_errors),
 		TEST_CASE(test_socket_access),
 		TEST_CASE(test_tap_endpoints),
 		TEST_CASE(test_endpoint_limits),

@@ -7,7 +7,7 @@
 
 /**
  * @file
- * Limits and MAC address keys shared by every module.
+ * Limits, MAC address keys and the parsing helpers shared by every module.
  *
  * A MAC address is handled as a 64-bit key: the six bytes as they stand
  * in the frame, loaded little-endian into the low 48 bits, the top 16 bits
@@ -15,6 +15,7 @@
  * key, and two keys compare equal exactly when the addresses do.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -84,6 +85,13 @@ mvt_mac_is_group(uint64_t k)
 	return (int)(k & 1);
 }
 
+/** True for a unicast address other than all zeros: one a station owns. */
+static inline int
+mvt_mac_is_unicast(uint64_t k)
+{
+	return k != 0 && !mvt_mac_is_group(k);
+}
+
 /**
  * Parse "xx:xx:xx:xx:xx:xx" (hex digits, either case).
  *
@@ -96,6 +104,44 @@ int mvt_mac_parse(const char *s, uint64_t *k);
  * they go into telemetry and log lines, so no separators or blanks).
  */
 int mvt_name_chars_ok(const char *name);
+
+/**
+ * Check an endpoint or policy name and copy it to @p dst: not empty, at
+ * most @p size - 1 characters, only the characters mvt_name_chars_ok()
+ * allows. The error line names the key as "name=", e.g.
+ * "--policy name=a/b: name may contain only A-Z a-z 0-9 _ . -".
+ *
+ * @param prefix  start of the error line, e.g. "--endpoint"
+ * @return 0, or -EINVAL with one line in @p err (@p dst untouched).
+ */
+int mvt_name_set(char *dst, size_t size, const char *val, const char *prefix,
+	char *err, size_t errlen);
+
+/**
+ * Parse @p s as a decimal number no larger than @p max. Only the digits
+ * 0-9: strtoul would let "-1", " 5" and "0x10" through. Leading zeros are
+ * fine.
+ *
+ * @return 0 and the number in @p out; -EINVAL when @p s is empty or holds
+ *   anything but digits; -ERANGE when the number exceeds @p max. @p out is
+ *   untouched on error.
+ */
+int mvt_parse_u32(const char *s, uint32_t max, uint32_t *out);
+
+/**
+ * Format one error line into @p err, as vsnprintf() would (cut to
+ * @p errlen - 1 characters); nothing is written when @p err is NULL or
+ * @p errlen is 0. For the parsers' "return mvt_err(...);".
+ *
+ * The line stays one line whatever text it quotes: control characters
+ * are written as C escapes, \n, \r and \t, the others as \xHH (e.g.
+ * "--endpoint name=a\nb: ..."). Other characters, backslash included,
+ * are left as they are.
+ *
+ * @return -EINVAL.
+ */
+int mvt_err(char *err, size_t errlen, const char *fmt, ...)
+	__rte_format_printf(3, 4);
 
 /** Format @p k as "xx:xx:xx:xx:xx:xx" into @p buf (MVT_MAC_STRLEN bytes). */
 void mvt_mac_format(uint64_t k, char *buf);

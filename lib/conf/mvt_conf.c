@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,38 +28,6 @@
 _Static_assert(MVT_POLICY_NAME_MAX == MVT_NAME_MAX,
 	"endpoint and policy names differ in size");
 
-static int __rte_format_printf(3, 4)
-conf_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
-/* Decimal digits only: strtoul would let "-1", " 5" and "0x10" through. */
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (*s == '\0')
-		return -EINVAL;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
-			return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
 static int
 parse_bool(const char *s, uint8_t *out)
 {
@@ -71,12 +38,6 @@ parse_bool(const char *s, uint8_t *out)
 	else
 		return -EINVAL;
 	return 0;
-}
-
-static int
-mac_is_unicast(uint64_t mac)
-{
-	return mac != 0 && !mvt_mac_is_group(mac);
 }
 
 /*
@@ -156,26 +117,15 @@ static int
 ep_fail(struct ep_parser *p, const char *key, const char *val,
 	const char *what)
 {
-	return conf_err(p->err, p->errlen, "%s %s=%s: %s", p->prefix, key, val,
+	return mvt_err(p->err, p->errlen, "%s %s=%s: %s", p->prefix, key, val,
 		what);
 }
 
 static int
 ep_set_name(struct ep_parser *p, const char *val)
 {
-	size_t len = strlen(val);
-
-	if (len == 0)
-		return ep_fail(p, "name", val, "empty name");
-	if (len >= MVT_NAME_MAX)
-		return conf_err(p->err, p->errlen,
-			"%s name=%s: name longer than %d characters",
-			p->prefix, val, MVT_NAME_MAX - 1);
-	if (!mvt_name_chars_ok(val))
-		return ep_fail(p, "name", val,
-			"name may contain only A-Z a-z 0-9 _ . -");
-	memcpy(p->ep->name, val, len + 1);
-	return 0;
+	return mvt_name_set(p->ep->name, sizeof(p->ep->name), val, p->prefix,
+		p->err, p->errlen);
 }
 
 /*
@@ -199,7 +149,7 @@ ep_add_macs(struct ep_parser *p, const char *key, const char *val,
 		len = end != NULL ? (size_t)(end - s) : strlen(s);
 		/* Name the offending entry: the whole list may be 1000 chars. */
 		if (len >= sizeof(one)) {
-			return conf_err(p->err, p->errlen,
+			return mvt_err(p->err, p->errlen,
 				"%s %s=%.*s: malformed MAC address",
 				p->prefix, key, (int)len, s);
 		}
@@ -207,7 +157,7 @@ ep_add_macs(struct ep_parser *p, const char *key, const char *val,
 		one[len] = '\0';
 		if (mvt_mac_parse(one, &mac) != 0)
 			return ep_fail(p, key, one, "malformed MAC address");
-		if (!group && !mac_is_unicast(mac))
+		if (!group && !mvt_mac_is_unicast(mac))
 			return ep_fail(p, key, one, "not a unicast address");
 		if (group && !mvt_mac_is_group(mac))
 			return ep_fail(p, key, one, "not a multicast address");
@@ -216,7 +166,7 @@ ep_add_macs(struct ep_parser *p, const char *key, const char *val,
 				break;
 		if (i == *n) {
 			if (*n == max)
-				return conf_err(p->err, p->errlen,
+				return mvt_err(p->err, p->errlen,
 					"%s %s=%s: too many %s (max %d)",
 					p->prefix, key, one, noun, max);
 			list[(*n)++] = mac;
@@ -261,7 +211,7 @@ static int
 ep_finish(struct ep_parser *p)
 {
 	if (p->ep->burst_kb != 0 && p->ep->rate_kbps == 0)
-		return conf_err(p->err, p->errlen, "%s burst=%u: needs rate=",
+		return mvt_err(p->err, p->errlen, "%s burst=%u: needs rate=",
 			p->prefix, p->ep->burst_kb);
 	return 0;
 }
@@ -311,6 +261,7 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 	char *end;
 	uint64_t mac;
 	unsigned int k;
+	uint32_t q;
 
 	for (k = 0; k < EP_KEY_MAX; k++)
 		if (strcmp(key, ep_key_names[k]) == 0)
@@ -333,7 +284,7 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 	case EP_MAC:
 		if (mvt_mac_parse(val, &mac) != 0)
 			return ep_fail(p, key, val, "malformed MAC address");
-		if (!mac_is_unicast(mac))
+		if (!mvt_mac_is_unicast(mac))
 			return ep_fail(p, key, val, "not a unicast address");
 		ep->mac = mac;
 		return 0;
@@ -347,7 +298,7 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 		if (val[0] == '\0')
 			return ep_fail(p, key, val, "empty path");
 		if (strlen(val) >= MVT_SOCKET_MAX)
-			return conf_err(p->err, p->errlen,
+			return mvt_err(p->err, p->errlen,
 				"%s socket=%s: path longer than %d characters",
 				p->prefix, val, MVT_SOCKET_MAX - 1);
 		strlcpy(ep->socket, val, sizeof(ep->socket));
@@ -357,11 +308,11 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 			return ep_fail(p, key, val, "expected 0 or 1");
 		return 0;
 	case EP_QUEUES:
-		if (parse_uint(val, MVT_QUEUES_MAX, &n) != 0 || n == 0)
-			return conf_err(p->err, p->errlen,
+		if (mvt_parse_u32(val, MVT_QUEUES_MAX, &q) != 0 || q == 0)
+			return mvt_err(p->err, p->errlen,
 				"%s queues=%s: queue count must be 1..%d",
 				p->prefix, val, MVT_QUEUES_MAX);
-		ep->queues = (uint16_t)n;
+		ep->queues = (uint16_t)q;
 		return 0;
 	case EP_SOURCES:
 		return ep_add_sources(p, val);
@@ -440,7 +391,7 @@ mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 
 	ep_reset(ep);
 	if (strlen(spec) >= sizeof(buf))
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint: spec longer than %d characters",
 			SPEC_MAX - 1);
 	strlcpy(buf, spec, sizeof(buf));
@@ -448,7 +399,7 @@ mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 			tok = strtok_r(NULL, ",", &save)) {
 		eq = strchr(tok, '=');
 		if (eq == NULL)
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint %s: expected key=value", tok);
 		*eq = '\0';
 		ret = ep_set(&p, tok, eq + 1);
@@ -456,7 +407,7 @@ mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 			return ret;
 	}
 	if ((p.seen & (1u << EP_NAME)) == 0)
-		return conf_err(err, errlen, "--endpoint %s: name= missing",
+		return mvt_err(err, errlen, "--endpoint %s: name= missing",
 			spec);
 	return ep_finish(&p);
 }
@@ -473,7 +424,7 @@ add_policy(struct mvt_conf *c, const struct mvt_policy_conf *pc,
 	const char *prefix, char *err, size_t errlen)
 {
 	if (c->n_policies >= MVT_POLICIES_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s name=%s: too many policies (max %d)",
 			prefix, pc->name, MVT_POLICIES_MAX);
 	c->policy[c->n_policies++] = *pc;
@@ -504,7 +455,7 @@ add_endpoint(struct mvt_conf *c, const struct mvt_endpoint_conf *ep,
 	int ret;
 
 	if (c->n_endpoints >= MVT_MAX_ENDPOINTS)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s name=%s: too many endpoints (max %d)",
 			prefix, ep->name, MVT_MAX_ENDPOINTS);
 	if (mvt_conf_endpoint_policy(ep, ep->mac, &pc)) {
@@ -522,9 +473,9 @@ set_device(char *dst, const char *val, const char *what, char *err,
 	size_t errlen)
 {
 	if (val[0] == '\0')
-		return conf_err(err, errlen, "%s: empty device", what);
+		return mvt_err(err, errlen, "%s: empty device", what);
 	if (strlen(val) >= MVT_DEVARGS_MAX)
-		return conf_err(err, errlen, "%s: longer than %d characters",
+		return mvt_err(err, errlen, "%s: longer than %d characters",
 			what, MVT_DEVARGS_MAX - 1);
 	strlcpy(dst, val, MVT_DEVARGS_MAX);
 	return 0;
@@ -559,7 +510,7 @@ prescan_file(FILE *f, const char *path, char *err, size_t errlen)
 			continue;
 		eq = strchr(s, '=');
 		if (eq == NULL) {
-			ret = conf_err(err, errlen,
+			ret = mvt_err(err, errlen,
 				"config %s: line %u: expected key=value", path,
 				lineno);
 			break;
@@ -567,7 +518,7 @@ prescan_file(FILE *f, const char *path, char *err, size_t errlen)
 		for (eq++; *eq == ' ' || *eq == '\t'; eq++)
 			;
 		if (strlen(eq) >= CFG_VALUE_LEN)
-			ret = conf_err(err, errlen,
+			ret = mvt_err(err, errlen,
 				"config %s: line %u: value longer than %d characters",
 				path, lineno, CFG_VALUE_LEN - 1);
 	}
@@ -604,7 +555,7 @@ load_lower(struct mvt_conf *c, const char *path,
 {
 	unsigned int seen = 0, k;
 	char what[MVT_ERR_MAX];
-	unsigned long v;
+	uint32_t v;
 	uint8_t *flag;
 	int i, ret;
 
@@ -613,13 +564,13 @@ load_lower(struct mvt_conf *c, const char *path,
 			if (strcmp(e[i].name, lower_key_names[k]) == 0)
 				break;
 		if (k == LOWER_KEY_MAX)
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, bcqueuelen)",
 				path, e[i].name);
 		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
 			e[i].name, e[i].value);
 		if ((seen & (1u << k)) != 0)
-			return conf_err(err, errlen, "%s: key given twice",
+			return mvt_err(err, errlen, "%s: key given twice",
 				what);
 		seen |= 1u << k;
 		flag = NULL;
@@ -649,22 +600,23 @@ load_lower(struct mvt_conf *c, const char *path,
 			flag = &c->host_bridge;
 			break;
 		case LOWER_BCQUEUELEN:
-			if (parse_uint(e[i].value, MVT_BCQUEUELEN_MAX, &v) != 0)
-				return conf_err(err, errlen,
+			if (mvt_parse_u32(e[i].value, MVT_BCQUEUELEN_MAX,
+					&v) != 0)
+				return mvt_err(err, errlen,
 					"%s: expected an integer 0..%d", what,
 					MVT_BCQUEUELEN_MAX);
-			c->bcqueuelen = (uint32_t)v;
+			c->bcqueuelen = v;
 			break;
 		default: /* LOWER_STATS_PERIOD */
-			if (parse_uint(e[i].value, STATS_PERIOD_MAX, &v) != 0)
-				return conf_err(err, errlen,
+			if (mvt_parse_u32(e[i].value, STATS_PERIOD_MAX, &v) != 0)
+				return mvt_err(err, errlen,
 					"%s: expected an integer 0..%d", what,
 					STATS_PERIOD_MAX);
-			c->stats_period = (unsigned int)v;
+			c->stats_period = v;
 			break;
 		}
 		if (flag != NULL && parse_bool(e[i].value, flag) != 0)
-			return conf_err(err, errlen, "%s: expected 0 or 1",
+			return mvt_err(err, errlen, "%s: expected 0 or 1",
 				what);
 	}
 	return 0;
@@ -703,7 +655,7 @@ load_endpoint(struct mvt_conf *c, const char *path, const char *section,
 			return ret;
 	}
 	if ((p.seen & (1u << EP_NAME)) == 0)
-		return conf_err(err, errlen, "%s: name= missing", prefix);
+		return mvt_err(err, errlen, "%s: name= missing", prefix);
 	ret = ep_finish(&p);
 	if (ret != 0)
 		return ret;
@@ -732,7 +684,7 @@ load_policy(struct mvt_conf *c, const char *path, const char *section,
 		/* Repeating the section's name is fine; contradicting it not. */
 		if (name[0] != '\0' && strcmp(e[i].name, "name") == 0) {
 			if (strcmp(e[i].value, name) != 0)
-				return conf_err(err, errlen,
+				return mvt_err(err, errlen,
 					"%s name=%s: differs from the section name",
 					prefix, e[i].value);
 			continue;
@@ -775,21 +727,21 @@ load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 	for (i = 0; i < n_sec && ret == 0; i++) {
 		n = rte_cfgfile_section_num_entries_by_index(cfg, section, i);
 		if (n < 0) {
-			ret = conf_err(err, errlen,
+			ret = mvt_err(err, errlen,
 				"config %s: cannot read section %d", path, i);
 			break;
 		}
 		free(e);
 		e = calloc(RTE_MAX(n, 1), sizeof(*e));
 		if (e == NULL) {
-			ret = conf_err(err, errlen, "config %s: out of memory",
+			ret = mvt_err(err, errlen, "config %s: out of memory",
 				path);
 			break;
 		}
 		n = rte_cfgfile_section_entries_by_index(cfg, i, section, e, n);
 		if (strcmp(section, "lower") == 0) {
 			if (lower_seen++)
-				ret = conf_err(err, errlen,
+				ret = mvt_err(err, errlen,
 					"config %s: [lower]: section given twice",
 					path);
 			else
@@ -801,7 +753,7 @@ load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 			ret = load_policy(c, path, section, name, e, n, err,
 				errlen);
 		} else {
-			ret = conf_err(err, errlen,
+			ret = mvt_err(err, errlen,
 				"config %s: [%s]: unknown section (expected lower, endpoint NAME or policy NAME)",
 				path, section);
 		}
@@ -820,7 +772,7 @@ mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
 
 	f = fopen(path, "r");
 	if (f == NULL)
-		return conf_err(err, errlen, "--config %s: cannot read file",
+		return mvt_err(err, errlen, "--config %s: cannot read file",
 			path);
 	ret = prescan_file(f, path, err, errlen);
 	fclose(f);
@@ -828,7 +780,7 @@ mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
 		return ret;
 	cfg = rte_cfgfile_load(path, 0);
 	if (cfg == NULL)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--config %s: not a valid INI file (a key outside a section, an empty value, a missing ']' or a line too long)",
 			path);
 	ret = load_cfg(c, path, cfg, err, errlen);
@@ -854,11 +806,11 @@ check_socket_dir(const struct mvt_endpoint_conf *ep, char *err,
 		dir[slash - ep->socket] = '\0';
 	}
 	if (stat(dir, &st) != 0)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint socket=%s: directory %s does not exist",
 			ep->socket, dir);
 	if (!S_ISDIR(st.st_mode))
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint socket=%s: %s is not a directory",
 			ep->socket, dir);
 	return 0;
@@ -885,23 +837,23 @@ validate_tap(const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
 	struct stat st;
 
 	if (ep->socket[0] != '\0' || ep->client || ep->queues != 1)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: type=tap takes no socket=, client= or queues=",
 			ep->name);
 	if (strlen(ifname) >= MVT_IFNAME_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: interface name longer than %d characters (give ifname=)",
 			ep->name, MVT_IFNAME_MAX - 1);
 	if (ep->netns[0] != '\0') {
 		snprintf(path, sizeof(path), "/var/run/netns/%s", ep->netns);
 		if (stat(path, &st) != 0)
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint netns=%s: no such network namespace (ip netns add %s)",
 				ep->netns, ep->netns);
 	}
 	snprintf(path, sizeof(path), "/sys/class/net/%s", ifname);
 	if (stat(path, &st) == 0)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint ifname=%s: an interface with this name exists",
 			ifname);
 	return 0;
@@ -918,84 +870,84 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 	/* Hand-built configurations reach here too, not just parsed ones. */
 	if (memchr(ep->name, '\0', sizeof(ep->name)) == NULL ||
 			ep->name[0] == '\0')
-		return conf_err(err, errlen, "--endpoint #%u: name= missing",
+		return mvt_err(err, errlen, "--endpoint #%u: name= missing",
 			(unsigned int)i);
 	if (memchr(ep->socket, '\0', sizeof(ep->socket)) == NULL)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: path longer than %d characters",
 			ep->name, MVT_SOCKET_MAX - 1);
 	if (mvt_mode_name(ep->mode) == NULL)
-		return conf_err(err, errlen, "--endpoint %s: invalid mode %u",
+		return mvt_err(err, errlen, "--endpoint %s: invalid mode %u",
 			ep->name, ep->mode);
 	if (ep->type != MVT_EP_TYPE_TAP && ep->socket[0] == '\0')
-		return conf_err(err, errlen, "--endpoint %s: socket= missing",
+		return mvt_err(err, errlen, "--endpoint %s: socket= missing",
 			ep->name);
 	if (ep->mac == 0 && ep->mode != MVT_MODE_PASSTHRU)
-		return conf_err(err, errlen, "--endpoint %s: mac= missing",
+		return mvt_err(err, errlen, "--endpoint %s: mac= missing",
 			ep->name);
 	mvt_mac_format(ep->mac, mac);
-	if (ep->mac != 0 && !mac_is_unicast(ep->mac))
-		return conf_err(err, errlen,
+	if (ep->mac != 0 && !mvt_mac_is_unicast(ep->mac))
+		return mvt_err(err, errlen,
 			"--endpoint mac=%s: not a unicast address", mac);
 	if (ep->queues == 0 || ep->queues > MVT_QUEUES_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: queue count must be 1..%d", ep->name,
 			MVT_QUEUES_MAX);
 	if (ep->n_sources > MVT_SOURCES_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: too many sources (max %d)", ep->name,
 			MVT_SOURCES_MAX);
 	if (ep->mode != MVT_MODE_SOURCE && ep->n_sources > 0)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: sources= needs mode=source", ep->name);
 	if (ep->mode != MVT_MODE_SOURCE && ep->nodst)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: nodst= needs mode=source", ep->name);
 	if (ep->burst_kb != 0 && ep->rate_kbps == 0)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: burst= needs rate=", ep->name);
 	if (ep->rate_kbps > MVT_POLICY_RATE_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: rate= at most %u kbit/s", ep->name,
 			MVT_POLICY_RATE_MAX);
 	if (ep->burst_kb > MVT_POLICY_BURST_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: burst= at most %u kbit", ep->name,
 			MVT_POLICY_BURST_MAX);
 	for (s = 0; s < ep->n_sources; s++) {
-		if (!mac_is_unicast(ep->sources[s])) {
+		if (!mvt_mac_is_unicast(ep->sources[s])) {
 			mvt_mac_format(ep->sources[s], mac);
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint sources=%s: not a unicast address",
 				mac);
 		}
 	}
 	/* Linux refuses a passthru macvlan beside any other on the lower. */
 	if (ep->mode == MVT_MODE_PASSTHRU && c->n_endpoints > 1)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint %s: a passthru endpoint must be the only endpoint",
 			ep->name);
 	for (j = 0; j < i; j++) {
 		o = &c->ep[j];
 		if (strcmp(o->name, ep->name) == 0)
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint name=%s: duplicate endpoint name",
 				ep->name);
 		if (ep->mac != 0 && o->mac == ep->mac) {
 			mvt_mac_format(ep->mac, mac);
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint mac=%s: MAC already used by endpoint %s",
 				mac, o->name);
 		}
 		if (ep->type == MVT_EP_TYPE_VHOST &&
 				o->type == MVT_EP_TYPE_VHOST &&
 				strcmp(o->socket, ep->socket) == 0)
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint socket=%s: socket already used by endpoint %s",
 				ep->socket, o->name);
 		if (ep->type == MVT_EP_TYPE_TAP && o->type == MVT_EP_TYPE_TAP &&
 				strcmp(tap_ifname(o), tap_ifname(ep)) == 0)
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--endpoint ifname=%s: interface already used by endpoint %s",
 				tap_ifname(ep), o->name);
 	}
@@ -1021,7 +973,7 @@ validate_policies(const struct mvt_conf *c, char *err, size_t errlen)
 	int ret;
 
 	if (c->n_policies > MVT_POLICIES_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--policy: too many policies (%u, max %d)",
 			(unsigned int)c->n_policies, MVT_POLICIES_MAX);
 	for (i = 0; i < c->n_policies; i++) {
@@ -1033,7 +985,7 @@ validate_policies(const struct mvt_conf *c, char *err, size_t errlen)
 			if (!policies_overlap(&c->policy[i], &c->policy[j]))
 				continue;
 			mvt_mac_format(c->policy[i].mac, mac);
-			return conf_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--policy mac=%s: a policy for this MAC already exists (%s)",
 				mac, c->policy[j].name);
 		}
@@ -1049,21 +1001,21 @@ mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 
 	if (memchr(c->lower, '\0', sizeof(c->lower)) == NULL ||
 			c->lower[0] == '\0')
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--lower: missing (a PCI address or vdev devargs string)");
 	if (c->stats_period > STATS_PERIOD_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--stats-period %u: expected an integer 0..%d",
 			c->stats_period, STATS_PERIOD_MAX);
 	if (c->host_bridge && c->host_port[0] == '\0')
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--host-bridge: needs a host port (--host-port DEVICE)");
 	if (c->bcqueuelen > MVT_BCQUEUELEN_MAX)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--bcqueuelen %u: expected an integer 0..%d",
 			c->bcqueuelen, MVT_BCQUEUELEN_MAX);
 	if (c->n_endpoints > MVT_MAX_ENDPOINTS)
-		return conf_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--endpoint: too many endpoints (%u, max %d)",
 			(unsigned int)c->n_endpoints, MVT_MAX_ENDPOINTS);
 	for (i = 0; i < c->n_endpoints; i++) {
@@ -1113,13 +1065,13 @@ bad_option(int opt, char **argv, char *err, size_t errlen)
 	size_t len;
 
 	if (opt == ':')
-		return conf_err(err, errlen, "%s: missing argument", arg);
+		return mvt_err(err, errlen, "%s: missing argument", arg);
 	if (optopt >= OPT_LOWER)
-		return conf_err(err, errlen, "%s: takes no argument", arg);
+		return mvt_err(err, errlen, "%s: takes no argument", arg);
 	if (optopt != 0)
-		return conf_err(err, errlen, "unknown option -%c", optopt);
+		return mvt_err(err, errlen, "unknown option -%c", optopt);
 	len = strcspn(arg, "=");
-	return conf_err(err, errlen, "unknown option %.*s", (int)len, arg);
+	return mvt_err(err, errlen, "unknown option %.*s", (int)len, arg);
 }
 
 int
@@ -1128,7 +1080,7 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 {
 	struct mvt_endpoint_conf ep;
 	struct mvt_policy_conf pc;
-	unsigned long v;
+	uint32_t v;
 	int opt, ret;
 
 	/*
@@ -1161,12 +1113,12 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 			ret = mvt_conf_load_file(c, optarg, err, errlen);
 			break;
 		case OPT_STATS_PERIOD:
-			if (parse_uint(optarg, STATS_PERIOD_MAX, &v) != 0)
-				ret = conf_err(err, errlen,
+			if (mvt_parse_u32(optarg, STATS_PERIOD_MAX, &v) != 0)
+				ret = mvt_err(err, errlen,
 					"--stats-period %s: expected an integer 0..%d",
 					optarg, STATS_PERIOD_MAX);
 			else
-				c->stats_period = (unsigned int)v;
+				c->stats_period = v;
 			break;
 		case OPT_HAIRPIN:
 			c->hairpin = 1;
@@ -1185,12 +1137,12 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 			c->host_bridge = 1;
 			break;
 		case OPT_BCQUEUELEN:
-			if (parse_uint(optarg, MVT_BCQUEUELEN_MAX, &v) != 0)
-				ret = conf_err(err, errlen,
+			if (mvt_parse_u32(optarg, MVT_BCQUEUELEN_MAX, &v) != 0)
+				ret = mvt_err(err, errlen,
 					"--bcqueuelen %s: expected an integer 0..%d",
 					optarg, MVT_BCQUEUELEN_MAX);
 			else
-				c->bcqueuelen = (uint32_t)v;
+				c->bcqueuelen = v;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -1203,7 +1155,7 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 			return ret;
 	}
 	if (optind < argc)
-		return conf_err(err, errlen, "%s: unexpected argument",
+		return mvt_err(err, errlen, "%s: unexpected argument",
 			argv[optind]);
 	return mvt_conf_validate(c, err, errlen);
 }

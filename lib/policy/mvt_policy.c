@@ -3,7 +3,6 @@
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,48 +18,6 @@
 
 /* kbit to bytes, as OVS converts ingress_policing_rate and _burst. */
 #define KBIT_BYTES 125
-
-static int __rte_format_printf(3, 4)
-policy_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
-/*
- * Decimal digits only (strtoul would let "-1", " 5" and "0x10" through).
- * @return 0, -EINVAL for no number, -ERANGE above @p max.
- */
-static int
-parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return -EINVAL;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v <= max)
-			v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (v > max)
-		return -ERANGE;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int
-mac_is_unicast(uint64_t mac)
-{
-	return mac != 0 && !mvt_mac_is_group(mac);
-}
 
 void
 mvt_policy_conf_init(struct mvt_policy_conf *pc)
@@ -139,7 +96,7 @@ static int
 pp_fail(struct mvt_policy_parser *pp, const char *key, const char *val,
 	const char *what)
 {
-	return policy_err(pp->err, pp->errlen, "%s %s=%s: %s", pp->prefix, key,
+	return mvt_err(pp->err, pp->errlen, "%s %s=%s: %s", pp->prefix, key,
 		val, what);
 }
 
@@ -147,19 +104,8 @@ pp_fail(struct mvt_policy_parser *pp, const char *key, const char *val,
 static int
 pp_set_name(struct mvt_policy_parser *pp, const char *val)
 {
-	size_t len = strlen(val);
-
-	if (len == 0)
-		return pp_fail(pp, "name", val, "empty name");
-	if (len >= MVT_POLICY_NAME_MAX)
-		return policy_err(pp->err, pp->errlen,
-			"%s name=%s: name longer than %d characters",
-			pp->prefix, val, MVT_POLICY_NAME_MAX - 1);
-	if (!mvt_name_chars_ok(val))
-		return pp_fail(pp, "name", val,
-			"name may contain only A-Z a-z 0-9 _ . -");
-	memcpy(pp->pc->name, val, len + 1);
-	return 0;
+	return mvt_name_set(pp->pc->name, sizeof(pp->pc->name), val,
+		pp->prefix, pp->err, pp->errlen);
 }
 
 /* A number of @p unit up to @p max into @p out. */
@@ -167,14 +113,14 @@ static int
 pp_set_number(struct mvt_policy_parser *pp, const char *key, const char *val,
 	uint32_t max, const char *unit, uint32_t *out)
 {
-	int ret = parse_u32(val, max, out);
+	int ret = mvt_parse_u32(val, max, out);
 
 	if (ret == -EINVAL)
-		return policy_err(pp->err, pp->errlen,
+		return mvt_err(pp->err, pp->errlen,
 			"%s %s=%s: expected a number of %s", pp->prefix, key,
 			val, unit);
 	if (ret != 0)
-		return policy_err(pp->err, pp->errlen,
+		return mvt_err(pp->err, pp->errlen,
 			"%s %s=%s: at most %u %s", pp->prefix, key, val, max,
 			unit);
 	return 0;
@@ -203,7 +149,7 @@ mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
 	case PK_MAC:
 		if (mvt_mac_parse(val, &mac) != 0)
 			return pp_fail(pp, key, val, "malformed MAC address");
-		if (!mac_is_unicast(mac))
+		if (!mvt_mac_is_unicast(mac))
 			return pp_fail(pp, key, val, "not a unicast address");
 		pc->mac = mac;
 		return 0;
@@ -252,59 +198,59 @@ mvt_policy_conf_check(const struct mvt_policy_conf *pc, const char *prefix,
 
 	/* Hand-built configurations reach here too, not just parsed ones. */
 	if (memchr(pc->name, '\0', sizeof(pc->name)) == NULL)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s: name longer than %d characters", prefix,
 			MVT_POLICY_NAME_MAX - 1);
 	if (pc->mac == 0)
-		return policy_err(err, errlen, "%s: mac= missing", prefix);
-	if (!mac_is_unicast(pc->mac)) {
+		return mvt_err(err, errlen, "%s: mac= missing", prefix);
+	if (!mvt_mac_is_unicast(pc->mac)) {
 		mvt_mac_format(pc->mac, mac);
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s mac=%s: not a unicast address", prefix, mac);
 	}
 	if (mvt_policy_dir_name(pc->dir) == NULL)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s dir=%u: expected in, out or both", prefix,
 			(unsigned int)pc->dir);
 	if (mvt_policy_action_name(pc->action) == NULL)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s action=%u: expected allow or deny", prefix,
 			(unsigned int)pc->action);
 	if (pc->rate_kbps > MVT_POLICY_RATE_MAX)
-		return policy_err(err, errlen, "%s rate=%u: at most %u kbit/s",
+		return mvt_err(err, errlen, "%s rate=%u: at most %u kbit/s",
 			prefix, pc->rate_kbps, MVT_POLICY_RATE_MAX);
 	if (pc->burst_kb > MVT_POLICY_BURST_MAX)
-		return policy_err(err, errlen, "%s burst=%u: at most %u kbit",
+		return mvt_err(err, errlen, "%s burst=%u: at most %u kbit",
 			prefix, pc->burst_kb, MVT_POLICY_BURST_MAX);
 	if (pc->peak_kbps > MVT_POLICY_RATE_MAX)
-		return policy_err(err, errlen, "%s peak=%u: at most %u kbit/s",
+		return mvt_err(err, errlen, "%s peak=%u: at most %u kbit/s",
 			prefix, pc->peak_kbps, MVT_POLICY_RATE_MAX);
 	if (pc->pps > MVT_POLICY_PPS_MAX)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s pps=%u: at most %u packets per second", prefix,
 			pc->pps, MVT_POLICY_PPS_MAX);
 	if (pc->action == MVT_POLICY_DENY) {
 		/* Limits on a policy that drops everything mean a mistake. */
 		if (pc->rate_kbps != 0 || pc->burst_kb != 0 ||
 				pc->peak_kbps != 0 || pc->pps != 0)
-			return policy_err(err, errlen,
+			return mvt_err(err, errlen,
 				"%s: deny takes no rate=, burst=, peak= or pps=",
 				prefix);
 		return 0;
 	}
 	/* An allow policy without a limit would limit nothing. */
 	if (pc->rate_kbps == 0 && pc->pps == 0)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s: allow needs rate=, pps= or both", prefix);
 	if (pc->rate_kbps == 0 && pc->burst_kb != 0)
-		return policy_err(err, errlen, "%s burst=%u: needs rate=",
+		return mvt_err(err, errlen, "%s burst=%u: needs rate=",
 			prefix, pc->burst_kb);
 	if (pc->rate_kbps == 0 && pc->peak_kbps != 0)
-		return policy_err(err, errlen, "%s peak=%u: needs rate=",
+		return mvt_err(err, errlen, "%s peak=%u: needs rate=",
 			prefix, pc->peak_kbps);
 	/* RFC 2698 (and rte_meter) require pir >= cir. */
 	if (pc->peak_kbps != 0 && pc->peak_kbps < pc->rate_kbps)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s peak=%u: peak must be at least rate", prefix,
 			pc->peak_kbps);
 	return 0;
@@ -343,7 +289,7 @@ mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
 
 	mvt_policy_parser_init(&pp, pc, "--policy", err, errlen);
 	if (strlen(spec) >= sizeof(buf))
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"--policy: spec longer than %d characters",
 			MVT_POLICY_SPEC_MAX - 1);
 	strlcpy(buf, spec, sizeof(buf));
@@ -351,7 +297,7 @@ mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
 			tok = strtok_r(NULL, ",", &save)) {
 		eq = strchr(tok, '=');
 		if (eq == NULL)
-			return policy_err(err, errlen,
+			return mvt_err(err, errlen,
 				"--policy %s: expected key=value", tok);
 		*eq = '\0';
 		ret = mvt_policy_parser_set(&pp, tok, eq + 1);
@@ -410,7 +356,7 @@ plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
 
 	memset(mp, 0, sizeof(*mp));
 	if (hz == 0)
-		return policy_err(err, errlen, "%s: no clock rate", label);
+		return mvt_err(err, errlen, "%s: no clock rate", label);
 	if (pc->action == MVT_POLICY_DENY)
 		return 0;
 	burst_kb = pc->burst_kb != 0 ? pc->burst_kb : MVT_POLICY_BURST_DEFAULT;
@@ -449,7 +395,7 @@ plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
 		mp->has_pkts = 1;
 	}
 	if (ret != 0)
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s: rte_meter refused the rates (%d)", label, ret);
 	return 0;
 }
@@ -563,7 +509,7 @@ mvt_policy_create(const struct mvt_policy_conf *pc, uint64_t tsc_hz,
 	}
 	p = rte_zmalloc("mvt_policy", sizeof(*p), RTE_CACHE_LINE_SIZE);
 	if (p == NULL) {
-		policy_err(err, errlen, "%s: out of memory", label);
+		mvt_err(err, errlen, "%s: out of memory", label);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -590,7 +536,7 @@ mvt_policy_update(struct mvt_policy *p, const struct mvt_policy_conf *pc,
 		return ret;
 	if (pc->mac != p->conf.mac) {
 		mvt_mac_format(pc->mac, mac);
-		return policy_err(err, errlen,
+		return mvt_err(err, errlen,
 			"%s mac=%s: a policy's MAC cannot change", label, mac);
 	}
 	ret = plan_meters(pc, tsc_hz, &mp, label, err, errlen);

@@ -101,22 +101,13 @@ ep_state(const struct mvt_switch *sw, uint16_t id)
 }
 
 static int
-tel_endpoints(const char *cmd __rte_unused, const char *params,
+read_endpoints(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	const struct mvt_switch *sw;
 	struct mvt_port_counters c;
 	struct rte_tel_data *e;
 	uint16_t id, start = 0, end;
-	int ret = 0;
 
-	pthread_mutex_lock(&tel_lock);
-	sw = tel_sw;
-	if (sw == NULL) {
-		ret = -ENODEV;
-		goto out;
-	}
-	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
 	if (params != NULL && params[0] != '\0')
 		start = (uint16_t)strtoul(params, NULL, 10);
 	end = RTE_MIN(sw->conf.n_endpoints, start + ENDPOINTS_PAGE);
@@ -125,10 +116,8 @@ tel_endpoints(const char *cmd __rte_unused, const char *params,
 		if (!mvt_switch_slot_used(sw, id))
 			continue;
 		e = rte_tel_data_alloc();
-		if (e == NULL) {
-			ret = -ENOMEM;
-			goto unlock;
-		}
+		if (e == NULL)
+			return -ENOMEM;
 		rte_tel_data_start_dict(e);
 		add_mac(e, "mac", sw->tbl->ep[id].mac);
 		rte_tel_data_add_dict_string(e, "mode",
@@ -140,36 +129,22 @@ tel_endpoints(const char *cmd __rte_unused, const char *params,
 	}
 	if (end < sw->conf.n_endpoints)
 		rte_tel_data_add_dict_int(d, "next", end);
-unlock:
-	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
-out:
-	pthread_mutex_unlock(&tel_lock);
-	return ret;
+	return 0;
 }
 
 static int
-tel_endpoint(const char *cmd __rte_unused, const char *params,
+read_endpoint(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	const struct mvt_switch *sw;
 	const struct mvt_vhost *v;
 	struct mvt_port_counters c;
 	struct rte_tel_data *drops;
 	char buf[32];
-	int id, ret = 0;
+	int id;
 
-	pthread_mutex_lock(&tel_lock);
-	sw = tel_sw;
-	if (sw == NULL) {
-		ret = -ENODEV;
-		goto out;
-	}
-	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
 	id = ep_lookup(sw, params);
-	if (id < 0) {
-		ret = -EINVAL;
-		goto unlock;
-	}
+	if (id < 0)
+		return -EINVAL;
 	v = &sw->vhost[id];
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", sw->conf.ep[id].name);
@@ -197,42 +172,27 @@ tel_endpoint(const char *cmd __rte_unused, const char *params,
 	drops = drops_by_reason(&c);
 	if (drops != NULL)
 		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
-unlock:
-	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
-out:
-	pthread_mutex_unlock(&tel_lock);
-	return ret;
+	return 0;
 }
 
 static int
-tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused,
+read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 	struct rte_tel_data *d)
 {
-	const struct mvt_switch *sw;
 	const struct mvt_worker *w;
 	const struct mvt_lcore_stats *st;
 	struct rte_tel_data *e;
 	char key[16], polls[RTE_TEL_MAX_STRING_LEN];
 	unsigned int i, p;
 	size_t off;
-	int ret = 0;
 
-	pthread_mutex_lock(&tel_lock);
-	sw = tel_sw;
-	if (sw == NULL) {
-		ret = -ENODEV;
-		goto out;
-	}
-	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < sw->nb_workers; i++) {
 		w = sw->workers[i];
 		st = sw->stats[i];
 		e = rte_tel_data_alloc();
-		if (e == NULL) {
-			ret = -ENOMEM;
-			goto unlock;
-		}
+		if (e == NULL)
+			return -ENOMEM;
 		rte_tel_data_start_dict(e);
 		rte_tel_data_add_dict_u64(e, "busy_cycles",
 			mvt_ctr_read(&st->busy_cycles));
@@ -256,30 +216,17 @@ tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused,
 		snprintf(key, sizeof(key), "%u", w->lcore_id);
 		rte_tel_data_add_dict_container(d, key, e, 0);
 	}
-unlock:
-	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
-out:
-	pthread_mutex_unlock(&tel_lock);
-	return ret;
+	return 0;
 }
 
 static int
-tel_lower(const char *cmd __rte_unused, const char *params __rte_unused,
+read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 	struct rte_tel_data *d)
 {
-	const struct mvt_switch *sw;
 	struct mvt_port_counters c;
 	struct rte_eth_link link;
 	struct rte_tel_data *drops;
-	int ret = 0;
 
-	pthread_mutex_lock(&tel_lock);
-	sw = tel_sw;
-	if (sw == NULL) {
-		ret = -ENODEV;
-		goto out;
-	}
-	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "device", sw->conf.lower);
 	rte_tel_data_add_dict_int(d, "port_id", sw->lower.port_id);
@@ -303,34 +250,22 @@ tel_lower(const char *cmd __rte_unused, const char *params __rte_unused,
 	drops = drops_by_reason(&c);
 	if (drops != NULL)
 		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
-	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
-out:
-	pthread_mutex_unlock(&tel_lock);
-	return ret;
+	return 0;
 }
 
 /* One page of /mvtap/policies, within telemetry's 16 KiB. */
 #define POLICIES_PAGE 48
 
 static int
-tel_policies(const char *cmd __rte_unused, const char *params,
+read_policies(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
 	const struct mvt_policy_conf *pc;
 	struct mvt_policy_counters in, out;
-	const struct mvt_switch *sw;
 	struct rte_tel_data *e;
 	char key[MVT_POLICY_NAME_MAX + 8];
 	unsigned int i, n = 0;
-	int ret = 0;
 
-	pthread_mutex_lock(&tel_lock);
-	sw = tel_sw;
-	if (sw == NULL) {
-		ret = -ENODEV;
-		goto out;
-	}
-	pthread_mutex_lock((pthread_mutex_t *)&sw->ctl);
 	rte_tel_data_start_dict(d);
 	i = params != NULL && params[0] != '\0' ?
 		(unsigned int)strtoul(params, NULL, 10) : 0;
@@ -374,8 +309,53 @@ tel_policies(const char *cmd __rte_unused, const char *params,
 		rte_tel_data_add_dict_container(d, key, e, 0);
 		n++;
 	}
-	pthread_mutex_unlock((pthread_mutex_t *)&sw->ctl);
-out:
+	return 0;
+}
+
+/* The read commands; tel_read() runs them, with the locks taken. */
+static const struct {
+	const char *cmd;
+	int (*fn)(const struct mvt_switch *sw, const char *params,
+		struct rte_tel_data *d);
+	const char *help;
+} tel_reads[] = {
+	{ "/mvtap/endpoints", read_endpoints,
+	  "Endpoints: name -> mac, mode, state, counters. Param: first index (pages of 64)" },
+	{ "/mvtap/endpoint", read_endpoint,
+	  "One endpoint, drops by reason, virtio features, socket. Param: name" },
+	{ "/mvtap/lcores", read_lcores,
+	  "Worker lcores: busy and idle cycles, packets, what each polls" },
+	{ "/mvtap/lower", read_lower,
+	  "The lower device: link, queues, MAC filter use, promiscuous, counters" },
+	{ "/mvtap/policies", read_policies,
+	  "Policies: mac, direction, limits, conform and exceed counters. Param: first index (pages of 48)" },
+};
+
+/*
+ * Every read command: with the switch attached, under its control lock,
+ * so that no live change moves the configuration under the reply.
+ */
+static int
+tel_read(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct mvt_switch *sw;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(tel_reads); i++)
+		if (strcmp(cmd, tel_reads[i].cmd) == 0)
+			break;
+	if (i == RTE_DIM(tel_reads))
+		return -EINVAL;
+	pthread_mutex_lock(&tel_lock);
+	sw = tel_sw;
+	if (sw == NULL) {
+		pthread_mutex_unlock(&tel_lock);
+		return -ENODEV;
+	}
+	pthread_mutex_lock(&sw->ctl);
+	ret = tel_reads[i].fn(sw, params, d);
+	pthread_mutex_unlock(&sw->ctl);
 	pthread_mutex_unlock(&tel_lock);
 	return ret;
 }
@@ -459,12 +439,15 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 
 RTE_INIT(mvt_telemetry_init)
 {
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tel_reads); i++)
+		rte_telemetry_register_cmd(tel_reads[i].cmd, tel_read,
+			tel_reads[i].help);
 	rte_telemetry_register_cmd("/mvtap/add_endpoint", tel_write,
 		"Add an endpoint. Param: SPEC as on the command line");
 	rte_telemetry_register_cmd("/mvtap/del_endpoint", tel_write,
 		"Remove an endpoint. Param: name");
-	rte_telemetry_register_cmd("/mvtap/policies", tel_policies,
-		"Policies: mac, direction, limits, conform and exceed counters. Param: first index (pages of 48)");
 	rte_telemetry_register_cmd("/mvtap/set_policy", tel_write,
 		"Add or change a policy. Param: SPEC as --policy");
 	rte_telemetry_register_cmd("/mvtap/del_policy", tel_write,
@@ -479,12 +462,4 @@ RTE_INIT(mvt_telemetry_init)
 		"Empty a source-mode endpoint's list. Param: name");
 	rte_telemetry_register_cmd("/mvtap/del_source", tel_write,
 		"Remove a MAC from a source-mode endpoint's list. Params: name,mac");
-	rte_telemetry_register_cmd("/mvtap/endpoints", tel_endpoints,
-		"Endpoints: name -> mac, mode, state, counters. Param: first index (pages of 64)");
-	rte_telemetry_register_cmd("/mvtap/endpoint", tel_endpoint,
-		"One endpoint, drops by reason, virtio features, socket. Param: name");
-	rte_telemetry_register_cmd("/mvtap/lcores", tel_lcores,
-		"Worker lcores: busy and idle cycles, packets, what each polls");
-	rte_telemetry_register_cmd("/mvtap/lower", tel_lower,
-		"The lower device: link, queues, MAC filter use, promiscuous, counters");
 }

@@ -8,9 +8,10 @@
  *
  * Input: byte 0 picks the entry point (its value modulo 3), the rest is
  * its text:
- *   0  an endpoint SPEC: up to the first NUL or newline, given to
- *      mvt_conf_parse_endpoint() (a command line argument or an
- *      add-endpoint request is one line);
+ *   0  an endpoint SPEC: up to the first NUL, given to
+ *      mvt_conf_parse_endpoint(); newlines and other control characters
+ *      included, as a command line argument or an add-endpoint request
+ *      may hold them;
  *   1  a command line: up to the first "\0\0", split at every NUL or
  *      newline into at most MAX_ARGS arguments after argv[0] =
  *      "dpdk-mvtap", given to mvt_conf_parse_args(). What follows "\0\0"
@@ -22,8 +23,9 @@
  *
  * Invariants, on top of ASan, UBSan and LeakSanitizer: every call returns
  * 0, -EINVAL or (mvt_conf_parse_args() only) 1; on -EINVAL the error is
- * one non-empty line, shorter than MVT_ERR_MAX, in a buffer of exactly
- * MVT_ERR_MAX bytes; whatever mvt_conf_parse_args() accepts passes
+ * one non-empty line without control characters (those it quotes are
+ * escaped), shorter than MVT_ERR_MAX, in a buffer of exactly MVT_ERR_MAX
+ * bytes; whatever mvt_conf_parse_args() accepts passes
  * mvt_conf_validate() again; an endpoint SPEC that parses has a well-formed
  * endpoint.
  */
@@ -105,6 +107,7 @@ static void
 check_result(const char *fn, int ret, int help_ok, const char *err)
 {
 	char what[128];
+	const char *s;
 
 	if (ret == 0 || (help_ok && ret == 1))
 		return;
@@ -121,9 +124,13 @@ check_result(const char *fn, int ret, int help_ok, const char *err)
 		snprintf(what, sizeof(what), "%s: error not terminated", fn);
 		fail(what, NULL);
 	}
-	if (strchr(err, '\n') != NULL) {
-		snprintf(what, sizeof(what), "%s: error of several lines", fn);
-		fail(what, err);
+	for (s = err; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			snprintf(what, sizeof(what),
+				"%s: error with a control character (0x%02x)",
+				fn, (unsigned int)(unsigned char)*s);
+			fail(what, err);
+		}
 	}
 }
 
@@ -188,9 +195,7 @@ fuzz_endpoint(const uint8_t *data, size_t size, char *err)
 	size_t len;
 	int ret;
 
-	for (len = 0; len < size && data[len] != '\0' && data[len] != '\n';
-			len++)
-		;
+	len = strnlen((const char *)data, size);
 	spec = malloc(len + 1);
 	ep = malloc(sizeof(*ep));
 	c = malloc(sizeof(*c));
