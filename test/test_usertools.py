@@ -147,7 +147,8 @@ class FakeSwitch:
                           "loops": 0, "polls": "b:0"},
                     "1": {"busy_cycles": 250, "idle_cycles": 750,
                           "packets": 10, "loops": 99,
-                          "polls": "lower:0 a:0"}}
+                          "polls": "lower:0 a:0", "queues_busy": 1,
+                          "queues_idle": 3}}
         if cmd == "/mvtap/lower":
             return {"device": "net_null0,no-rx=1", "port_id": 0,
                     "mac": "02:00:00:00:00:01", "link": "up",
@@ -600,6 +601,8 @@ def test_exporter(sw, sock, tmp):
             'mvtap_lcore_busy_ratio{lcore="1"} 0.25',
             'mvtap_lcore_packets_total{lcore="1"} 10',
             'mvtap_lcore_packets_total{lcore="2"} 0',
+            'mvtap_lcore_queues_busy{lcore="1"} 1',
+            'mvtap_lcore_queues_idle{lcore="1"} 3',
             'mvtap_policy_conform_packets_total{policy="p\\n1",'
             'mac="02:00:00:00:00:0a"} 5',
             'mvtap_policy_conform_bytes_total{policy="p\\n1",'
@@ -620,6 +623,10 @@ def test_exporter(sw, sock, tmp):
               "rx packets is a counter")
         check("# TYPE mvtap_lcore_busy_ratio gauge" in lines,
               "busy ratio is a gauge")
+        check("# TYPE mvtap_lcore_queues_idle gauge" in lines,
+              "idle queues is a gauge")
+        check(not any(l.startswith('mvtap_lcore_queues_busy{lcore="2"}')
+                      for l in samples), "no queue gauges when not reported")
 
         # Fresh on every scrape: counters move, policies can go away.
         sw.disabled = {"/mvtap/policies"}

@@ -59,7 +59,7 @@ struct mvt_sched {
 	uint16_t empty[MVT_POLL_MAX];	/**< by list index: empty polls in a row */
 };
 
-/** Start over for the poll list of generation @p gen, @p n entries: all busy. */
+/** Start over, all busy: poll list generation @p gen, @p n entries. */
 static inline void
 mvt_sched_reset(struct mvt_sched *s, uint32_t gen, uint16_t n)
 {

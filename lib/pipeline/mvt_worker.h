@@ -133,8 +133,8 @@ void mvt_worker_free(struct mvt_worker *w);
 
 /**
  * Run the pipeline on @p n received frames from @p ingress (an endpoint
- * id, MVT_INGRESS_LOWER or MVT_INGRESS_HOST) and flush the outputs. Takes ownership of the
- * mbufs. Exposed for tests; the loop calls it.
+ * id, MVT_INGRESS_LOWER or MVT_INGRESS_HOST) and flush the outputs. Takes
+ * ownership of the mbufs. Exposed for tests; the loop calls it.
  */
 void mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n);

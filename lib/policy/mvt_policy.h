@@ -179,7 +179,7 @@ const char *mvt_policy_action_name(unsigned int action);
  * Control thread.
  *
  * @param tsc_hz  cycles per second of the clock the caller passes to
- *                mvt_policy_check() (rte_get_tsc_hz() for rte_rdtsc())
+ *                mvt_policy_check_run() (rte_get_tsc_hz() for rte_rdtsc())
  * @return the policy (rte_zmalloc, cache aligned; free with
  *   mvt_policy_free()), or NULL with rte_errno set to EINVAL (a bad
  *   configuration, one line in @p err) or ENOMEM.
@@ -197,7 +197,7 @@ struct mvt_policy *mvt_policy_create(const struct mvt_policy_conf *pc,
  * update adds (rate= or pps= where there was none, or srTCM <-> trTCM
  * through peak=) starts full.
  *
- * Safe while workers run mvt_policy_check() on @p p (each direction is
+ * Safe while workers run mvt_policy_check_run() on @p p (each direction is
  * changed under its lock; a frame metered during the update meets either
  * the old or the new limits). Not safe against another update, free or
  * mvt_policy_get_conf() of the same policy: one control thread.
@@ -271,8 +271,9 @@ struct mvt_policy_meters_ {
 	 * An rte_meter object is not thread-safe, and frames of one MAC may
 	 * reach several workers (RSS on the lower, several queue pairs of
 	 * one endpoint). With one worker the lock is never contended and
-	 * costs one atomic exchange per metered frame; a per-worker meter
-	 * would divide the rate by the number of workers instead.
+	 * costs one atomic exchange per run of frames (mostly one per
+	 * burst); meters per worker would need no lock but would let each
+	 * worker pass the whole rate.
 	 */
 	rte_spinlock_t lock;
 	uint8_t mode;		/* enum mvt_policy_mode_, atomic */

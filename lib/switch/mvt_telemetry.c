@@ -201,6 +201,11 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "packets",
 			mvt_ctr_read(&st->packets));
 		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
+		/* the worker's own scheduler state: a recent value, no more */
+		rte_tel_data_add_dict_u64(e, "queues_busy",
+			__atomic_load_n(&w->sched.n_busy, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(e, "queues_idle",
+			__atomic_load_n(&w->sched.n_idle, __ATOMIC_RELAXED));
 		off = 0;
 		polls[0] = '\0';
 		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
