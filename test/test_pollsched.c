@@ -34,11 +34,11 @@ poll(uint16_t idx)
 	return n;
 }
 
-/* One worker loop; @p lower frames came from the lower first. */
+/* One worker loop. */
 static uint64_t
-loop(uint64_t lower)
+loop(void)
 {
-	uint64_t moved = lower;
+	uint64_t moved = 0;
 	uint16_t j, k, n;
 
 	memset(polled, 0, sizeof(polled));
@@ -47,8 +47,7 @@ loop(uint64_t lower)
 		moved += n;
 		j = mvt_sched_busy_done(s, j, n);
 	}
-	for (k = mvt_sched_idle_budget(s, moved); k > 0 && s->n_idle > 0;
-			k--) {
+	for (k = mvt_sched_idle_budget(s); k > 0 && s->n_idle > 0; k--) {
 		n = poll(mvt_sched_idle_next(s));
 		moved += n;
 		mvt_sched_idle_done(s, n);
@@ -79,7 +78,7 @@ test_pollsched(void)
 	mvt_sched_reset(s, 1, N);
 	for (l = 0; l < MVT_POLL_IDLE_AFTER - 1; l++) {
 		frames[0] = 32;	/* entry 0 always has frames */
-		loop(0);
+		loop();
 		TEST_ASSERT_EQUAL(count_polled(), N, "loop %u: all polled", l);
 	}
 	TEST_ASSERT_EQUAL(s->n_busy, N, "still all busy after %u empty polls",
@@ -87,7 +86,7 @@ test_pollsched(void)
 
 	/* the 64th empty poll in a row: all but entry 0 go idle */
 	frames[0] = 32;
-	loop(0);
+	loop();
 	TEST_ASSERT_EQUAL(count_polled(), N, "the last loop polled all");
 	TEST_ASSERT_EQUAL(s->n_busy, 1, "only entry 0 busy");
 	TEST_ASSERT_EQUAL(s->busy[0], 0, "entry 0 is the busy one");
@@ -96,20 +95,16 @@ test_pollsched(void)
 	/* while frames move: entry 0 and MVT_POLL_IDLE_SWEEP idle ones */
 	for (l = 0; l < 30; l++) {
 		frames[0] = 32;
-		loop(0);
+		loop();
 		TEST_ASSERT_EQUAL(polled[0], 1, "loop %u: entry 0", l);
 		TEST_ASSERT_EQUAL(count_polled(), 1 + MVT_POLL_IDLE_SWEEP,
 			"loop %u: the sweep", l);
 	}
 
-	/* frames from the lower also count as moving */
-	loop(5);
+	/* a loop that moves nothing sweeps no more than one that does */
+	loop();
 	TEST_ASSERT_EQUAL(count_polled(), 1 + MVT_POLL_IDLE_SWEEP,
-		"a busy lower: the sweep only");
-
-	/* a loop that moved nothing polls every idle entry */
-	loop(0);
-	TEST_ASSERT_EQUAL(count_polled(), N, "an idle loop polls all");
+		"an idle loop: the sweep only");
 
 	/*
 	 * A queue of an idle entry fills while the worker is busy: it is
@@ -121,12 +116,12 @@ test_pollsched(void)
 			MVT_POLL_IDLE_SWEEP, "entry 17 waited %u loops",
 			waited);
 		frames[0] = 32;
-		loop(0);
+		loop();
 	}
 	TEST_ASSERT_EQUAL(s->n_busy, 2, "entry 17 busy again");
 	for (l = 0; l < 3; l++) {
 		frames[0] = 32;
-		loop(0);
+		loop();
 		TEST_ASSERT_EQUAL(polled[17], 1, "entry 17 polled every loop");
 	}
 	TEST_ASSERT_EQUAL(frames[17], 0, "its frames all taken");
@@ -140,7 +135,7 @@ test_pollsched(void)
 
 		for (l = 0; l < (N - 2) / MVT_POLL_IDLE_SWEEP; l++) {
 			frames[0] = 32;
-			loop(0);
+			loop();
 			for (i = 1; i < N; i++)
 				seen[i] += polled[i];
 		}
@@ -154,7 +149,7 @@ test_pollsched(void)
 	mvt_sched_reset(s, 2, 3);
 	TEST_ASSERT_EQUAL(s->n_busy, 3, "new list: all busy");
 	TEST_ASSERT_EQUAL(s->n_idle, 0, "new list: none idle");
-	loop(1);
+	loop();
 	TEST_ASSERT_EQUAL(count_polled(), 3, "new list: each polled once");
 	rte_free(s);
 	return TEST_SUCCESS;

@@ -16,13 +16,17 @@
  * keeps the entries of its poll list in two sets:
  *  - busy: polled every loop; an entry that comes back empty
  *    MVT_POLL_IDLE_AFTER times in a row becomes idle;
- *  - idle: polled in turn, MVT_POLL_IDLE_SWEEP per loop while the worker
- *    moves frames, all of them in a loop that moved none (the worker has
- *    nothing better to do); an idle entry that returns frames is busy
- *    again at once.
- * An endpoint that starts sending while the worker is busy waits at most
- * n_idle / MVT_POLL_IDLE_SWEEP loops for its first poll (its virtqueue
- * holds the frames meanwhile); one that sends keeps its poll every loop.
+ *  - idle: polled in turn, MVT_POLL_IDLE_SWEEP per loop; an idle entry
+ *    that returns frames is busy again at once.
+ * An endpoint that starts sending waits at most n_idle / MVT_POLL_IDLE_SWEEP
+ * loops for its first poll (its virtqueue holds the frames meanwhile): a
+ * few microseconds when the worker has nothing else to do, whose loops are
+ * short, and well under a millisecond at full load with hundreds of idle
+ * queues. One that sends keeps its poll every loop.
+ *
+ * Even a loop that moved nothing polls no more idle entries than that:
+ * sweeping hundreds of rings at once would evict from the caches what the
+ * busy queues need when their next frames come.
  *
  * The state is the worker's own (no sharing, no atomics) and is for one
  * poll list, known by its generation number: a new list (placement,
@@ -30,7 +34,7 @@
  *
  *   for (j = 0; j < s->n_busy; )
  *           j = mvt_sched_busy_done(s, j, poll(list[s->busy[j]]));
- *   for (k = mvt_sched_idle_budget(s, moved); k > 0 && s->n_idle > 0; k--)
+ *   for (k = mvt_sched_idle_budget(s); k > 0 && s->n_idle > 0; k--)
  *           mvt_sched_idle_done(s, poll(list[mvt_sched_idle_next(s)]));
  */
 
@@ -97,15 +101,10 @@ mvt_sched_busy_done(struct mvt_sched *s, uint16_t j, uint16_t got)
 	return j;
 }
 
-/**
- * How many idle entries to poll in this loop: MVT_POLL_IDLE_SWEEP (at most
- * all) when the loop has moved frames so far, all of them when not.
- */
+/** How many idle entries to poll in this loop. */
 static inline uint16_t
-mvt_sched_idle_budget(const struct mvt_sched *s, uint64_t moved)
+mvt_sched_idle_budget(const struct mvt_sched *s)
 {
-	if (moved == 0)
-		return s->n_idle;
 	return RTE_MIN(s->n_idle, (uint16_t)MVT_POLL_IDLE_SWEEP);
 }
 

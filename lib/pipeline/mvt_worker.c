@@ -660,7 +660,7 @@ mvt_worker_main(void *arg)
 			moved += n;
 			j = mvt_sched_busy_done(s, j, n);
 		}
-		for (k = mvt_sched_idle_budget(s, moved);
+		for (k = mvt_sched_idle_budget(s);
 				k > 0 && s->n_idle > 0; k--) {
 			n = poll_one(w, t, &pl->p[mvt_sched_idle_next(s)]);
 			moved += n;
