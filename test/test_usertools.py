@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mvtap authors
 
-"""mvtap-ctl and mvtap-exporter against a fake telemetry server.
+"""mvtap-ctl and mvtap-exporter against a fake telemetry server, and
+mvtap-c2c (its path is the first argument) on this machine's CPUs.
 
 The fake speaks DPDK's telemetry v2 protocol on a SOCK_SEQPACKET unix socket
 in a temporary directory, with canned /mvtap/... replies: paging through
@@ -28,6 +29,8 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 USERTOOLS = os.path.join(HERE, "..", "usertools")
 CTL = os.path.join(USERTOOLS, "mvtap-ctl")
 EXPORTER = os.path.join(USERTOOLS, "mvtap-exporter")
+C2C = (sys.argv[1] if len(sys.argv) > 1 else
+       os.path.join(HERE, "..", "build", "usertools", "mvtap-c2c"))
 
 PAGE = 2            # the fake's page size for /mvtap/endpoints
 T0 = time.monotonic()
@@ -672,6 +675,37 @@ def test_exporter(sw, sock, tmp):
     check_eq(p.returncode, 2, "exporter --listen nonsense: exit status")
 
 
+def test_c2c(c2c):
+    """mvtap-c2c: three ordered figures, and one-line errors."""
+    def run(*args):
+        return subprocess.run([c2c] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=30)
+    if (os.cpu_count() or 1) >= 2:
+        r = run("0", "1", "1000", "3")
+        check(r.returncode == 0, "c2c: exit %d: %s" % (r.returncode,
+                                                       r.stderr))
+        m = re.fullmatch(r"(\d+\.\d) (\d+\.\d) (\d+\.\d)\n", r.stdout)
+        check(m is not None, "c2c: output %r" % r.stdout)
+        if m:
+            med, lo, hi = (float(x) for x in m.groups())
+            check(0 < lo <= med <= hi, "c2c: not min <= median <= max: %r"
+                  % r.stdout)
+    for args, rc, err in (
+            (("0",), 2, "usage: mvtap-c2c [CPU_A CPU_B [ROUND_TRIPS "
+             "[SAMPLES]]]\n"),
+            (("0", "1", "x"), 2, "mvtap-c2c: ROUND_TRIPS: not a number up "
+             "to 100000000: x\n"),
+            (("0", "1", "10", "0"), 2, "mvtap-c2c: ROUND_TRIPS and SAMPLES "
+             "must be at least 1\n"),
+            (("0", "1024"), 2, "mvtap-c2c: CPU_B: not a number up to "
+             "1023: 1024\n"),
+            (("0", "1000"), 1, "mvtap-c2c: cannot run on CPU 1000\n")):
+        r = run(*args)
+        check((r.returncode, r.stdout, r.stderr) == (rc, "", err),
+              "c2c %s: got exit %d, %r, %r" % (" ".join(args), r.returncode,
+                                               r.stdout, r.stderr))
+
+
 def main():
     if not hasattr(socket, "SOCK_SEQPACKET") or \
             not hasattr(socket, "AF_UNIX"):
@@ -690,7 +724,8 @@ def main():
                 ("ctl write verbs", test_ctl_write, (sw, sock)),
                 ("ctl stats", test_ctl_stats, (sw, sock)),
                 ("ctl errors", test_ctl_errors, (tmp, sock)),
-                ("exporter", test_exporter, (sw, sock, tmp))):
+                ("exporter", test_exporter, (sw, sock, tmp)),
+                ("c2c", test_c2c, (C2C,))):
             try:
                 func(*args)
             except Exception:

@@ -15,6 +15,7 @@ command or a failed callback.
 import json
 import os
 import socket
+import time
 
 SOCKET_NAME = "dpdk_telemetry.v2"
 DEFAULT_PREFIX = "rte"
@@ -35,6 +36,15 @@ class NoSocket(TelemetryError):
 
 class NotAnswering(TelemetryError):
     """The socket exists but nobody answers on it (stale or hung)."""
+
+
+def sampled(read):
+    """(time, read()): the time is the middle of the read, which waits for
+    the other process's telemetry thread, so that a slow reply does not
+    count as time the counters had to grow."""
+    t0 = time.monotonic()
+    value = read()
+    return (t0 + time.monotonic()) / 2, value
 
 
 def runtime_dir(prefix):
