@@ -122,15 +122,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "mvtap-c2c: ROUND_TRIPS and SAMPLES must be at least 1\n");
 		return 2;
 	}
-	res = calloc(samples, sizeof(*res));
-	if (res == NULL) {
-		fprintf(stderr, "mvtap-c2c: out of memory\n");
-		return 1;
-	}
 	/* both must be usable: the answering thread could not say so */
 	if (pin(cpu_b) != 0 || pin(cpu_a) != 0) {
 		fprintf(stderr, "mvtap-c2c: cannot run on CPU %lu\n",
 			pin(cpu_b) != 0 ? cpu_b : cpu_a);
+		return 1;
+	}
+	res = calloc(samples, sizeof(*res));
+	if (res == NULL) {
+		fprintf(stderr, "mvtap-c2c: out of memory\n");
 		return 1;
 	}
 	c.cpu = cpu_b;
@@ -139,6 +139,7 @@ main(int argc, char **argv)
 	if (ret != 0) {
 		fprintf(stderr, "mvtap-c2c: cannot start a thread: %s\n",
 			strerror(ret));
+		free(res);
 		return 1;
 	}
 	for (s = 0; s < samples; s++) {
