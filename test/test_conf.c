@@ -493,6 +493,25 @@ test_one_line_errors(void)
 }
 
 /* The limits, one character either side. */
+/* A spec of 4095 characters is taken whole; one more is refused. */
+static int
+test_endpoint_spec_length(void)
+{
+	static char spec[4097];
+	struct mvt_endpoint_conf ep;
+
+	memset(spec, ',', sizeof(spec) - 2);
+	memcpy(spec, "name=a,mac=02:00:00:00:00:01", 28);
+	TEST_ASSERT_SUCCESS(parse_ep(spec, &ep), "4095 characters: %s", err);
+	TEST_ASSERT(strcmp(ep.name, "a") == 0 && ep.mac == MAC1,
+		"4095 characters: name %s mac %" PRIx64, ep.name, ep.mac);
+	spec[sizeof(spec) - 2] = ',';
+	TEST_ASSERT(err_is(parse_ep(spec, &ep),
+		"--endpoint: spec longer than 4095 characters", "4096 characters"),
+		"4096 characters");
+	return TEST_SUCCESS;
+}
+
 static int
 test_endpoint_limits(void)
 {
@@ -548,7 +567,7 @@ test_endpoint_limits(void)
 	TEST_ASSERT(err_is(parse_ep(spec, &ep),
 		"--endpoint sources=02:00:00:00:00:fe: too many sources (max 64)",
 		"64 + 1 sources"), "64 + 1 sources");
-	return TEST_SUCCESS;
+	return test_endpoint_spec_length();
 }
 
 static int

@@ -143,6 +143,20 @@ int mvt_parse_u32(const char *s, uint32_t max, uint32_t *out);
 int mvt_err(char *err, size_t errlen, const char *fmt, ...)
 	__rte_format_printf(3, 4);
 
+/** What mvt_kv_split() calls for each pair: 0, or an error to stop with. */
+typedef int (*mvt_kv_fn)(void *ctx, const char *key, const char *val);
+
+/**
+ * Split a "key=value,key=value" spec of option @p opt and call @p fn for
+ * each pair, in order. The spec must be shorter than @p max characters.
+ *
+ * @return 0; the first non-zero return of @p fn; or -EINVAL with one line
+ *   in @p err: "OPT: spec longer than N characters" or
+ *   "OPT TOKEN: expected key=value".
+ */
+int mvt_kv_split(const char *spec, size_t max, const char *opt,
+	mvt_kv_fn fn, void *ctx, char *err, size_t errlen);
+
 /** Format @p k as "xx:xx:xx:xx:xx:xx" into @p buf (MVT_MAC_STRLEN bytes). */
 void mvt_mac_format(uint64_t k, char *buf);
 

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <rte_log.h>
 
@@ -209,4 +211,32 @@ mvt_mac_format(uint64_t k, char *buf)
 		(unsigned int)(k & 0xff), (unsigned int)(k >> 8 & 0xff),
 		(unsigned int)(k >> 16 & 0xff), (unsigned int)(k >> 24 & 0xff),
 		(unsigned int)(k >> 32 & 0xff), (unsigned int)(k >> 40 & 0xff));
+}
+
+int
+mvt_kv_split(const char *spec, size_t max, const char *opt,
+	mvt_kv_fn fn, void *ctx, char *err, size_t errlen)
+{
+	char *buf, *tok, *save = NULL, *eq;
+	int ret = 0;
+
+	if (strlen(spec) >= max)
+		return mvt_err(err, errlen,
+			"%s: spec longer than %zu characters", opt, max - 1);
+	buf = strdup(spec);
+	if (buf == NULL)
+		return mvt_err(err, errlen, "%s: out of memory", opt);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL && ret == 0;
+			tok = strtok_r(NULL, ",", &save)) {
+		eq = strchr(tok, '=');
+		if (eq == NULL) {
+			ret = mvt_err(err, errlen, "%s %s: expected key=value",
+				opt, tok);
+			break;
+		}
+		*eq = '\0';
+		ret = fn(ctx, tok, eq + 1);
+	}
+	free(buf);
+	return ret;
 }

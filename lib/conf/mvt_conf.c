@@ -378,6 +378,12 @@ ep_set(struct ep_parser *p, const char *key, const char *val)
 	return ep_fail(p, key, val, "unknown key"); /* not reached */
 }
 
+static int
+ep_set_kv(void *p, const char *key, const char *val)
+{
+	return ep_set(p, key, val);
+}
+
 int
 mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 	char *err, size_t errlen)
@@ -385,27 +391,13 @@ mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 	struct ep_parser p = {
 		.ep = ep, .prefix = "--endpoint", .err = err, .errlen = errlen,
 	};
-	char buf[SPEC_MAX];
-	char *tok, *save = NULL, *eq;
 	int ret;
 
 	ep_reset(ep);
-	if (strlen(spec) >= sizeof(buf))
-		return mvt_err(err, errlen,
-			"--endpoint: spec longer than %d characters",
-			SPEC_MAX - 1);
-	strlcpy(buf, spec, sizeof(buf));
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save)) {
-		eq = strchr(tok, '=');
-		if (eq == NULL)
-			return mvt_err(err, errlen,
-				"--endpoint %s: expected key=value", tok);
-		*eq = '\0';
-		ret = ep_set(&p, tok, eq + 1);
-		if (ret != 0)
-			return ret;
-	}
+	ret = mvt_kv_split(spec, SPEC_MAX, "--endpoint", ep_set_kv, &p, err,
+		errlen);
+	if (ret != 0)
+		return ret;
 	if ((p.seen & (1u << EP_NAME)) == 0)
 		return mvt_err(err, errlen, "--endpoint %s: name= missing",
 			spec);

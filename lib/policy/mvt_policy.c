@@ -278,32 +278,24 @@ mvt_policy_parser_finish(struct mvt_policy_parser *pp)
 	return 0;
 }
 
+static int
+policy_set_kv(void *pp, const char *key, const char *val)
+{
+	return mvt_policy_parser_set(pp, key, val);
+}
+
 int
 mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
 	char *err, size_t errlen)
 {
 	struct mvt_policy_parser pp;
-	char buf[MVT_POLICY_SPEC_MAX];
-	char *tok, *save = NULL, *eq;
 	int ret;
 
 	mvt_policy_parser_init(&pp, pc, "--policy", err, errlen);
-	if (strlen(spec) >= sizeof(buf))
-		return mvt_err(err, errlen,
-			"--policy: spec longer than %d characters",
-			MVT_POLICY_SPEC_MAX - 1);
-	strlcpy(buf, spec, sizeof(buf));
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save)) {
-		eq = strchr(tok, '=');
-		if (eq == NULL)
-			return mvt_err(err, errlen,
-				"--policy %s: expected key=value", tok);
-		*eq = '\0';
-		ret = mvt_policy_parser_set(&pp, tok, eq + 1);
-		if (ret != 0)
-			return ret;
-	}
+	ret = mvt_kv_split(spec, MVT_POLICY_SPEC_MAX, "--policy",
+		policy_set_kv, &pp, err, errlen);
+	if (ret != 0)
+		return ret;
 	return mvt_policy_parser_finish(&pp);
 }
 
