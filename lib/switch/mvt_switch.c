@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -28,12 +29,51 @@ mvt_switch_nb_workers(const struct mvt_switch *sw)
 	return sw->nb_workers;
 }
 
+/*
+ * TSC cycles per second, measured against CLOCK_MONOTONIC_RAW over
+ * MVT_TSC_MEASURE_NS. rte_get_tsc_hz() can be off by a few tenths of a
+ * percent where EAL had to estimate it (it rounds its estimate to 10 MHz:
+ * 2600 MHz for a 2596.1 MHz TSC here), and the meters would then hold
+ * every rate that much low. A measurement that disagrees with EAL's
+ * figure by more than 1 % is not trusted (the thread was preempted, or
+ * the clock stepped): EAL's figure is kept.
+ */
+#define MVT_TSC_MEASURE_NS 100000000ULL
+#define MVT_NS_PER_S 1000000000ULL
+
+static uint64_t
+measure_tsc_hz(void)
+{
+	const struct timespec pause = { 0, MVT_TSC_MEASURE_NS };
+	uint64_t eal_hz = rte_get_tsc_hz(), c0, c1, ns, hz;
+	struct timespec t0, t1;
+
+	if (clock_gettime(CLOCK_MONOTONIC_RAW, &t0) != 0)
+		return eal_hz;
+	c0 = rte_rdtsc_precise();
+	nanosleep(&pause, NULL);
+	c1 = rte_rdtsc_precise();
+	if (clock_gettime(CLOCK_MONOTONIC_RAW, &t1) != 0)
+		return eal_hz;
+	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * MVT_NS_PER_S +
+		(uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+	if (ns == 0)
+		return eal_hz;
+	hz = (uint64_t)((double)(c1 - c0) * MVT_NS_PER_S / ns);
+	if (hz < eal_hz - eal_hz / 100 || hz > eal_hz + eal_hz / 100)
+		return eal_hz;
+	return hz;
+}
+
 static int
 setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 {
 	unsigned int nb_mbufs;
 	size_t sz;
 
+	sw->tsc_hz = measure_tsc_hz();
+	MVT_LOG(INFO, "TSC %" PRIu64 " Hz (EAL: %" PRIu64 ")", sw->tsc_hz,
+		rte_get_tsc_hz());
 	/* enough for every RX and TX ring, in-flight bursts and caches */
 	nb_mbufs = RTE_MAX(16384u, 4096u * sw->nb_workers * 2) - 1;
 	sw->mp = rte_pktmbuf_pool_create("mvtap_mbufs", nb_mbufs,
@@ -356,7 +396,7 @@ policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
 	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
 	int in, out, ret = 0;
 
-	sw->pol[i] = mvt_policy_create(pc, rte_get_tsc_hz(), err, errlen);
+	sw->pol[i] = mvt_policy_create(pc, sw->tsc_hz, err, errlen);
 	if (sw->pol[i] == NULL)
 		return -1;
 	policy_dirs(pc, &in, &out);
@@ -876,7 +916,7 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 		if (o->dir == pc.dir) {
 			/* a change: meters keep their state and counters */
 			ret = mvt_policy_update(sw->pol[i], &pc,
-				rte_get_tsc_hz(), err, errlen);
+				sw->tsc_hz, err, errlen);
 			if (ret == 0)
 				sw->conf.policy[i] = pc;
 			goto out;
@@ -929,7 +969,7 @@ void
 mvt_switch_sample(struct mvt_switch *sw)
 {
 	struct mvt_port_counters c;
-	uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz(), dt, v;
+	uint64_t now = rte_get_tsc_cycles(), hz = sw->tsc_hz, dt, v;
 	unsigned int w;
 	uint16_t id;
 

@@ -42,6 +42,7 @@ struct mvt_switch {
 	struct mvt_mactable *mt;
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_mempool *mp;
+	uint64_t tsc_hz;		/* measured at start: see measure_tsc_hz() */
 	unsigned int nb_workers;
 	unsigned int running;
 	struct mvt_worker *workers[MVT_MAX_WORKERS];
