@@ -160,8 +160,9 @@ test_srtcm_refill(void)
 }
 
 /*
- * Token periods shorter than 100 cycles are merged as rte_meter does:
- * 800 000 kbit/s is 10^8 bytes/s, 10 bytes per 100-cycle period.
+ * Token periods are at least 5000 cycles (TB_PERIOD_EXACT), so that
+ * rounding a period to whole cycles costs at most 1e-4 of the rate:
+ * 800 000 kbit/s is 10^8 bytes/s, 500 bytes per 5000-cycle period.
  */
 static int
 test_srtcm_fast(void)
@@ -173,23 +174,25 @@ test_srtcm_fast(void)
 	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1000000, T0), 1, "drain 8000 kbit");
 	TEST_ASSERT_EQUAL(offer(p, IN, 1, 100001, t), 0, "1 ms + 1 byte");
 	TEST_ASSERT_EQUAL(offer(p, IN, 1, 100000, t), 1, "1 ms: 100000 bytes");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, t + 99), 0, "within a period");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 10, t + 100), 1, "one period");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, t + 100), 0, "10 bytes only");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, t + 4999), 0, "within a period");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 500, t + 5000), 1, "one period");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, t + 5000), 0, "500 bytes only");
 	mvt_policy_free(p);
 
 	/*
-	 * 100 000 kbit/s, 12 500 000 bytes/s: a byte per 80 cycles would be
-	 * a period under 100, so 2 bytes per 160 cycles.
+	 * 100 000 kbit/s, 12 500 000 bytes/s, a byte per 80 cycles: 63
+	 * bytes (62.5 rounded up) per 5040 cycles.
 	 */
 	p = mkpol("mac=" MAC1_S ",rate=100000,burst=800");
 	TEST_ASSERT_NOT_NULL(p, "create");
 	TEST_ASSERT_EQUAL(offer(p, IN, 1, 100000, T0), 1, "drain");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, T0 + 159), 0, "within a period");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 2, T0 + 160), 1, "one period");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, T0 + 160), 0, "2 bytes only");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 12500, T0 + 160 + MS), 1, "1 ms");
-	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, T0 + 160 + MS), 0, "exactly");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, T0 + 5039), 0, "within a period");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 63, T0 + 5040), 1, "one period");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, T0 + 5040), 0, "63 bytes only");
+	/* 200 periods after the drain: 199 more of 63 bytes */
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 199 * 63, T0 + 200 * 5040), 1,
+		"200 periods");
+	TEST_ASSERT_EQUAL(offer(p, IN, 1, 1, T0 + 200 * 5040), 0, "exactly");
 	mvt_policy_free(p);
 	return TEST_SUCCESS;
 }
@@ -266,14 +269,50 @@ test_pps_exact(void)
 	TEST_ASSERT_EQUAL(offer(p, OUT, 40, 64, T0 + HZ), 10, "10 in 1 s");
 	mvt_policy_free(p);
 
-	/* 2*10^7 pps: 2 frames per 100-cycle period, 2*10^6 in the bucket. */
+	/* 2*10^7 pps: 100 frames per 5000-cycle period, 2*10^6 in the bucket. */
 	p = mkpol("mac=" MAC1_S ",pps=20000000");
 	TEST_ASSERT_NOT_NULL(p, "create");
 	TEST_ASSERT_EQUAL(offer(p, OUT, 2000001, 64, T0), 2000000, "bucket");
 	TEST_ASSERT_EQUAL(offer(p, OUT, 200001, 64, T0 + 10 * MS), 200000,
 		"10 ms");
-	TEST_ASSERT_EQUAL(offer(p, OUT, 3, 64, T0 + 10 * MS + 100), 2,
+	TEST_ASSERT_EQUAL(offer(p, OUT, 101, 64, T0 + 10 * MS + 4999), 0,
+		"within a period");
+	TEST_ASSERT_EQUAL(offer(p, OUT, 101, 64, T0 + 10 * MS + 5000), 100,
 		"one period");
+	mvt_policy_free(p);
+	return TEST_SUCCESS;
+}
+
+/*
+ * On a clock that is not a round number (this TSC: 2596045966 Hz) a
+ * meter still passes its rate: 1 Gbit/s for 1 s is 125 000 000 bytes,
+ * within 1e-4 and a frame. rte_meter's own periods (103 cycles for
+ * 103.84) would pass 0.82 % more.
+ */
+static int
+test_odd_clock(void)
+{
+	const uint64_t hz = UINT64_C(2596045966), t0 = 7 * hz;
+	struct mvt_policy_conf pc;
+	struct mvt_policy *p;
+	uint64_t passed = 0;
+	unsigned int ms;
+
+	TEST_ASSERT_SUCCESS(mvt_policy_conf_parse("mac=" MAC1_S
+		",rate=1000000", &pc, err, sizeof(err)), "%s", err);
+	p = mvt_policy_create(&pc, hz, err, sizeof(err));
+	TEST_ASSERT_NOT_NULL(p, "create: %s", err);
+	TEST_ASSERT_EQUAL(offer(p, OUT, 1000, 1000, t0), 1000, "the bucket");
+	TEST_ASSERT_EQUAL(offer(p, OUT, 1, 1000, t0), 0, "empty");
+	/* 1 ms at a time, more than the rate offered */
+	for (ms = 1; ms <= 1000; ms++)
+		passed += 1250 * (uint64_t)offer(p, OUT, 110, 1250,
+			t0 + hz * ms / 1000);
+	printf("  1 s at 1 Gbit/s on a %" PRIu64 " Hz clock: %" PRIu64
+		" bytes\n", hz, passed);
+	TEST_ASSERT(passed >= 125000000 - 12500 - 1250 &&
+		passed <= 125000000 + 12500 + 1250,
+		"%" PRIu64 " bytes in 1 s, expected 125000000", passed);
 	mvt_policy_free(p);
 	return TEST_SUCCESS;
 }
@@ -904,6 +943,7 @@ static struct unit_test_suite policy_suite = {
 		TEST_CASE(test_srtcm_edge),
 		TEST_CASE(test_srtcm_refill),
 		TEST_CASE(test_srtcm_fast),
+		TEST_CASE(test_odd_clock),
 		TEST_CASE(test_trtcm_peak),
 		TEST_CASE(test_pps_exact),
 		TEST_CASE(test_pps_and_rate),

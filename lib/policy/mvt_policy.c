@@ -15,6 +15,7 @@
 
 /* rte_meter's rule: a token period is never shorter than this many cycles. */
 #define TB_PERIOD_MIN 100
+#define TB_PERIOD_EXACT 5000
 
 /* kbit to bytes, as OVS converts ingress_policing_rate and _burst. */
 #define KBIT_BYTES 125
@@ -312,28 +313,38 @@ struct meter_plan {
 };
 
 /*
- * Token bucket period for @p rate bytes/s on a clock of @p hz: the same
- * rule as rte_meter (at least TB_PERIOD_MIN cycles per period, as few
- * bytes per period as that allows), in integers.
+ * Token bucket period for @p rate bytes/s on a clock of @p hz. rte_meter
+ * takes the fewest bytes per period that give at least TB_PERIOD_MIN
+ * cycles and truncates the period to whole cycles; on a clock that is not
+ * a round number that loses up to 1 % (2596045966 Hz at 1 Gbit/s: 103
+ * cycles for 103.84, and the meter passes 0.82 % too much). Here a period
+ * is at least TB_PERIOD_EXACT cycles, rounded to the nearest, which bounds
+ * the error to 0.5 / TB_PERIOD_EXACT -- unless a period's bytes would then
+ * exceed a quarter of the bucket of @p cap bytes (a refill that overflows
+ * the bucket is lost): then as many bytes as that allows, and never fewer
+ * than rte_meter's.
  */
 static void
-tb_params(uint64_t hz, uint64_t rate, uint64_t *period, uint64_t *bytes)
+tb_params(uint64_t hz, uint64_t rate, uint64_t cap, uint64_t *period,
+	uint64_t *bytes)
 {
-	if (hz >= TB_PERIOD_MIN * rate) {
-		*bytes = 1;
-		*period = hz / rate;
-	} else {
-		*bytes = (TB_PERIOD_MIN * rate + hz - 1) / hz;
-		*period = hz * *bytes / rate;
-	}
+	uint64_t b, b_min;
+
+	b_min = (TB_PERIOD_MIN * rate + hz - 1) / hz;
+	b = (TB_PERIOD_EXACT * rate + hz - 1) / hz;
+	if (b > cap / 4)
+		b = cap / 4;
+	b = RTE_MAX(RTE_MAX(b, b_min), UINT64_C(1));
+	*bytes = b;
+	*period = (uint64_t)((double)hz * (double)b / (double)rate + 0.5);
 }
 
 /*
  * rte_meter's profile_config functions check the parameters and set the
  * bucket sizes, but derive the token periods from rte_get_tsc_hz(). The
  * periods are recomputed here from the caller's @p hz so that they match
- * the clock the caller passes to mvt_policy_check() -- identical to
- * rte_meter's own when hz is rte_get_tsc_hz(), and exact for a test clock.
+ * the clock the caller passes to mvt_policy_check(), and closer to the
+ * configured rate than rte_meter's own (see tb_params()).
  */
 static int
 plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
@@ -359,9 +370,9 @@ plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
 		tp.cbs = burst_kb * KBIT_BYTES;
 		tp.pbs = tp.cbs;
 		ret = rte_meter_trtcm_profile_config(tr, &tp);
-		tb_params(hz, tp.cir, &tr->cir_period,
+		tb_params(hz, tp.cir, tp.cbs, &tr->cir_period,
 			&tr->cir_bytes_per_period);
-		tb_params(hz, tp.pir, &tr->pir_period,
+		tb_params(hz, tp.pir, tp.pbs, &tr->pir_period,
 			&tr->pir_bytes_per_period);
 		mp->has_bytes = 1;
 		mp->trtcm = 1;
@@ -371,7 +382,7 @@ plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
 		sp.cbs = burst_kb * KBIT_BYTES;
 		sp.ebs = 0;
 		ret = rte_meter_srtcm_profile_config(sr, &sp);
-		tb_params(hz, sp.cir, &sr->cir_period,
+		tb_params(hz, sp.cir, sp.cbs, &sr->cir_period,
 			&sr->cir_bytes_per_period);
 		mp->has_bytes = 1;
 	}
@@ -382,7 +393,7 @@ plan_meters(const struct mvt_policy_conf *pc, uint64_t hz,
 		sp.cbs = RTE_MAX(pc->pps / 10, MVT_POLICY_PPS_BURST_MIN);
 		sp.ebs = 0;
 		ret = rte_meter_srtcm_profile_config(sr, &sp);
-		tb_params(hz, sp.cir, &sr->cir_period,
+		tb_params(hz, sp.cir, sp.cbs, &sr->cir_period,
 			&sr->cir_bytes_per_period);
 		mp->has_pkts = 1;
 	}

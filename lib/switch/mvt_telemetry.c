@@ -201,6 +201,7 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "packets",
 			mvt_ctr_read(&st->packets));
 		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
+		rte_tel_data_add_dict_u64(e, "tsc_hz", sw->tsc_hz);
 		/* the worker's own scheduler state: a recent value, no more */
 		rte_tel_data_add_dict_u64(e, "queues_busy",
 			__atomic_load_n(&w->sched.n_busy, __ATOMIC_RELAXED));

@@ -522,6 +522,16 @@ def s_observability(sc):
     check_eq(sum(b["drops_by_reason"].values()), b["drops"], "drops add up")
     lc = telemetry(prefix, "/mvtap/lcores")
     check_eq(sum(v["packets"] for v in lc.values()), 64, "/mvtap/lcores")
+    # tsc_hz is the rate of the worker's clock: busy + idle cycles grow
+    # by it every second (the worker loop never stops)
+    k = next(iter(lc))
+    t0, w0 = time.monotonic(), lc[k]
+    time.sleep(1)
+    t1, w1 = time.monotonic(), telemetry(prefix, "/mvtap/lcores")[k]
+    rate = (w1["busy_cycles"] + w1["idle_cycles"] - w0["busy_cycles"] -
+            w0["idle_cycles"]) / (t1 - t0)
+    check(abs(rate / w1["tsc_hz"] - 1) < 0.03,
+          f"/mvtap/lcores tsc_hz {w1['tsc_hz']}, cycles counted at {rate:.0f}/s")
     check_eq(telemetry(prefix, "/mvtap/lower")["tx_packets"], 0,
              "/mvtap/lower: bridge traffic stayed local")
 
