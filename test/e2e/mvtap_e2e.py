@@ -382,12 +382,7 @@ def s_live_endpoints(sc):
     fds0 = len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
-    ga = Guest(sc.tmp, "g-a", sc.sock("a"), mac(0xa), mac(0xb))
-    ga.cmd = [x for x in ga.cmd if x != "--forward-mode=rxonly"] + [
-        "--forward-mode=txonly", f"--eth-peer=0,{mac(0xb)}",
-        "--txpkts=64"]
-    ga.ep = "a"
-    sc.procs.append(ga.start())
+    ga = txonly_guest(sc, "a", 0xa, mac(0xb))
     ready(sw, ga)
     # Progress is what the switch forwarded or dropped with a reason for
     # b: that depends only on a's sender being scheduled, not on b's
@@ -465,11 +460,7 @@ def s_rebalance(sc):
              "initial placement, two workers")
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
-    ga = Guest(sc.tmp, "g-a", sc.sock("a"), mac(0xa), mac(0xb))
-    ga.cmd = [x for x in ga.cmd if x != "--forward-mode=rxonly"] + [
-        "--forward-mode=txonly", f"--eth-peer=0,{mac(0xb)}"]
-    ga.ep = "a"
-    sc.procs.append(ga.start())
+    ga = txonly_guest(sc, "a", 0xa, mac(0xb))
     ready(sw, ga)
     time.sleep(1)
     check_eq(telemetry(prefix, "/mvtap/rebalance"), {"result": "ok"},
