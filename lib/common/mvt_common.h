@@ -43,11 +43,31 @@
 /** Length of an Ethernet header; shorter frames are malformed. */
 #define MVT_ETH_HLEN 14
 
+/** The MTU of every port; one mbuf holds the longest frame. */
+#define MVT_MTU 1500
+
+/**
+ * The longest frame a port takes: the MTU, the Ethernet header and one
+ * VLAN tag, as Linux's is_skb_forwardable() allows. Longer is oversize.
+ */
+#define MVT_FRAME_MAX (MVT_MTU + MVT_ETH_HLEN + 4)
+
 #define MVT_MAC_MASK UINT64_C(0xffffffffffff)
 #define MVT_MAC_BROADCAST MVT_MAC_MASK
 
 /** Length of "xx:xx:xx:xx:xx:xx" plus the terminating NUL. */
 #define MVT_MAC_STRLEN 18
+
+/**
+ * Whether MAC key @p k is one of IEEE 802.1Q's reserved link-local group
+ * addresses 01:80:c2:00:00:00 to :0f (STP, PAUSE, LACP, 802.1X, LLDP ...),
+ * which no bridge forwards and which act on the link they arrive on.
+ */
+static inline int
+mvt_mac_is_link_local(uint64_t k)
+{
+	return (k & UINT64_C(0xf0ffffffffff)) == UINT64_C(0x0000c28001);
+}
 
 /** Load the MAC at @p p (6 bytes; 8 must be readable) as a key. */
 static inline uint64_t

@@ -17,6 +17,7 @@
 
 #define MVT_DROP_REASONS(_) \
 	_(MALFORMED,   "malformed",   "frame shorter than an Ethernet header") \
+	_(OVERSIZE,    "oversize",    "frame longer than the port's MTU allows, or a descriptor chain the vhost library discarded") \
 	_(NO_DEST,     "no_dest",     "no endpoint takes it and there is no host port") \
 	_(EP_DOWN,     "ep_down",     "endpoint is administratively down") \
 	_(NOT_READY,   "not_ready",   "guest not connected or queue not enabled") \
@@ -29,6 +30,7 @@
 	_(POLICY_DENY, "policy_deny", "denied by a MAC policy") \
 	_(RATE_LIMIT,  "rate_limit",  "over a MAC policy's rate") \
 	_(SPOOF,       "spoof",       "source MAC not allowed for this endpoint") \
+	_(LINK_LOCAL,  "link_local",  "link-local control frame (PAUSE, 01:80:c2:00:00:0X) from a spoofchk endpoint") \
 	_(BCAST_QUEUE, "bcast_queue", "broadcast queue full: the flood was lost")
 
 enum mvt_drop_reason {

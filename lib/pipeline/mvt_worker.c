@@ -13,6 +13,7 @@
 #include <rte_vhost.h>
 
 #include "mvt_policy.h"
+#include "mvt_pool.h"
 #include "mvt_worker.h"
 
 #define PREFETCH_OFFSET 4
@@ -454,11 +455,21 @@ policy_stage(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint64_t now;
 	uint16_t i;
 
+	/*
+	 * A guest that may only be itself may not act on the link either:
+	 * PAUSE or another link-local control frame would stall or
+	 * reconfigure the uplink that every guest shares.
+	 */
 	if (ingress < MVT_MAX_ENDPOINTS && t->ep[ingress].spoofchk)
-		for (i = 0; i < n; i++)
-			if (v[i].drop == MVT_DROP_NONE &&
-					c[i].src != t->ep[ingress].mac)
+		for (i = 0; i < n; i++) {
+			if (v[i].drop != MVT_DROP_NONE)
+				continue;
+			if (c[i].src != t->ep[ingress].mac)
 				v[i].drop = MVT_DROP_SPOOF;
+			else if (mvt_mac_is_link_local(c[i].dst) ||
+					c[i].ethertype == MVT_ETHERTYPE_PAUSE)
+				v[i].drop = MVT_DROP_LINK_LOCAL;
+		}
 	if (!t->has_policies)
 		return;
 	for (i = 0; i < n; i++) {
@@ -556,6 +567,11 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		if (unlikely(rte_pktmbuf_pkt_len(m) > MVT_FRAME_MAX)) {
+			mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], 1);
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		p = rte_pktmbuf_mtod(m, const uint8_t *);
 		cls[k].dst = mvt_mac_load(p);
 		cls[k].src = mvt_mac_load(p + 6);
@@ -588,8 +604,9 @@ static inline uint16_t
 poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
 	const struct mvt_poll *po)
 {
-	const struct mvt_vhost *v = &w->dp->vhost[po->ep];
+	struct mvt_vhost *v = &w->dp->vhost[po->ep];
 	struct rte_mbuf *pkts[MVT_BURST];
+	uint64_t discarded = 0;
 	uint16_t n;
 
 	if (!mvt_vhost_ready(v) || !mvt_vhost_vring_on(v, 2 * po->qp + 1))
@@ -597,9 +614,14 @@ poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (unlikely(v->is_tap))
 		n = rte_eth_rx_burst(v->tap.port_id, 0, pkts, MVT_BURST);
 	else
-		n = rte_vhost_dequeue_burst(__atomic_load_n(&v->vid,
-			__ATOMIC_RELAXED), 2 * po->qp + 1, w->dp->mp, pkts,
-			MVT_BURST);
+		n = mvt_vhost_rx_burst(v, po->qp, w->dp->mp, pkts, MVT_BURST,
+			&discarded);
+	if (unlikely(discarded > 0)) {
+		/* received and dropped: the port's books still balance */
+		mvt_ctr_add(&w->stats->port[po->ep].rx_packets, discarded);
+		mvt_ctr_add(&w->stats->port[po->ep].drops[MVT_DROP_OVERSIZE],
+			discarded);
+	}
 	if (n > 0)
 		mvt_worker_process(w, t, po->ep, pkts, n);
 	return n;
@@ -627,6 +649,7 @@ mvt_worker_main(void *arg)
 	uint64_t t0, t1, moved;
 	uint16_t j, k, n;
 
+	mvt_pool_count_failures(&st->no_mbuf);
 	rte_rcu_qsbr_thread_register(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
 	t0 = rte_rdtsc();
@@ -685,5 +708,6 @@ mvt_worker_main(void *arg)
 	}
 	rte_rcu_qsbr_thread_offline(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_unregister(dp->qsbr, w->lcore_id);
+	mvt_pool_count_failures(NULL);
 	return 0;
 }

@@ -13,8 +13,6 @@
 #include "mvt_log.h"
 #include "mvt_lower.h"
 
-#define MVT_LOWER_RXD 1024
-#define MVT_LOWER_TXD 1024
 
 static void
 lower_promisc_on(struct mvt_lower *l)
@@ -34,10 +32,19 @@ int
 mvt_lower_open(struct mvt_lower *l, const char *opt, const char *devargs,
 	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen)
 {
+	return mvt_lower_open_desc(l, opt, devargs, nb_queues, MVT_LOWER_DESC,
+		mp, err, errlen);
+}
+
+int
+mvt_lower_open_desc(struct mvt_lower *l, const char *opt, const char *devargs,
+	uint16_t nb_queues, uint16_t nb_desc, struct rte_mempool *mp,
+	char *err, size_t errlen)
+{
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	struct rte_ether_addr addr;
-	uint16_t nb_rxd = MVT_LOWER_RXD, nb_txd = MVT_LOWER_TXD, q;
+	uint16_t nb_rxd = nb_desc, nb_txd = nb_desc, q;
 	size_t len;
 	int ret, socket;
 

@@ -51,6 +51,18 @@ struct mvt_lower {
 int mvt_lower_open(struct mvt_lower *l, const char *opt, const char *devargs,
 	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen);
 
+/** Descriptors per RX and per TX queue of the lower and the host port. */
+#define MVT_LOWER_DESC 1024
+
+/**
+ * mvt_lower_open() with @p nb_desc descriptors per RX and per TX queue
+ * (the device may adjust them): each RX descriptor holds an mbuf of the
+ * pool for as long as the port is open.
+ */
+int mvt_lower_open_desc(struct mvt_lower *l, const char *opt,
+	const char *devargs, uint16_t nb_queues, uint16_t nb_desc,
+	struct rte_mempool *mp, char *err, size_t errlen);
+
 /** Put @p mac in the unicast filter, or go promiscuous if it is full. */
 int mvt_lower_add_mac(struct mvt_lower *l, uint64_t mac);
 

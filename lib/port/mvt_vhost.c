@@ -2,11 +2,16 @@
  * Copyright(c) 2026 The dpdk-mvtap authors
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
+#include <rte_cycles.h>
 #include <rte_vhost.h>
 
 #include "mvt_log.h"
@@ -22,20 +29,43 @@
 /*
  * Offloads are off: frames cross to the lower device and to other guests
  * unchanged, so a guest must neither send GSO frames nor rely on the
- * switch completing checksums. Mergeable RX buffers stay on.
+ * switch completing checksums. Mergeable RX buffers stay on. Packed rings
+ * are off: a split ring's avail index counts frames, which is how frames
+ * librte_vhost discards without a copy are counted (mvt_vhost_rx_burst);
+ * vhost-net, what kernel macvtap uses, has no packed rings either.
  */
 #define MVT_VHOST_DISABLED_FEATURES ( \
 	(1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
 	(1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) | \
 	(1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) | \
 	(1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) | \
-	(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM))
+	(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
+	(1ULL << VIRTIO_F_RING_PACKED))
+
+/*
+ * Linear mbufs: a frame longer than one mbuf is dropped by librte_vhost
+ * before anything is copied or allocated for it, so a guest cannot empty
+ * the shared pool with long descriptor chains.
+ */
+#define MVT_VHOST_FLAGS RTE_VHOST_USER_LINEARBUF_SUPPORT
 
 static struct rte_rcu_qsbr *vhost_qsbr;
 
 /* socket path -> endpoint; callbacks run on librte_vhost's own thread */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mvt_vhost *registry[MVT_MAX_ENDPOINTS];
+
+/*
+ * Registering, reconnecting and unregistering sockets. Never taken in a
+ * librte_vhost callback: unregister waits for those to return.
+ */
+static pthread_mutex_t lifecycle_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* tap endpoints open now (MVT_TAP_MAX) */
+static unsigned int n_taps;
+
+/* the process umask is shared: one socket file is created at a time */
+static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void
 mvt_vhost_set_qsbr(struct rte_rcu_qsbr *qsbr)
@@ -63,21 +93,160 @@ find_by_vid(int vid)
 	return v;
 }
 
+/* The endpoint that connection @p vid is the live connection of. */
+static struct mvt_vhost *
+find_owner(int vid)
+{
+	struct mvt_vhost *v = find_by_vid(vid);
+
+	if (v == NULL || __atomic_load_n(&v->conn_vid, __ATOMIC_ACQUIRE) != vid)
+		return NULL;
+	return v;
+}
+
+/* Stop the workers using the device; returns once none is inside a call. */
+static void
+device_stop(struct mvt_vhost *v)
+{
+	__atomic_store_n(&v->ready, 0, __ATOMIC_RELEASE);
+	if (vhost_qsbr != NULL)
+		rte_rcu_qsbr_synchronize(vhost_qsbr, RTE_QSBR_THRID_INVALID);
+	__atomic_store_n(&v->vid, -1, __ATOMIC_RELAXED);
+}
+
+/* Whether @p fd is a connection accepted on the socket file @p path. */
+static int
+is_connection_of(int fd, const char *path)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	int listening;
+	socklen_t ll = sizeof(listening);
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0 ||
+			sa.sun_family != AF_UNIX ||
+			len <= offsetof(struct sockaddr_un, sun_path) ||
+			strncmp(sa.sun_path, path, sizeof(sa.sun_path)) != 0)
+		return 0;
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
+		&ll) == 0 && !listening;
+}
+
+/*
+ * The descriptor of the connection librte_vhost just accepted on server
+ * endpoint @p v, which it does not tell: the connected socket of that path
+ * that is not the live connection. -1 if none is found.
+ */
+static int
+find_new_connection_fd(const struct mvt_vhost *v)
+{
+	struct dirent *de;
+	int fd, found = -1;
+	DIR *d;
+
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		fd = atoi(de->d_name);
+		if (de->d_name[0] == '.' || fd == dirfd(d) || fd == v->conn_fd)
+			continue;
+		if (is_connection_of(fd, v->path)) {
+			found = fd;
+			break;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * Whether the live connection's frontend has closed it already, though
+ * librte_vhost has not read the end yet: it handles a new connection on
+ * the socket before the end of an old one that came in the same instant.
+ */
+static int
+live_connection_ended(const struct mvt_vhost *v)
+{
+	struct pollfd p = { .fd = v->conn_fd, .events = POLLRDHUP };
+
+	return v->conn_fd >= 0 && poll(&p, 1, 0) == 1 &&
+		(p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static int
+on_new_connection(int vid)
+{
+	struct mvt_vhost *v = find_by_vid(vid);
+	int none = -1;
+
+	if (v == NULL)
+		return -1;
+	if (!__atomic_compare_exchange_n(&v->conn_vid, &none, vid, 0,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (!live_connection_ended(v)) {
+			/* counted always, logged once per live connection */
+			__atomic_fetch_add(&v->refused, 1, __ATOMIC_RELAXED);
+			if (!v->refusal_logged) {
+				v->refusal_logged = 1;
+				MVT_LOG(WARNING, "endpoint %s: refused a second frontend on %s (one is connected)",
+					v->name, v->path);
+			}
+			return -1;
+		}
+		/*
+		 * The new frontend replaces one that is gone: its device
+		 * stops now, and the callbacks of its end find no owner.
+		 */
+		if (mvt_vhost_ready(v))
+			device_stop(v);
+		__atomic_store_n(&v->conn_vid, vid, __ATOMIC_RELEASE);
+	}
+	v->conn_fd = v->client ? -1 : find_new_connection_fd(v);
+	v->refusal_logged = 0;
+	v->qp_refusal_logged = 0;
+	/* nothing of the last frontend's queues carries over */
+	__atomic_store_n(&v->vring_enabled, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void
+refuse_queue_pairs(struct mvt_vhost *v, unsigned int nb_qp)
+{
+	/* counted and logged once per connection: new_device comes again */
+	if (v->qp_refusal_logged)
+		return;
+	v->qp_refusal_logged = 1;
+	__atomic_fetch_add(&v->refused_devices, 1, __ATOMIC_RELAXED);
+	MVT_LOG(ERR, "endpoint %s: the frontend opened %u queue pairs, more than queues=%u: not forwarding",
+		v->name, nb_qp, v->queues);
+}
+
 static int
 on_new_device(int vid)
 {
-	struct mvt_vhost *v = find_by_vid(vid);
-	uint16_t nvr, q;
+	struct mvt_vhost *v = find_owner(vid);
+	uint16_t nvr, q, used;
 
 	if (v == NULL)
 		return -1;
 	nvr = rte_vhost_get_vring_num(vid);
+	/* queues beyond queues= would never be polled: refuse, and say so */
+	if (nvr / 2 > v->queues) {
+		refuse_queue_pairs(v, nvr / 2);
+		return -1;
+	}
 	/* the switch polls: guest kicks would only cost syscalls */
 	for (q = 0; q < nvr; q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
+	for (q = 0; q < nvr / 2; q++)
+		if (rte_vhost_get_vring_base(vid, 2 * q + 1, &v->rx_avail[q],
+				&used) != 0)
+			v->rx_avail[q] = 0;
 	rte_vhost_get_negotiated_features(vid, &v->features);
 	v->nb_qp = nvr / 2;
 	v->connects++;
+	v->up_since = rte_get_timer_cycles();
 	__atomic_store_n(&v->vid, vid, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ready, 1, __ATOMIC_RELEASE);
 	MVT_LOG(INFO, "endpoint %s: guest connected (vid %d, %u queue pairs, features 0x%" PRIx64 ")",
@@ -88,28 +257,31 @@ on_new_device(int vid)
 static void
 on_destroy_device(int vid)
 {
-	struct mvt_vhost *v = find_by_vid(vid);
+	struct mvt_vhost *v = find_owner(vid);
 
 	if (v == NULL)
 		return;
-	__atomic_store_n(&v->ready, 0, __ATOMIC_RELEASE);
-	/* no worker may still be inside a call on this vid when we return */
-	if (vhost_qsbr != NULL)
-		rte_rcu_qsbr_synchronize(vhost_qsbr, RTE_QSBR_THRID_INVALID);
-	__atomic_store_n(&v->vid, -1, __ATOMIC_RELAXED);
+	device_stop(v);
 	MVT_LOG(INFO, "endpoint %s: guest disconnected", v->name);
 }
 
 static int
 on_vring_state_changed(int vid, uint16_t vring, int enable)
 {
-	struct mvt_vhost *v = find_by_vid(vid);
+	struct mvt_vhost *v = find_owner(vid);
 	uint64_t bit = UINT64_C(1) << (vring % 64);
 
 	MVT_LOG(DEBUG, "vid %d vring %u %s (%s)", vid, vring,
 		enable ? "enabled" : "disabled", v == NULL ? "unknown" : v->name);
 	if (v == NULL || vring >= 64)
 		return 0;
+	if (enable && vring / 2 >= v->queues) {
+		/* a queue pair added after the device started */
+		refuse_queue_pairs(v, vring / 2 + 1U);
+		if (mvt_vhost_ready(v))
+			device_stop(v);
+		return 0;
+	}
 	if (enable)
 		__atomic_fetch_or(&v->vring_enabled, bit, __ATOMIC_RELEASE);
 	else
@@ -117,10 +289,47 @@ on_vring_state_changed(int vid, uint16_t vring, int enable)
 	return 0;
 }
 
+static void reconnect(void *arg);
+
+/*
+ * A client endpoint's next connect: soon after a connection that served a
+ * guest for a while, later and later after each one that did not.
+ */
+static void
+schedule_reconnect(struct mvt_vhost *v)
+{
+	uint64_t hz = rte_get_timer_hz();
+	uint32_t ms = v->retry_ms;
+
+	if (v->up_since != 0 && rte_get_timer_cycles() - v->up_since >= hz)
+		ms = MVT_VHOST_RETRY_MIN_MS;
+	v->up_since = 0;
+	v->retry_ms = RTE_MIN(2 * ms, (uint32_t)MVT_VHOST_RETRY_MAX_MS);
+	if (rte_eal_alarm_set((uint64_t)ms * 1000, reconnect, v) != 0)
+		MVT_LOG(ERR, "endpoint %s: cannot schedule a reconnect",
+			v->name);
+}
+
+static void
+on_destroy_connection(int vid)
+{
+	struct mvt_vhost *v = find_owner(vid);
+
+	if (v == NULL)
+		return;
+	__atomic_store_n(&v->vring_enabled, 0, __ATOMIC_RELEASE);
+	v->conn_fd = -1;
+	__atomic_store_n(&v->conn_vid, -1, __ATOMIC_RELEASE);
+	if (v->client && !__atomic_load_n(&v->closing, __ATOMIC_ACQUIRE))
+		schedule_reconnect(v);
+}
+
 static const struct rte_vhost_device_ops vhost_ops = {
 	.new_device = on_new_device,
 	.destroy_device = on_destroy_device,
 	.vring_state_changed = on_vring_state_changed,
+	.new_connection = on_new_connection,
+	.destroy_connection = on_destroy_connection,
 };
 
 /*
@@ -165,47 +374,182 @@ clear_stale_socket(const char *path, char *err, size_t errlen,
 	return 0;
 }
 
+/*
+ * Whoever may write to the socket's directory may replace the socket: only
+ * its owner and group may.
+ */
+static int
+check_socket_dir(const char *path, char *err, size_t errlen,
+	const char *name)
+{
+	char dir[MVT_SOCKET_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen,
+			"--endpoint socket=%s: directory %s: %s (endpoint %s)",
+			path, dir, strerror(errno), name);
+		return -1;
+	}
+	if (st.st_mode & S_IWOTH) {
+		snprintf(err, errlen,
+			"--endpoint socket=%s: directory %s is writable by others (endpoint %s)",
+			path, dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Give the socket file librte_vhost just bound its owner and group through
+ * a descriptor of the file itself: a path that somebody swapped for a
+ * symlink since is refused, never followed. Its mode was set at bind(2)
+ * by the umask.
+ */
+static int
+own_socket_file(const struct mvt_vhost *v, const struct mvt_endpoint_conf *ec,
+	char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	fd = open(v->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) ||
+			st.st_uid != geteuid()) {
+		snprintf(err, errlen,
+			"--endpoint socket=%s: replaced while it was created (endpoint %s)",
+			v->path, v->name);
+		ret = -1;
+	} else if ((ec->sock_uid != UINT32_MAX || ec->sock_gid != UINT32_MAX) &&
+			fchownat(fd, "", ec->sock_uid, ec->sock_gid,
+				AT_EMPTY_PATH) != 0) {
+		snprintf(err, errlen,
+			"--endpoint socket=%s: cannot set owner or group: %s (endpoint %s)",
+			v->path, strerror(errno), v->name);
+		ret = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* Register the socket with its features and callbacks (not started). */
+static int
+socket_register(struct mvt_vhost *v)
+{
+	uint64_t flags = MVT_VHOST_FLAGS;
+
+	if (v->client)
+		flags |= RTE_VHOST_USER_CLIENT | RTE_VHOST_USER_NO_RECONNECT;
+	if (rte_vhost_driver_register(v->path, flags) != 0)
+		return -1;
+	v->in_use = 1;
+	if (rte_vhost_driver_disable_features(v->path,
+			MVT_VHOST_DISABLED_FEATURES) != 0 ||
+			rte_vhost_driver_callback_register(v->path,
+				&vhost_ops) != 0)
+		return -2;
+	return 0;
+}
+
+static void
+socket_unregister(struct mvt_vhost *v)
+{
+	int tries;
+
+	if (!v->in_use)
+		return;
+	/* -EBUSY while a callback of this socket is running */
+	for (tries = 0; tries < 1000; tries++) {
+		if (rte_vhost_driver_unregister(v->path) != -EBUSY)
+			break;
+		usleep(1000);
+	}
+	v->in_use = 0;
+}
+
+/* One connect attempt of a client endpoint; the next is scheduled on failure. */
+static void
+client_connect(struct mvt_vhost *v)
+{
+	v->attempts++;
+	if (socket_register(v) == 0 && rte_vhost_driver_start(v->path) == 0)
+		return;
+	socket_unregister(v);
+	schedule_reconnect(v);
+}
+
+static void
+reconnect(void *arg)
+{
+	struct mvt_vhost *v = arg;
+
+	pthread_mutex_lock(&lifecycle_lock);
+	if (!__atomic_load_n(&v->closing, __ATOMIC_ACQUIRE) &&
+			__atomic_load_n(&v->conn_vid, __ATOMIC_ACQUIRE) < 0) {
+		socket_unregister(v);
+		client_connect(v);
+	}
+	pthread_mutex_unlock(&lifecycle_lock);
+}
+
 int
 mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 	const struct mvt_endpoint_conf *ec, char *err, size_t errlen)
 {
-	uint64_t flags = 0;
+	mode_t old_mask;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
 	v->vid = -1;
+	v->conn_vid = -1;
+	v->conn_fd = -1;
 	v->ep_id = id;
 	v->client = ec->client;
 	v->queues = ec->queues;
+	v->retry_ms = MVT_VHOST_RETRY_MIN_MS;
 	snprintf(v->name, sizeof(v->name), "%s", ec->name);
 	snprintf(v->path, sizeof(v->path), "%s", ec->socket);
-	if (v->client)
-		flags |= RTE_VHOST_USER_CLIENT;
-	else if (clear_stale_socket(v->path, err, errlen, v->name) != 0)
+	if (!v->client && (check_socket_dir(v->path, err, errlen, v->name) != 0 ||
+			clear_stale_socket(v->path, err, errlen, v->name) != 0))
 		return -1;
 
 	pthread_mutex_lock(&registry_lock);
 	registry[id] = v;
 	pthread_mutex_unlock(&registry_lock);
 
-	ret = rte_vhost_driver_register(v->path, flags);
-	if (ret != 0) {
-		snprintf(err, errlen,
-			"--endpoint socket=%s: cannot register vhost-user socket (endpoint %s)",
-			v->path, v->name);
-		goto fail;
+	pthread_mutex_lock(&lifecycle_lock);
+	if (v->client) {
+		/* the frontend may come later: that is not an error */
+		client_connect(v);
+		pthread_mutex_unlock(&lifecycle_lock);
+		MVT_LOG(INFO, "endpoint %s: vhost-user client on %s", v->name,
+			v->path);
+		return 0;
 	}
-	v->in_use = 1;
-	if (rte_vhost_driver_disable_features(v->path,
-			MVT_VHOST_DISABLED_FEATURES) != 0 ||
-			rte_vhost_driver_callback_register(v->path,
-				&vhost_ops) != 0) {
-		snprintf(err, errlen,
+	ret = socket_register(v);
+	if (ret != 0) {
+		snprintf(err, errlen, ret == -1 ?
+			"--endpoint socket=%s: cannot register vhost-user socket (endpoint %s)" :
 			"--endpoint socket=%s: cannot set up vhost-user features (endpoint %s)",
 			v->path, v->name);
 		goto fail;
 	}
+	/* the file is created by bind(2) with exactly the mode asked for */
+	pthread_mutex_lock(&umask_lock);
+	old_mask = umask(~ec->sock_perm & 0777);
 	ret = rte_vhost_driver_start(v->path);
+	umask(old_mask);
+	pthread_mutex_unlock(&umask_lock);
 	if (ret != 0) {
 		snprintf(err, errlen,
 			"--endpoint socket=%s: cannot start vhost-user socket (endpoint %s)",
@@ -213,18 +557,14 @@ mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 		goto fail;
 	}
 	/* who may connect: QEMU often runs as another user, in a group */
-	if (!v->client && (chmod(v->path, ec->sock_perm) != 0 ||
-			((ec->sock_uid != UINT32_MAX || ec->sock_gid != UINT32_MAX) &&
-			chown(v->path, ec->sock_uid, ec->sock_gid) != 0))) {
-		snprintf(err, errlen,
-			"--endpoint socket=%s: cannot set owner, group or mode: %s (endpoint %s)",
-			v->path, strerror(errno), v->name);
+	if (own_socket_file(v, ec, err, errlen) != 0)
 		goto fail;
-	}
-	MVT_LOG(INFO, "endpoint %s: vhost-user %s on %s", v->name,
-		v->client ? "client" : "server", v->path);
+	pthread_mutex_unlock(&lifecycle_lock);
+	MVT_LOG(INFO, "endpoint %s: vhost-user server on %s", v->name,
+		v->path);
 	return 0;
 fail:
+	pthread_mutex_unlock(&lifecycle_lock);
 	mvt_vhost_close(v);
 	return -1;
 }
@@ -257,6 +597,12 @@ mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
 	char devargs[MVT_DEVARGS_MAX], macs[MVT_MAC_STRLEN];
 	char ifn[MVT_IFNAME_MAX], ns[MVT_NETNS_MAX];
 
+	if (__atomic_load_n(&n_taps, __ATOMIC_RELAXED) >= MVT_TAP_MAX) {
+		snprintf(err, errlen,
+			"--endpoint %s: at most %u tap endpoints (the mbuf pool is sized for them)",
+			ec->name, MVT_TAP_MAX);
+		return -1;
+	}
 	memset(v, 0, sizeof(*v));
 	v->vid = -1;
 	v->ep_id = id;
@@ -268,8 +614,8 @@ mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
 	snprintf(v->netns, sizeof(v->netns), "%s", ec->netns);
 	snprintf(devargs, sizeof(devargs), "net_tap_mvt%u,iface=%s", id,
 		ifname);
-	if (mvt_lower_open(&v->tap, "--endpoint", devargs, 1, mp, err,
-			errlen) != 0)
+	if (mvt_lower_open_desc(&v->tap, "--endpoint", devargs, 1,
+			MVT_TAP_DESC, mp, err, errlen) != 0)
 		return -1;
 	/* the interface carries the endpoint's MAC, as a macvlan would */
 	mvt_mac_format(mac, macs);
@@ -297,6 +643,7 @@ mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
 		goto fail;
 	}
 	v->vring_enabled = UINT64_MAX;
+	__atomic_fetch_add(&n_taps, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ready, 1, __ATOMIC_RELEASE);
 	MVT_LOG(INFO, "endpoint %s: kernel interface %s%s%s", v->name, ifname,
 		ns[0] != '\0' ? " in namespace " : "", ns);
@@ -310,23 +657,19 @@ fail:
 void
 mvt_vhost_close(struct mvt_vhost *v)
 {
-	int tries;
-
 	if (v->is_tap) {
 		__atomic_store_n(&v->ready, 0, __ATOMIC_RELEASE);
 		mvt_lower_close(&v->tap);
 		v->is_tap = 0;
+		__atomic_fetch_sub(&n_taps, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	if (v->in_use) {
-		/* -EBUSY while a callback of this socket is running */
-		for (tries = 0; tries < 1000; tries++) {
-			if (rte_vhost_driver_unregister(v->path) != -EBUSY)
-				break;
-			usleep(1000);
-		}
-		v->in_use = 0;
-	}
+	__atomic_store_n(&v->closing, 1, __ATOMIC_RELEASE);
+	/* waits for a reconnect that is running; none is started after */
+	rte_eal_alarm_cancel(reconnect, v);
+	pthread_mutex_lock(&lifecycle_lock);
+	socket_unregister(v);
+	pthread_mutex_unlock(&lifecycle_lock);
 	pthread_mutex_lock(&registry_lock);
 	if (registry[v->ep_id] == v)
 		registry[v->ep_id] = NULL;

@@ -11,18 +11,35 @@
  * that reconnects forever), the feature set, and the device state the
  * workers read.
  *
+ * An endpoint serves one frontend at a time: the first connection to its
+ * socket is the endpoint's (@c conn_vid) until it closes, and a connection
+ * made while one is live is refused at once (new_connection fails, so
+ * librte_vhost closes it and frees its device slot): a second process with
+ * access to the socket can neither take the guest's traffic over nor fill
+ * librte_vhost's tables. Every callback acts only on the connection it
+ * belongs to.
+ *
  * The librte_vhost callbacks only publish state: new_device stores the vid
  * and then sets @c ready (release); vring_state_changed flips a bit in
  * @c vring_enabled; destroy_device clears @c ready and returns only after
  * every worker has reported a quiescent state (rte_rcu_qsbr_synchronize),
  * so no worker can still be inside a call on that vid. Workers check
  * @c ready (acquire) before every use of @c vid.
+ *
+ * A client endpoint (client=1) reconnects itself, not through librte_vhost:
+ * after a failed connect or a connection that ended early, the next attempt
+ * waits twice as long as the last one (MVT_VHOST_RETRY_MIN_MS up to
+ * MVT_VHOST_RETRY_MAX_MS), so a frontend that accepts and closes at once
+ * costs a few attempts per second, not a busy loop.
  */
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
+#include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_vhost.h>
 
 #include "mvt_conf.h"
 #include "mvt_lower.h"
@@ -34,12 +51,28 @@ struct mvt_vhost {
 	uint64_t vring_enabled;		/**< bit per vring, from the frontend */
 	uint16_t nb_qp;			/**< queue pairs the device has */
 	uint16_t ep_id;
+	/*
+	 * Where each guest TX vring stood after the last poll (its
+	 * last_avail_idx): written only by the worker that polls it, so that
+	 * frames librte_vhost consumed without returning them are counted.
+	 */
+	uint16_t rx_avail[MVT_QUEUES_MAX];
 	/* control */
 	uint8_t in_use;
 	uint8_t client;
+	uint8_t closing;		/**< no more reconnects */
+	uint8_t refusal_logged;		/**< while this connection lives */
+	uint8_t qp_refusal_logged;
 	uint16_t queues;		/**< queue pairs configured */
+	int conn_vid;			/**< the connection served, -1: none */
+	int conn_fd;			/**< its descriptor (server), -1: unknown */
 	uint64_t features;		/**< negotiated virtio features */
 	uint64_t connects;		/**< new_device count */
+	uint64_t refused;		/**< connections refused, one was live */
+	uint64_t refused_devices;	/**< devices with too many queue pairs */
+	uint64_t attempts;		/**< client: connects attempted */
+	uint64_t up_since;		/**< client: TSC of new_device, 0: none */
+	uint32_t retry_ms;		/**< client: the next wait */
 	char name[MVT_NAME_MAX];
 	char path[MVT_SOCKET_MAX];
 	/*
@@ -83,6 +116,48 @@ int mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
  * tap endpoint's interface.
  */
 void mvt_vhost_close(struct mvt_vhost *v);
+
+/**
+ * At most this many tap endpoints at a time, each with MVT_TAP_DESC
+ * descriptors per direction: the mbuf pool is sized for them.
+ */
+#define MVT_TAP_MAX 32
+#define MVT_TAP_DESC 256
+
+/** A client endpoint's first wait before a reconnect, and the longest. */
+#define MVT_VHOST_RETRY_MIN_MS 100
+#define MVT_VHOST_RETRY_MAX_MS 5000
+
+/**
+ * Receive up to @p n frames from guest TX queue pair @p qp of ready
+ * endpoint @p v. Frames that librte_vhost consumed from the ring without
+ * returning them (longer than one mbuf, or shorter than the virtio-net
+ * header: it drops those before copying) are added to @p *discarded.
+ * Only the worker that polls @p qp calls this.
+ */
+static inline uint16_t
+mvt_vhost_rx_burst(struct mvt_vhost *v, uint16_t qp, struct rte_mempool *mp,
+	struct rte_mbuf **pkts, uint16_t n, uint64_t *discarded)
+{
+	int vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
+	uint16_t got, avail, used;
+	int16_t lost;
+
+	got = rte_vhost_dequeue_burst(vid, 2 * qp + 1, mp, pkts, n);
+	if (got == n) {
+		/* a discard ends librte_vhost's burst early: none here */
+		v->rx_avail[qp] += got;
+		return got;
+	}
+	if (rte_vhost_get_vring_base(vid, 2 * qp + 1, &avail, &used) != 0)
+		return got;
+	/* signed: an injected announcement (RARP) consumes no descriptor */
+	lost = (int16_t)(uint16_t)(avail - v->rx_avail[qp] - got);
+	v->rx_avail[qp] = avail;
+	if (unlikely(lost > 0))
+		*discarded += (uint64_t)lost;
+	return got;
+}
 
 /** Whether workers may use the device (acquire). */
 static inline int

@@ -43,6 +43,7 @@ struct mvt_lcore_stats {
 	uint64_t idle_cycles;	/**< cycles of loops that found nothing */
 	uint64_t packets;	/**< frames received by this lcore */
 	uint64_t loops;
+	uint64_t no_mbuf;	/**< allocations the mbuf pool could not serve */
 	struct mvt_port_counters port[MVT_PORTS];
 } __rte_cache_aligned;
 

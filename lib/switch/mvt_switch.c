@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "mvt_log.h"
+#include "mvt_pool.h"
 #include "mvt_switch_priv.h"
 
 #define MVT_MBUF_CACHE 256
@@ -74,10 +75,20 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 	sw->tsc_hz = measure_tsc_hz();
 	MVT_LOG(INFO, "TSC %" PRIu64 " Hz (EAL: %" PRIu64 ")", sw->tsc_hz,
 		rte_get_tsc_hz());
-	/* enough for every RX and TX ring, in-flight bursts and caches */
-	nb_mbufs = RTE_MAX(16384u, 4096u * sw->nb_workers * 2) - 1;
-	sw->mp = rte_pktmbuf_pool_create("mvtap_mbufs", nb_mbufs,
-		MVT_MBUF_CACHE, 0, RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	/*
+	 * Every place that can hold mbufs at once: the RX and TX rings of
+	 * the lower and the host port (a queue pair per worker at most), of
+	 * as many tap endpoints as may exist, each worker's broadcast queue
+	 * and burst in flight, and the lcore caches (up to 1.5 times their
+	 * size). An allocation that still fails is counted (no_mbuf).
+	 */
+	nb_mbufs = sw->nb_workers * 2 * MVT_LOWER_DESC *
+			(sw->conf.host_port[0] != '\0' ? 2 : 1) +
+		MVT_TAP_MAX * 2 * MVT_TAP_DESC +
+		sw->nb_workers * (sw->conf.bcqueuelen + 2 * MVT_BURST) +
+		rte_lcore_count() * MVT_MBUF_CACHE * 3 / 2;
+	sw->mp = mvt_pool_create("mvtap_mbufs", nb_mbufs, MVT_MBUF_CACHE,
+		rte_socket_id());
 	if (sw->mp == NULL) {
 		snprintf(err, errlen, "cannot allocate %u mbufs: %s (more memory: -m or hugepages)",
 			nb_mbufs, rte_strerror(rte_errno));
@@ -1137,9 +1148,10 @@ mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
 		st = sw->stats[w];
 		fprintf(f, "lcore %u: packets=%" PRIu64 " busy_cycles=%" PRIu64
 			" idle_cycles=%" PRIu64 " busy_cycles_per_packet=%" PRIu64
-			"\n", sw->workers[w]->lcore_id, st->packets,
-			st->busy_cycles, st->idle_cycles,
-			st->packets ? st->busy_cycles / st->packets : 0);
+			" no_mbuf=%" PRIu64 "\n", sw->workers[w]->lcore_id,
+			st->packets, st->busy_cycles, st->idle_cycles,
+			st->packets ? st->busy_cycles / st->packets : 0,
+			st->no_mbuf);
 	}
 	pthread_mutex_unlock(&sw->ctl);
 }

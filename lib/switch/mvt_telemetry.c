@@ -167,6 +167,12 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, v->features);
 	rte_tel_data_add_dict_string(d, "features", buf);
 	rte_tel_data_add_dict_u64(d, "connects", v->connects);
+	rte_tel_data_add_dict_u64(d, "frontends_refused",
+		__atomic_load_n(&v->refused, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "queue_pairs_refused",
+		__atomic_load_n(&v->refused_devices, __ATOMIC_RELAXED));
+	if (v->client)
+		rte_tel_data_add_dict_u64(d, "connect_attempts", v->attempts);
 	mvt_switch_port_counters(sw, (unsigned int)id, &c);
 	add_counters(d, &c);
 	drops = drops_by_reason(&c);
@@ -201,6 +207,8 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "packets",
 			mvt_ctr_read(&st->packets));
 		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
+		rte_tel_data_add_dict_u64(e, "no_mbuf",
+			mvt_ctr_read(&st->no_mbuf));
 		rte_tel_data_add_dict_u64(e, "tsc_hz", sw->tsc_hz);
 		/* the worker's own scheduler state: a recent value, no more */
 		rte_tel_data_add_dict_u64(e, "queues_busy",
@@ -251,6 +259,7 @@ read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 	/* mbufs out of the pool, lcore caches excluded: a leak shows here */
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 		rte_mempool_in_use_count(sw->mp));
+	rte_tel_data_add_dict_u64(d, "mbufs", sw->mp->size);
 	mvt_switch_port_counters(sw, MVT_PORT_LOWER, &c);
 	add_counters(d, &c);
 	drops = drops_by_reason(&c);
