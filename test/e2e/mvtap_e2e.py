@@ -210,9 +210,10 @@ class Scenario:
                 f"socket={self.sock(name)}{extra}"]
 
     def guest(self, name, n, peer=None, burst=0, server=False, sock=None,
-              ep=None):
+              ep=None, extra=()):
         g = Guest(self.tmp, "g-" + name, sock or self.sock(name), mac(n),
                   peer, burst, server)
+        g.cmd += list(extra)
         g.ep = ep or name
         self.procs.append(g)
         return g.start()
@@ -972,6 +973,17 @@ def s_socket_access(sc):
         f"--endpoint socket={stale}: owned by uid {nobody.pw_uid}, not by "
         "this process (endpoint s)", "foreign-stale")
     check(os.path.exists(stale), "another user's socket was removed")
+    # a directory others may write to: they could swap the socket
+    shared = os.path.join(sc.tmp, "shared")
+    os.mkdir(shared)
+    os.chmod(shared, 0o1777)
+    sock = os.path.join(shared, "w.sock")
+    run_switch_expect_error(
+        sc, ["--lower", "net_null0,no-rx=1", "--endpoint",
+             f"name=w,mac={mac(0x7)},socket={sock}"],
+        f"--endpoint socket={sock}: directory {shared} is writable by "
+        "others (endpoint w)", "shared-dir")
+    check(not os.path.exists(sock), "a socket was made in it")
 
 
 def s_multiqueue(sc):
@@ -1206,6 +1218,188 @@ def s_frontend_abuse(sc):
     sw.stop()
 
 
+def s_second_frontend(sc):
+    """One frontend per endpoint: a second testpmd on a connected guest's
+    socket is refused (counted, logged once) and gets nothing, the guest
+    keeps every frame; a frontend with more queue pairs than queues= is
+    refused as well, and the endpoint then serves a proper one."""
+    prefix = "mvte2e-2nd"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("q", 0x9, "bridge"), "2nd")
+    sw.wait_log("forwarding")
+    ga = sc.guest("a", 0xa)
+    ready(sw, ga)
+    intruders = []
+    for i in (1, 2):
+        g = sc.guest(f"x{i}", 0xa, sock=sc.sock("a"), ep="a")
+        # testpmd goes on without its port once the switch closed it
+        wait_until(lambda: "No probed ethernet devices" in g.output() or
+                   sw.output().count("endpoint a: guest connected") > 1,
+                   60, f"{g.name} to be refused or let in")
+        check("No probed ethernet devices" in g.output(),
+              f"{g.name} was let in:\n{g.output()}")
+        intruders.append(g)
+    gb = sc.guest("b", 0xb, peer=mac(0xa), burst=32)
+    ready(sw, gb)
+    sw.wait_rx("b", 32)
+    for g in intruders:
+        g.interrupt()
+    ep = telemetry(prefix, "/mvtap/endpoint,a")
+    check_eq((ep["state"], ep["connects"], ep["frontends_refused"]),
+             ("up", 1, 2), "a: still its guest's, two refusals")
+    check_eq(len(re.findall(r"endpoint a: refused a second frontend",
+                            sw.output())), 1, "refusals logged once")
+    # two queue pairs on an endpoint of one
+    gq = Guest(sc.tmp, "g-q", sc.sock("q"), mac(0x9))
+    gq.cmd[gq.cmd.index("--vdev") + 1] += ",queues=2"
+    gq.cmd += ["--rxq=2", "--txq=2", "--total-num-mbufs=8192"]
+    gq.cmd[gq.cmd.index("256")] = "512"
+    gq.ep = "q"
+    sc.procs.append(gq.start())
+    sw.wait_log("endpoint q: the frontend opened 2 queue pairs, more than "
+                "queues=1: not forwarding")
+    ep = telemetry(prefix, "/mvtap/endpoint,q")
+    check_eq((ep["state"], ep["queue_pairs_refused"]), ("waiting", 1),
+             "q: the device was refused")
+    gq.kill()
+    wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,q")
+               ["frontends_refused"] == 0 and "waiting" ==
+               telemetry(prefix, "/mvtap/endpoint,q")["state"], 10,
+               "q to be free")
+    gq2 = sc.guest("q2", 0x9, sock=sc.sock("q"), ep="q")
+    ready(sw, gq2)
+    check_eq(gb.stop(), (0, 32), "b sent its burst")
+    check_eq(ga.stop(), (32, 0), "a got every frame")
+    gq2.stop()
+    p = sw.stop()
+    check_eq(p["a"]["tx_packets"], 32, "switch: to a")
+
+
+def s_connection_flood(sc):
+    """1100 idle connections held on one endpoint's socket: all but the
+    first are refused at once (and counted), so librte_vhost's tables stay
+    free and a guest restarted on another endpoint connects and
+    forwards; once they close, the flooded socket serves a guest."""
+    import resource
+    prefix = "mvte2e-flood"
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 4096),
+                                                max(hard, 4096)))
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("c", 0xc, "bridge"), "flood")
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    check_eq(gb.stop(), (0, 0), "b before the flood")
+    held = []
+    for i in range(1100):
+        u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        u.connect(sc.sock("c"))
+        held.append(u)
+    time.sleep(1)
+    gb = sc.guest("b2", 0xb, sock=sc.sock("b"), ep="b")
+    wait_until(lambda: "Port statistics" in gb.output(), 60, "b2 to start")
+    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=32)
+    ready(sw, ga)
+    sw.wait_rx("a", 32)
+    check_eq(ga.stop(), (0, 32), "a sent its burst")
+    check_eq(gb.stop(), (32, 0), "b, restarted during the flood, got it")
+    check_eq(telemetry(prefix, "/mvtap/endpoint,b")["connects"], 2,
+             "b's guest connected twice")
+    check_eq(telemetry(prefix, "/mvtap/endpoint,c").get(
+        "frontends_refused"), 1099, "refused on c while one is held")
+    for u in held:
+        u.close()
+    gc = sc.guest("c", 0xc)
+    ready(sw, gc)
+    gc.stop()
+    check_eq(telemetry(prefix, "/mvtap/endpoint,c")["frontends_refused"],
+             1099, "refusals in all")
+    p = sw.stop()
+    check_eq(p["b"]["tx_packets"], 32, "switch: to b")
+
+
+def s_client_backoff(sc):
+    """client=1 against a frontend that accepts and closes at once: the
+    switch waits longer after each attempt (100 ms doubling up to 5 s)
+    instead of reconnecting in a loop, and still connects to a real
+    frontend that appears later on that path."""
+    path = sc.sock("a")
+    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lsock.bind(path)
+    lsock.listen(64)
+    lsock.settimeout(0.2)
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge", ",client=1") +
+                   sc.endpoint("b", 0xb, "bridge"), "backoff")
+    sw.wait_log("forwarding")
+    accepts, end = 0, time.monotonic() + 4
+    while time.monotonic() < end:
+        try:
+            c, _ = lsock.accept()
+            c.close()
+            accepts += 1
+        except socket.timeout:
+            pass
+    lsock.close()
+    os.unlink(path)
+    # attempts at 0, 0.1, 0.3, 0.7, 1.5 and 3.1 s after the start
+    check(3 <= accepts <= 8,
+          f"{accepts} connects in 4 s: not backing off as it should")
+    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=16, server=True)
+    gb = sc.guest("b", 0xb)
+    ready(sw, ga, gb)
+    sw.wait_rx("a", 16)
+    check_eq(ga.stop(), (0, 16), "a, the real frontend")
+    check_eq(gb.stop(), (16, 0), "b")
+    sw.stop()
+
+
+def s_guest_frames(sc):
+    """What a guest may not send: frames longer than MTU 1500 allows
+    (1600 bytes, copied, then dropped), frames longer than one buffer
+    (4000 bytes in two segments: librte_vhost drops them before a copy),
+    and, from a spoofchk endpoint, link-local control frames (LLDP and
+    PAUSE groups). Each is counted under its reason and reaches nobody;
+    1518-byte frames (MTU plus a VLAN tag) pass."""
+    prefix = "mvte2e-frames"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge", ",spoofchk=1") +
+                   sc.endpoint("b", 0xb, "bridge"), "frames")
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    sent = 0
+    for name, peer, n, txpkts in (("long", mac(0xb), 8, "1600"),
+                                  ("chain", mac(0xb), 8, "2000,2000"),
+                                  ("lldp", "01:80:c2:00:00:0e", 4, "64"),
+                                  ("pause", "01:80:c2:00:00:01", 4, "64"),
+                                  ("max", mac(0xb), 8, "1518")):
+        g = sc.guest(f"a-{name}", 0xa, peer=peer, burst=n,
+                     sock=sc.sock("a"), ep="a",
+                     extra=[f"--txpkts={txpkts}", "--mbuf-size=4096"])
+        ready(sw, g)
+        sent += n
+        wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,a")
+                   ["rx_packets"] == sent, 20, f"the {name} frames")
+        check_eq(g.stop()[1], n, f"{name}: the guest sent them")
+        wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,a")
+                   ["state"] == "waiting", 10, "a to disconnect")
+    time.sleep(1.2)
+    ep = telemetry(prefix, "/mvtap/endpoint,a")
+    check_eq({k: v for k, v in ep["drops_by_reason"].items() if v},
+             {"oversize": 16, "link_local": 8}, "a's drops")
+    check_eq(gb.stop(), (8, 0), "b got only the 1518-byte frames")
+    p = sw.stop()
+    check_eq((p["a"]["rx_packets"], p["a"]["oversize"],
+              p["a"]["link_local"], p["b"]["tx_packets"]),
+             (32, 16, 8, 8), "switch: a's frames and b's")
+
+
 def s_stuck_guest(sc):
     """A guest that never drains its receive ring (testpmd txonly never
     polls RX): once its ring is full, frames for it are dropped and
@@ -1382,6 +1576,10 @@ SCENARIOS = {
     "bad_input": s_bad_input,
     "socket_access": s_socket_access,
     "frontend_abuse": s_frontend_abuse,
+    "second_frontend": s_second_frontend,
+    "connection_flood": s_connection_flood,
+    "client_backoff": s_client_backoff,
+    "guest_frames": s_guest_frames,
     "stuck_guest": s_stuck_guest,
     "soak": s_soak,
     "storm": s_storm,
