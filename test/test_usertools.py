@@ -510,9 +510,10 @@ def test_ctl_errors(tmp, sock):
     if os.getuid() == 0:
         check_eq(path, "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix,
                  "the root runtime directory")
+    unit_path = "/run/dpdk-mvtap/dpdk/%s/dpdk_telemetry.v2" % prefix
     expect(["-f", prefix, "list"], 1, out="",
            err="mvtap-ctl: no dpdk-mvtap with file prefix '%s' (no socket "
-           "%s)\n" % (prefix, path))
+           "%s or %s)\n" % (prefix, path, unit_path))
     missing = os.path.join(tmp, "missing.sock")
     expect(["--socket", missing, "list"], 1, out="",
            err="mvtap-ctl: no dpdk-mvtap at %s (no such socket %s)\n"
@@ -553,6 +554,111 @@ def test_ctl_errors(tmp, sock):
         check_eq(rc, 2, "usage error %r: exit status" % args)
         check(out == "" and err.startswith("usage: mvtap-ctl"),
               "usage error %r: message" % args)
+
+
+UNIT = os.path.join(HERE, "..", "config", "dpdk-mvtap.service")
+
+
+def unit_service_keys(path):
+    """{key: [values]} of the [Service] section of a systemd unit."""
+    keys, section = {}, None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "#;":
+                continue
+            if line.startswith("["):
+                section = line
+                continue
+            key, _, value = line.partition("=")
+            if section == "[Service]":
+                keys.setdefault(key.strip(), []).append(value.strip())
+    return keys
+
+
+def unit_switch_env(keys):
+    """The $RUNTIME_DIRECTORY systemd gives the unit's process (None when
+    it gives none): RuntimeDirectory= sets it below /run, UnsetEnvironment=
+    removes it last."""
+    dirs = " ".join(keys.get("RuntimeDirectory", [])).split()
+    unset = " ".join(keys.get("UnsetEnvironment", [])).split()
+    if not dirs or "RUNTIME_DIRECTORY" in unset:
+        return None
+    return ":".join("/run/" + d for d in dirs)
+
+
+def eal_socket_path(runtime_directory, prefix):
+    """Where DPDK 22.11's EAL, as root, puts the telemetry socket
+    (eal_create_runtime_dir(): $RUNTIME_DIRECTORY, else /var/run)."""
+    base = runtime_directory or "/var/run"
+    return os.path.join(base, "dpdk", prefix, "dpdk_telemetry.v2")
+
+
+def serve_fake_at(path, made):
+    """A FakeSwitch at path; the directories created are added to made."""
+    missing = []
+    d = os.path.dirname(path)
+    while not os.path.isdir(d):
+        missing.append(d)
+        d = os.path.dirname(d)
+    for d in reversed(missing):
+        os.mkdir(d, 0o750)
+        made.append(d)
+    return FakeSwitch(path)
+
+
+def test_unit_runtime_dir():
+    """mvtap-ctl and mvtap-exporter find the switch the shipped unit
+    starts: the fake listens where EAL puts the socket under the unit's
+    environment, the tools run in a root shell's (no $RUNTIME_DIRECTORY)."""
+    keys = unit_service_keys(UNIT)
+    exec_start = keys.get("ExecStart", [""])[0].split()
+    check("--file-prefix" in exec_start and
+          exec_start[exec_start.index("--file-prefix") + 1] == "mvtap",
+          "the unit starts the switch with --file-prefix mvtap")
+    env = unit_switch_env(keys)
+    check_eq(env, None, "the unit gives the switch no $RUNTIME_DIRECTORY")
+    if os.getuid() != 0:
+        print("skip: the unit's switch runs as root; the socket checks "
+              "need root")
+        return
+    # The unit's prefix is mvtap; a prefix of this test keeps a running
+    # switch out of it.
+    made = []
+    fakes = []
+    try:
+        prefix = "mvtap-unit-%d" % os.getpid()
+        path = eal_socket_path(env, prefix)
+        fakes.append(serve_fake_at(path, made))
+        out, _ = expect(["-f", prefix, "stats"], 0, err="")
+        check(out.startswith("3 endpoints over 1.0 s: "),
+              "stats against the unit's switch: %r" % out[:60])
+        exp = Exporter("-f", prefix)
+        try:
+            status, _, text = exp.get()
+            check_eq((status, "mvtap_up 1" in text.splitlines()),
+                     (200, True), "exporter -f against the unit's switch")
+        finally:
+            exp.stop()
+
+        # A switch started by a copy of the unit from before it unset
+        # $RUNTIME_DIRECTORY keeps its socket below /run/dpdk-mvtap.
+        old = "mvtap-unit-old-%d" % os.getpid()
+        fakes.append(serve_fake_at(
+            eal_socket_path("/run/dpdk-mvtap", old), made))
+        out, _ = expect(["-f", old, "stats"], 0, err="")
+        check(out.startswith("3 endpoints over 1.0 s: "),
+              "stats against a switch of the unit's old layout: %r"
+              % out[:60])
+    finally:
+        for fake in fakes:
+            fake.close()
+            os.unlink(fake.path)
+        for d in reversed(made):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
 
 
 def metric_lines(text):
@@ -724,6 +830,7 @@ def main():
                 ("ctl write verbs", test_ctl_write, (sw, sock)),
                 ("ctl stats", test_ctl_stats, (sw, sock)),
                 ("ctl errors", test_ctl_errors, (tmp, sock)),
+                ("systemd unit", test_unit_runtime_dir, ()),
                 ("exporter", test_exporter, (sw, sock, tmp)),
                 ("c2c", test_c2c, (C2C,))):
             try:

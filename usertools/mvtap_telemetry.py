@@ -47,6 +47,12 @@ def sampled(read):
     return (t0 + time.monotonic()) / 2, value
 
 
+# The RuntimeDirectory= of config/dpdk-mvtap.service. A switch started by a
+# copy of that unit from before it unset $RUNTIME_DIRECTORY has its DPDK
+# runtime directory below it, as EAL follows that variable.
+UNIT_RUNTIME_BASE = "/run/dpdk-mvtap"
+
+
 def runtime_dir(prefix):
     """The DPDK runtime directory of a file prefix, as EAL computes it."""
     base = os.environ.get("RUNTIME_DIRECTORY")
@@ -58,8 +64,24 @@ def runtime_dir(prefix):
     return os.path.join(base, "dpdk", prefix)
 
 
+def prefix_socket_paths(prefix):
+    """Where the telemetry socket of a file prefix can be, most likely
+    first: as EAL computes it in this environment, then below the unit's
+    runtime directory."""
+    paths = [os.path.join(runtime_dir(prefix), SOCKET_NAME)]
+    unit = os.path.join(UNIT_RUNTIME_BASE, "dpdk", prefix, SOCKET_NAME)
+    if unit not in paths:
+        paths.append(unit)
+    return paths
+
+
 def prefix_socket_path(prefix):
-    return os.path.join(runtime_dir(prefix), SOCKET_NAME)
+    """The first of prefix_socket_paths() that exists, else the first."""
+    paths = prefix_socket_paths(prefix)
+    for path in paths:
+        if os.path.lexists(path):
+            return path
+    return paths[0]
 
 
 class TelemetryClient:
@@ -83,7 +105,8 @@ class TelemetryClient:
         path = prefix_socket_path(prefix)
         client = cls(path, "dpdk-mvtap with file prefix '%s'" % prefix,
                      timeout)
-        client.no_socket_hint = "no socket %s" % path
+        client.no_socket_hint = "no socket %s" % \
+            " or ".join(prefix_socket_paths(prefix))
         return client
 
     def _not_answering(self):
