@@ -68,6 +68,10 @@ class FakeSwitch:
         self.dynamic = False        # counters of a and b grow with time
         self.requests = []
         self.lock = threading.Lock()
+        self.delay = 0.0            # seconds before each reply
+        self.conns = set()          # connections open now
+        self.accepted = 0           # connections accepted so far
+        self.most_conns = 0         # most connections open at once
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock.bind(path)
         self.sock.listen(16)
@@ -83,6 +87,17 @@ class FakeSwitch:
                              daemon=True).start()
 
     def _serve(self, conn):
+        with self.lock:
+            self.conns.add(conn)
+            self.accepted += 1
+            self.most_conns = max(self.most_conns, len(self.conns))
+        try:
+            self._serve_conn(conn)
+        finally:
+            with self.lock:
+                self.conns.discard(conn)
+
+    def _serve_conn(self, conn):
         with conn:
             conn.send(json.dumps({"version": "DPDK 22.11.0",
                                   "pid": os.getpid(),
@@ -101,7 +116,11 @@ class FakeSwitch:
                 value = None
                 if cmd not in self.disabled:
                     value = self.reply(cmd, param)
-                conn.send(json.dumps({cmd: value}).encode())
+                time.sleep(self.delay)
+                try:
+                    conn.send(json.dumps({cmd: value}).encode())
+                except OSError:
+                    return
 
     def endpoints(self):
         t = time.monotonic() - T0 if self.dynamic else 0.0
@@ -181,6 +200,23 @@ class FakeSwitch:
         if cmd == "/mvtap/rebalance":
             return {"result": "ok"}
         return None
+
+    def count_conns(self):
+        """(connections open, accepted, most at once) since the last call."""
+        with self.lock:
+            r = (len(self.conns), self.accepted, self.most_conns)
+            self.accepted, self.most_conns = 0, len(self.conns)
+        return r
+
+    def drop_conns(self):
+        """Close every connection, as a switch that exits does."""
+        with self.lock:
+            conns = list(self.conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def take_requests(self):
         with self.lock:
@@ -269,12 +305,14 @@ class Exporter:
             return e.code, e.headers.get("Content-Type"), e.read().decode()
 
     def stop(self):
+        """Stops the exporter; its stderr is then in self.stderr."""
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.stderr = self.proc.stderr.read()
         self.proc.stdout.close()
         self.proc.stderr.close()
 
@@ -745,9 +783,10 @@ def test_exporter(sw, sock, tmp):
                       for l in metric_lines(text)), "no policy series")
         check("mvtap_up 1" in text.splitlines(), "up without policies")
         sw.disabled = {"/mvtap/endpoints"}
-        status, _, text = exp.get()
-        check_eq((status, metric_lines(text)), (200, ["mvtap_up 0"]),
-                 "not a dpdk-mvtap: mvtap_up 0 alone")
+        check_eq(exp.get(), (503, "text/plain; charset=utf-8",
+                             "mvtap-exporter: dpdk-mvtap at %s gave no "
+                             "/mvtap/endpoints (is this a dpdk-mvtap?)\n"
+                             % sock), "not a dpdk-mvtap: 503 and why")
         sw.disabled = set()
 
         status, _, _ = exp.get("/nothing")
@@ -758,16 +797,6 @@ def test_exporter(sw, sock, tmp):
     finally:
         exp.stop()
 
-    exp = Exporter("--socket", os.path.join(tmp, "missing.sock"))
-    try:
-        status, ctype, text = exp.get()
-        check_eq((status, text), (200, (
-            "# HELP mvtap_up 1 when the dpdk-mvtap telemetry socket "
-            "answered this scrape.\n"
-            "# TYPE mvtap_up gauge\n"
-            "mvtap_up 0\n")), "no switch: mvtap_up 0 alone, status 200")
-    finally:
-        exp.stop()
 
     p = subprocess.run([sys.executable, EXPORTER, "--help"],
                        stdout=subprocess.PIPE, universal_newlines=True,
@@ -779,6 +808,94 @@ def test_exporter(sw, sock, tmp):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True, timeout=30)
     check_eq(p.returncode, 2, "exporter --listen nonsense: exit status")
+
+
+def scrape_together(exp, n):
+    """n scrapes at once: [(status, body)] in no particular order."""
+    results = []
+
+    def one():
+        status, _, text = exp.get()
+        with lock:
+            results.append((status, text))
+    lock = threading.Lock()
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_exporter_connections(sw, sock, tmp):
+    """One telemetry connection whatever the scrapes, a new one when it
+    breaks; 503 and the reason, in one line, when the switch is away."""
+    sw.count_conns()
+    exp = Exporter("--socket", sock)
+    try:
+        check_eq(sw.count_conns(), (0, 0, 0), "no connection before a "
+                 "scrape")
+        sw.delay = 0.005        # so that the scrapes overlap
+        results = scrape_together(exp, 16)
+        sw.delay = 0.0
+        check_eq(sorted(set((st, "mvtap_up 1" in t.splitlines())
+                            for st, t in results)), [(200, True)],
+                 "16 scrapes at once all answered")
+        check_eq(len(results), 16, "16 scrapes at once: 16 answers")
+        check_eq(sw.count_conns(), (1, 1, 1), "16 scrapes at once: one "
+                 "telemetry connection, kept open")
+        # The operator still gets in.
+        expect(["--socket", sock, "list"], 0, err="")
+        time.sleep(0.1)
+        sw.count_conns()
+
+        # The switch restarted: the scrape after reconnects, and succeeds.
+        sw.drop_conns()
+        time.sleep(0.2)
+        status, _, text = exp.get()
+        check_eq((status, "mvtap_up 1" in text.splitlines()), (200, True),
+                 "scrape after the connection broke")
+        check_eq(sw.count_conns(), (1, 1, 1), "one new connection after "
+                 "the old one broke")
+        check(exp.proc.poll() is None, "exporter still running")
+    finally:
+        exp.stop()
+    check_eq(exp.stderr, "", "exporter: nothing on stderr while the "
+             "switch answers")
+
+    missing = os.path.join(tmp, "later.sock")
+    exp = Exporter("--socket", missing)
+    try:
+        why = ("mvtap-exporter: no dpdk-mvtap at %s (no such socket %s)\n"
+               % (missing, missing))
+        for i in range(2):
+            check_eq(exp.get(), (503, "text/plain; charset=utf-8", why),
+                     "no switch, scrape %d: 503 and why" % (i + 1))
+        check(exp.proc.poll() is None, "exporter still running without a "
+              "switch")
+        later = FakeSwitch(missing)
+        try:
+            status, _, text = exp.get()
+            check_eq((status, "mvtap_up 1" in text.splitlines()),
+                     (200, True), "scrape once the switch is there")
+        finally:
+            later.close()
+    finally:
+        exp.stop()
+    check_eq(exp.stderr, why + "mvtap-exporter: dpdk-mvtap at %s answers "
+             "again\n" % missing, "exporter stderr: the reason once, then "
+             "the recovery")
+
+    mute = os.path.join(tmp, "mute-exp.sock")
+    MuteServer(mute)
+    exp = Exporter("--socket", mute)
+    try:
+        check_eq(exp.get(), (503, "text/plain; charset=utf-8",
+                             "mvtap-exporter: dpdk-mvtap at %s is not "
+                             "answering\n" % mute),
+                 "a switch with all its telemetry clients taken: 503")
+    finally:
+        exp.stop()
 
 
 def test_c2c(c2c):
@@ -832,6 +949,8 @@ def main():
                 ("ctl errors", test_ctl_errors, (tmp, sock)),
                 ("systemd unit", test_unit_runtime_dir, ()),
                 ("exporter", test_exporter, (sw, sock, tmp)),
+                ("exporter connections", test_exporter_connections,
+                 (sw, sock, tmp)),
                 ("c2c", test_c2c, (C2C,))):
             try:
                 func(*args)
