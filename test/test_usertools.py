@@ -317,6 +317,12 @@ class Exporter:
         self.proc.stderr.close()
 
 
+def scrape_up(exp):
+    """(HTTP status, whether mvtap_up is 1) of one scrape."""
+    status, _, text = exp.get()
+    return status, "mvtap_up 1" in text.splitlines()
+
+
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)'
                     r'(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?'
                     r' (\S+)$')
@@ -673,9 +679,8 @@ def test_unit_runtime_dir():
               "stats against the unit's switch: %r" % out[:60])
         exp = Exporter("-f", prefix)
         try:
-            status, _, text = exp.get()
-            check_eq((status, "mvtap_up 1" in text.splitlines()),
-                     (200, True), "exporter -f against the unit's switch")
+            check_eq(scrape_up(exp), (200, True),
+                     "exporter -f against the unit's switch")
         finally:
             exp.stop()
 
@@ -852,8 +857,7 @@ def test_exporter_connections(sw, sock, tmp):
         # The switch restarted: the scrape after reconnects, and succeeds.
         sw.drop_conns()
         time.sleep(0.2)
-        status, _, text = exp.get()
-        check_eq((status, "mvtap_up 1" in text.splitlines()), (200, True),
+        check_eq(scrape_up(exp), (200, True),
                  "scrape after the connection broke")
         check_eq(sw.count_conns(), (1, 1, 1), "one new connection after "
                  "the old one broke")
@@ -875,9 +879,8 @@ def test_exporter_connections(sw, sock, tmp):
               "switch")
         later = FakeSwitch(missing)
         try:
-            status, _, text = exp.get()
-            check_eq((status, "mvtap_up 1" in text.splitlines()),
-                     (200, True), "scrape once the switch is there")
+            check_eq(scrape_up(exp), (200, True),
+                     "scrape once the switch is there")
         finally:
             later.close()
     finally:

@@ -242,63 +242,56 @@ read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 	return 0;
 }
 
-/* One page of /mvtap/policies, within telemetry's 16 KiB. */
+/* Policies per page of /mvtap/policies, fewer when they do not fit. */
 #define POLICIES_PAGE 48
+
+/* The entry of policy slot @p i, for mvt_tel_page(). */
+static int
+policy_entry(void *arg, unsigned int i, struct mvt_tel_dict *e, char *key,
+	size_t key_len)
+{
+	const struct mvt_switch *sw = arg;
+	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
+	struct mvt_policy_counters in, out;
+
+	if (sw->pol[i] == NULL)
+		return -ENOENT;
+	mvt_tel_dict_mac(e, "mac", pc->mac);
+	mvt_tel_dict_string(e, "dir", mvt_policy_dir_name(pc->dir));
+	mvt_tel_dict_string(e, "action", mvt_policy_action_name(pc->action));
+	mvt_tel_dict_u64(e, "rate_kbps", pc->rate_kbps);
+	mvt_tel_dict_u64(e, "burst_kb", pc->burst_kb);
+	mvt_tel_dict_u64(e, "peak_kbps", pc->peak_kbps);
+	mvt_tel_dict_u64(e, "pps", pc->pps);
+	/* one policy may meter both directions: report the sum */
+	mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_IN, &in);
+	mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_OUT, &out);
+	mvt_tel_dict_u64(e, "conform_packets",
+		in.conform_pkts + out.conform_pkts);
+	mvt_tel_dict_u64(e, "conform_bytes",
+		in.conform_bytes + out.conform_bytes);
+	mvt_tel_dict_u64(e, "exceed_packets",
+		in.exceed_pkts + out.exceed_pkts);
+	mvt_tel_dict_u64(e, "exceed_bytes",
+		in.exceed_bytes + out.exceed_bytes);
+	/* a MAC may have an in and an out policy under one name */
+	snprintf(key, key_len, "%s%s%s", pc->name,
+		pc->dir == MVT_POLICY_DIR_BOTH ? "" : "/",
+		pc->dir == MVT_POLICY_DIR_BOTH ? "" :
+		mvt_policy_dir_name(pc->dir));
+	return 0;
+}
 
 static int
 read_policies(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	const struct mvt_policy_conf *pc;
-	struct mvt_policy_counters in, out;
-	struct rte_tel_data *e;
-	char key[MVT_POLICY_NAME_MAX + 8];
-	unsigned int i, n = 0;
+	unsigned int start = 0;
 
-	rte_tel_data_start_dict(d);
-	i = params != NULL && params[0] != '\0' ?
-		(unsigned int)strtoul(params, NULL, 10) : 0;
-	for (; i < sw->conf.n_policies; i++) {
-		pc = &sw->conf.policy[i];
-		if (sw->pol[i] == NULL)
-			continue;
-		if (n == POLICIES_PAGE) {
-			rte_tel_data_add_dict_int(d, "next", (int)i);
-			break;
-		}
-		e = rte_tel_data_alloc();
-		if (e == NULL)
-			break;
-		rte_tel_data_start_dict(e);
-		mvt_tel_add_mac(e, "mac", pc->mac);
-		rte_tel_data_add_dict_string(e, "dir",
-			mvt_policy_dir_name(pc->dir));
-		rte_tel_data_add_dict_string(e, "action",
-			mvt_policy_action_name(pc->action));
-		rte_tel_data_add_dict_u64(e, "rate_kbps", pc->rate_kbps);
-		rte_tel_data_add_dict_u64(e, "burst_kb", pc->burst_kb);
-		rte_tel_data_add_dict_u64(e, "peak_kbps", pc->peak_kbps);
-		rte_tel_data_add_dict_u64(e, "pps", pc->pps);
-		/* one policy may meter both directions: report the sum */
-		mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_IN, &in);
-		mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_OUT, &out);
-		rte_tel_data_add_dict_u64(e, "conform_packets",
-			in.conform_pkts + out.conform_pkts);
-		rte_tel_data_add_dict_u64(e, "conform_bytes",
-			in.conform_bytes + out.conform_bytes);
-		rte_tel_data_add_dict_u64(e, "exceed_packets",
-			in.exceed_pkts + out.exceed_pkts);
-		rte_tel_data_add_dict_u64(e, "exceed_bytes",
-			in.exceed_bytes + out.exceed_bytes);
-		/* a MAC may have an in and an out policy under one name */
-		snprintf(key, sizeof(key), "%s%s%s", pc->name,
-			pc->dir == MVT_POLICY_DIR_BOTH ? "" : "/",
-			pc->dir == MVT_POLICY_DIR_BOTH ? "" :
-			mvt_policy_dir_name(pc->dir));
-		rte_tel_data_add_dict_container(d, key, e, 0);
-		n++;
-	}
-	return 0;
+	if (params != NULL && params[0] != '\0')
+		start = (unsigned int)strtoul(params, NULL, 10);
+	return mvt_tel_page(d, start, sw->conf.n_policies, POLICIES_PAGE,
+		policy_entry, (void *)(uintptr_t)sw);
 }
 
 /* The read commands; tel_read() runs them, with the locks taken. */
@@ -309,7 +302,7 @@ static const struct {
 	const char *help;
 } tel_reads[] = {
 	{ "/mvtap/endpoints", read_endpoints,
-	  "Endpoints: name -> mac, mode, state, counters. Param: first index (pages of 64)" },
+	  "Endpoints: name -> mac, mode, state, counters. Param: first index (next: the next page's)" },
 	{ "/mvtap/endpoint", read_endpoint,
 	  "One endpoint, drops by reason, virtio features, socket. Param: name" },
 	{ "/mvtap/lcores", read_lcores,
@@ -317,7 +310,7 @@ static const struct {
 	{ "/mvtap/lower", read_lower,
 	  "The lower device: link, queues, MAC filter use, promiscuous, counters" },
 	{ "/mvtap/policies", read_policies,
-	  "Policies: mac, direction, limits, conform and exceed counters. Param: first index (pages of 48)" },
+	  "Policies: mac, dir, limits, conform and exceed counters. Param: first index (next: the next page's)" },
 };
 
 /*
