@@ -40,6 +40,9 @@ static struct {
 	char name[SLOTS_MAX][MVT_NAME_MAX];
 } syn;
 
+/* What fills the names after their number. */
+static char syn_fill = 'x';
+
 static int
 syn_used(uint16_t slot)
 {
@@ -77,7 +80,7 @@ syn_cmd(const char *cmd __rte_unused, const char *params,
 	return mvt_tel_endpoints_page(d, start, syn.n_slots, syn_row, NULL);
 }
 
-/* Names of @p len characters, all different: "e007" then 'x' up to len. */
+/* Names of @p len characters, all different: "e007", then syn_fill. */
 static void
 syn_setup(uint16_t n_slots, unsigned int len, uint64_t counter,
 	unsigned int hole_every)
@@ -89,7 +92,7 @@ syn_setup(uint16_t n_slots, unsigned int len, uint64_t counter,
 	syn.hole_every = hole_every;
 	for (i = 0; i < n_slots; i++) {
 		snprintf(syn.name[i], sizeof(syn.name[i]), "e%03u", i);
-		memset(syn.name[i] + 4, 'x', len - 4);
+		memset(syn.name[i] + 4, syn_fill, len - 4);
 		syn.name[i][len] = '\0';
 	}
 }
@@ -143,6 +146,20 @@ count_of(const char *hay, const char *needle)
 	return n;
 }
 
+/* "KEY":{ of @p name in a reply: '-' is "/2d" and '.' is "/2e" there. */
+static void
+key_of(const char *name, char *buf)
+{
+	*buf++ = '"';
+	for (; *name != '\0'; name++) {
+		if (*name == '-' || *name == '.')
+			buf += sprintf(buf, "/%s", *name == '-' ? "2d" : "2e");
+		else
+			*buf++ = *name;
+	}
+	strcpy(buf, "\":{");
+}
+
 /*
  * Read every page as a client does, following "next"; every used slot's
  * endpoint must be in exactly one page, each reply a complete JSON object
@@ -153,7 +170,7 @@ read_all_pages(unsigned int *pages)
 {
 	static char reply[2 * TEL_OUTPUT_MAX];
 	static unsigned int seen[SLOTS_MAX];
-	char req[64], key[MVT_NAME_MAX + 8];
+	char req[64], key[3 * MVT_NAME_MAX + 8];
 	const char *next;
 	long start = 0;
 	unsigned int i;
@@ -180,7 +197,7 @@ read_all_pages(unsigned int *pages)
 			"%s: not a dict reply: %.60s...%s", req, reply,
 			reply + n - 20);
 		for (i = 0; i < syn.n_slots; i++) {
-			snprintf(key, sizeof(key), "\"%s\":{", syn.name[i]);
+			key_of(syn.name[i], key);
 			seen[i] += count_of(reply, key);
 		}
 		next = strstr(reply, ",\"next\":");
@@ -201,21 +218,13 @@ read_all_pages(unsigned int *pages)
 	return TEST_SUCCESS;
 }
 
-/* A few short endpoints: one page, no "next", the shape clients parse. */
+/* The reply to the first request is exactly @p want. */
 static int
-test_short(void)
+check_first_page(const char *want)
 {
 	static char reply[2 * TEL_OUTPUT_MAX];
-	const char *want = "{\"" TEST_CMD "\":{"
-		"\"e000\":{\"mac\":\"02:00:00:00:00:00\",\"mode\":\"passthru\","
-		"\"state\":\"waiting\",\"rx_packets\":7,\"rx_bytes\":7,"
-		"\"tx_packets\":7,\"tx_bytes\":7,\"multicast\":7,\"drops\":7},"
-		"\"e002\":{\"mac\":\"02:00:00:00:00:02\",\"mode\":\"passthru\","
-		"\"state\":\"waiting\",\"rx_packets\":7,\"rx_bytes\":7,"
-		"\"tx_packets\":7,\"tx_bytes\":7,\"multicast\":7,\"drops\":7}}}";
 	int s, n;
 
-	syn_setup(3, 4, 7, 2);
 	s = tel_connect();
 	TEST_ASSERT(s >= 0, "cannot connect to this process's telemetry");
 	n = tel_query(s, TEST_CMD, reply, sizeof(reply));
@@ -224,6 +233,47 @@ test_short(void)
 	TEST_ASSERT(strcmp(reply, want) == 0, "reply\n  %s\nexpected\n  %s",
 		reply, want);
 	return TEST_SUCCESS;
+}
+
+/* A few short endpoints: one page, no "next", the shape clients parse. */
+static int
+test_short(void)
+{
+	const char *want = "{\"" TEST_CMD "\":{"
+		"\"e000\":{\"mac\":\"02:00:00:00:00:00\",\"mode\":\"passthru\","
+		"\"state\":\"waiting\",\"rx_packets\":7,\"rx_bytes\":7,"
+		"\"tx_packets\":7,\"tx_bytes\":7,\"multicast\":7,\"drops\":7},"
+		"\"e002\":{\"mac\":\"02:00:00:00:00:02\",\"mode\":\"passthru\","
+		"\"state\":\"waiting\",\"rx_packets\":7,\"rx_bytes\":7,"
+		"\"tx_packets\":7,\"tx_bytes\":7,\"multicast\":7,\"drops\":7}}}";
+
+	syn_setup(3, 4, 7, 2);
+	return check_first_page(want);
+}
+
+/*
+ * Names with '.' and '-', which DPDK refuses in keys: under their escaped
+ * keys, not left out.
+ */
+static int
+test_name_chars(void)
+{
+	const char *want = "{\"" TEST_CMD "\":{"
+		"\"vm/2d1\":{\"mac\":\"02:00:00:00:00:00\",\"mode\":\"passthru\","
+		"\"state\":\"waiting\",\"rx_packets\":7,\"rx_bytes\":7,"
+		"\"tx_packets\":7,\"tx_bytes\":7,\"multicast\":7,\"drops\":7},"
+		"\"a/2e_/2eB/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d/2d"
+		"/2d/2d/2d/2d/2d/2d/2d\":{\"mac\":\"02:00:00:00:00:01\","
+		"\"mode\":\"passthru\",\"state\":\"waiting\",\"rx_packets\":7,"
+		"\"rx_bytes\":7,\"tx_packets\":7,\"tx_bytes\":7,\"multicast\":7,"
+		"\"drops\":7}}}";
+
+	syn_setup(2, 4, 7, 0);
+	strcpy(syn.name[0], "vm-1");
+	/* 31 characters, 28 of them escaped: 87 */
+	strcpy(syn.name[1], "a._.B----------------------------");
+	syn.name[1][MVT_NAME_MAX - 1] = '\0';
+	return check_first_page(want);
 }
 
 /*
@@ -268,6 +318,21 @@ test_worst_case(void)
 }
 
 /*
+ * The longest keys too: 27 of the 31 characters escaped, 85 in all, and
+ * every counter at UINT64_MAX: 346 bytes an entry, 47 a page.
+ */
+static int
+test_worst_keys(void)
+{
+	int ret;
+
+	syn_fill = '-';
+	ret = check_pages(MVT_NAME_MAX - 1, UINT64_MAX, 0, 6);
+	syn_fill = 'x';
+	return ret;
+}
+
+/*
  * Free slots between the endpoints, pages starting anywhere: 171
  * endpoints of the longest kind, 55 a page.
  */
@@ -293,8 +358,10 @@ static struct unit_test_suite telpage_suite = {
 	.setup = telpage_setup,
 	.unit_test_cases = {
 		TEST_CASE(test_short),
+		TEST_CASE(test_name_chars),
 		TEST_CASE(test_long_names),
 		TEST_CASE(test_worst_case),
+		TEST_CASE(test_worst_keys),
 		TEST_CASE(test_holes),
 		TEST_CASES_END(),
 	},

@@ -227,6 +227,28 @@ class FakeSwitch:
         self.sock.close()
 
 
+class EscapedSwitch(FakeSwitch):
+    """Endpoints and a policy whose names have '-' and '.': the keys carry
+    them as "/2d" and "/2e", as DPDK takes neither in a key."""
+
+    NAMES = {"vm-1": "vm/2d1", "vm.2": "vm/2e2"}
+
+    def endpoints(self):
+        e = FakeSwitch.endpoints(self)
+        return {"vm/2d1": e["a"], "vm/2e2": e["b"]}
+
+    def reply(self, cmd, param):
+        if cmd == "/mvtap/endpoint":
+            d = FakeSwitch.reply(self, cmd, self.NAMES.get(param))
+            if d is not None:
+                d["name"] = param
+            return d
+        if cmd == "/mvtap/policies":
+            p = FakeSwitch.reply(self, cmd, param)
+            return {"vm/2d1/out": p["p\n1"]}
+        return FakeSwitch.reply(self, cmd, param)
+
+
 class MuteServer:
     """Accepts and closes at once: what a switch with too many clients does."""
 
@@ -901,6 +923,43 @@ def test_exporter_connections(sw, sock, tmp):
         exp.stop()
 
 
+def test_escaped_names(tmp):
+    """Names with '-' and '.' come out as they are, not as their keys."""
+    sock = os.path.join(tmp, "escaped.sock")
+    sw = EscapedSwitch(sock)
+    try:
+        s = ["--socket", sock]
+        expect(s + ["list"], 0, out=(
+            "NAME  MAC                MODE    STATE    RX-PKTS  TX-PKTS"
+            "  DROPS\n"
+            "vm-1  02:00:00:00:00:0a  bridge  up           100      200"
+            "      7\n"
+            "vm.2  02:00:00:00:00:0b  vepa    waiting        0        0"
+            "      0\n"), err="")
+        out, _ = expect(s + ["--json", "list"], 0, err="")
+        check_eq(sorted(json.loads(out)["/mvtap/endpoints"]),
+                 ["vm-1", "vm.2"], "list --json: by name")
+        out, _ = expect(s + ["policies"], 0, err="")
+        check_eq(out.splitlines()[1].split()[:2],
+                 ["vm-1/out", "02:00:00:00:00:0a"], "policies: by name")
+        exp = Exporter("--socket", sock)
+        try:
+            _, _, text = exp.get()
+        finally:
+            exp.stop()
+        samples = set(metric_lines(text))
+        for w in ('mvtap_endpoint_up{endpoint="vm-1"} 1',
+                  'mvtap_endpoint_up{endpoint="vm.2"} 0',
+                  # asked for by name: /mvtap/endpoint,vm-1
+                  'mvtap_endpoint_drops_total{endpoint="vm-1",'
+                  'reason="no_dest"} 0',
+                  'mvtap_policy_conform_packets_total{policy="vm-1/out",'
+                  'mac="02:00:00:00:00:0a"} 5'):
+            check(w in samples, "scrape by name has %s" % w)
+    finally:
+        sw.close()
+
+
 def test_c2c(c2c):
     """mvtap-c2c: three ordered figures, and one-line errors."""
     def run(*args):
@@ -954,6 +1013,7 @@ def main():
                 ("exporter", test_exporter, (sw, sock, tmp)),
                 ("exporter connections", test_exporter_connections,
                  (sw, sock, tmp)),
+                ("escaped names", test_escaped_names, (tmp,)),
                 ("c2c", test_c2c, (C2C,))):
             try:
                 func(*args)

@@ -14,6 +14,7 @@ command or a failed callback.
 
 import json
 import os
+import re
 import socket
 import time
 
@@ -36,6 +37,17 @@ class NoSocket(TelemetryError):
 
 class NotAnswering(TelemetryError):
     """The socket exists but nobody answers on it (stale or hung)."""
+
+
+# The keys of /mvtap/endpoints and /mvtap/policies are names, with each
+# character DPDK takes in no key ('.', '-') as '/' and its two hex digits;
+# names have no '/'.
+ESCAPED = re.compile(r"/([0-9a-f]{2})")
+
+
+def key_name(key):
+    """The name a key of a paged reply stands for ("vm/2d1": "vm-1")."""
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), key)
 
 
 def sampled(read):
@@ -185,7 +197,8 @@ class TelemetryClient:
         return next(iter(reply.values()))
 
     def paged(self, cmd):
-        """All pages of a paged dict command merged, without "next".
+        """All pages of a paged dict command merged, without "next", by
+        name (see key_name()).
 
         The first request carries no parameter; while a reply holds an
         integer "next", the following one asks for that index. None when
@@ -210,7 +223,7 @@ class TelemetryClient:
             for key, entry in value.items():
                 if key == "next" and not isinstance(entry, dict):
                     continue
-                merged[key] = entry
+                merged[key_name(key)] = entry
             if not isinstance(nxt, int) or isinstance(nxt, bool) \
                     or nxt in seen:
                 return merged

@@ -76,14 +76,38 @@ entry_len(const struct mvt_tel_dict *t, const char *key, size_t value_len)
 /*
  * Whether @p page can take an entry and still a "next" after it: else
  * DPDK would drop the entry, or the "next" behind it, silently. The first
- * entry always goes in (an endpoint's is 300 bytes at most, a policy's
- * 380), so that every page moves on.
+ * entry always goes in (an endpoint's is 360 bytes at most, a policy's
+ * 440), so that every page moves on.
  */
 static int
 room_for(const struct mvt_tel_dict *page, const char *key, size_t value_len)
 {
 	return page->n == 0 || page->len + entry_len(page, key, value_len) +
 		NEXT_MAX <= TEL_VALUE_MAX;
+}
+
+/*
+ * @p raw as a dict key DPDK takes. Its telemetry refuses, silently for
+ * the caller, every key with a character other than A-Z a-z 0-9 _ /
+ * (valid_name() in lib/telemetry/telemetry_data.c), and names may also
+ * have '.' and '-': such a character becomes '/' and its two hex digits
+ * ("vm-1" is "vm/2d1"), which no name has, as names have no '/'.
+ */
+static void
+key_escape(const char *raw, char *key, size_t key_len)
+{
+	size_t n = 0;
+
+	for (; *raw != '\0' && n + 4 <= key_len; raw++) {
+		if ((*raw >= 'a' && *raw <= 'z') || (*raw >= 'A' && *raw <= 'Z') ||
+				(*raw >= '0' && *raw <= '9') || *raw == '_' ||
+				*raw == '/')
+			key[n++] = *raw;
+		else
+			n += snprintf(key + n, key_len - n, "/%02x",
+				(unsigned char)*raw);
+	}
+	key[n] = '\0';
 }
 
 /* Count an entry that rte_tel_data_add_dict_*() returned @p ret for. */
@@ -171,21 +195,24 @@ mvt_tel_page(struct rte_tel_data *d, unsigned int start,
 	void *arg)
 {
 	struct mvt_tel_dict page, e;
-	char key[RTE_TEL_MAX_STRING_LEN];
+	char raw[RTE_TEL_MAX_STRING_LEN / 3], key[RTE_TEL_MAX_STRING_LEN];
 	unsigned int slot;
 
 	RTE_BUILD_BUG_ON(MVT_MAX_ENDPOINTS > 99999 ||
 		MVT_POLICIES_MAX > 99999);
+	/* every character of the longest key escaped still fits */
+	RTE_BUILD_BUG_ON(3 * (MVT_NAME_MAX + 4) > RTE_TEL_MAX_STRING_LEN);
 	mvt_tel_dict_start(&page, d);
 	for (slot = start; slot < n_slots; slot++) {
 		e.d = rte_tel_data_alloc();
 		if (e.d == NULL)
 			return -ENOMEM;
 		mvt_tel_dict_start(&e, e.d);
-		if (fn(arg, slot, &e, key, sizeof(key)) != 0) {
+		if (fn(arg, slot, &e, raw, sizeof(raw)) != 0) {
 			rte_tel_data_free(e.d);
 			continue;
 		}
+		key_escape(raw, key, sizeof(key));
 		if (page.n == max_entries || !room_for(&page, key, e.len)) {
 			rte_tel_data_free(e.d);
 			break;

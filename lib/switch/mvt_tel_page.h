@@ -18,6 +18,10 @@
  * and counters are, so that following "next" reaches every entry. The
  * sizes are counted as DPDK writes the JSON, entry by entry.
  *
+ * Keys are the endpoints' and policies' names, each '.' and '-' written as
+ * "/2e" and "/2d", as DPDK takes no other characters than A-Z a-z 0-9 _ /
+ * in them.
+ *
  * The endpoints' pages are built from rows that a callback gives, so that
  * they can be tested on endpoints that no switch holds.
  */
@@ -53,8 +57,8 @@ void mvt_tel_add_counters(struct rte_tel_data *d,
 	const struct mvt_port_counters *c);
 
 /**
- * Fill @p e, started, with the entry of slot @p slot, and its key into
- * @p key (@p key_len bytes).
+ * Fill @p e, started, with the entry of slot @p slot, and its key, as it
+ * is (mvt_tel_page() escapes it), into @p key (@p key_len bytes).
  * @return 0, or -ENOENT when the slot is free
  */
 typedef int (*mvt_tel_entry_fn)(void *arg, unsigned int slot,
