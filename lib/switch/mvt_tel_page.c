@@ -64,8 +64,8 @@ json_str_len(const char *s)
 
 /*
  * What an entry with a value of @p value_len bytes adds to @p t: a comma
- * after the first entry, then "key":value (keys are never escaped, DPDK
- * takes only [A-Za-z0-9_/] in them).
+ * after the first entry, then "key":value (a key needs no JSON escaping:
+ * DPDK takes only A-Z a-z 0-9 _ / in it, see key_escape()).
  */
 static size_t
 entry_len(const struct mvt_tel_dict *t, const char *key, size_t value_len)
