@@ -68,6 +68,10 @@ class FakeSwitch:
         self.dynamic = False        # counters of a and b grow with time
         self.requests = []
         self.lock = threading.Lock()
+        self.delay = 0.0            # seconds before each reply
+        self.conns = set()          # connections open now
+        self.accepted = 0           # connections accepted so far
+        self.most_conns = 0         # most connections open at once
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock.bind(path)
         self.sock.listen(16)
@@ -83,6 +87,17 @@ class FakeSwitch:
                              daemon=True).start()
 
     def _serve(self, conn):
+        with self.lock:
+            self.conns.add(conn)
+            self.accepted += 1
+            self.most_conns = max(self.most_conns, len(self.conns))
+        try:
+            self._serve_conn(conn)
+        finally:
+            with self.lock:
+                self.conns.discard(conn)
+
+    def _serve_conn(self, conn):
         with conn:
             conn.send(json.dumps({"version": "DPDK 22.11.0",
                                   "pid": os.getpid(),
@@ -101,7 +116,11 @@ class FakeSwitch:
                 value = None
                 if cmd not in self.disabled:
                     value = self.reply(cmd, param)
-                conn.send(json.dumps({cmd: value}).encode())
+                time.sleep(self.delay)
+                try:
+                    conn.send(json.dumps({cmd: value}).encode())
+                except OSError:
+                    return
 
     def endpoints(self):
         t = time.monotonic() - T0 if self.dynamic else 0.0
@@ -182,6 +201,23 @@ class FakeSwitch:
             return {"result": "ok"}
         return None
 
+    def count_conns(self):
+        """(connections open, accepted, most at once) since the last call."""
+        with self.lock:
+            r = (len(self.conns), self.accepted, self.most_conns)
+            self.accepted, self.most_conns = 0, len(self.conns)
+        return r
+
+    def drop_conns(self):
+        """Close every connection, as a switch that exits does."""
+        with self.lock:
+            conns = list(self.conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def take_requests(self):
         with self.lock:
             r, self.requests = self.requests, []
@@ -189,6 +225,28 @@ class FakeSwitch:
 
     def close(self):
         self.sock.close()
+
+
+class EscapedSwitch(FakeSwitch):
+    """Endpoints and a policy whose names have '-' and '.': the keys carry
+    them as "/2d" and "/2e", as DPDK takes neither in a key."""
+
+    NAMES = {"vm-1": "vm/2d1", "vm.2": "vm/2e2"}
+
+    def endpoints(self):
+        e = FakeSwitch.endpoints(self)
+        return {"vm/2d1": e["a"], "vm/2e2": e["b"]}
+
+    def reply(self, cmd, param):
+        if cmd == "/mvtap/endpoint":
+            d = FakeSwitch.reply(self, cmd, self.NAMES.get(param))
+            if d is not None:
+                d["name"] = param
+            return d
+        if cmd == "/mvtap/policies":
+            p = FakeSwitch.reply(self, cmd, param)
+            return {"vm/2d1/out": p["p\n1"]}
+        return FakeSwitch.reply(self, cmd, param)
 
 
 class MuteServer:
@@ -269,14 +327,22 @@ class Exporter:
             return e.code, e.headers.get("Content-Type"), e.read().decode()
 
     def stop(self):
+        """Stops the exporter; its stderr is then in self.stderr."""
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.stderr = self.proc.stderr.read()
         self.proc.stdout.close()
         self.proc.stderr.close()
+
+
+def scrape_up(exp):
+    """(HTTP status, whether mvtap_up is 1) of one scrape."""
+    status, _, text = exp.get()
+    return status, "mvtap_up 1" in text.splitlines()
 
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)'
@@ -510,9 +576,10 @@ def test_ctl_errors(tmp, sock):
     if os.getuid() == 0:
         check_eq(path, "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix,
                  "the root runtime directory")
+    unit_path = "/run/dpdk-mvtap/dpdk/%s/dpdk_telemetry.v2" % prefix
     expect(["-f", prefix, "list"], 1, out="",
            err="mvtap-ctl: no dpdk-mvtap with file prefix '%s' (no socket "
-           "%s)\n" % (prefix, path))
+           "%s or %s)\n" % (prefix, path, unit_path))
     missing = os.path.join(tmp, "missing.sock")
     expect(["--socket", missing, "list"], 1, out="",
            err="mvtap-ctl: no dpdk-mvtap at %s (no such socket %s)\n"
@@ -553,6 +620,110 @@ def test_ctl_errors(tmp, sock):
         check_eq(rc, 2, "usage error %r: exit status" % args)
         check(out == "" and err.startswith("usage: mvtap-ctl"),
               "usage error %r: message" % args)
+
+
+UNIT = os.path.join(HERE, "..", "config", "dpdk-mvtap.service")
+
+
+def unit_service_keys(path):
+    """{key: [values]} of the [Service] section of a systemd unit."""
+    keys, section = {}, None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "#;":
+                continue
+            if line.startswith("["):
+                section = line
+                continue
+            key, _, value = line.partition("=")
+            if section == "[Service]":
+                keys.setdefault(key.strip(), []).append(value.strip())
+    return keys
+
+
+def unit_switch_env(keys):
+    """The $RUNTIME_DIRECTORY systemd gives the unit's process (None when
+    it gives none): RuntimeDirectory= sets it below /run, UnsetEnvironment=
+    removes it last."""
+    dirs = " ".join(keys.get("RuntimeDirectory", [])).split()
+    unset = " ".join(keys.get("UnsetEnvironment", [])).split()
+    if not dirs or "RUNTIME_DIRECTORY" in unset:
+        return None
+    return ":".join("/run/" + d for d in dirs)
+
+
+def eal_socket_path(runtime_directory, prefix):
+    """Where DPDK 22.11's EAL, as root, puts the telemetry socket
+    (eal_create_runtime_dir(): $RUNTIME_DIRECTORY, else /var/run)."""
+    base = runtime_directory or "/var/run"
+    return os.path.join(base, "dpdk", prefix, "dpdk_telemetry.v2")
+
+
+def serve_fake_at(path, made):
+    """A FakeSwitch at path; the directories created are added to made."""
+    missing = []
+    d = os.path.dirname(path)
+    while not os.path.isdir(d):
+        missing.append(d)
+        d = os.path.dirname(d)
+    for d in reversed(missing):
+        os.mkdir(d, 0o750)
+        made.append(d)
+    return FakeSwitch(path)
+
+
+def test_unit_runtime_dir():
+    """mvtap-ctl and mvtap-exporter find the switch the shipped unit
+    starts: the fake listens where EAL puts the socket under the unit's
+    environment, the tools run in a root shell's (no $RUNTIME_DIRECTORY)."""
+    keys = unit_service_keys(UNIT)
+    exec_start = keys.get("ExecStart", [""])[0].split()
+    check("--file-prefix" in exec_start and
+          exec_start[exec_start.index("--file-prefix") + 1] == "mvtap",
+          "the unit starts the switch with --file-prefix mvtap")
+    env = unit_switch_env(keys)
+    check_eq(env, None, "the unit gives the switch no $RUNTIME_DIRECTORY")
+    if os.getuid() != 0:
+        print("skip: the unit's switch runs as root; the socket checks "
+              "need root")
+        return
+    # The unit's prefix is mvtap; a prefix of this test keeps a running
+    # switch out of it.
+    made = []
+    fakes = []
+    try:
+        prefix = "mvtap-unit-%d" % os.getpid()
+        path = eal_socket_path(env, prefix)
+        fakes.append(serve_fake_at(path, made))
+        out, _ = expect(["-f", prefix, "stats"], 0, err="")
+        check(out.startswith("3 endpoints over 1.0 s: "),
+              "stats against the unit's switch: %r" % out[:60])
+        exp = Exporter("-f", prefix)
+        try:
+            check_eq(scrape_up(exp), (200, True),
+                     "exporter -f against the unit's switch")
+        finally:
+            exp.stop()
+
+        # A switch started by a copy of the unit from before it unset
+        # $RUNTIME_DIRECTORY keeps its socket below /run/dpdk-mvtap.
+        old = "mvtap-unit-old-%d" % os.getpid()
+        fakes.append(serve_fake_at(
+            eal_socket_path("/run/dpdk-mvtap", old), made))
+        out, _ = expect(["-f", old, "stats"], 0, err="")
+        check(out.startswith("3 endpoints over 1.0 s: "),
+              "stats against a switch of the unit's old layout: %r"
+              % out[:60])
+    finally:
+        for fake in fakes:
+            fake.close()
+            os.unlink(fake.path)
+        for d in reversed(made):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
 
 
 def metric_lines(text):
@@ -639,9 +810,10 @@ def test_exporter(sw, sock, tmp):
                       for l in metric_lines(text)), "no policy series")
         check("mvtap_up 1" in text.splitlines(), "up without policies")
         sw.disabled = {"/mvtap/endpoints"}
-        status, _, text = exp.get()
-        check_eq((status, metric_lines(text)), (200, ["mvtap_up 0"]),
-                 "not a dpdk-mvtap: mvtap_up 0 alone")
+        check_eq(exp.get(), (503, "text/plain; charset=utf-8",
+                             "mvtap-exporter: dpdk-mvtap at %s gave no "
+                             "/mvtap/endpoints (is this a dpdk-mvtap?)\n"
+                             % sock), "not a dpdk-mvtap: 503 and why")
         sw.disabled = set()
 
         status, _, _ = exp.get("/nothing")
@@ -652,16 +824,6 @@ def test_exporter(sw, sock, tmp):
     finally:
         exp.stop()
 
-    exp = Exporter("--socket", os.path.join(tmp, "missing.sock"))
-    try:
-        status, ctype, text = exp.get()
-        check_eq((status, text), (200, (
-            "# HELP mvtap_up 1 when the dpdk-mvtap telemetry socket "
-            "answered this scrape.\n"
-            "# TYPE mvtap_up gauge\n"
-            "mvtap_up 0\n")), "no switch: mvtap_up 0 alone, status 200")
-    finally:
-        exp.stop()
 
     p = subprocess.run([sys.executable, EXPORTER, "--help"],
                        stdout=subprocess.PIPE, universal_newlines=True,
@@ -673,6 +835,129 @@ def test_exporter(sw, sock, tmp):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True, timeout=30)
     check_eq(p.returncode, 2, "exporter --listen nonsense: exit status")
+
+
+def scrape_together(exp, n):
+    """n scrapes at once: [(status, body)] in no particular order."""
+    results = []
+
+    def one():
+        status, _, text = exp.get()
+        with lock:
+            results.append((status, text))
+    lock = threading.Lock()
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_exporter_connections(sw, sock, tmp):
+    """One telemetry connection whatever the scrapes, a new one when it
+    breaks; 503 and the reason, in one line, when the switch is away."""
+    sw.count_conns()
+    exp = Exporter("--socket", sock)
+    try:
+        check_eq(sw.count_conns(), (0, 0, 0), "no connection before a "
+                 "scrape")
+        sw.delay = 0.005        # so that the scrapes overlap
+        results = scrape_together(exp, 16)
+        sw.delay = 0.0
+        check_eq(sorted(set((st, "mvtap_up 1" in t.splitlines())
+                            for st, t in results)), [(200, True)],
+                 "16 scrapes at once all answered")
+        check_eq(len(results), 16, "16 scrapes at once: 16 answers")
+        check_eq(sw.count_conns(), (1, 1, 1), "16 scrapes at once: one "
+                 "telemetry connection, kept open")
+        # The operator still gets in.
+        expect(["--socket", sock, "list"], 0, err="")
+        time.sleep(0.1)
+        sw.count_conns()
+
+        # The switch restarted: the scrape after reconnects, and succeeds.
+        sw.drop_conns()
+        time.sleep(0.2)
+        check_eq(scrape_up(exp), (200, True),
+                 "scrape after the connection broke")
+        check_eq(sw.count_conns(), (1, 1, 1), "one new connection after "
+                 "the old one broke")
+        check(exp.proc.poll() is None, "exporter still running")
+    finally:
+        exp.stop()
+    check_eq(exp.stderr, "", "exporter: nothing on stderr while the "
+             "switch answers")
+
+    missing = os.path.join(tmp, "later.sock")
+    exp = Exporter("--socket", missing)
+    try:
+        why = ("mvtap-exporter: no dpdk-mvtap at %s (no such socket %s)\n"
+               % (missing, missing))
+        for i in range(2):
+            check_eq(exp.get(), (503, "text/plain; charset=utf-8", why),
+                     "no switch, scrape %d: 503 and why" % (i + 1))
+        check(exp.proc.poll() is None, "exporter still running without a "
+              "switch")
+        later = FakeSwitch(missing)
+        try:
+            check_eq(scrape_up(exp), (200, True),
+                     "scrape once the switch is there")
+        finally:
+            later.close()
+    finally:
+        exp.stop()
+    check_eq(exp.stderr, why + "mvtap-exporter: dpdk-mvtap at %s answers "
+             "again\n" % missing, "exporter stderr: the reason once, then "
+             "the recovery")
+
+    mute = os.path.join(tmp, "mute-exp.sock")
+    MuteServer(mute)
+    exp = Exporter("--socket", mute)
+    try:
+        check_eq(exp.get(), (503, "text/plain; charset=utf-8",
+                             "mvtap-exporter: dpdk-mvtap at %s is not "
+                             "answering\n" % mute),
+                 "a switch with all its telemetry clients taken: 503")
+    finally:
+        exp.stop()
+
+
+def test_escaped_names(tmp):
+    """Names with '-' and '.' come out as they are, not as their keys."""
+    sock = os.path.join(tmp, "escaped.sock")
+    sw = EscapedSwitch(sock)
+    try:
+        s = ["--socket", sock]
+        expect(s + ["list"], 0, out=(
+            "NAME  MAC                MODE    STATE    RX-PKTS  TX-PKTS"
+            "  DROPS\n"
+            "vm-1  02:00:00:00:00:0a  bridge  up           100      200"
+            "      7\n"
+            "vm.2  02:00:00:00:00:0b  vepa    waiting        0        0"
+            "      0\n"), err="")
+        out, _ = expect(s + ["--json", "list"], 0, err="")
+        check_eq(sorted(json.loads(out)["/mvtap/endpoints"]),
+                 ["vm-1", "vm.2"], "list --json: by name")
+        out, _ = expect(s + ["policies"], 0, err="")
+        check_eq(out.splitlines()[1].split()[:2],
+                 ["vm-1/out", "02:00:00:00:00:0a"], "policies: by name")
+        exp = Exporter("--socket", sock)
+        try:
+            _, _, text = exp.get()
+        finally:
+            exp.stop()
+        samples = set(metric_lines(text))
+        for w in ('mvtap_endpoint_up{endpoint="vm-1"} 1',
+                  'mvtap_endpoint_up{endpoint="vm.2"} 0',
+                  # asked for by name: /mvtap/endpoint,vm-1
+                  'mvtap_endpoint_drops_total{endpoint="vm-1",'
+                  'reason="no_dest"} 0',
+                  'mvtap_policy_conform_packets_total{policy="vm-1/out",'
+                  'mac="02:00:00:00:00:0a"} 5'):
+            check(w in samples, "scrape by name has %s" % w)
+    finally:
+        sw.close()
 
 
 def test_c2c(c2c):
@@ -724,7 +1009,11 @@ def main():
                 ("ctl write verbs", test_ctl_write, (sw, sock)),
                 ("ctl stats", test_ctl_stats, (sw, sock)),
                 ("ctl errors", test_ctl_errors, (tmp, sock)),
+                ("systemd unit", test_unit_runtime_dir, ()),
                 ("exporter", test_exporter, (sw, sock, tmp)),
+                ("exporter connections", test_exporter_connections,
+                 (sw, sock, tmp)),
+                ("escaped names", test_escaped_names, (tmp,)),
                 ("c2c", test_c2c, (C2C,))):
             try:
                 func(*args)

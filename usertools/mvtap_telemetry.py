@@ -14,6 +14,7 @@ command or a failed callback.
 
 import json
 import os
+import re
 import socket
 import time
 
@@ -38,6 +39,17 @@ class NotAnswering(TelemetryError):
     """The socket exists but nobody answers on it (stale or hung)."""
 
 
+# The keys of /mvtap/endpoints and /mvtap/policies are names, with each
+# character DPDK takes in no key ('.', '-') as '/' and its two hex digits;
+# names have no '/'.
+ESCAPED = re.compile(r"/([0-9a-f]{2})")
+
+
+def key_name(key):
+    """The name a key of a paged reply stands for ("vm/2d1": "vm-1")."""
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), key)
+
+
 def sampled(read):
     """(time, read()): the time is the middle of the read, which waits for
     the other process's telemetry thread, so that a slow reply does not
@@ -45,6 +57,12 @@ def sampled(read):
     t0 = time.monotonic()
     value = read()
     return (t0 + time.monotonic()) / 2, value
+
+
+# The RuntimeDirectory= of config/dpdk-mvtap.service. A switch started by a
+# copy of that unit from before it unset $RUNTIME_DIRECTORY has its DPDK
+# runtime directory below it, as EAL follows that variable.
+UNIT_RUNTIME_BASE = "/run/dpdk-mvtap"
 
 
 def runtime_dir(prefix):
@@ -58,8 +76,24 @@ def runtime_dir(prefix):
     return os.path.join(base, "dpdk", prefix)
 
 
+def prefix_socket_paths(prefix):
+    """Where the telemetry socket of a file prefix can be, most likely
+    first: as EAL computes it in this environment, then below the unit's
+    runtime directory."""
+    paths = [os.path.join(runtime_dir(prefix), SOCKET_NAME)]
+    unit = os.path.join(UNIT_RUNTIME_BASE, "dpdk", prefix, SOCKET_NAME)
+    if unit not in paths:
+        paths.append(unit)
+    return paths
+
+
 def prefix_socket_path(prefix):
-    return os.path.join(runtime_dir(prefix), SOCKET_NAME)
+    """The first of prefix_socket_paths() that exists, else the first."""
+    paths = prefix_socket_paths(prefix)
+    for path in paths:
+        if os.path.lexists(path):
+            return path
+    return paths[0]
 
 
 class TelemetryClient:
@@ -83,7 +117,8 @@ class TelemetryClient:
         path = prefix_socket_path(prefix)
         client = cls(path, "dpdk-mvtap with file prefix '%s'" % prefix,
                      timeout)
-        client.no_socket_hint = "no socket %s" % path
+        client.no_socket_hint = "no socket %s" % \
+            " or ".join(prefix_socket_paths(prefix))
         return client
 
     def _not_answering(self):
@@ -162,7 +197,8 @@ class TelemetryClient:
         return next(iter(reply.values()))
 
     def paged(self, cmd):
-        """All pages of a paged dict command merged, without "next".
+        """All pages of a paged dict command merged, without "next", by
+        name (see key_name()).
 
         The first request carries no parameter; while a reply holds an
         integer "next", the following one asks for that index. None when
@@ -187,7 +223,7 @@ class TelemetryClient:
             for key, entry in value.items():
                 if key == "next" and not isinstance(entry, dict):
                     continue
-                merged[key] = entry
+                merged[key_name(key)] = entry
             if not isinstance(nxt, int) or isinstance(nxt, bool) \
                     or nxt in seen:
                 return merged

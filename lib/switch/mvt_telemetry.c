@@ -20,9 +20,7 @@
 
 #include "mvt_decide.h"
 #include "mvt_switch_priv.h"
-
-/* One page of /mvtap/endpoints: its reply must fit telemetry's 16 KiB. */
-#define ENDPOINTS_PAGE 64
+#include "mvt_tel_page.h"
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mvt_switch *tel_sw;
@@ -42,26 +40,6 @@ mvt_telemetry_detach(struct mvt_switch *sw)
 	if (tel_sw == sw)
 		tel_sw = NULL;
 	pthread_mutex_unlock(&tel_lock);
-}
-
-static void
-add_mac(struct rte_tel_data *d, const char *key, uint64_t mac)
-{
-	char buf[MVT_MAC_STRLEN];
-
-	mvt_mac_format(mac, buf);
-	rte_tel_data_add_dict_string(d, key, buf);
-}
-
-static void
-add_counters(struct rte_tel_data *d, const struct mvt_port_counters *c)
-{
-	rte_tel_data_add_dict_u64(d, "rx_packets", c->rx_packets);
-	rte_tel_data_add_dict_u64(d, "rx_bytes", c->rx_bytes);
-	rte_tel_data_add_dict_u64(d, "tx_packets", c->tx_packets);
-	rte_tel_data_add_dict_u64(d, "tx_bytes", c->tx_bytes);
-	rte_tel_data_add_dict_u64(d, "multicast", c->multicast);
-	rte_tel_data_add_dict_u64(d, "drops", mvt_stats_drops_total(c));
 }
 
 static struct rte_tel_data *
@@ -100,36 +78,32 @@ ep_state(const struct mvt_switch *sw, uint16_t id)
 	return mvt_vhost_ready(&sw->vhost[id]) ? "up" : "waiting";
 }
 
+/* The row of endpoint slot @p id, for mvt_tel_endpoints_page(). */
+static int
+endpoint_row(void *arg, uint16_t id, struct mvt_tel_ep_row *row)
+{
+	const struct mvt_switch *sw = arg;
+
+	if (!mvt_switch_slot_used(sw, id))
+		return -ENOENT;
+	row->name = sw->conf.ep[id].name;
+	row->mac = sw->tbl->ep[id].mac;
+	row->mode = mvt_mode_name(sw->tbl->ep[id].mode);
+	row->state = ep_state(sw, id);
+	mvt_switch_port_counters(sw, id, &row->c);
+	return 0;
+}
+
 static int
 read_endpoints(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	struct mvt_port_counters c;
-	struct rte_tel_data *e;
-	uint16_t id, start = 0, end;
+	uint16_t start = 0;
 
 	if (params != NULL && params[0] != '\0')
 		start = (uint16_t)strtoul(params, NULL, 10);
-	end = RTE_MIN(sw->conf.n_endpoints, start + ENDPOINTS_PAGE);
-	rte_tel_data_start_dict(d);
-	for (id = start; id < end; id++) {
-		if (!mvt_switch_slot_used(sw, id))
-			continue;
-		e = rte_tel_data_alloc();
-		if (e == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_dict(e);
-		add_mac(e, "mac", sw->tbl->ep[id].mac);
-		rte_tel_data_add_dict_string(e, "mode",
-			mvt_mode_name(sw->tbl->ep[id].mode));
-		rte_tel_data_add_dict_string(e, "state", ep_state(sw, id));
-		mvt_switch_port_counters(sw, id, &c);
-		add_counters(e, &c);
-		rte_tel_data_add_dict_container(d, sw->conf.ep[id].name, e, 0);
-	}
-	if (end < sw->conf.n_endpoints)
-		rte_tel_data_add_dict_int(d, "next", end);
-	return 0;
+	return mvt_tel_endpoints_page(d, start, sw->conf.n_endpoints,
+		endpoint_row, (void *)(uintptr_t)sw);
 }
 
 static int
@@ -148,7 +122,7 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	v = &sw->vhost[id];
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", sw->conf.ep[id].name);
-	add_mac(d, "mac", sw->tbl->ep[id].mac);
+	mvt_tel_add_mac(d, "mac", sw->tbl->ep[id].mac);
 	rte_tel_data_add_dict_string(d, "mode",
 		mvt_mode_name(sw->tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
@@ -174,7 +148,7 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	if (v->client)
 		rte_tel_data_add_dict_u64(d, "connect_attempts", v->attempts);
 	mvt_switch_port_counters(sw, (unsigned int)id, &c);
-	add_counters(d, &c);
+	mvt_tel_add_counters(d, &c);
 	drops = drops_by_reason(&c);
 	if (drops != NULL)
 		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
@@ -244,7 +218,7 @@ read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "device", sw->conf.lower);
 	rte_tel_data_add_dict_int(d, "port_id", sw->lower.port_id);
-	add_mac(d, "mac", sw->lower.mac);
+	mvt_tel_add_mac(d, "mac", sw->lower.mac);
 	if (rte_eth_link_get_nowait(sw->lower.port_id, &link) == 0) {
 		rte_tel_data_add_dict_string(d, "link",
 			link.link_status ? "up" : "down");
@@ -261,70 +235,63 @@ read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_mempool_in_use_count(sw->mp));
 	rte_tel_data_add_dict_u64(d, "mbufs", sw->mp->size);
 	mvt_switch_port_counters(sw, MVT_PORT_LOWER, &c);
-	add_counters(d, &c);
+	mvt_tel_add_counters(d, &c);
 	drops = drops_by_reason(&c);
 	if (drops != NULL)
 		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
 	return 0;
 }
 
-/* One page of /mvtap/policies, within telemetry's 16 KiB. */
+/* Policies per page of /mvtap/policies, fewer when they do not fit. */
 #define POLICIES_PAGE 48
+
+/* The entry of policy slot @p i, for mvt_tel_page(). */
+static int
+policy_entry(void *arg, unsigned int i, struct mvt_tel_dict *e, char *key,
+	size_t key_len)
+{
+	const struct mvt_switch *sw = arg;
+	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
+	struct mvt_policy_counters in, out;
+
+	if (sw->pol[i] == NULL)
+		return -ENOENT;
+	mvt_tel_dict_mac(e, "mac", pc->mac);
+	mvt_tel_dict_string(e, "dir", mvt_policy_dir_name(pc->dir));
+	mvt_tel_dict_string(e, "action", mvt_policy_action_name(pc->action));
+	mvt_tel_dict_u64(e, "rate_kbps", pc->rate_kbps);
+	mvt_tel_dict_u64(e, "burst_kb", pc->burst_kb);
+	mvt_tel_dict_u64(e, "peak_kbps", pc->peak_kbps);
+	mvt_tel_dict_u64(e, "pps", pc->pps);
+	/* one policy may meter both directions: report the sum */
+	mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_IN, &in);
+	mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_OUT, &out);
+	mvt_tel_dict_u64(e, "conform_packets",
+		in.conform_pkts + out.conform_pkts);
+	mvt_tel_dict_u64(e, "conform_bytes",
+		in.conform_bytes + out.conform_bytes);
+	mvt_tel_dict_u64(e, "exceed_packets",
+		in.exceed_pkts + out.exceed_pkts);
+	mvt_tel_dict_u64(e, "exceed_bytes",
+		in.exceed_bytes + out.exceed_bytes);
+	/* a MAC may have an in and an out policy under one name */
+	snprintf(key, key_len, "%s%s%s", pc->name,
+		pc->dir == MVT_POLICY_DIR_BOTH ? "" : "/",
+		pc->dir == MVT_POLICY_DIR_BOTH ? "" :
+		mvt_policy_dir_name(pc->dir));
+	return 0;
+}
 
 static int
 read_policies(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	const struct mvt_policy_conf *pc;
-	struct mvt_policy_counters in, out;
-	struct rte_tel_data *e;
-	char key[MVT_POLICY_NAME_MAX + 8];
-	unsigned int i, n = 0;
+	unsigned int start = 0;
 
-	rte_tel_data_start_dict(d);
-	i = params != NULL && params[0] != '\0' ?
-		(unsigned int)strtoul(params, NULL, 10) : 0;
-	for (; i < sw->conf.n_policies; i++) {
-		pc = &sw->conf.policy[i];
-		if (sw->pol[i] == NULL)
-			continue;
-		if (n == POLICIES_PAGE) {
-			rte_tel_data_add_dict_int(d, "next", (int)i);
-			break;
-		}
-		e = rte_tel_data_alloc();
-		if (e == NULL)
-			break;
-		rte_tel_data_start_dict(e);
-		add_mac(e, "mac", pc->mac);
-		rte_tel_data_add_dict_string(e, "dir",
-			mvt_policy_dir_name(pc->dir));
-		rte_tel_data_add_dict_string(e, "action",
-			mvt_policy_action_name(pc->action));
-		rte_tel_data_add_dict_u64(e, "rate_kbps", pc->rate_kbps);
-		rte_tel_data_add_dict_u64(e, "burst_kb", pc->burst_kb);
-		rte_tel_data_add_dict_u64(e, "peak_kbps", pc->peak_kbps);
-		rte_tel_data_add_dict_u64(e, "pps", pc->pps);
-		/* one policy may meter both directions: report the sum */
-		mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_IN, &in);
-		mvt_policy_read(sw->pol[i], MVT_POLICY_DIR_OUT, &out);
-		rte_tel_data_add_dict_u64(e, "conform_packets",
-			in.conform_pkts + out.conform_pkts);
-		rte_tel_data_add_dict_u64(e, "conform_bytes",
-			in.conform_bytes + out.conform_bytes);
-		rte_tel_data_add_dict_u64(e, "exceed_packets",
-			in.exceed_pkts + out.exceed_pkts);
-		rte_tel_data_add_dict_u64(e, "exceed_bytes",
-			in.exceed_bytes + out.exceed_bytes);
-		/* a MAC may have an in and an out policy under one name */
-		snprintf(key, sizeof(key), "%s%s%s", pc->name,
-			pc->dir == MVT_POLICY_DIR_BOTH ? "" : "/",
-			pc->dir == MVT_POLICY_DIR_BOTH ? "" :
-			mvt_policy_dir_name(pc->dir));
-		rte_tel_data_add_dict_container(d, key, e, 0);
-		n++;
-	}
-	return 0;
+	if (params != NULL && params[0] != '\0')
+		start = (unsigned int)strtoul(params, NULL, 10);
+	return mvt_tel_page(d, start, sw->conf.n_policies, POLICIES_PAGE,
+		policy_entry, (void *)(uintptr_t)sw);
 }
 
 /* The read commands; tel_read() runs them, with the locks taken. */
@@ -335,7 +302,7 @@ static const struct {
 	const char *help;
 } tel_reads[] = {
 	{ "/mvtap/endpoints", read_endpoints,
-	  "Endpoints: name -> mac, mode, state, counters. Param: first index (pages of 64)" },
+	  "Endpoints: name -> mac, mode, state, counters. Param: first index (next: the next page's)" },
 	{ "/mvtap/endpoint", read_endpoint,
 	  "One endpoint, drops by reason, virtio features, socket. Param: name" },
 	{ "/mvtap/lcores", read_lcores,
@@ -343,7 +310,7 @@ static const struct {
 	{ "/mvtap/lower", read_lower,
 	  "The lower device: link, queues, MAC filter use, promiscuous, counters" },
 	{ "/mvtap/policies", read_policies,
-	  "Policies: mac, direction, limits, conform and exceed counters. Param: first index (pages of 48)" },
+	  "Policies: mac, dir, limits, conform and exceed counters. Param: first index (next: the next page's)" },
 };
 
 /*
