@@ -59,13 +59,14 @@
  *  - an mbuf on a TX ring is a frame of this input, unmodified, holding one
  *    reference per copy on the rings, and each frame is on each ring as
  *    often as its verdict says;
- *  - the ingress port counted every frame in (rx_packets, rx_bytes);
+ *  - the ingress port counted every frame in (rx_packets, rx_bytes), and
+ *    frames shorter than a header or longer than MVT_FRAME_MAX as dropped;
  *  - no frame vanishes: rx_packets == frames delivered somewhere + drops
  *    charged to the ingress port (a broadcast-queue drop that only loses
  *    the flood of a frame delivered elsewhere counts in both);
  *  - the counters agree, frame by frame, with the verdict of mvt_decide(),
- *    the policy stage as mvt_worker.c describes it (spoofchk, then the
- *    sender's "out" policy, then the destination's "in" policy; a dropped
+ *    the policy stage as mvt_worker.c describes it (spoofchk and its
+ *    link-local check, then the sender's "out" policy, then the destination's "in" policy; a dropped
  *    frame stays dropped) and mvt_decide_reflect() with hairpin: drops per
  *    reason at the ingress, copies per output port (tx_packets +
  *    not_ready + ring_full + tx_full), flood copies (multicast), and what
@@ -915,6 +916,13 @@ expect_policy(const struct mvt_ep_table *t, const struct mvt_cls *c,
 		v->drop = MVT_DROP_SPOOF;
 		return;
 	}
+	/* nor may it send link-local control frames */
+	if (g.ingress < MVT_MAX_ENDPOINTS && t->ep[g.ingress].spoofchk &&
+			(mvt_mac_is_link_local(c->dst) ||
+			c->ethertype == MVT_ETHERTYPE_PAUSE)) {
+		v->drop = MVT_DROP_LINK_LOCAL;
+		return;
+	}
 	p = c->src_e != NULL ? c->src_e->policy[MVT_POLICY_DIR_OUT] : NULL;
 	if (p != NULL) {
 		v->drop = expect_meter(p, MVT_POLICY_DIR_OUT, e);
@@ -1276,6 +1284,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&g.verdicts[i], 0, sizeof(g.verdicts[i]));
 		if (g.frames[i].malformed) {
 			g.e.in_drop[MVT_DROP_MALFORMED]++;
+			continue;
+		}
+		if (g.frames[i].len > MVT_FRAME_MAX) {
+			g.e.in_drop[MVT_DROP_OVERSIZE]++;
 			continue;
 		}
 		expect_frame(t, &g.frames[i], &g.verdicts[i], &queued, &g.e);
