@@ -226,6 +226,17 @@ class Scenario:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def bridge_switch(sc, name, *eps):
+    """A switch on a silent net_null lower with bridge endpoints, each
+    (name, number) or (name, number, extra keys), forwarding."""
+    args = ["--lower", "net_null0,no-rx=1"]
+    for e in eps:
+        args += sc.endpoint(e[0], e[1], "bridge", e[2] if len(e) > 2 else "")
+    sw = sc.switch(args, name)
+    sw.wait_log("forwarding")
+    return sw
+
+
 def ready(sw, *guests):
     """Wait until each guest is connected to the switch and forwarding
     (testpmd prints its first statistics only then): before that, its
@@ -1184,11 +1195,7 @@ def s_frontend_abuse(sc):
     it stays up, that traffic never stops, no descriptor leaks, and the
     abused socket still serves a real guest afterwards."""
     prefix = "mvte2e-abuse"
-    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
-                   sc.endpoint("a", 0xa, "bridge") +
-                   sc.endpoint("b", 0xb, "bridge") +
-                   sc.endpoint("c", 0xc, "bridge"), "abuse")
-    sw.wait_log("forwarding")
+    sw = bridge_switch(sc, "abuse", ("a", 0xa), ("b", 0xb), ("c", 0xc))
     fds0 = len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
@@ -1237,8 +1244,14 @@ def s_frontend_abuse(sc):
     wait_until(lambda: all(telemetry(prefix, f"/mvtap/endpoint,{n}")["state"]
                            == "waiting" for n in "abc"), 10,
                "every guest to disconnect")
-    check_eq(len(os.listdir(f"/proc/{sw.proc.pid}/fd")), fds0,
-             "file descriptors after the abuse")
+    # librte_vhost closes a connection's descriptors after the device
+    # stopped: give it a moment, then they must all be back
+    fds = lambda: len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    try:
+        wait_until(lambda: fds() == fds0, 5, "the descriptors to close")
+    except Failure:
+        pass
+    check_eq(fds(), fds0, "file descriptors after the abuse")
     sw.stop()
 
 
@@ -1248,11 +1261,7 @@ def s_second_frontend(sc):
     keeps every frame; a frontend with more queue pairs than queues= is
     refused as well, and the endpoint then serves a proper one."""
     prefix = "mvte2e-2nd"
-    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
-                   sc.endpoint("a", 0xa, "bridge") +
-                   sc.endpoint("b", 0xb, "bridge") +
-                   sc.endpoint("q", 0x9, "bridge"), "2nd")
-    sw.wait_log("forwarding")
+    sw = bridge_switch(sc, "2nd", ("a", 0xa), ("b", 0xb), ("q", 0x9))
     ga = sc.guest("a", 0xa)
     ready(sw, ga)
     intruders = []
@@ -1315,11 +1324,7 @@ def s_connection_flood(sc):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 4096),
                                                 max(hard, 4096)))
-    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
-                   sc.endpoint("a", 0xa, "bridge") +
-                   sc.endpoint("b", 0xb, "bridge") +
-                   sc.endpoint("c", 0xc, "bridge"), "flood")
-    sw.wait_log("forwarding")
+    sw = bridge_switch(sc, "flood", ("a", 0xa), ("b", 0xb), ("c", 0xc))
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
     check_eq(gb.stop(), (0, 0), "b before the flood")
@@ -1361,10 +1366,7 @@ def s_client_backoff(sc):
     lsock.bind(path)
     lsock.listen(64)
     lsock.settimeout(0.2)
-    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
-                   sc.endpoint("a", 0xa, "bridge", ",client=1") +
-                   sc.endpoint("b", 0xb, "bridge"), "backoff")
-    sw.wait_log("forwarding")
+    sw = bridge_switch(sc, "backoff", ("a", 0xa, ",client=1"), ("b", 0xb))
     accepts, end = 0, time.monotonic() + 4
     while time.monotonic() < end:
         try:
@@ -1395,10 +1397,7 @@ def s_guest_frames(sc):
     PAUSE groups). Each is counted under its reason and reaches nobody;
     1518-byte frames (MTU plus a VLAN tag) pass."""
     prefix = "mvte2e-frames"
-    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
-                   sc.endpoint("a", 0xa, "bridge", ",spoofchk=1") +
-                   sc.endpoint("b", 0xb, "bridge"), "frames")
-    sw.wait_log("forwarding")
+    sw = bridge_switch(sc, "frames", ("a", 0xa, ",spoofchk=1"), ("b", 0xb))
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
     sent = 0
@@ -1433,11 +1432,7 @@ def s_stuck_guest(sc):
     polls RX): once its ring is full, frames for it are dropped and
     counted as ring_full, the switch never waits for it, and a guest that
     drains gets every frame."""
-    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
-                   sc.endpoint("a", 0xa, "bridge") +
-                   sc.endpoint("b", 0xb, "bridge") +
-                   sc.endpoint("s", 0x5, "bridge"), "stuck")
-    sw.wait_log("forwarding")
+    sw = bridge_switch(sc, "stuck", ("a", 0xa), ("b", 0xb), ("s", 0x5))
     gs = txonly_guest(sc, "s", 0x5, "02:99:00:00:00:99")
     gb = sc.guest("b", 0xb)
     ready(sw, gs, gb)
