@@ -776,7 +776,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	struct mvt_policy_conf pc;
 	struct mvt_ep_table *t = NULL;
 	struct mvt_conf *check;
-	uint16_t id, n = 0, n_endpoints;
+	uint16_t id, n = 0, n_live, n_endpoints;
 	unsigned int i;
 	int ret = -1;
 
@@ -793,6 +793,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	for (id = 0; id < sw->conf.n_endpoints; id++)
 		if (mvt_switch_slot_used(sw, id))
 			check->ep[n++] = sw->conf.ep[id];
+	n_live = n;
 	/* free policy slots (mac 0) are not policies to validate */
 	check->n_policies = 0;
 	for (i = 0; i < sw->conf.n_policies; i++)
@@ -805,7 +806,12 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	}
 	check->ep[n++] = ec;
 	check->n_endpoints = n;
-	if (mvt_conf_validate(check, err, errlen) != 0)
+	/*
+	 * The endpoints already there hold what the checks of a new one look
+	 * for (a type=tap endpoint's interface exists): they are checked
+	 * against the new one only.
+	 */
+	if (mvt_conf_validate_live(check, n_live, err, errlen) != 0)
 		goto out;
 	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 		if (!mvt_switch_slot_used(sw, id))

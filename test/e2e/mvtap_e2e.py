@@ -1084,7 +1084,9 @@ def netns_ping(ns, ip):
 
 
 def netns_rx_packets(ns, ifname):
-    out = subprocess.run(["ip", "-n", ns, "-s", "-o", "link", "show",
+    """RX packets of ifname in namespace ns (None: the root namespace)."""
+    where = ["-n", ns] if ns else []
+    out = subprocess.run(["ip"] + where + ["-s", "-o", "link", "show",
                           ifname], capture_output=True, text=True).stdout
     return int(re.search(r"RX:.*?\\\s+(\d+)\s+(\d+)", out).group(2))
 
@@ -1170,6 +1172,61 @@ def s_tap_endpoints(sc):
         for ns in nss:
             subprocess.run(["ip", "netns", "del", ns],
                            stderr=subprocess.DEVNULL)
+
+
+@with_quiet_tap
+def s_tap_root_live(sc):
+    """Live add_endpoint beside a type=tap endpoint in the root namespace:
+    the interface the running endpoint holds is not taken for a clash of
+    the new endpoint, while real clashes still are."""
+    prefix = "mvte2e-taproot"
+    subprocess.run(["ip", "link", "del", "mvtr9"], stderr=subprocess.DEVNULL)
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--endpoint",
+                    f"name=t,type=tap,ifname=mvtr0,mac={mac(0x71)},"
+                    "mode=bridge"], "taproot")
+    try:
+        sw.wait_log("forwarding")
+        check(os.path.exists("/sys/class/net/mvtr0"),
+              "the tap endpoint's interface in the root namespace")
+        spec = f"name=v,mac={mac(0xa)},mode=bridge,socket={sc.sock('v')}"
+        rc, out, err = ctl(prefix, "add-endpoint", spec)
+        check_eq((rc, out, err), (0, "ok\n", ""), "mvtap-ctl add-endpoint")
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=u,type=tap,"
+                           f"ifname=mvtr1,mac={mac(0x72)},mode=bridge"),
+                 {"result": "ok"}, "a second tap endpoint, live")
+        check(os.path.exists("/sys/class/net/mvtr1"), "u's interface")
+        # the checks of a new endpoint still hold
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=w,type=tap,"
+                           f"ifname=mvtr0,mac={mac(0x73)}"),
+                 {"error": "--endpoint ifname=mvtr0: interface already "
+                  "used by endpoint t"}, "the same interface twice")
+        subprocess.run(["ip", "link", "add", "mvtr9", "type", "bridge"],
+                       check=True)
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=w,type=tap,"
+                           f"ifname=mvtr9,mac={mac(0x73)}"),
+                 {"error": "--endpoint ifname=mvtr9: an interface with "
+                  "this name exists"}, "an interface the switch does not own")
+        check_eq(telemetry(prefix, "/mvtap/del_endpoint,u"),
+                 {"result": "ok"}, "removing u")
+        check(not os.path.exists("/sys/class/net/mvtr1"),
+              "u's interface left behind")
+        # the endpoint added live forwards to the tap endpoint
+        rx0 = netns_rx_packets(None, "mvtr0")
+        g = sc.guest("v", 0xa, peer=mac(0x71), burst=24)
+        ready(sw, g)
+        sw.wait_rx("v", 24)
+        check_eq(netns_rx_packets(None, "mvtr0") - rx0, 24,
+                 "the tap endpoint received the live endpoint's frames")
+        g.stop()
+        p = sw.stop()
+        check_eq(p["v"]["rx_packets"], 24, "switch received v's frames")
+        check_eq(p["t"]["tx_packets"], 24, "switch delivered them to t")
+        check(not os.path.exists("/sys/class/net/mvtr0"),
+              "interface left behind at exit")
+        check(not os.path.exists(sc.sock("v")), "socket left behind at exit")
+    finally:
+        subprocess.run(["ip", "link", "del", "mvtr9"],
+                       stderr=subprocess.DEVNULL)
 
 
 def vhost_msg(request, payload=b""):
@@ -1599,6 +1656,7 @@ SCENARIOS = {
     "host_port": s_host_port,
     "mcast_sources": s_mcast_sources,
     "tap_endpoints": s_tap_endpoints,
+    "tap_root_live": s_tap_root_live,
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
