@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -717,6 +718,29 @@ mvt_switch_stop(struct mvt_switch *sw)
 	sw->running = 0;
 }
 
+int
+mvt_switch_stop_within(struct mvt_switch *sw, unsigned int seconds,
+	unsigned int *stuck_lcore)
+{
+	uint64_t end = rte_get_timer_cycles() + seconds * rte_get_timer_hz();
+	unsigned int w, lcore;
+
+	__atomic_store_n(&sw->dp.quit, 1, __ATOMIC_RELAXED);
+	for (w = 0; w < sw->running; w++) {
+		lcore = sw->workers[w]->lcore_id;
+		while (rte_eal_get_lcore_state(lcore) == RUNNING) {
+			if (rte_get_timer_cycles() >= end) {
+				*stuck_lcore = lcore;
+				return -1;
+			}
+			usleep(1000);
+		}
+		rte_eal_wait_lcore(lcore);
+	}
+	sw->running = 0;
+	return 0;
+}
+
 void
 mvt_switch_destroy(struct mvt_switch *sw)
 {
@@ -1104,7 +1128,7 @@ out:
 	return ret;
 }
 
-void
+int
 mvt_switch_sample(struct mvt_switch *sw)
 {
 	struct mvt_port_counters c;
@@ -1112,7 +1136,8 @@ mvt_switch_sample(struct mvt_switch *sw)
 	unsigned int w;
 	uint16_t id;
 
-	pthread_mutex_lock(&sw->ctl);
+	if (pthread_mutex_trylock(&sw->ctl) != 0)
+		return -EBUSY;
 	dt = now - sw->sample_tsc;
 	if (sw->sample_tsc == 0 || dt == 0)
 		dt = 0;
@@ -1132,6 +1157,7 @@ mvt_switch_sample(struct mvt_switch *sw)
 	}
 	sw->sample_tsc = now;
 	pthread_mutex_unlock(&sw->ctl);
+	return 0;
 }
 
 int
@@ -1234,7 +1260,7 @@ next_port(const struct mvt_switch *sw, unsigned int port)
 #define FOREACH_PORT(sw, p) \
 	for (p = next_port(sw, UINT_MAX); p != MVT_PORTS; p = next_port(sw, p))
 
-void
+int
 mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 {
 	struct mvt_port_counters c;
@@ -1242,7 +1268,8 @@ mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = '\0';
-	pthread_mutex_lock(&sw->ctl);
+	if (pthread_mutex_trylock(&sw->ctl) != 0)
+		return -EBUSY;
 	FOREACH_PORT(sw, p) {
 		if (off >= len)
 			break;
@@ -1253,16 +1280,17 @@ mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 			c.tx_packets, mvt_stats_drops_total(&c));
 	}
 	pthread_mutex_unlock(&sw->ctl);
+	return 0;
 }
 
-void
-mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
+/* mvt_switch_print_counters(), control lock held */
+static void
+print_counters_locked(struct mvt_switch *sw, FILE *f)
 {
 	struct mvt_port_counters c;
 	const struct mvt_lcore_stats *st;
 	unsigned int p, r, w;
 
-	pthread_mutex_lock(&sw->ctl);
 	FOREACH_PORT(sw, p) {
 		mvt_switch_port_counters(sw, p, &c);
 		fprintf(f, "port %s: rx_packets=%" PRIu64 " rx_bytes=%" PRIu64
@@ -1286,5 +1314,32 @@ mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
 			st->packets ? st->busy_cycles / st->packets : 0,
 			st->no_mbuf);
 	}
+}
+
+void
+mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
+{
+	pthread_mutex_lock(&sw->ctl);
+	print_counters_locked(sw, f);
 	pthread_mutex_unlock(&sw->ctl);
+}
+
+void
+mvt_switch_abandon(struct mvt_switch *sw, FILE *f)
+{
+	const struct mvt_vhost *v;
+	uint16_t id;
+
+	if (pthread_mutex_trylock(&sw->ctl) == 0) {
+		print_counters_locked(sw, f);
+		pthread_mutex_unlock(&sw->ctl);
+	} else {
+		fprintf(f, "counters not printed: a live change is waiting for the workers\n");
+	}
+	/* read without the lock: the change that holds it waits, stuck */
+	for (id = 0; id < MVT_MAX_ENDPOINTS; id++) {
+		v = &sw->vhost[id];
+		if (v->in_use && !v->client && !v->is_tap)
+			unlink(v->path);
+	}
 }
