@@ -153,15 +153,18 @@ listed_by(uint64_t mac, uint16_t id)
 	return 0;
 }
 
-/* A 60-byte frame from the wire, through the real pipeline of worker 0. */
-static void
+/*
+ * A 60-byte frame from the wire, through the real pipeline of worker 0.
+ * @return 0, or -1 when no mbuf could be had.
+ */
+static int
 from_wire(uint64_t dst, uint64_t src)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(sw->mp);
 	uint8_t *p;
 
 	if (m == NULL)
-		return;
+		return -1;
 	p = (uint8_t *)rte_pktmbuf_append(m, 60);
 	memset(p, 0, 60);
 	mvt_mac_store6(dst, p);
@@ -169,6 +172,7 @@ from_wire(uint64_t dst, uint64_t src)
 	p[12] = 0x88;
 	p[13] = 0xb5;
 	mvt_worker_process(sw->workers[0], sw->tbl, MVT_INGRESS_LOWER, &m, 1);
+	return 0;
 }
 
 /* Copies the switch handed to port @p id: delivered, or dropped there. */
@@ -195,6 +199,7 @@ test_add_full_source_list(void)
 	uint16_t id;
 	int n_eps = sw->conf.n_endpoints, ret;
 	const struct mvt_mac_entry *e;
+	struct mvt_port_counters lower;
 
 	snprintf(spec, sizeof(spec),
 		"name=s8,mac=02:00:00:02:00:08,mode=source,sources=02:00:00:01:00:66+02:00:00:01:00:55,socket=%s",
@@ -229,12 +234,16 @@ test_add_full_source_list(void)
 	e = mvt_mactable_lookup(sw->mt, MAC_NEXT);
 	TEST_ASSERT(e != NULL && e->owner == id, "n owns its MAC");
 	/* frames for the failed endpoint's MAC, from its senders, for n */
-	from_wire(MAC_FAILED, MAC_OTHER);
-	from_wire(MAC_FAILED, MAC_SENDER);
+	TEST_ASSERT_SUCCESS(from_wire(MAC_FAILED, MAC_OTHER), "frame 1");
+	TEST_ASSERT_SUCCESS(from_wire(MAC_FAILED, MAC_SENDER), "frame 2");
 	TEST_ASSERT_EQUAL(handed_to(id), 0,
 		"n gets none of the failed endpoint's frames");
-	from_wire(MAC_NEXT, MAC_OTHER);
+	TEST_ASSERT_SUCCESS(from_wire(MAC_NEXT, MAC_OTHER), "frame 3");
 	TEST_ASSERT_EQUAL(handed_to(id), 1, "n gets its own frame");
+	mvt_switch_port_counters(sw, MVT_PORT_LOWER, &lower);
+	TEST_ASSERT_EQUAL(lower.rx_packets, 3, "frames from the wire");
+	/* frame 1: nobody owns the MAC; frame 2 went to the 8 listers */
+	TEST_ASSERT_EQUAL(lower.drops[MVT_DROP_NO_DEST], 1, "no_dest");
 	return TEST_SUCCESS;
 }
 
