@@ -221,7 +221,8 @@ test_add_full_source_list(void)
 		"the full sender keeps its listers");
 	TEST_ASSERT(!listed_by(MAC_SENDER, id), "the slot lists nobody");
 	TEST_ASSERT(!sock_exists("s8"), "no socket for the failed add");
-	TEST_ASSERT(failed_with(ret, "--endpoint name=s8: source 02:00:00:01:00:55 is listed by 8 endpoints already"),
+	TEST_ASSERT(failed_with(ret,
+		"--endpoint name=s8: source 02:00:00:01:00:55 is listed by 8 endpoints already"),
 		"the error names the full list");
 
 	snprintf(spec, sizeof(spec),
@@ -229,7 +230,8 @@ test_add_full_source_list(void)
 		sock("n"));
 	TEST_ASSERT_SUCCESS(mvt_switch_add_endpoint(sw, spec, err,
 		sizeof(err)), "the next add: %s", err);
-	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, "n"), id, "the next endpoint takes the slot");
+	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, "n"), id,
+		"the next endpoint takes the slot");
 	TEST_ASSERT(!listed_by(MAC_OTHER, id), "n lists nobody");
 	e = mvt_mactable_lookup(sw->mt, MAC_NEXT);
 	TEST_ASSERT(e != NULL && e->owner == id, "n owns its MAC");
@@ -256,6 +258,27 @@ no_policy_slot(uint64_t mac)
 		if (sw->conf.policy[i].mac == mac)
 			return 0;
 	return 1;
+}
+
+/*
+ * add_endpoint @p spec with @p step made to fail: the exact line
+ * @p expected, and nothing of endpoint @p name (MAC @p mac) left behind:
+ * no slot, no MAC table entry, no policy slot, no socket.
+ */
+static int
+add_fails_clean(const char *spec, enum mvt_switch_step step,
+	const char *expected, const char *name, uint64_t mac)
+{
+	mvt_switch_fail_at(step, 1);
+	TEST_ASSERT(failed_with(mvt_switch_add_endpoint(sw, spec, err,
+		sizeof(err)), expected), "add_endpoint %s", name);
+	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, name), -1, "no endpoint %s",
+		name);
+	TEST_ASSERT(no_policy_slot(mac), "no policy slot left by %s", name);
+	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->mt, mac),
+		"no MAC table entry left by %s", name);
+	TEST_ASSERT(!sock_exists(name), "no socket left by %s", name);
+	return TEST_SUCCESS;
 }
 
 /*
@@ -294,16 +317,9 @@ test_policy_create_fails(void)
 	/* an endpoint's rate= whose meters cannot be made */
 	snprintf(ep_spec, sizeof(ep_spec),
 		"name=r,mac=02:00:00:00:00:0b,rate=1000,socket=%s", sock("r"));
-	mvt_switch_fail_at(MVT_STEP_POLICY_CREATE, 1);
-	TEST_ASSERT(failed_with(mvt_switch_add_endpoint(sw, ep_spec, err,
-		sizeof(err)), "policy r: out of memory"),
+	TEST_ASSERT_SUCCESS(add_fails_clean(ep_spec, MVT_STEP_POLICY_CREATE,
+		"policy r: out of memory", "r", MAC_B),
 		"add_endpoint, meters not made");
-	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, "r"), -1, "no endpoint r");
-	TEST_ASSERT(no_policy_slot(MAC_B),
-		"no policy slot left by the add");
-	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->mt, MAC_B),
-		"no MAC table entry left by the add");
-	TEST_ASSERT(!sock_exists("r"), "no socket left by the add");
 	TEST_ASSERT_SUCCESS(mvt_switch_add_endpoint(sw, ep_spec, err,
 		sizeof(err)), "the same add again: %s", err);
 	TEST_ASSERT_SUCCESS(mvt_switch_set_policy(sw,
@@ -334,15 +350,10 @@ test_publication_fails(void)
 	TEST_ASSERT_EQUAL(polls_of_worker0(), 1, "worker 0 polls a");
 	snprintf(spec, sizeof(spec),
 		"name=c,mac=02:00:00:00:00:0c,mode=vepa,socket=%s", sock("c"));
-	mvt_switch_fail_at(MVT_STEP_POLL_LIST, 1);
-	TEST_ASSERT(failed_with(mvt_switch_add_endpoint(sw, spec, err,
-		sizeof(err)), "--endpoint name=c: cannot allocate the poll lists"),
-		"add_endpoint");
-	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, "c"), -1, "no endpoint c");
+	TEST_ASSERT_SUCCESS(add_fails_clean(spec, MVT_STEP_POLL_LIST,
+		"--endpoint name=c: cannot allocate the poll lists", "c",
+		MAC_C), "add_endpoint, poll lists not made");
 	TEST_ASSERT_EQUAL(sw->conf.n_endpoints, 1, "endpoint count");
-	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->mt, MAC_C),
-		"no MAC table entry for c");
-	TEST_ASSERT(!sock_exists("c"), "no socket for c");
 	TEST_ASSERT_EQUAL(polls_of_worker0(), 1, "poll list unchanged");
 
 	mvt_switch_fail_at(MVT_STEP_POLL_LIST, 1);
