@@ -20,6 +20,14 @@
 #include "mvt_conf.h"
 #include "mvt_switch.h"
 
+/*
+ * How long a stop waits for the workers. A worker's loop iteration takes
+ * microseconds, so one that has not returned by then is stuck; the switch
+ * then exits without it, within systemd's TimeoutStopSec=30 of
+ * config/dpdk-mvtap.service, rather than be killed with its sockets left.
+ */
+#define STOP_WAIT_S 10
+
 static volatile sig_atomic_t quit;
 
 static void
@@ -35,13 +43,20 @@ control_loop(struct mvt_switch *sw, unsigned int stats_period)
 	char line[4096];
 
 	next = rte_get_timer_cycles() + stats_period * hz;
+	/*
+	 * Neither call waits for a live change, which waits for the workers
+	 * and can take long when one is slow: the loop must see a signal
+	 * within a step. A busy switch skips a sample, or delays its line
+	 * to the next step.
+	 */
 	while (!quit) {
 		usleep(100 * 1000);
 		mvt_switch_sample(sw);
 		if (stats_period == 0 || rte_get_timer_cycles() < next)
 			continue;
+		if (mvt_switch_stats_line(sw, line, sizeof(line)) != 0)
+			continue;
 		next += stats_period * hz;
-		mvt_switch_stats_line(sw, line, sizeof(line));
 		printf("stats: %s\n", line);
 		fflush(stdout);
 	}
@@ -53,6 +68,7 @@ main(int argc, char **argv)
 	static struct mvt_conf conf;
 	char err[MVT_ERR_MAX];
 	struct mvt_switch *sw;
+	unsigned int lcore;
 	int n, ret;
 
 	n = rte_eal_init(argc, argv);
@@ -90,7 +106,19 @@ main(int argc, char **argv)
 
 	control_loop(sw, conf.stats_period);
 
-	mvt_switch_stop(sw);
+	if (mvt_switch_stop_within(sw, STOP_WAIT_S, &lcore) != 0) {
+		printf("dpdk-mvtap: stopping\n");
+		fflush(stdout);
+		fprintf(stderr, "dpdk-mvtap: worker lcore %u did not stop within %u s: exiting without it\n",
+			lcore, STOP_WAIT_S);
+		mvt_switch_abandon(sw, stdout);
+		fflush(stdout);
+		/*
+		 * No exit handlers, no EAL cleanup: they would free or wait
+		 * for what the stuck worker may still be using.
+		 */
+		_exit(1);
+	}
 	printf("dpdk-mvtap: stopping\n");
 	mvt_switch_print_counters(sw, stdout);
 	fflush(stdout);

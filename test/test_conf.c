@@ -327,6 +327,52 @@ test_tap_endpoints(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * A running switch's endpoints hold what a new endpoint's checks look
+ * for: validated live, they are only checked against the new one.
+ */
+static int
+test_validate_live(void)
+{
+	struct mvt_endpoint_conf *ep = &conf.ep[0], *add = &conf.ep[1];
+
+	mvt_conf_init(&conf);
+	strlcpy(conf.lower, "x", sizeof(conf.lower));
+	/* a tap endpoint on lo stands for one whose interface exists */
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint(
+		"name=t,type=tap,ifname=lo,mac=02:00:00:00:00:01", ep, err,
+		sizeof(err)), "%s", err);
+	conf.n_endpoints = 1;
+	TEST_ASSERT(err_is(mvt_conf_validate(&conf, err, sizeof(err)),
+		"--endpoint ifname=lo: an interface with this name exists",
+		"at start"), "at start");
+	TEST_ASSERT_SUCCESS(mvt_conf_validate_live(&conf, 1, err,
+		sizeof(err)), "running: %s", err);
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint(
+		"name=v,mac=02:00:00:00:00:02,socket=/tmp/v.sock", add, err,
+		sizeof(err)), "%s", err);
+	conf.n_endpoints = 2;
+	TEST_ASSERT_SUCCESS(mvt_conf_validate_live(&conf, 1, err,
+		sizeof(err)), "a vhost endpoint beside it: %s", err);
+	/* the new endpoint's own checks, and against the running ones */
+	strlcpy(add->socket, "/no-such-dir/v.sock", sizeof(add->socket));
+	TEST_ASSERT(err_is(mvt_conf_validate_live(&conf, 1, err, sizeof(err)),
+		"--endpoint socket=/no-such-dir/v.sock: directory /no-such-dir does not exist",
+		"new socket dir"), "new socket dir");
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint(
+		"name=u,type=tap,ifname=lo,mac=02:00:00:00:00:03", add, err,
+		sizeof(err)), "%s", err);
+	TEST_ASSERT(err_is(mvt_conf_validate_live(&conf, 1, err, sizeof(err)),
+		"--endpoint ifname=lo: interface already used by endpoint t",
+		"same interface"), "same interface");
+	add->mac = ep->mac;
+	strlcpy(add->ifname, "mvt-u", sizeof(add->ifname));
+	TEST_ASSERT(err_is(mvt_conf_validate_live(&conf, 1, err, sizeof(err)),
+		"--endpoint mac=02:00:00:00:00:01: MAC already used by endpoint t",
+		"same MAC"), "same MAC");
+	return TEST_SUCCESS;
+}
+
 static int
 test_endpoint_errors(void)
 {
@@ -1459,6 +1505,7 @@ static struct unit_test_suite conf_suite = {
 		TEST_CASE(test_args_quiet),
 		TEST_CASE(test_validate_errors),
 		TEST_CASE(test_validate_direct),
+		TEST_CASE(test_validate_live),
 		TEST_CASE(test_too_many_endpoints),
 		TEST_CASE(test_ini_good),
 		TEST_CASE(test_ini_errors),

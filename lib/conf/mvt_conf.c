@@ -851,8 +851,12 @@ validate_tap(const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Endpoint @p i of @p c; with @p live, one that already runs, whose
+ * interface or socket is its own: only checked against the others.
+ */
 static int
-validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
+validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 	size_t errlen)
 {
 	const struct mvt_endpoint_conf *ep = &c->ep[i], *o;
@@ -943,6 +947,8 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, char *err,
 				"--endpoint ifname=%s: interface already used by endpoint %s",
 				tap_ifname(ep), o->name);
 	}
+	if (live)
+		return 0;
 	if (ep->type == MVT_EP_TYPE_TAP)
 		return validate_tap(ep, err, errlen);
 	return check_socket_dir(ep, err, errlen);
@@ -988,6 +994,13 @@ validate_policies(const struct mvt_conf *c, char *err, size_t errlen)
 int
 mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 {
+	return mvt_conf_validate_live(c, 0, err, errlen);
+}
+
+int
+mvt_conf_validate_live(const struct mvt_conf *c, uint16_t n_live, char *err,
+	size_t errlen)
+{
 	uint16_t i;
 	int ret;
 
@@ -1011,7 +1024,7 @@ mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 			"--endpoint: too many endpoints (%u, max %d)",
 			(unsigned int)c->n_endpoints, MVT_MAX_ENDPOINTS);
 	for (i = 0; i < c->n_endpoints; i++) {
-		ret = validate_endpoint(c, i, err, errlen);
+		ret = validate_endpoint(c, i, i < n_live, err, errlen);
 		if (ret != 0)
 			return ret;
 	}

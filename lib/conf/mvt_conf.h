@@ -148,6 +148,16 @@ int mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
 int mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen);
 
 /**
+ * mvt_conf_validate() for a running switch: the first @p n_live endpoints
+ * exist already and hold their interface (type=tap) or socket, so what is
+ * checked of the system for a new endpoint (a free interface name, an
+ * existing namespace, the socket's directory) is not checked of them.
+ * They are still checked against each other and the rest.
+ */
+int mvt_conf_validate_live(const struct mvt_conf *c, uint16_t n_live,
+	char *err, size_t errlen);
+
+/**
  * The policy an endpoint's rate= stands for: on @p mac (the endpoint's, or
  * for a passthru endpoint without mac= the lower's), dir=out (what the
  * guest sends, like OVS's ingress policing of a vhost port), named after

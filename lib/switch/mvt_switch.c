@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -23,6 +24,23 @@
 
 #define MVT_MBUF_CACHE 256
 #define MVT_MACTABLE_SIZE 4096
+
+/* mvt_switch_fail_at(): attempts left before each step fails, 0: never */
+static unsigned int fail_countdown[MVT_STEP_MAX];
+
+void
+mvt_switch_fail_at(enum mvt_switch_step step, unsigned int n)
+{
+	fail_countdown[step] = n;
+}
+
+static int
+step_fails(enum mvt_switch_step step)
+{
+	if (fail_countdown[step] == 0)
+		return 0;
+	return --fail_countdown[step] == 0;
+}
 
 unsigned int
 mvt_switch_nb_workers(const struct mvt_switch *sw)
@@ -126,6 +144,8 @@ table_copy(const struct mvt_switch *sw)
 {
 	struct mvt_ep_table *t;
 
+	if (step_fails(MVT_STEP_TABLE_COPY))
+		return NULL;
 	t = rte_malloc("mvtap_eps", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t != NULL)
 		memcpy(t, sw->tbl, sizeof(*t));
@@ -174,36 +194,43 @@ table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
 }
 
 /*
- * Publish an unchanged copy of the table, so that what table_fix()
- * derives (source lists, policies by source) follows a change made
- * elsewhere (MAC table, policies). @return 0, or -1 with the error said.
+ * A copy of the table to publish unchanged after a change made elsewhere
+ * (MAC table, policies), so that what table_fix() derives (source lists,
+ * policies by source) follows it. Taken before the change: once the change
+ * is made, its publication cannot fail. @return the copy, or NULL with
+ * the error said.
  */
-static int
-table_refresh(struct mvt_switch *sw, char *err, size_t errlen)
+static struct mvt_ep_table *
+table_prepare(const struct mvt_switch *sw, char *err, size_t errlen)
 {
 	struct mvt_ep_table *t = table_copy(sw);
 
-	if (t == NULL) {
+	if (t == NULL)
 		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	table_publish(sw, t);
-	return 0;
+	return t;
 }
 
-/* Publish every worker's poll list from sw->assign. */
+/*
+ * Build every worker's poll list from sw->assign, for the slots in use
+ * other than @p skip (MVT_EP_NONE: none), without publishing anything.
+ * A change builds its lists before it changes anything else, so that
+ * running out of memory here fails the change while nothing is done yet,
+ * and the publication after the other steps cannot fail.
+ * @return 0, or -ENOMEM with nothing allocated.
+ */
 static int
-polls_publish(struct mvt_switch *sw)
+polls_build(const struct mvt_switch *sw, uint16_t skip,
+	struct mvt_poll_list **pl)
 {
-	struct mvt_poll_list *pl[MVT_MAX_WORKERS], *old[MVT_MAX_WORKERS];
 	unsigned int w, max = 0;
 	uint16_t id, qp;
 
 	for (id = 0; id < sw->conf.n_endpoints; id++)
-		if (mvt_switch_slot_used(sw, id))
+		if (id != skip && mvt_switch_slot_used(sw, id))
 			max += sw->conf.ep[id].queues;
 	for (w = 0; w < sw->nb_workers; w++) {
-		pl[w] = mvt_poll_list_alloc(max);
+		pl[w] = step_fails(MVT_STEP_POLL_LIST) ? NULL :
+			mvt_poll_list_alloc(max);
 		if (pl[w] == NULL) {
 			while (w-- > 0)
 				rte_free(pl[w]);
@@ -211,7 +238,7 @@ polls_publish(struct mvt_switch *sw)
 		}
 	}
 	for (id = 0; id < sw->conf.n_endpoints; id++) {
-		if (!mvt_switch_slot_used(sw, id))
+		if (id == skip || !mvt_switch_slot_used(sw, id))
 			continue;
 		for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
 			w = sw->assign[id][qp];
@@ -220,11 +247,32 @@ polls_publish(struct mvt_switch *sw)
 			pl[w]->n++;
 		}
 	}
+	return 0;
+}
+
+/* Publish the lists of polls_build(), then free the old ones. */
+static void
+polls_commit(struct mvt_switch *sw, struct mvt_poll_list **pl)
+{
+	struct mvt_poll_list *old[MVT_MAX_WORKERS];
+	unsigned int w;
+
 	for (w = 0; w < sw->nb_workers; w++)
 		old[w] = mvt_worker_set_polls(sw->workers[w], pl[w]);
 	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
 	for (w = 0; w < sw->nb_workers; w++)
 		rte_free(old[w]);
+}
+
+/* Publish every worker's poll list from sw->assign. */
+static int
+polls_publish(struct mvt_switch *sw)
+{
+	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
+
+	if (polls_build(sw, MVT_EP_NONE, pl) != 0)
+		return -ENOMEM;
+	polls_commit(sw, pl);
 	return 0;
 }
 
@@ -306,15 +354,42 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 	char *err, size_t errlen)
 {
 	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
+	const struct mvt_mac_entry *me;
+	char mac[MVT_MAC_STRLEN];
 	uint16_t i;
 	int ret;
 
 	ret = mvt_mactable_set_owner(sw->mt, e->mac, id);
-	for (i = 0; ret == 0 && i < ec->n_sources; i++)
-		ret = mvt_mactable_add_lister(sw->mt, ec->sources[i], id);
 	if (ret != 0) {
 		snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
 			ec->name, rte_strerror(-ret));
+		return -1;
+	}
+	for (i = 0; i < ec->n_sources; i++) {
+		ret = mvt_mactable_add_lister(sw->mt, ec->sources[i], id);
+		if (ret != 0)
+			break;
+	}
+	if (ret != 0) {
+		mvt_mac_format(ec->sources[i], mac);
+		me = mvt_mactable_lookup(sw->mt, ec->sources[i]);
+		if (ret == -ENOSPC && me != NULL &&
+				me->n_listers == MVT_SRC_LISTERS_MAX)
+			snprintf(err, errlen,
+				"--endpoint name=%s: source %s is listed by %u endpoints already",
+				ec->name, mac, MVT_SRC_LISTERS_MAX);
+		else
+			snprintf(err, errlen,
+				"--endpoint name=%s: source %s: MAC table: %s",
+				ec->name, mac, rte_strerror(-ret));
+		/*
+		 * Nothing may point at the slot any more: the next endpoint
+		 * added in it would get this one's frames (its MAC's, and
+		 * copies of the senders already listed).
+		 */
+		while (i-- > 0)
+			mvt_mactable_del_lister(sw->mt, ec->sources[i], id);
+		mvt_mactable_clear_owner(sw->mt, e->mac, id);
 		return -1;
 	}
 	if (ec->mode == MVT_MODE_PASSTHRU)
@@ -350,24 +425,12 @@ ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac, char *err,
 	return mvt_vhost_open(&sw->vhost[id], id, ec, err, errlen);
 }
 
-static int
-ep_find(const struct mvt_switch *sw, const char *name)
-{
-	uint16_t id;
-
-	for (id = 0; id < sw->conf.n_endpoints; id++)
-		if (mvt_switch_slot_used(sw, id) &&
-				strcmp(sw->conf.ep[id].name, name) == 0)
-			return id;
-	return -1;
-}
-
 /* The endpoint named @p name, or -1 with the error said in @p err. */
 static int
 ep_find_named(const struct mvt_switch *sw, const char *name, char *err,
 	size_t errlen)
 {
-	int id = ep_find(sw, name);
+	int id = mvt_switch_ep_find(sw, name);
 
 	if (id < 0)
 		snprintf(err, errlen, "no endpoint named %s", name);
@@ -407,6 +470,11 @@ policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
 	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
 	int in, out, ret = 0;
 
+	if (step_fails(MVT_STEP_POLICY_CREATE)) {
+		/* as mvt_policy_create() says it */
+		snprintf(err, errlen, "policy %s: out of memory", pc->name);
+		return -1;
+	}
 	sw->pol[i] = mvt_policy_create(pc, sw->tsc_hz, err, errlen);
 	if (sw->pol[i] == NULL)
 		return -1;
@@ -448,11 +516,16 @@ policy_detach(struct mvt_switch *sw, unsigned int i)
 	memset(&sw->conf.policy[i], 0, sizeof(sw->conf.policy[i]));
 }
 
-/* Put @p pc in a free policy slot and attach it; control lock held. */
+/*
+ * Put @p pc in a free policy slot and attach it; control lock held. On
+ * failure the slot is free again: a slot with a MAC but no meters would
+ * be taken for a live policy by the next set_policy of that MAC.
+ */
 static int
 policy_new(struct mvt_switch *sw, const struct mvt_policy_conf *pc,
 	char *err, size_t errlen)
 {
+	uint16_t n_policies = sw->conf.n_policies;
 	unsigned int slot;
 
 	for (slot = 0; slot < sw->conf.n_policies; slot++)
@@ -469,6 +542,8 @@ policy_new(struct mvt_switch *sw, const struct mvt_policy_conf *pc,
 	sw->conf.policy[slot] = *pc;
 	if (policy_attach(sw, slot, err, errlen) != 0) {
 		policy_detach(sw, slot);
+		memset(&sw->conf.policy[slot], 0, sizeof(sw->conf.policy[slot]));
+		sw->conf.n_policies = n_policies;
 		return -1;
 	}
 	return 0;
@@ -643,6 +718,29 @@ mvt_switch_stop(struct mvt_switch *sw)
 	sw->running = 0;
 }
 
+int
+mvt_switch_stop_within(struct mvt_switch *sw, unsigned int seconds,
+	unsigned int *stuck_lcore)
+{
+	uint64_t end = rte_get_timer_cycles() + seconds * rte_get_timer_hz();
+	unsigned int w, lcore;
+
+	__atomic_store_n(&sw->dp.quit, 1, __ATOMIC_RELAXED);
+	for (w = 0; w < sw->running; w++) {
+		lcore = sw->workers[w]->lcore_id;
+		while (rte_eal_get_lcore_state(lcore) == RUNNING) {
+			if (rte_get_timer_cycles() >= end) {
+				*stuck_lcore = lcore;
+				return -1;
+			}
+			usleep(1000);
+		}
+		rte_eal_wait_lcore(lcore);
+	}
+	sw->running = 0;
+	return 0;
+}
+
 void
 mvt_switch_destroy(struct mvt_switch *sw)
 {
@@ -675,15 +773,34 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	rte_free(sw);
 }
 
+/*
+ * Undo, in reverse order, what a failed mvt_switch_add_endpoint() did in
+ * slot @p id before it published anything: its port, its rate= policy,
+ * its MAC table entries, the slot.
+ */
+static void
+add_undo(struct mvt_switch *sw, uint16_t id, const struct mvt_endpoint_conf *ec,
+	uint64_t mac, int opened, int linked)
+{
+	if (opened)
+		mvt_vhost_close(&sw->vhost[id]);
+	if (linked) {
+		policy_detach_endpoint(sw, ec, mac);
+		ep_unlink(sw, id, mac);
+	}
+	sw->conf.ep[id].name[0] = '\0';
+}
+
 int
 mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
+	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
 	struct mvt_endpoint_conf ec;
 	struct mvt_policy_conf pc;
 	struct mvt_ep_table *t = NULL;
 	struct mvt_conf *check;
-	uint16_t id, n = 0;
+	uint16_t id, n = 0, n_live, n_endpoints;
 	unsigned int i;
 	int ret = -1;
 
@@ -700,6 +817,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	for (id = 0; id < sw->conf.n_endpoints; id++)
 		if (mvt_switch_slot_used(sw, id))
 			check->ep[n++] = sw->conf.ep[id];
+	n_live = n;
 	/* free policy slots (mac 0) are not policies to validate */
 	check->n_policies = 0;
 	for (i = 0; i < sw->conf.n_policies; i++)
@@ -712,7 +830,12 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	}
 	check->ep[n++] = ec;
 	check->n_endpoints = n;
-	if (mvt_conf_validate(check, err, errlen) != 0)
+	/*
+	 * The endpoints already there hold what the checks of a new one look
+	 * for (a type=tap endpoint's interface exists): they are checked
+	 * against the new one only.
+	 */
+	if (mvt_conf_validate_live(check, n_live, err, errlen) != 0)
 		goto out;
 	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 		if (!mvt_switch_slot_used(sw, id))
@@ -725,36 +848,40 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	sw->conf.ep[id] = ec;
 	ep_state_from_conf(&t->ep[id], &sw->conf.ep[id], sw->lower.mac);
 	if (ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
-		sw->conf.ep[id].name[0] = '\0';
-		rte_free(t);
+		add_undo(sw, id, &ec, t->ep[id].mac, 0, 0);
 		goto out;
 	}
 	if (mvt_conf_endpoint_policy(&ec, t->ep[id].mac, &pc) &&
 			policy_new(sw, &pc, err, errlen) != 0) {
-		ep_unlink(sw, id, t->ep[id].mac);
-		sw->conf.ep[id].name[0] = '\0';
-		rte_free(t);
+		add_undo(sw, id, &ec, t->ep[id].mac, 0, 1);
 		goto out;
 	}
 	if (ep_open(sw, id, t->ep[id].mac, err, errlen) != 0) {
-		policy_detach_endpoint(sw, &ec, t->ep[id].mac);
-		ep_unlink(sw, id, t->ep[id].mac);
-		sw->conf.ep[id].name[0] = '\0';
-		rte_free(t);
+		add_undo(sw, id, &ec, t->ep[id].mac, 0, 1);
+		goto out;
+	}
+	n_endpoints = sw->conf.n_endpoints;
+	if (id >= sw->conf.n_endpoints)
+		sw->conf.n_endpoints = id + 1;
+	assign_new(sw, id, sw->conf.n_endpoints);
+	if (polls_build(sw, MVT_EP_NONE, pl) != 0) {
+		snprintf(err, errlen, "--endpoint name=%s: cannot allocate the poll lists",
+			ec.name);
+		sw->conf.n_endpoints = n_endpoints;
+		add_undo(sw, id, &ec, t->ep[id].mac, 1, 1);
 		goto out;
 	}
 	port_counters_raw(sw, id, &sw->base[id]);
 	sw->last_rx[id] = sw->base[id].rx_packets;
 	sw->rx_rate[id] = 0;
-	if (id >= sw->conf.n_endpoints)
-		sw->conf.n_endpoints = id + 1;
 	table_publish(sw, t);
-	assign_new(sw, id, sw->conf.n_endpoints);
-	polls_publish(sw);
+	t = NULL;
+	polls_commit(sw, pl);
 	MVT_LOG(INFO, "endpoint %s: added (%s)", ec.name, mvt_mode_name(ec.mode));
 	ret = 0;
 out:
 	pthread_mutex_unlock(&sw->ctl);
+	rte_free(t);
 	free(check);
 	return ret;
 }
@@ -763,6 +890,7 @@ int
 mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	size_t errlen)
 {
+	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
 	struct mvt_ep_table *t;
 	uint64_t mac;
 	int id, ret = -1;
@@ -776,6 +904,13 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	/* everything that can fail before anything changes */
+	if (polls_build(sw, (uint16_t)id, pl) != 0) {
+		snprintf(err, errlen, "endpoint %s: cannot allocate the poll lists",
+			name);
+		rte_free(t);
+		goto out;
+	}
 	/*
 	 * First nobody may send to it (table, MAC table), then nobody polls
 	 * it; each publication waits for the workers, so when the socket
@@ -787,7 +922,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	sw->conf.ep[id].name[0] = '\0';
 	table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
-	polls_publish(sw);
+	polls_commit(sw, pl);
 	mvt_vhost_close(&sw->vhost[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))
@@ -853,6 +988,7 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 	const char *mac_str, int add, char *err, size_t errlen)
 {
 	struct mvt_endpoint_conf *ec;
+	struct mvt_ep_table *t = NULL;
 	uint64_t mac;
 	uint16_t i;
 	int id, ret = -1;
@@ -867,6 +1003,9 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 			name);
 		goto out;
 	}
+	t = table_prepare(sw, err, errlen);
+	if (t == NULL)
+		goto out;
 	if (mac_str == NULL) {
 		/* flush, as ip link's "macaddr flush" */
 		for (i = 0; i < ec->n_sources; i++)
@@ -900,9 +1039,12 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 		ec->sources[i] = ec->sources[--ec->n_sources];
 	}
 publish:
-	ret = table_refresh(sw, err, errlen);
+	table_publish(sw, t);
+	t = NULL;
+	ret = 0;
 out:
 	pthread_mutex_unlock(&sw->ctl);
+	rte_free(t);
 	return ret;
 }
 
@@ -911,6 +1053,7 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
 	struct mvt_policy_conf pc;
+	struct mvt_ep_table *t = NULL;
 	unsigned int i;
 	int ret = -1;
 
@@ -939,11 +1082,15 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 			goto out;
 		}
 	}
-	if (policy_new(sw, &pc, err, errlen) != 0)
+	t = table_prepare(sw, err, errlen);
+	if (t == NULL || policy_new(sw, &pc, err, errlen) != 0)
 		goto out;
-	ret = table_refresh(sw, err, errlen);
+	table_publish(sw, t);
+	t = NULL;
+	ret = 0;
 out:
 	pthread_mutex_unlock(&sw->ctl);
+	rte_free(t);
 	return ret;
 }
 
@@ -951,32 +1098,37 @@ int
 mvt_switch_del_policy(struct mvt_switch *sw, const char *mac_str, char *err,
 	size_t errlen)
 {
-	int ret;
+	struct mvt_ep_table *t;
 	unsigned int i, n = 0;
 	uint64_t mac;
+	int ret = -1;
 
 	if (mvt_mac_parse(mac_str, &mac) != 0) {
 		snprintf(err, errlen, "%s: malformed MAC address", mac_str);
 		return -1;
 	}
 	pthread_mutex_lock(&sw->ctl);
-	for (i = 0; i < sw->conf.n_policies; i++) {
-		if (sw->conf.policy[i].mac == mac && mac != 0) {
-			policy_detach(sw, i);
+	for (i = 0; i < sw->conf.n_policies; i++)
+		if (sw->conf.policy[i].mac == mac && mac != 0)
 			n++;
-		}
-	}
-	if (n > 0) {
-		ret = table_refresh(sw, err, errlen);
-	} else {
+	if (n == 0) {
 		snprintf(err, errlen, "no policy for %s", mac_str);
-		ret = -1;
+		goto out;
 	}
+	t = table_prepare(sw, err, errlen);
+	if (t == NULL)
+		goto out;
+	for (i = 0; i < sw->conf.n_policies; i++)
+		if (sw->conf.policy[i].mac == mac && mac != 0)
+			policy_detach(sw, i);
+	table_publish(sw, t);
+	ret = 0;
+out:
 	pthread_mutex_unlock(&sw->ctl);
 	return ret;
 }
 
-void
+int
 mvt_switch_sample(struct mvt_switch *sw)
 {
 	struct mvt_port_counters c;
@@ -984,7 +1136,8 @@ mvt_switch_sample(struct mvt_switch *sw)
 	unsigned int w;
 	uint16_t id;
 
-	pthread_mutex_lock(&sw->ctl);
+	if (pthread_mutex_trylock(&sw->ctl) != 0)
+		return -EBUSY;
 	dt = now - sw->sample_tsc;
 	if (sw->sample_tsc == 0 || dt == 0)
 		dt = 0;
@@ -1004,6 +1157,7 @@ mvt_switch_sample(struct mvt_switch *sw)
 	}
 	sw->sample_tsc = now;
 	pthread_mutex_unlock(&sw->ctl);
+	return 0;
 }
 
 int
@@ -1013,9 +1167,12 @@ mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 		MVT_QUEUES_MAX], tmp;
 	unsigned int nq[MVT_MAX_WORKERS], n = 0, i, j, w, moved = 0;
 	uint64_t load[MVT_MAX_WORKERS] = { 0 };
+	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
 	uint16_t id, qp;
 
 	pthread_mutex_lock(&sw->ctl);
+	/* kept to restore: the lists of a failed rebalance are not published */
+	memcpy(sw->assign_prev, sw->assign, sizeof(sw->assign));
 	for (id = 0; id < sw->conf.n_endpoints; id++) {
 		if (!mvt_switch_slot_used(sw, id))
 			continue;
@@ -1043,11 +1200,13 @@ mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 		load[w] += q[i].rate;
 		nq[w]++;
 	}
-	if (polls_publish(sw) != 0) {
-		snprintf(err, errlen, "out of memory");
+	if (polls_build(sw, MVT_EP_NONE, pl) != 0) {
+		memcpy(sw->assign, sw->assign_prev, sizeof(sw->assign));
+		snprintf(err, errlen, "rebalance: cannot allocate the poll lists");
 		pthread_mutex_unlock(&sw->ctl);
 		return -1;
 	}
+	polls_commit(sw, pl);
 	MVT_LOG(INFO, "rebalance: %u of %u queues moved over %u workers",
 		moved, n, sw->nb_workers);
 	pthread_mutex_unlock(&sw->ctl);
@@ -1101,7 +1260,7 @@ next_port(const struct mvt_switch *sw, unsigned int port)
 #define FOREACH_PORT(sw, p) \
 	for (p = next_port(sw, UINT_MAX); p != MVT_PORTS; p = next_port(sw, p))
 
-void
+int
 mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 {
 	struct mvt_port_counters c;
@@ -1109,7 +1268,8 @@ mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = '\0';
-	pthread_mutex_lock(&sw->ctl);
+	if (pthread_mutex_trylock(&sw->ctl) != 0)
+		return -EBUSY;
 	FOREACH_PORT(sw, p) {
 		if (off >= len)
 			break;
@@ -1120,16 +1280,17 @@ mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len)
 			c.tx_packets, mvt_stats_drops_total(&c));
 	}
 	pthread_mutex_unlock(&sw->ctl);
+	return 0;
 }
 
-void
-mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
+/* mvt_switch_print_counters(), control lock held */
+static void
+print_counters_locked(struct mvt_switch *sw, FILE *f)
 {
 	struct mvt_port_counters c;
 	const struct mvt_lcore_stats *st;
 	unsigned int p, r, w;
 
-	pthread_mutex_lock(&sw->ctl);
 	FOREACH_PORT(sw, p) {
 		mvt_switch_port_counters(sw, p, &c);
 		fprintf(f, "port %s: rx_packets=%" PRIu64 " rx_bytes=%" PRIu64
@@ -1153,5 +1314,32 @@ mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
 			st->packets ? st->busy_cycles / st->packets : 0,
 			st->no_mbuf);
 	}
+}
+
+void
+mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
+{
+	pthread_mutex_lock(&sw->ctl);
+	print_counters_locked(sw, f);
 	pthread_mutex_unlock(&sw->ctl);
+}
+
+void
+mvt_switch_abandon(struct mvt_switch *sw, FILE *f)
+{
+	const struct mvt_vhost *v;
+	uint16_t id;
+
+	if (pthread_mutex_trylock(&sw->ctl) == 0) {
+		print_counters_locked(sw, f);
+		pthread_mutex_unlock(&sw->ctl);
+	} else {
+		fprintf(f, "counters not printed: a live change is waiting for the workers\n");
+	}
+	/* read without the lock: the change that holds it waits, stuck */
+	for (id = 0; id < MVT_MAX_ENDPOINTS; id++) {
+		v = &sw->vhost[id];
+		if (v->in_use && !v->client && !v->is_tap)
+			unlink(v->path);
+	}
 }

@@ -37,6 +37,28 @@ int mvt_switch_start(struct mvt_switch *sw);
 /** Stop the workers and wait for them. */
 void mvt_switch_stop(struct mvt_switch *sw);
 
+/**
+ * Stop the workers and wait for them, @p seconds at most. A worker that
+ * has not returned by then is stuck; the switch can then only be
+ * abandoned (mvt_switch_abandon()), not destroyed.
+ *
+ * @return 0 once every worker returned, or -1 with the lcore of the
+ *   first one that did not in @p stuck_lcore.
+ */
+int mvt_switch_stop_within(struct mvt_switch *sw, unsigned int seconds,
+	unsigned int *stuck_lcore);
+
+/**
+ * Leave a switch whose worker is stuck, for a process that exits next:
+ * print the counters as mvt_switch_print_counters() does to @p f if no
+ * live change holds the switch (one may be waiting for the stuck worker),
+ * else one line saying why not; remove the files of the vhost-user server
+ * sockets, which would outlive the process. Nothing is freed: the worker
+ * may still use it. Kernel interfaces (type=tap endpoints, a net_tap
+ * lower) go with the process's descriptors.
+ */
+void mvt_switch_abandon(struct mvt_switch *sw, FILE *f);
+
 /** Unregister sockets, close ports, free everything. */
 void mvt_switch_destroy(struct mvt_switch *sw);
 
@@ -50,8 +72,13 @@ unsigned int mvt_switch_nb_workers(const struct mvt_switch *sw);
 void mvt_switch_port_counters(const struct mvt_switch *sw, unsigned int port,
 	struct mvt_port_counters *out);
 
-/** One summary line (no newline): totals per port. */
-void mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len);
+/**
+ * One summary line (no newline): totals per port. Does not wait for a
+ * live change (see mvt_switch_sample()).
+ *
+ * @return 0, or -EBUSY with nothing written while a live change runs.
+ */
+int mvt_switch_stats_line(struct mvt_switch *sw, char *buf, size_t len);
 
 /** Every port's counters, one line each, drops by reason; lcore cycles. */
 void mvt_switch_print_counters(struct mvt_switch *sw, FILE *f);
@@ -92,8 +119,13 @@ int mvt_switch_del_policy(struct mvt_switch *sw, const char *mac,
  * Sample the load: workers' busy cycles and endpoints' receive rates since
  * the previous call. The control loop calls it periodically; placement of
  * new endpoints and mvt_switch_rebalance() use the last sample.
+ *
+ * It does not wait for a live change, which can itself wait long for a
+ * slow worker: the control loop must go on noticing signals meanwhile.
+ *
+ * @return 0, or -EBUSY with no sample taken while a live change runs.
  */
-void mvt_switch_sample(struct mvt_switch *sw);
+int mvt_switch_sample(struct mvt_switch *sw);
 
 /**
  * Reassign every endpoint queue pair to a worker, heaviest (by measured

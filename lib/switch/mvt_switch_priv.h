@@ -11,6 +11,7 @@
  */
 
 #include <pthread.h>
+#include <string.h>
 
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
@@ -56,6 +57,7 @@ struct mvt_switch {
 	struct mvt_policy *pol[MVT_POLICIES_MAX];
 	/* which worker polls each endpoint queue pair */
 	uint8_t assign[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX];
+	uint8_t assign_prev[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX];	/* rebalance */
 	/*
 	 * Load, sampled by mvt_switch_sample(): busy cycles per second of
 	 * each worker and frames per second received from each endpoint,
@@ -73,6 +75,35 @@ mvt_switch_slot_used(const struct mvt_switch *sw, uint16_t id)
 {
 	return sw->conf.ep[id].name[0] != '\0';
 }
+
+/* The slot of the endpoint named @p name, or -1. */
+static inline int
+mvt_switch_ep_find(const struct mvt_switch *sw, const char *name)
+{
+	uint16_t id;
+
+	for (id = 0; id < sw->conf.n_endpoints; id++)
+		if (mvt_switch_slot_used(sw, id) &&
+				strcmp(sw->conf.ep[id].name, name) == 0)
+			return id;
+	return -1;
+}
+
+/*
+ * Test seam: the control-path steps that fail only when memory runs out,
+ * made to fail on demand so that tests can check what such a failure
+ * leaves behind. mvt_switch_fail_at(step, n) makes the n-th next attempt
+ * of @p step fail as an allocation failure would (n = 0: never). Only
+ * mvtap-test calls it; it is not thread-safe.
+ */
+enum mvt_switch_step {
+	MVT_STEP_POLICY_CREATE,	/**< a policy's meters (mvt_policy_create) */
+	MVT_STEP_POLL_LIST,	/**< one worker's poll list */
+	MVT_STEP_TABLE_COPY,	/**< a copy of the endpoint table */
+	MVT_STEP_MAX,
+};
+
+void mvt_switch_fail_at(enum mvt_switch_step step, unsigned int n);
 
 /* Make @p sw the switch the /mvtap/ telemetry commands report on. */
 void mvt_telemetry_attach(struct mvt_switch *sw);

@@ -1095,7 +1095,9 @@ def netns_ping(ns, ip):
 
 
 def netns_rx_packets(ns, ifname):
-    out = subprocess.run(["ip", "-n", ns, "-s", "-o", "link", "show",
+    """RX packets of ifname in namespace ns (None: the root namespace)."""
+    where = ["-n", ns] if ns else []
+    out = subprocess.run(["ip"] + where + ["-s", "-o", "link", "show",
                           ifname], capture_output=True, text=True).stdout
     return int(re.search(r"RX:.*?\\\s+(\d+)\s+(\d+)", out).group(2))
 
@@ -1181,6 +1183,170 @@ def s_tap_endpoints(sc):
         for ns in nss:
             subprocess.run(["ip", "netns", "del", ns],
                            stderr=subprocess.DEVNULL)
+
+
+@with_quiet_tap
+def s_tap_root_live(sc):
+    """Live add_endpoint beside a type=tap endpoint in the root namespace:
+    the interface the running endpoint holds is not taken for a clash of
+    the new endpoint, while real clashes still are."""
+    prefix = "mvte2e-taproot"
+    subprocess.run(["ip", "link", "del", "mvtr9"], stderr=subprocess.DEVNULL)
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--endpoint",
+                    f"name=t,type=tap,ifname=mvtr0,mac={mac(0x71)},"
+                    "mode=bridge"], "taproot")
+    try:
+        sw.wait_log("forwarding")
+        check(os.path.exists("/sys/class/net/mvtr0"),
+              "the tap endpoint's interface in the root namespace")
+        spec = f"name=v,mac={mac(0xa)},mode=bridge,socket={sc.sock('v')}"
+        rc, out, err = ctl(prefix, "add-endpoint", spec)
+        check_eq((rc, out, err), (0, "ok\n", ""), "mvtap-ctl add-endpoint")
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=u,type=tap,"
+                           f"ifname=mvtr1,mac={mac(0x72)},mode=bridge"),
+                 {"result": "ok"}, "a second tap endpoint, live")
+        check(os.path.exists("/sys/class/net/mvtr1"), "u's interface")
+        # the checks of a new endpoint still hold
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=w,type=tap,"
+                           f"ifname=mvtr0,mac={mac(0x73)}"),
+                 {"error": "--endpoint ifname=mvtr0: interface already "
+                  "used by endpoint t"}, "the same interface twice")
+        subprocess.run(["ip", "link", "add", "mvtr9", "type", "bridge"],
+                       check=True)
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=w,type=tap,"
+                           f"ifname=mvtr9,mac={mac(0x73)}"),
+                 {"error": "--endpoint ifname=mvtr9: an interface with "
+                  "this name exists"}, "an interface the switch does not own")
+        check_eq(telemetry(prefix, "/mvtap/del_endpoint,u"),
+                 {"result": "ok"}, "removing u")
+        check(not os.path.exists("/sys/class/net/mvtr1"),
+              "u's interface left behind")
+        # the endpoint added live forwards to the tap endpoint
+        rx0 = netns_rx_packets(None, "mvtr0")
+        g = sc.guest("v", 0xa, peer=mac(0x71), burst=24)
+        ready(sw, g)
+        sw.wait_rx("v", 24)
+        check_eq(netns_rx_packets(None, "mvtr0") - rx0, 24,
+                 "the tap endpoint received the live endpoint's frames")
+        g.stop()
+        p = sw.stop()
+        check_eq(p["v"]["rx_packets"], 24, "switch received v's frames")
+        check_eq(p["t"]["tx_packets"], 24, "switch delivered them to t")
+        check(not os.path.exists("/sys/class/net/mvtr0"),
+              "interface left behind at exit")
+        check(not os.path.exists(sc.sock("v")), "socket left behind at exit")
+    finally:
+        subprocess.run(["ip", "link", "del", "mvtr9"],
+                       stderr=subprocess.DEVNULL)
+
+
+class StoppedThread:
+    """One thread of another process held in a ptrace stop, the others
+    running: a worker lcore that does not come back for as long as the
+    test wants (PTRACE_SEIZE and PTRACE_INTERRUPT stop only that thread)."""
+    SEIZE, INTERRUPT, DETACH, WALL = 0x4206, 0x4207, 17, 0x40000000
+
+    def __init__(self, pid, comm):
+        import ctypes
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_int,
+                                     ctypes.c_void_p, ctypes.c_void_p]
+        tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")
+                if open(f"/proc/{pid}/task/{t}/comm").read().strip() == comm]
+        check(len(tids) == 1, f"one thread named {comm} in {pid}: {tids}")
+        self.tid = tids[0]
+        if self.libc.ptrace(self.SEIZE, self.tid, None, None) != 0:
+            raise Skip(f"cannot ptrace thread {self.tid} "
+                       f"(errno {ctypes.get_errno()})")
+        check(self.libc.ptrace(self.INTERRUPT, self.tid, None, None) == 0,
+              "PTRACE_INTERRUPT")
+        os.waitpid(self.tid, self.WALL)
+        self.held = True
+
+    def release(self):
+        if self.held:
+            self.libc.ptrace(self.DETACH, self.tid, None, None)
+            self.held = False
+
+    def reap(self):
+        """Collect the thread once its process is gone: the process's exit
+        is not reported to its parent before that."""
+        try:
+            os.waitpid(self.tid, os.WNOHANG | self.WALL)
+        except ChildProcessError:
+            pass
+
+
+def sigterm_while_adding(sc, name, release_after):
+    """Switch NAME with endpoint a; its worker is held; an add_endpoint
+    waits for it; SIGTERM; the worker is let go after release_after
+    seconds (None: never). Returns (exit status, seconds from SIGTERM to
+    exit, the add's reply or None, the switch's output)."""
+    import threading
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge"), name)
+    sw.wait_log("forwarding")
+    held = StoppedThread(sw.proc.pid, "rte-worker-1")
+    reply = {}
+
+    def add():
+        try:
+            reply["r"] = telemetry("mvte2e-" + name, "/mvtap/add_endpoint,"
+                                   f"name=c,mac={mac(0xc)},socket="
+                                   f"{sc.sock('c')}")
+        except (OSError, ValueError, KeyError):
+            reply["r"] = None
+    t = threading.Thread(target=add, daemon=True)
+    t.start()
+    try:
+        sw.wait_log("endpoint c: vhost-user server", 10)
+        time.sleep(0.5)
+        check(t.is_alive(), "add_endpoint answered while the worker was "
+              "held: it did not wait for it")
+        t0 = time.monotonic()
+        sw.proc.send_signal(signal.SIGTERM)
+        while sw.proc.poll() is None and time.monotonic() - t0 < 30:
+            if release_after is not None and \
+                    time.monotonic() - t0 >= release_after:
+                held.release()
+            held.reap()
+            time.sleep(0.05)
+        took = time.monotonic() - t0
+        # 30 s: TimeoutStopSec of config/dpdk-mvtap.service
+        check(sw.proc.poll() is not None,
+              f"the switch did not stop within {took:.0f} s of SIGTERM")
+    finally:
+        held.release()
+    t.join(5)
+    sw.log.close()
+    return sw.proc.returncode, took, reply.get("r"), sw.output()
+
+
+def s_stop_slow_worker(sc):
+    """SIGTERM while a live change waits for a worker that does not come
+    back: the switch still stops well within systemd's stop timeout
+    (TimeoutStopSec=30), and removes its sockets."""
+    # a worker that comes back 2 s after SIGTERM: a normal stop
+    rc, took, reply, out = sigterm_while_adding(sc, "slow1", 2)
+    check_eq(rc, 0, "exit status, slow worker")
+    check(took < 8, f"stopped {took:.1f} s after SIGTERM, slow worker")
+    check_eq(reply, {"result": "ok"}, "the add that waited for the worker")
+    check("dpdk-mvtap: stopping" in out and
+          re.search(r"^port c: rx_packets=0 ", out, re.M),
+          f"the stop's counters, with c:\n{out}")
+    check(not os.path.exists(sc.sock("a")) and
+          not os.path.exists(sc.sock("c")), "sockets left, slow worker")
+    # a worker that never comes back: out after 10 s, with one line
+    rc, took, reply, out = sigterm_while_adding(sc, "slow2", None)
+    check_eq(rc, 1, "exit status, stuck worker")
+    check(10 <= took < 15, f"stopped {took:.1f} s after SIGTERM, "
+          "stuck worker (expected 10 s and a little)")
+    check("dpdk-mvtap: worker lcore 1 did not stop within 10 s: "
+          "exiting without it\n" in out, f"the stuck worker's line:\n{out}")
+    check("counters not printed: a live change is waiting for the "
+          "workers\n" in out, f"why no counters:\n{out}")
+    check(not os.path.exists(sc.sock("a")) and
+          not os.path.exists(sc.sock("c")), "sockets left, stuck worker")
 
 
 def vhost_msg(request, payload=b""):
@@ -1594,6 +1760,8 @@ SCENARIOS = {
     "host_port": s_host_port,
     "mcast_sources": s_mcast_sources,
     "tap_endpoints": s_tap_endpoints,
+    "tap_root_live": s_tap_root_live,
+    "stop_slow_worker": s_stop_slow_worker,
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
