@@ -211,7 +211,28 @@ table_prepare(const struct mvt_switch *sw, char *err, size_t errlen)
 }
 
 /*
- * Build every worker's poll list from sw->assign, for the slots in use
+ * The poll lists a change publishes: the final ones, and the hand-over
+ * ones published first, which hold only the queues each worker polls now
+ * and goes on polling.
+ */
+struct poll_lists {
+	struct mvt_poll_list *next[MVT_MAX_WORKERS];
+	struct mvt_poll_list *handover[MVT_MAX_WORKERS];
+};
+
+static void
+poll_lists_free(const struct mvt_switch *sw, struct poll_lists *pl)
+{
+	unsigned int w;
+
+	for (w = 0; w < sw->nb_workers; w++) {
+		rte_free(pl->next[w]);
+		rte_free(pl->handover[w]);
+	}
+}
+
+/*
+ * Build every worker's poll lists from sw->assign, for the slots in use
  * other than @p skip (MVT_EP_NONE: none), without publishing anything.
  * A change builds its lists before it changes anything else, so that
  * running out of memory here fails the change while nothing is done yet,
@@ -220,20 +241,25 @@ table_prepare(const struct mvt_switch *sw, char *err, size_t errlen)
  */
 static int
 polls_build(const struct mvt_switch *sw, uint16_t skip,
-	struct mvt_poll_list **pl)
+	struct poll_lists *pl)
 {
+	uint8_t owner[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX];
+	const struct mvt_poll_list *cur;
+	struct mvt_poll_list *h;
 	unsigned int w, max = 0;
-	uint16_t id, qp;
+	uint16_t id, qp, i;
 
+	memset(pl, 0, sizeof(*pl));
 	for (id = 0; id < sw->conf.n_endpoints; id++)
 		if (id != skip && mvt_switch_slot_used(sw, id))
 			max += sw->conf.ep[id].queues;
 	for (w = 0; w < sw->nb_workers; w++) {
-		pl[w] = step_fails(MVT_STEP_POLL_LIST) ? NULL :
-			mvt_poll_list_alloc(max);
-		if (pl[w] == NULL) {
-			while (w-- > 0)
-				rte_free(pl[w]);
+		if (!step_fails(MVT_STEP_POLL_LIST)) {
+			pl->next[w] = mvt_poll_list_alloc(max);
+			pl->handover[w] = mvt_poll_list_alloc(max);
+		}
+		if (pl->next[w] == NULL || pl->handover[w] == NULL) {
+			poll_lists_free(sw, pl);
 			return -ENOMEM;
 		}
 	}
@@ -242,37 +268,64 @@ polls_build(const struct mvt_switch *sw, uint16_t skip,
 			continue;
 		for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
 			w = sw->assign[id][qp];
-			pl[w]->p[pl[w]->n].ep = id;
-			pl[w]->p[pl[w]->n].qp = qp;
-			pl[w]->n++;
+			pl->next[w]->p[pl->next[w]->n].ep = id;
+			pl->next[w]->p[pl->next[w]->n].qp = qp;
+			pl->next[w]->n++;
 		}
+	}
+	/* who polls each queue now (0: nobody) */
+	memset(owner, 0, sizeof(owner));
+	for (w = 0; w < sw->nb_workers; w++) {
+		cur = sw->workers[w] != NULL ? sw->workers[w]->polls : NULL;
+		for (i = 0; cur != NULL && i < cur->n; i++)
+			owner[cur->p[i].ep][cur->p[i].qp] = (uint8_t)(w + 1);
+	}
+	for (w = 0; w < sw->nb_workers; w++) {
+		h = pl->handover[w];
+		for (i = 0; i < pl->next[w]->n; i++)
+			if (owner[pl->next[w]->p[i].ep][pl->next[w]->p[i].qp] ==
+					w + 1)
+				h->p[h->n++] = pl->next[w]->p[i];
 	}
 	return 0;
 }
 
-/* Publish the lists of polls_build(), then free the old ones. */
+/* Publish @p lists, then free the ones they replace. */
 static void
-polls_commit(struct mvt_switch *sw, struct mvt_poll_list **pl)
+polls_swap(struct mvt_switch *sw, struct mvt_poll_list **lists)
 {
 	struct mvt_poll_list *old[MVT_MAX_WORKERS];
 	unsigned int w;
 
 	for (w = 0; w < sw->nb_workers; w++)
-		old[w] = mvt_worker_set_polls(sw->workers[w], pl[w]);
+		old[w] = mvt_worker_set_polls(sw->workers[w], lists[w]);
 	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
 	for (w = 0; w < sw->nb_workers; w++)
 		rte_free(old[w]);
+}
+
+/*
+ * Publish the lists of polls_build(). A queue that moves to another
+ * worker is first polled by nobody until its old worker has left it:
+ * never two workers on one queue, which would reorder the guest's frames
+ * and the count of what librte_vhost discarded (mvt_vhost_rx_burst).
+ */
+static void
+polls_commit(struct mvt_switch *sw, struct poll_lists *pl)
+{
+	polls_swap(sw, pl->handover);
+	polls_swap(sw, pl->next);
 }
 
 /* Publish every worker's poll list from sw->assign. */
 static int
 polls_publish(struct mvt_switch *sw)
 {
-	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
+	struct poll_lists pl;
 
-	if (polls_build(sw, MVT_EP_NONE, pl) != 0)
+	if (polls_build(sw, MVT_EP_NONE, &pl) != 0)
 		return -ENOMEM;
-	polls_commit(sw, pl);
+	polls_commit(sw, &pl);
 	return 0;
 }
 
@@ -795,7 +848,7 @@ int
 mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
-	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
+	struct poll_lists pl;
 	struct mvt_endpoint_conf ec;
 	struct mvt_policy_conf pc;
 	struct mvt_ep_table *t = NULL;
@@ -864,7 +917,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	if (id >= sw->conf.n_endpoints)
 		sw->conf.n_endpoints = id + 1;
 	assign_new(sw, id, sw->conf.n_endpoints);
-	if (polls_build(sw, MVT_EP_NONE, pl) != 0) {
+	if (polls_build(sw, MVT_EP_NONE, &pl) != 0) {
 		snprintf(err, errlen, "--endpoint name=%s: cannot allocate the poll lists",
 			ec.name);
 		sw->conf.n_endpoints = n_endpoints;
@@ -876,7 +929,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	sw->rx_rate[id] = 0;
 	table_publish(sw, t);
 	t = NULL;
-	polls_commit(sw, pl);
+	polls_commit(sw, &pl);
 	MVT_LOG(INFO, "endpoint %s: added (%s)", ec.name, mvt_mode_name(ec.mode));
 	ret = 0;
 out:
@@ -890,7 +943,7 @@ int
 mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	size_t errlen)
 {
-	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
+	struct poll_lists pl;
 	struct mvt_ep_table *t;
 	uint64_t mac;
 	int id, ret = -1;
@@ -905,7 +958,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 		goto out;
 	}
 	/* everything that can fail before anything changes */
-	if (polls_build(sw, (uint16_t)id, pl) != 0) {
+	if (polls_build(sw, (uint16_t)id, &pl) != 0) {
 		snprintf(err, errlen, "endpoint %s: cannot allocate the poll lists",
 			name);
 		rte_free(t);
@@ -922,7 +975,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	sw->conf.ep[id].name[0] = '\0';
 	table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
-	polls_commit(sw, pl);
+	polls_commit(sw, &pl);
 	mvt_vhost_close(&sw->vhost[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))
@@ -1167,7 +1220,7 @@ mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 		MVT_QUEUES_MAX], tmp;
 	unsigned int nq[MVT_MAX_WORKERS], n = 0, i, j, w, moved = 0;
 	uint64_t load[MVT_MAX_WORKERS] = { 0 };
-	struct mvt_poll_list *pl[MVT_MAX_WORKERS];
+	struct poll_lists pl;
 	uint16_t id, qp;
 
 	pthread_mutex_lock(&sw->ctl);
@@ -1200,13 +1253,13 @@ mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 		load[w] += q[i].rate;
 		nq[w]++;
 	}
-	if (polls_build(sw, MVT_EP_NONE, pl) != 0) {
+	if (polls_build(sw, MVT_EP_NONE, &pl) != 0) {
 		memcpy(sw->assign, sw->assign_prev, sizeof(sw->assign));
 		snprintf(err, errlen, "rebalance: cannot allocate the poll lists");
 		pthread_mutex_unlock(&sw->ctl);
 		return -1;
 	}
-	polls_commit(sw, pl);
+	polls_commit(sw, &pl);
 	MVT_LOG(INFO, "rebalance: %u of %u queues moved over %u workers",
 		moved, n, sw->nb_workers);
 	pthread_mutex_unlock(&sw->ctl);

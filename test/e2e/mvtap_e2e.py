@@ -237,6 +237,17 @@ def bridge_switch(sc, name, *eps):
     return sw
 
 
+def fds_settled(sw, want):
+    """The switch's open descriptors once they stop changing toward @want:
+    librte_vhost closes a departed guest's descriptors just after its
+    device stopped (what the endpoint's state shows), so give it a moment."""
+    count = lambda: len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    end = time.monotonic() + 5
+    while count() != want and time.monotonic() < end:
+        time.sleep(0.1)
+    return count()
+
+
 def ready(sw, *guests):
     """Wait until each guest is connected to the switch and forwarding
     (testpmd prints its first statistics only then): before that, its
@@ -444,7 +455,7 @@ def s_live_endpoints(sc):
     rx_b, _ = gb.stop()
     wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,b")["state"] ==
                "waiting", 10, "b's disconnection")
-    fds1 = len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    fds1 = fds_settled(sw, fds0)
     mbufs1 = telemetry(prefix, "/mvtap/lower")["mbufs_in_use"]
     p = sw.stop()
     check_eq(p["a"]["rx_packets"], sent, "switch received every frame")
@@ -1410,14 +1421,7 @@ def s_frontend_abuse(sc):
     wait_until(lambda: all(telemetry(prefix, f"/mvtap/endpoint,{n}")["state"]
                            == "waiting" for n in "abc"), 10,
                "every guest to disconnect")
-    # librte_vhost closes a connection's descriptors after the device
-    # stopped: give it a moment, then they must all be back
-    fds = lambda: len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
-    try:
-        wait_until(lambda: fds() == fds0, 5, "the descriptors to close")
-    except Failure:
-        pass
-    check_eq(fds(), fds0, "file descriptors after the abuse")
+    check_eq(fds_settled(sw, fds0), fds0, "file descriptors after the abuse")
     sw.stop()
 
 
@@ -1696,8 +1700,7 @@ def s_soak(sc):
              low["drops"] + a["drops"], sent,
              "every frame delivered or counted as a drop")
     check_eq(low["mbufs_in_use"], mbufs0, "mbufs in use")
-    check_eq(len(os.listdir(f"/proc/{sw.proc.pid}/fd")), fds0,
-             "file descriptors")
+    check_eq(fds_settled(sw, fds0), fds0, "file descriptors")
     rss1 = rss_kib(sw.proc.pid)
     check(rss1 <= rss0 * 1.10 + 4096,
           f"memory grew from {rss0} to {rss1} KiB")
