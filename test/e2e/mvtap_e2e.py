@@ -1597,6 +1597,112 @@ def s_guest_frames(sc):
              (32, 16, 8, 8), "switch: a's frames and b's")
 
 
+HOOK = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..",
+                    "usertools", "mvtap-libvirt-hook")
+
+
+def run_hook(sc, prefix, op, xml, extra=()):
+    """libvirt's call of the installed hook: (status, stdout, stderr)."""
+    r = subprocess.run([sys.executable, HOOK, "hook", "-f", prefix,
+                        "--socket-dir", sc.tmp] + list(extra) +
+                       ["vm", op, "begin", "-"], input=xml,
+                       capture_output=True, text=True, timeout=30)
+    return r.returncode, r.stdout, r.stderr
+
+
+def domain_xml(sc, mac1, mac2):
+    return f"""<domain type='kvm'>
+  <name>vm</name>
+  <metadata>
+    <mvtap:endpoint xmlns:mvtap="urn:dpdk-mvtap:1" name="vm1" mode="bridge"/>
+    <mvtap:endpoint xmlns:mvtap="urn:dpdk-mvtap:1" name="vm2" mode="bridge"
+                    keys="spoofchk=1"/>
+  </metadata>
+  <devices>
+    <interface type='vhostuser'>
+      <mac address='{mac1}'/>
+      <source type='unix' path='{sc.sock("vm1")}' mode='client'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='vhostuser'>
+      <mac address='{mac2}'/>
+      <source type='unix' path='{sc.sock("vm2")}' mode='server'/>
+      <model type='virtio'/>
+      <driver queues='1'/>
+    </interface>
+    <interface type='vhostuser'>
+      <mac address='02:00:00:00:00:77'/>
+      <source type='unix' path='/run/elsewhere/x.sock' mode='client'/>
+    </interface>
+    <interface type='network'>
+      <mac address='02:00:00:00:00:78'/>
+      <source network='default'/>
+    </interface>
+  </devices>
+</domain>
+"""
+
+
+def s_libvirt_hook(sc):
+    """libvirt's qemu hook with a domain of two vhost-user interfaces in the
+    switch's socket directory (QEMU client on one, server on the other) and
+    two that are not the switch's: prepare makes exactly the two endpoints
+    (mode and keys from the metadata, client=1 where QEMU serves), start and
+    migrate again change nothing and print nothing, guests on them forward,
+    release removes them; a name taken by another endpoint, and a switch
+    that is down, fail the start with one line, or not with
+    --on-error=ignore; release never fails."""
+    prefix = "mvte2e-hook"
+    sw = bridge_switch(sc, "hook", ("z", 0x1f))
+    xml = domain_xml(sc, mac(0x21), mac(0x22))
+    for op in ("prepare", "start", "migrate"):
+        check_eq(run_hook(sc, prefix, op, xml), (0, "", ""), f"hook {op}")
+    eps = telemetry(prefix, "/mvtap/endpoints")
+    check_eq(sorted(k for k in eps if k != "next"), ["vm1", "vm2", "z"],
+             "the domain's two endpoints")
+    e1 = telemetry(prefix, "/mvtap/endpoint,vm1")
+    e2 = telemetry(prefix, "/mvtap/endpoint,vm2")
+    check_eq((e1["mac"], e1["mode"], e1["role"], e1["socket"]),
+             (mac(0x21), "bridge", "server", sc.sock("vm1")), "vm1")
+    check_eq((e2["mac"], e2["mode"], e2["role"], e2["socket"]),
+             (mac(0x22), "bridge", "client", sc.sock("vm2")), "vm2")
+    g2 = sc.guest("vm2", 0x22, server=True)
+    g1 = sc.guest("vm1", 0x21, peer=mac(0x22), burst=16)
+    ready(sw, g2, g1)
+    sw.wait_rx("vm1", 16)
+    check_eq(g1.stop(), (0, 16), "vm1 sent")
+    check_eq(g2.stop(), (16, 0), "vm2 received through the switch")
+    check_eq(run_hook(sc, prefix, "release", xml), (0, "", ""),
+             "hook release")
+    eps = telemetry(prefix, "/mvtap/endpoints")
+    check_eq(sorted(k for k in eps if k != "next"), ["z"],
+             "release removed them")
+    check(not os.path.exists(sc.sock("vm1")), "vm1's socket removed")
+    # a name that another endpoint holds: the domain must not start
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=vm1,mac=" +
+                       mac(0x31) + ",socket=" + sc.sock("vm1")),
+             {"result": "ok"}, "another vm1")
+    why = (f"mvtap-libvirt-hook: domain vm, prepare: endpoint vm1 exists "
+           f"with MAC {mac(0x31)} on {sc.sock('vm1')}, not {mac(0x21)} on "
+           f"{sc.sock('vm1')}\n")
+    check_eq(run_hook(sc, prefix, "prepare", xml), (1, "", why),
+             "a taken name fails the start")
+    check_eq(run_hook(sc, prefix, "prepare", xml, ["--on-error", "ignore"]),
+             (0, "", why), "or not, with --on-error=ignore")
+    check_eq(run_hook(sc, prefix, "release", xml), (0, "", ""),
+             "release leaves another's endpoint alone")
+    check_eq(telemetry(prefix, "/mvtap/endpoint,vm1")["mac"], mac(0x31),
+             "the other vm1 is still there")
+    sw.stop()
+    rc, out, err = run_hook(sc, prefix, "prepare", xml)
+    check_eq((rc, out), (1, ""), "switch down: the start fails")
+    check(err.startswith("mvtap-libvirt-hook: domain vm, prepare: no "
+                         "dpdk-mvtap with file prefix 'mvte2e-hook'") and
+          err.count("\n") == 1, f"switch down: one line, got {err!r}")
+    check_eq(run_hook(sc, prefix, "release", xml)[0], 0,
+             "switch down: release still succeeds")
+
+
 def s_stuck_guest(sc):
     """A guest that never drains its receive ring (testpmd txonly never
     polls RX): once its ring is full, frames for it are dropped and
@@ -1774,6 +1880,7 @@ SCENARIOS = {
     "connection_flood": s_connection_flood,
     "client_backoff": s_client_backoff,
     "guest_frames": s_guest_frames,
+    "libvirt_hook": s_libvirt_hook,
     "stuck_guest": s_stuck_guest,
     "soak": s_soak,
     "storm": s_storm,
