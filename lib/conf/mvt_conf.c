@@ -526,6 +526,7 @@ enum lower_key {
 	LOWER_HOST_PORT,
 	LOWER_STATS_PERIOD,
 	LOWER_HOST_BRIDGE,
+	LOWER_MAX_SLEEP_US,
 	LOWER_BCQUEUELEN,
 	LOWER_KEY_MAX,
 };
@@ -538,6 +539,7 @@ static const char *const lower_key_names[LOWER_KEY_MAX] = {
 	[LOWER_HOST_PORT] = "host-port",
 	[LOWER_STATS_PERIOD] = "stats-period",
 	[LOWER_HOST_BRIDGE] = "host-bridge",
+	[LOWER_MAX_SLEEP_US] = "max-sleep-us",
 	[LOWER_BCQUEUELEN] = "bcqueuelen",
 };
 
@@ -557,7 +559,7 @@ load_lower(struct mvt_conf *c, const char *path,
 				break;
 		if (k == LOWER_KEY_MAX)
 			return mvt_err(err, errlen,
-				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, bcqueuelen)",
+				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, max-sleep-us, bcqueuelen)",
 				path, e[i].name);
 		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
 			e[i].name, e[i].value);
@@ -590,6 +592,14 @@ load_lower(struct mvt_conf *c, const char *path,
 			break;
 		case LOWER_HOST_BRIDGE:
 			flag = &c->host_bridge;
+			break;
+		case LOWER_MAX_SLEEP_US:
+			if (mvt_parse_u32(e[i].value, MVT_MAX_SLEEP_US_MAX,
+					&v) != 0)
+				return mvt_err(err, errlen,
+					"%s: expected an integer 0..%d", what,
+					MVT_MAX_SLEEP_US_MAX);
+			c->max_sleep_us = v;
 			break;
 		case LOWER_BCQUEUELEN:
 			if (mvt_parse_u32(e[i].value, MVT_BCQUEUELEN_MAX,
@@ -1015,6 +1025,10 @@ mvt_conf_validate_live(const struct mvt_conf *c, uint16_t n_live, char *err,
 	if (c->host_bridge && c->host_port[0] == '\0')
 		return mvt_err(err, errlen,
 			"--host-bridge: needs a host port (--host-port DEVICE)");
+	if (c->max_sleep_us > MVT_MAX_SLEEP_US_MAX)
+		return mvt_err(err, errlen,
+			"--max-sleep-us %u: expected an integer 0..%d",
+			c->max_sleep_us, MVT_MAX_SLEEP_US_MAX);
 	if (c->bcqueuelen > MVT_BCQUEUELEN_MAX)
 		return mvt_err(err, errlen,
 			"--bcqueuelen %u: expected an integer 0..%d",
@@ -1042,6 +1056,7 @@ enum {
 	OPT_PROMISC,
 	OPT_HOST_PORT,
 	OPT_HOST_BRIDGE,
+	OPT_MAX_SLEEP_US,
 	OPT_BCQUEUELEN,
 	OPT_HELP,
 };
@@ -1057,6 +1072,7 @@ static const struct option long_opts[] = {
 	{ "promisc", no_argument, NULL, OPT_PROMISC },
 	{ "host-port", required_argument, NULL, OPT_HOST_PORT },
 	{ "host-bridge", no_argument, NULL, OPT_HOST_BRIDGE },
+	{ "max-sleep-us", required_argument, NULL, OPT_MAX_SLEEP_US },
 	{ "bcqueuelen", required_argument, NULL, OPT_BCQUEUELEN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -1141,6 +1157,14 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 		case OPT_HOST_BRIDGE:
 			c->host_bridge = 1;
 			break;
+		case OPT_MAX_SLEEP_US:
+			if (mvt_parse_u32(optarg, MVT_MAX_SLEEP_US_MAX, &v) != 0)
+				ret = mvt_err(err, errlen,
+					"--max-sleep-us %s: expected an integer 0..%d",
+					optarg, MVT_MAX_SLEEP_US_MAX);
+			else
+				c->max_sleep_us = v;
+			break;
 		case OPT_BCQUEUELEN:
 			if (mvt_parse_u32(optarg, MVT_BCQUEUELEN_MAX, &v) != 0)
 				ret = mvt_err(err, errlen,
@@ -1211,6 +1235,7 @@ mvt_conf_usage(const char *prog)
 		"  --promisc             force the lower device promiscuous\n"
 		"  --host-port DEVICE    the port towards the host stack (default: none)\n"
 		"  --host-bridge         the host reaches bridge-mode endpoints locally\n"
+		"  --max-sleep-us N      longest sleep of an idle worker, 0..10000 (0: never)\n"
 		"  --bcqueuelen N        broadcast queue length per worker, 0..4096 (1000)\n"
 		"  --help                this text\n",
 		prog, MVT_NAME_MAX - 1, MVT_QUEUES_MAX,

@@ -51,6 +51,7 @@
 #define MVT_DEVARGS_MAX 256	/**< lower/host-port devargs, with NUL */
 #define MVT_SOCKET_MAX 108	/**< sizeof(sun_path) */
 #define MVT_QUEUES_MAX 8	/**< queue pairs per endpoint */
+#define MVT_MAX_SLEEP_US_MAX 10000	/**< --max-sleep-us at most */
 #define MVT_SOURCES_MAX 64	/**< sources= entries per endpoint */
 #define MVT_ERR_MAX 512		/**< room for one error line */
 #define MVT_SOCKET_PERM_DEFAULT 0660	/**< owner and group read and write */
@@ -95,6 +96,7 @@ struct mvt_conf {
 	uint8_t strict_private;
 	uint8_t promisc;		/**< force the lower promiscuous */
 	uint8_t host_bridge;		/**< the host reaches bridge eps locally */
+	uint32_t max_sleep_us;		/**< longest idle sleep, 0: never */
 	uint32_t bcqueuelen;		/**< broadcast queue, per worker */
 	unsigned int stats_period;	/**< seconds, 0: off */
 	uint16_t n_endpoints;

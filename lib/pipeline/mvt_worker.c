@@ -3,6 +3,8 @@
  */
 
 #include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -628,6 +630,35 @@ poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
 }
 
 /*
+ * After an iteration of little work, sleep: 1 us, then twice as long after
+ * each such iteration up to dp->max_sleep_us; an iteration with work starts
+ * over. Asleep the worker is offline for RCU, so that no writer waits for
+ * it. The sleep's cycles count as neither busy nor idle.
+ */
+static inline uint64_t
+idle_sleep(struct mvt_worker *w, uint64_t moved, uint64_t now)
+{
+	uint32_t max = __atomic_load_n(&w->dp->max_sleep_us, __ATOMIC_RELAXED);
+	struct timespec ts;
+	uint64_t t;
+
+	if (likely(max == 0 || moved >= MVT_SLEEP_BELOW)) {
+		w->sleep_us = 0;
+		return now;
+	}
+	w->sleep_us = w->sleep_us == 0 ? 1 : RTE_MIN(2 * w->sleep_us, max);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)w->sleep_us * 1000;
+	rte_rcu_qsbr_thread_offline(w->dp->qsbr, w->lcore_id);
+	nanosleep(&ts, NULL);
+	rte_rcu_qsbr_thread_online(w->dp->qsbr, w->lcore_id);
+	t = rte_rdtsc();
+	mvt_ctr_add(&w->stats->sleep_cycles, t - now);
+	mvt_ctr_add(&w->stats->sleeps, 1);
+	return t;
+}
+
+/*
  * The worker loop. Each iteration polls the lower RX queue this worker
  * owns and the endpoint queue pairs of its poll list that mvt_pollsched.h
  * picks (the busy ones, and some idle ones), one burst each, runs
@@ -650,6 +681,8 @@ mvt_worker_main(void *arg)
 	uint16_t j, k, n;
 
 	mvt_pool_count_failures(&st->no_mbuf);
+	/* sleeps of a few microseconds, not the default 50 us of slack */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	rte_rcu_qsbr_thread_register(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
 	t0 = rte_rdtsc();
@@ -698,7 +731,7 @@ mvt_worker_main(void *arg)
 		else
 			mvt_ctr_add(&st->idle_cycles, t1 - t0);
 		mvt_ctr_add(&st->loops, 1);
-		t0 = t1;
+		t0 = idle_sleep(w, moved, t1);
 	}
 	/* what still waits for its flood is dropped, and said so */
 	while (bcq_used(w) > 0) {

@@ -49,6 +49,7 @@ struct mvt_dp {
 	uint16_t nb_workers;
 	uint8_t hairpin;		/**< software reflective relay */
 	uint32_t bcqueuelen;		/**< broadcast queue length per worker */
+	uint32_t max_sleep_us;		/**< longest idle sleep, 0: none; live */
 	uint32_t quit;			/**< set to stop the workers */
 };
 
@@ -73,6 +74,12 @@ struct mvt_poll_list {
 #define MVT_BCQ_MAX MVT_BCQUEUELEN_MAX
 #define MVT_BCAST_BUDGET 16
 
+/**
+ * An iteration that moved fewer frames than this is one of little work:
+ * with --max-sleep-us the worker then sleeps, a little longer each time.
+ */
+#define MVT_SLEEP_BELOW (MVT_BURST / 2)
+
 /** Frames one destination may hold before it is flushed. */
 #define MVT_OUTBUF (2 * MVT_BURST)
 
@@ -96,6 +103,7 @@ struct mvt_worker {
 	uint16_t n_dirty;
 	struct mvt_poll_list *polls;	/**< RCU-published */
 	uint32_t polls_gen;		/**< generation of the last one set */
+	uint32_t sleep_us;		/**< the next idle sleep, 0: none yet */
 	struct mvt_sched sched;		/**< which of polls are busy */
 	uint16_t dirty[MVT_MAX_ENDPOINTS];
 	struct mvt_outbuf lower_out;

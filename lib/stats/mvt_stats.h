@@ -44,6 +44,8 @@ struct mvt_lcore_stats {
 	uint64_t packets;	/**< frames received by this lcore */
 	uint64_t loops;
 	uint64_t no_mbuf;	/**< allocations the mbuf pool could not serve */
+	uint64_t sleep_cycles;	/**< cycles asleep after little work */
+	uint64_t sleeps;
 	struct mvt_port_counters port[MVT_PORTS];
 } __rte_cache_aligned;
 

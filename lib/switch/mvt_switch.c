@@ -692,6 +692,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
 	sw->dp.bcqueuelen = c->bcqueuelen;
+	sw->dp.max_sleep_us = c->max_sleep_us;
 	if (c->promisc)
 		mvt_lower_force_promisc(&sw->lower);
 
@@ -1210,6 +1211,26 @@ mvt_switch_sample(struct mvt_switch *sw)
 	}
 	sw->sample_tsc = now;
 	pthread_mutex_unlock(&sw->ctl);
+	return 0;
+}
+
+int
+mvt_switch_set_max_sleep(struct mvt_switch *sw, const char *value,
+	char *err, size_t errlen)
+{
+	uint32_t us;
+
+	if (mvt_parse_u32(value, MVT_MAX_SLEEP_US_MAX, &us) != 0) {
+		snprintf(err, errlen,
+			"max-sleep-us %s: expected an integer 0..%d", value,
+			MVT_MAX_SLEEP_US_MAX);
+		return -1;
+	}
+	pthread_mutex_lock(&sw->ctl);
+	sw->conf.max_sleep_us = us;
+	__atomic_store_n(&sw->dp.max_sleep_us, us, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&sw->ctl);
+	MVT_LOG(INFO, "workers sleep at most %u us when idle", us);
 	return 0;
 }
 

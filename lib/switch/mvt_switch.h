@@ -134,6 +134,16 @@ int mvt_switch_sample(struct mvt_switch *sw);
 int mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen);
 
 /**
+ * Set how long, at most, a worker sleeps after iterations of little work
+ * (--max-sleep-us), from the decimal @p value; the workers take it at
+ * their next iteration.
+ *
+ * @return 0, or -1 with one line in @p err.
+ */
+int mvt_switch_set_max_sleep(struct mvt_switch *sw, const char *value,
+	char *err, size_t errlen);
+
+/**
  * Add (@p add = 1) or remove a MAC from a source-mode endpoint's list;
  * with @p mac NULL, empty the list.
  */

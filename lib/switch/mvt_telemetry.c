@@ -183,6 +183,13 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
 		rte_tel_data_add_dict_u64(e, "no_mbuf",
 			mvt_ctr_read(&st->no_mbuf));
+		rte_tel_data_add_dict_u64(e, "sleep_cycles",
+			mvt_ctr_read(&st->sleep_cycles));
+		rte_tel_data_add_dict_u64(e, "sleeps",
+			mvt_ctr_read(&st->sleeps));
+		rte_tel_data_add_dict_u64(e, "max_sleep_us",
+			__atomic_load_n(&sw->dp.max_sleep_us,
+				__ATOMIC_RELAXED));
 		rte_tel_data_add_dict_u64(e, "tsc_hz", sw->tsc_hz);
 		/* the worker's own scheduler state: a recent value, no more */
 		rte_tel_data_add_dict_u64(e, "queues_busy",
@@ -405,6 +412,8 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 		ret = mvt_switch_rebalance(sw, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
 		ret = mvt_switch_del_endpoint(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/set_max_sleep") == 0) {
+		ret = mvt_switch_set_max_sleep(sw, params, err, sizeof(err));
 	} else if (two_params(params, buf, sizeof(buf), &a, &b) != 0) {
 		snprintf(err, sizeof(err), "%s: expected two parameters, NAME,VALUE",
 			cmd);
@@ -436,6 +445,8 @@ RTE_INIT(mvt_telemetry_init)
 		"Remove the policies of a MAC. Param: MAC");
 	rte_telemetry_register_cmd("/mvtap/rebalance", tel_write,
 		"Reassign endpoint queues to workers by measured load");
+	rte_telemetry_register_cmd("/mvtap/set_max_sleep", tel_write,
+		"Longest sleep of a worker after little work, in us (0: never). Param: us");
 	rte_telemetry_register_cmd("/mvtap/set_mode", tel_write,
 		"Change an endpoint's mode. Params: name,mode");
 	rte_telemetry_register_cmd("/mvtap/add_source", tel_write,
