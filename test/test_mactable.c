@@ -4,7 +4,8 @@
 
 /*
  * MAC table: add, delete, listers, bulk lookup with a mixed hit mask, a
- * full table, and slot reuse while a worker lcore keeps looking up.
+ * full table, slot reuse while a worker lcore keeps looking up, and
+ * removals with the heap exhausted.
  */
 
 #include <errno.h>
@@ -96,6 +97,72 @@ test_listers(void)
 		TEST_ASSERT_SUCCESS(mvt_mactable_add_lister(mt, MAC(3), i), "fill");
 	TEST_ASSERT_EQUAL(mvt_mactable_add_lister(mt, MAC(3), 100), -ENOSPC,
 		"listers are bounded");
+	return TEST_SUCCESS;
+}
+
+/* Take every byte of the heap; returns how many blocks it took. */
+#define HOG_MAX 4096
+static void *hog[HOG_MAX];
+
+static unsigned int
+heap_exhaust(void)
+{
+	unsigned int n = 0;
+	size_t sz;
+
+	for (sz = (size_t)64 << 20; sz >= 8 && n < HOG_MAX; ) {
+		hog[n] = rte_malloc(NULL, sz, 0);
+		if (hog[n] != NULL)
+			n++;
+		else
+			sz /= 2;
+	}
+	return n;
+}
+
+static void
+heap_release(unsigned int n)
+{
+	while (n-- > 0)
+		rte_free(hog[n]);
+}
+
+/*
+ * Removals do not fail for lack of memory: an endpoint, a lister or a
+ * policy taken out halfway would leave the table pointing at a reused
+ * slot or a freed policy.
+ */
+static int
+test_removal_without_memory(void)
+{
+	struct mvt_policy *pol = (struct mvt_policy *)&hog; /* a tag only */
+	const struct mvt_mac_entry *e;
+	unsigned int n;
+	int r[5];
+
+	TEST_ASSERT_SUCCESS(mvt_mactable_set_owner(mt, MAC(7), 1), "owner");
+	TEST_ASSERT_SUCCESS(mvt_mactable_add_lister(mt, MAC(7), 2), "lister 2");
+	TEST_ASSERT_SUCCESS(mvt_mactable_add_lister(mt, MAC(7), 3), "lister 3");
+	TEST_ASSERT_SUCCESS(mvt_mactable_set_policy(mt, MAC(8), 0, pol),
+		"policy");
+	TEST_ASSERT_SUCCESS(mvt_mactable_set_owner(mt, MAC(8), 4), "owner 8");
+	n = heap_exhaust();
+	r[0] = mvt_mactable_add_lister(mt, MAC(9), 5);
+	r[1] = mvt_mactable_del_lister(mt, MAC(7), 2);
+	r[2] = mvt_mactable_del_lister(mt, MAC(7), 3);
+	r[3] = mvt_mactable_set_policy(mt, MAC(8), 0, NULL);
+	r[4] = mvt_mactable_clear_owner(mt, MAC(8), 4);
+	heap_release(n);
+	TEST_ASSERT_EQUAL(r[0], -ENOMEM, "an addition may fail (%u blocks)", n);
+	TEST_ASSERT_SUCCESS(r[1], "remove a lister, entry kept");
+	TEST_ASSERT_SUCCESS(r[2], "remove the last lister, entry kept");
+	TEST_ASSERT_SUCCESS(r[3], "detach a policy, entry kept");
+	TEST_ASSERT_SUCCESS(r[4], "clear the owner, entry removed");
+	e = mvt_mactable_lookup(mt, MAC(7));
+	TEST_ASSERT(e != NULL && e->owner == 1 && e->n_listers == 0,
+		"MAC 7: its owner only");
+	TEST_ASSERT_NULL(mvt_mactable_lookup(mt, MAC(8)), "MAC 8 gone");
+	TEST_ASSERT_SUCCESS(mvt_mactable_clear_owner(mt, MAC(7), 1), "clean");
 	return TEST_SUCCESS;
 }
 
@@ -228,6 +295,8 @@ static struct unit_test_suite mactable_suite = {
 		TEST_CASE_ST(mt_setup, mt_teardown, test_bulk_lookup),
 		TEST_CASE_ST(mt_setup, mt_teardown, test_full_table),
 		TEST_CASE_ST(mt_setup, mt_teardown, test_reuse_under_lookups),
+		TEST_CASE_ST(mt_setup, mt_teardown,
+			test_removal_without_memory),
 		TEST_CASES_END()
 	}
 };

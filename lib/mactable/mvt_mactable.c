@@ -17,6 +17,12 @@ struct mvt_mactable {
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t capacity;
 	uint32_t count;
+	/*
+	 * An entry held back for a removal that finds no memory: taking an
+	 * endpoint or a policy out must not fail halfway, or a freed policy
+	 * or a reused slot would still be reachable from the table.
+	 */
+	struct mvt_mac_entry *spare;
 };
 
 static void
@@ -65,12 +71,18 @@ mvt_mactable_create(const char *name, uint32_t entries, int socket_id,
 		goto fail;
 	mt->qsbr = qsbr;
 	mt->capacity = entries;
+	mt->spare = rte_malloc("mvt_mac_entry", sizeof(*mt->spare), 0);
+	if (mt->spare == NULL) {
+		rte_errno = ENOMEM;
+		goto fail;
+	}
 	if (qsbr != NULL && rte_hash_rcu_qsbr_add(mt->h, &rc) != 0)
 		goto fail;
 	return mt;
 fail:
 	if (mt->h != NULL)
 		rte_hash_free(mt->h);
+	rte_free(mt->spare);
 	rte_free(mt);
 	if (rte_errno == 0)
 		rte_errno = EINVAL;
@@ -88,6 +100,7 @@ mvt_mactable_free(struct mvt_mactable *mt)
 		return;
 	while (rte_hash_iterate(mt->h, &key, &data, &it) >= 0)
 		entry_free(data);
+	rte_free(mt->spare);
 	rte_hash_free(mt->h);
 	rte_free(mt);
 }
@@ -102,20 +115,30 @@ entry_get(const struct mvt_mactable *mt, uint64_t mac)
 	return data;
 }
 
+/* An entry no longer needed: the spare again if there is none. */
+static void
+entry_release(struct mvt_mactable *mt, struct mvt_mac_entry *e)
+{
+	if (mt->spare == NULL)
+		mt->spare = e;
+	else
+		rte_free(e);
+}
+
 /*
  * Publish @p ne as the entry of @p mac in place of @p old (either may be
  * NULL), then free @p old once no reader can hold it. An empty new entry
  * removes the key.
  */
 static int
-entry_publish(struct mvt_mactable *mt, uint64_t mac,
+entry_swap(struct mvt_mactable *mt, uint64_t mac,
 	struct mvt_mac_entry *old, struct mvt_mac_entry *ne)
 {
 	int ret;
 
 	if (ne->owner == MVT_EP_NONE && ne->n_listers == 0 &&
 			ne->policy[0] == NULL && ne->policy[1] == NULL) {
-		rte_free(ne);
+		entry_release(mt, ne);
 		if (old == NULL)
 			return 0;
 		/* in SYNC mode rte_hash frees old through entry_free_cb */
@@ -129,7 +152,7 @@ entry_publish(struct mvt_mactable *mt, uint64_t mac,
 	}
 	ret = rte_hash_add_key_data(mt->h, &mac, ne);
 	if (ret < 0) {
-		rte_free(ne);
+		entry_release(mt, ne);
 		return ret;
 	}
 	if (old == NULL) {
@@ -142,12 +165,33 @@ entry_publish(struct mvt_mactable *mt, uint64_t mac,
 	return 0;
 }
 
+/* entry_swap(), then the spare made again if a removal took it */
+static int
+entry_publish(struct mvt_mactable *mt, uint64_t mac,
+	struct mvt_mac_entry *old, struct mvt_mac_entry *ne)
+{
+	int ret = entry_swap(mt, mac, old, ne);
+
+	if (mt->spare == NULL)
+		mt->spare = rte_malloc("mvt_mac_entry", sizeof(*mt->spare), 0);
+	return ret;
+}
+
+/*
+ * A new entry, a copy of @p old or empty. A removal (@p removal) that
+ * finds no memory takes the spare, so that it cannot fail.
+ */
 static struct mvt_mac_entry *
-entry_copy(const struct mvt_mac_entry *old)
+entry_copy(struct mvt_mactable *mt, const struct mvt_mac_entry *old,
+	int removal)
 {
 	struct mvt_mac_entry *ne;
 
 	ne = rte_malloc("mvt_mac_entry", sizeof(*ne), 0);
+	if (ne == NULL && removal) {
+		ne = mt->spare;
+		mt->spare = NULL;
+	}
 	if (ne == NULL)
 		return NULL;
 	if (old != NULL) {
@@ -170,7 +214,7 @@ mvt_mactable_set_owner(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
 		return -EEXIST;
 	if (old == NULL && mt->count >= mt->capacity)
 		return -ENOSPC;
-	ne = entry_copy(old);
+	ne = entry_copy(mt, old, ep == MVT_EP_NONE);
 	if (ne == NULL)
 		return -ENOMEM;
 	ne->owner = ep;
@@ -202,7 +246,7 @@ mvt_mactable_add_lister(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
 	} else if (mt->count >= mt->capacity) {
 		return -ENOSPC;
 	}
-	ne = entry_copy(old);
+	ne = entry_copy(mt, old, 0);
 	if (ne == NULL)
 		return -ENOMEM;
 	ne->listers[ne->n_listers++] = ep;
@@ -222,7 +266,7 @@ mvt_mactable_del_lister(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
 			break;
 	if (i == old->n_listers)
 		return 0;
-	ne = entry_copy(old);
+	ne = entry_copy(mt, old, 1);
 	if (ne == NULL)
 		return -ENOMEM;
 	for (j = i; j + 1 < ne->n_listers; j++)
@@ -245,7 +289,7 @@ mvt_mactable_set_policy(struct mvt_mactable *mt, uint64_t mac,
 		return 0;
 	if (old == NULL && mt->count >= mt->capacity)
 		return -ENOSPC;
-	ne = entry_copy(old);
+	ne = entry_copy(mt, old, p == NULL);
 	if (ne == NULL)
 		return -ENOMEM;
 	ne->policy[dir] = p;

@@ -54,7 +54,12 @@ void mvt_mactable_free(struct mvt_mactable *mt);
 int mvt_mactable_set_owner(struct mvt_mactable *mt, uint64_t mac,
 	uint16_t ep);
 
-/** Remove @p ep's ownership of @p mac; no-op if it does not own it. */
+/**
+ * Remove @p ep's ownership of @p mac; no-op if it does not own it.
+ * Removals (this, mvt_mactable_del_lister() and mvt_mactable_set_policy()
+ * with NULL) do not fail for lack of memory: the table holds an entry in
+ * reserve for them.
+ */
 int mvt_mactable_clear_owner(struct mvt_mactable *mt, uint64_t mac,
 	uint16_t ep);
 

@@ -557,12 +557,16 @@ policy_detach(struct mvt_switch *sw, unsigned int i)
 	if (sw->pol[i] == NULL)
 		return;
 	policy_dirs(pc, &in, &out);
-	if (in)
-		mvt_mactable_set_policy(sw->mt, pc->mac, MVT_POLICY_DIR_IN,
-			NULL);
-	if (out)
-		mvt_mactable_set_policy(sw->mt, pc->mac, MVT_POLICY_DIR_OUT,
-			NULL);
+	/* removals do not fail for lack of memory (mvt_mactable.h) */
+	if ((in && mvt_mactable_set_policy(sw->mt, pc->mac,
+			MVT_POLICY_DIR_IN, NULL) != 0) ||
+			(out && mvt_mactable_set_policy(sw->mt, pc->mac,
+			MVT_POLICY_DIR_OUT, NULL) != 0)) {
+		/* still reachable from the table: keep it rather than free it */
+		MVT_LOG(ERR, "policy %s: cannot detach it from its MAC; kept",
+			pc->name);
+		return;
+	}
 	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
 	mvt_policy_free(sw->pol[i]);
 	sw->pol[i] = NULL;
