@@ -32,7 +32,7 @@
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
 	"(expected device, hairpin, strict-private, promisc, host-port, " \
-	"stats-period, host-bridge, bcqueuelen)"
+	"stats-period, host-bridge, max-sleep-us, bcqueuelen)"
 
 #define MAC1 UINT64_C(0x010000000002) /* 02:00:00:00:00:01 */
 #define MAC2 UINT64_C(0x020000000002) /* 02:00:00:00:00:02 */
@@ -625,7 +625,7 @@ test_args_good(void)
 		"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,socket=%s", a),
 		"--hairpin", "--strict-private", "--promisc",
 		"--host-port", "net_tap0,iface=mvt0", "--stats-period", "3600",
-		"--host-bridge", "--bcqueuelen", "0",
+		"--host-bridge", "--bcqueuelen", "0", "--max-sleep-us", "10000",
 		"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,mode=bridge,"
 			"socket=%s,client=1", b))), "%s", err);
 	TEST_ASSERT(strcmp(conf.lower, "0000:01:00.0") == 0, "lower %s",
@@ -638,6 +638,7 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.stats_period, 3600, "stats_period");
 	TEST_ASSERT_EQUAL(conf.host_bridge, 1, "host_bridge");
 	TEST_ASSERT_EQUAL(conf.bcqueuelen, 0, "bcqueuelen");
+	TEST_ASSERT_EQUAL(conf.max_sleep_us, 10000, "max_sleep_us");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 2, "n_endpoints");
 	TEST_ASSERT(strcmp(conf.ep[0].name, "a") == 0, "ep0 %s",
 		conf.ep[0].name);
@@ -745,6 +746,10 @@ test_args_errors(void)
 		  "--host-bridge: needs a host port (--host-port DEVICE)" },
 		{ ARGS("--lower", "x", "--bcqueuelen", "4097"),
 		  "--bcqueuelen 4097: expected an integer 0..4096" },
+		{ ARGS("--lower", "x", "--max-sleep-us", "10001"),
+		  "--max-sleep-us 10001: expected an integer 0..10000" },
+		{ ARGS("--lower", "x", "--max-sleep-us", "-1"),
+		  "--max-sleep-us -1: expected an integer 0..10000" },
 		/* The first mistake in argv order is the one reported. */
 		{ ARGS("--lower", "x", "stray", "--foo"),
 		  "stray: unexpected argument" },
@@ -996,6 +1001,7 @@ test_ini_good(void)
 		"promisc = 0\n"
 		"host-port = net_tap0,iface=mvt0\n"
 		"stats-period = 30\n"
+		"max-sleep-us = 50\n"
 		"\n"
 		"[endpoint vm1]\n"
 		"mac = 02:00:00:00:00:01\n"
@@ -1031,6 +1037,7 @@ test_ini_good(void)
 	TEST_ASSERT_EQUAL(conf.strict_private, 1, "strict_private");
 	TEST_ASSERT_EQUAL(conf.promisc, 0, "promisc");
 	TEST_ASSERT_EQUAL(conf.stats_period, 30, "stats_period");
+	TEST_ASSERT_EQUAL(conf.max_sleep_us, 50, "max_sleep_us from the file");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 4, "n_endpoints");
 
 	TEST_ASSERT(strcmp(conf.ep[0].name, "vm1") == 0,
@@ -1089,6 +1096,8 @@ test_ini_errors(void)
 		  "config %s: [lower] strict-private=on: expected 0 or 1" },
 		{ "[lower]\nstats-period = 4000\n",
 		  "config %s: [lower] stats-period=4000: expected an integer 0..3600" },
+		{ "[lower]\nmax-sleep-us = 1e3\n",
+		  "config %s: [lower] max-sleep-us=1e3: expected an integer 0..10000" },
 		{ "[lower]\ndevice = a\ndevice = b\n",
 		  "config %s: [lower] device=b: key given twice" },
 		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",
