@@ -32,7 +32,7 @@
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
 	"(expected device, hairpin, strict-private, promisc, host-port, " \
-	"stats-period, host-bridge, bcqueuelen)"
+	"stats-period, host-bridge, bcqueuelen, bclim)"
 
 #define MAC1 UINT64_C(0x010000000002) /* 02:00:00:00:00:01 */
 #define MAC2 UINT64_C(0x020000000002) /* 02:00:00:00:00:02 */
@@ -579,7 +579,7 @@ test_args_good(void)
 		"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,socket=%s", a),
 		"--hairpin", "--strict-private", "--promisc",
 		"--host-port", "net_tap0,iface=mvt0", "--stats-period", "3600",
-		"--host-bridge", "--bcqueuelen", "0",
+		"--host-bridge", "--bcqueuelen", "0", "--bclim", "-2147483648",
 		"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,mode=bridge,"
 			"socket=%s,client=1", b))), "%s", err);
 	TEST_ASSERT(strcmp(conf.lower, "0000:01:00.0") == 0, "lower %s",
@@ -592,6 +592,7 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.stats_period, 3600, "stats_period");
 	TEST_ASSERT_EQUAL(conf.host_bridge, 1, "host_bridge");
 	TEST_ASSERT_EQUAL(conf.bcqueuelen, 0, "bcqueuelen");
+	TEST_ASSERT_EQUAL(conf.bclim, INT32_MIN, "bclim");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 2, "n_endpoints");
 	TEST_ASSERT(strcmp(conf.ep[0].name, "a") == 0, "ep0 %s",
 		conf.ep[0].name);
@@ -613,6 +614,13 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.host_port[0], '\0', "host_port");
 	TEST_ASSERT_EQUAL(conf.host_bridge, 0, "host_bridge");
 	TEST_ASSERT_EQUAL(conf.bcqueuelen, 1000, "bcqueuelen default");
+	TEST_ASSERT_EQUAL(conf.bclim, 1, "bclim default, as Linux");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim", "2147483647")),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.bclim, INT32_MAX, "bclim max");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim", "-1")),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.bclim, -1, "bclim negative");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 0, "n_endpoints");
 
 	/* A passthru endpoint alone needs no mac=. */
@@ -699,6 +707,16 @@ test_args_errors(void)
 		  "--host-bridge: needs a host port (--host-port DEVICE)" },
 		{ ARGS("--lower", "x", "--bcqueuelen", "4097"),
 		  "--bcqueuelen 4097: expected an integer 0..4096" },
+		{ ARGS("--lower", "x", "--bclim", "2147483648"),
+		  "--bclim 2147483648: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "-2147483649"),
+		  "--bclim -2147483649: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "1x"),
+		  "--bclim 1x: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "-"),
+		  "--bclim -: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "+1"),
+		  "--bclim +1: expected an integer -2147483648..2147483647" },
 		/* The first mistake in argv order is the one reported. */
 		{ ARGS("--lower", "x", "stray", "--foo"),
 		  "stray: unexpected argument" },
@@ -950,6 +968,7 @@ test_ini_good(void)
 		"promisc = 0\n"
 		"host-port = net_tap0,iface=mvt0\n"
 		"stats-period = 30\n"
+		"bclim = -1\n"
 		"\n"
 		"[endpoint vm1]\n"
 		"mac = 02:00:00:00:00:01\n"
@@ -985,6 +1004,7 @@ test_ini_good(void)
 	TEST_ASSERT_EQUAL(conf.strict_private, 1, "strict_private");
 	TEST_ASSERT_EQUAL(conf.promisc, 0, "promisc");
 	TEST_ASSERT_EQUAL(conf.stats_period, 30, "stats_period");
+	TEST_ASSERT_EQUAL(conf.bclim, -1, "bclim");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 4, "n_endpoints");
 
 	TEST_ASSERT(strcmp(conf.ep[0].name, "vm1") == 0,
@@ -1043,6 +1063,8 @@ test_ini_errors(void)
 		  "config %s: [lower] strict-private=on: expected 0 or 1" },
 		{ "[lower]\nstats-period = 4000\n",
 		  "config %s: [lower] stats-period=4000: expected an integer 0..3600" },
+		{ "[lower]\nbclim = one\n",
+		  "config %s: [lower] bclim=one: expected an integer -2147483648..2147483647" },
 		{ "[lower]\ndevice = a\ndevice = b\n",
 		  "config %s: [lower] device=b: key given twice" },
 		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",

@@ -824,6 +824,80 @@ test_relay_keeps_drops(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * bc_cutoff (Linux 6.4+): which group frames from the wire wait in the
+ * broadcast queue. Broadcast always does, unless the cutoff is negative;
+ * a group does when more than the cutoff up endpoints list it, or when
+ * the lower takes every group (an up endpoint that accepts all, an up
+ * passthru endpoint, --promisc).
+ */
+static int
+test_bc_cutoff(void)
+{
+	uint16_t id;
+
+	w_build(MVT_MODE_VEPA);
+	for (id = 0; id < N_EPS; id++)
+		w_mc_only(id, 0);
+	w.t.bc_cutoff = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"nobody joined");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MVT_MAC_BROADCAST), 1,
+		"broadcast is always queued");
+	w_mc_only(V, MAC_MCAST);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"one joiner: inline");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"other group");
+	/* a down endpoint has not synced its list to the lower */
+	w_mc_only(DN, MAC_MCAST);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"down joiner does not count");
+	/* every mode counts, flood target or not */
+	w_mc_only(SRC, MAC_MCAST);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 1,
+		"two joiners (vepa, source): queued");
+	w.t.bc_cutoff = 2;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"two joiners, cutoff 2: inline");
+	w.t.bc_cutoff = INT32_MAX;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MVT_MAC_BROADCAST), 1,
+		"broadcast, any cutoff >= 0");
+	w.t.bc_cutoff = 0;
+	w_mc_only(SRC, 0);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 1,
+		"cutoff 0: one joiner is queued");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"cutoff 0: no joiner, inline");
+	w.t.bc_cutoff = 1;
+	/* an endpoint that takes every group puts the lower in allmulti */
+	w.t.ep[P].mc_all = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 1,
+		"an all-groups endpoint: everything queued");
+	w.t.ep[P].up = 0;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"unless it is down");
+	w.t.lower_promisc = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 1,
+		"promiscuous lower: everything queued");
+	w.t.bc_cutoff = -1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"negative cutoff: nothing queued");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MVT_MAC_BROADCAST), 0,
+		"negative cutoff: not even broadcast");
+
+	/* an up passthru endpoint makes the lower promiscuous */
+	w_build(MVT_MODE_PASSTHRU);
+	w_mc_only(S, MAC_MCAST);
+	w.t.bc_cutoff = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 1,
+		"passthru up: everything queued");
+	w.t.ep[S].up = 0;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"passthru down");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite decide_suite = {
 	.suite_name = "decision engine: spec section 6 tables",
 	.unit_test_cases = {
@@ -853,6 +927,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_burst_matches_single),
 		TEST_CASE(test_software_relay),
 		TEST_CASE(test_relay_keeps_drops),
+		TEST_CASE(test_bc_cutoff),
 		TEST_CASES_END()
 	}
 };

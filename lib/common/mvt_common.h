@@ -40,6 +40,14 @@
 #define MVT_BCQUEUELEN_DEFAULT 1000
 #define MVT_BCQUEUELEN_MAX 4096
 
+/**
+ * Broadcast cutoff (Linux's bc_cutoff, ip-link's bclim): a group joined by
+ * at most this many endpoints is flooded inline, not queued. Linux's
+ * default and its range, a signed 32-bit integer.
+ */
+#define MVT_BCLIM_DEFAULT 1
+#define MVT_BCLIM_RANGE "-2147483648..2147483647"
+
 /** Length of an Ethernet header; shorter frames are malformed. */
 #define MVT_ETH_HLEN 14
 

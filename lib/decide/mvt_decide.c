@@ -277,6 +277,34 @@ mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	return 1;
 }
 
+int
+mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group)
+{
+	const struct mvt_ep_state *e;
+	int32_t joined = 0;
+	uint16_t id, i;
+
+	if (t->bc_cutoff < 0)
+		return 0;
+	if (group == MVT_MAC_BROADCAST || t->lower_promisc ||
+			(t->passthru != MVT_EP_NONE && t->ep[t->passthru].up))
+		return 1;
+	for (id = 0; id < t->n_eps; id++) {
+		e = &t->ep[id];
+		if (e->mode == 0 || !e->up)
+			continue;
+		if (e->mc_all)
+			return 1;
+		for (i = 0; i < e->n_mc; i++) {
+			if (e->mc[i] == group) {
+				joined++;
+				break;
+			}
+		}
+	}
+	return joined > t->bc_cutoff;
+}
+
 void
 mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
 	const struct mvt_cls *c, uint16_t n, struct mvt_verdict *v)

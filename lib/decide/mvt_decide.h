@@ -71,6 +71,8 @@ struct mvt_ep_table {
 	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
 	uint8_t has_out_policies; /**< some policy meters frames by source */
 	uint8_t has_policies;	/**< some policy exists: the stage has work */
+	uint8_t lower_promisc;	/**< the lower is forced promiscuous */
+	int32_t bc_cutoff;	/**< Linux's bc_cutoff (bclim), default 1 */
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
 };
@@ -155,6 +157,21 @@ void mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
  */
 int mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	struct mvt_verdict *v);
+
+/**
+ * Whether the flood of a group frame received on the lower waits in the
+ * broadcast queue or runs inline: Linux's bc_filter (macvlan_handle_frame,
+ * macvlan_recompute_bc_filter, v6.4 and later), with exact groups for its
+ * hash bits. Nothing is queued when bc_cutoff is negative. Otherwise
+ * broadcast always is, and so is every group while the lower is
+ * promiscuous or all-multicast: forced (--promisc), put so by an up
+ * passthru endpoint, or by an up endpoint that accepts every group (as an
+ * ALLMULTI macvlan makes its lower). Any other group is queued when more
+ * than bc_cutoff endpoints joined it, counting, as the sync count of the
+ * lower's address does, every up endpoint that lists it (mcast=), of
+ * whatever mode, whoever sent the frame.
+ */
+int mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group);
 
 /** mvt_decide() for @p n frames from one ingress. */
 void mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,

@@ -280,7 +280,7 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 {
 	const struct mvt_mac_entry *sc = v->src_copies;
 	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
-	uint16_t copies, i;
+	uint16_t copies, i, n_flood;
 	int queue = 0, flood = 0;
 
 	if (unlikely(v->drop != MVT_DROP_NONE)) {
@@ -308,12 +308,14 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (sc != NULL)
 		for (i = 0; i < sc->n_listers; i++)
 			copies += t->ep[sc->listers[i]].up;
-	if (v->flood != 0 && ingress == MVT_INGRESS_LOWER &&
-			flood_count(t, v, c->dst) > 0) {
+	n_flood = v->flood != 0 ? flood_count(t, v, c->dst) : 0;
+	if (n_flood > 0 && ingress == MVT_INGRESS_LOWER &&
+			mvt_decide_bc_queued(t, c->dst)) {
 		/*
 		 * The flood of a group frame from the wire waits in the
-		 * broadcast queue; the source copies and the host's copy go
-		 * now, as in Linux. A full queue loses the flood only. A
+		 * broadcast queue, unless few enough endpoints joined its
+		 * group (bc_cutoff); the source copies and the host's copy
+		 * go now, as in Linux. A full queue loses the flood only. A
 		 * flood that reaches nobody now is not queued at all.
 		 */
 		if (bcq_used(w) < w->dp->bcqueuelen) {
@@ -326,9 +328,9 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 				return;
 			}
 		}
-	} else if (v->flood != 0 && ingress != MVT_INGRESS_LOWER) {
+	} else if (n_flood > 0) {
 		flood = 1;
-		copies += flood_count(t, v, c->dst);
+		copies += n_flood;
 	}
 	if (copies == 0) {
 		/* for the host, and there is no host port */

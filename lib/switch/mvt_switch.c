@@ -112,6 +112,8 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 	}
 	sw->tbl->passthru = MVT_EP_NONE;
 	sw->tbl->strict_private = sw->conf.strict_private;
+	sw->tbl->lower_promisc = sw->conf.promisc;
+	sw->tbl->bc_cutoff = sw->conf.bclim;
 	return 0;
 }
 

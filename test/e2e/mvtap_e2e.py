@@ -748,9 +748,9 @@ class Skip(Exception):
     pass
 
 
-def tap_switch(sc, ifname, eps, extra=()):
+def tap_switch(sc, ifname, eps, extra=(), name="switch"):
     sw = sc.switch(["--lower", f"net_tap0,iface={ifname}"] + list(extra) +
-                   eps)
+                   eps, name)
     sw.wait_log("forwarding")
     subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
     return sw
@@ -922,8 +922,10 @@ def s_host_port(sc):
 
 @with_quiet_tap
 def s_bcqueuelen(sc):
-    """--bcqueuelen 0: every flood from the wire is lost and counted as
-    bcast_queue; the host still gets the frames, and unicast flows."""
+    """--bcqueuelen 0: every flood from the wire that is queued is lost and
+    counted as bcast_queue; the host still gets the frames, and unicast
+    flows. Floods of groups joined by at most --bclim endpoints are not
+    queued and arrive."""
     sw = tap_switch(sc, "mvte2e4", sc.endpoint("a", 0xa, "bridge"),
                     ["--host-port", "net_tap1,iface=mvhost4",
                      "--bcqueuelen", "0"])
@@ -940,6 +942,53 @@ def s_bcqueuelen(sc):
     check_eq(p["lower"].get("bcast_queue", 0), 9, "floods lost and counted")
     wire.close()
     host.close()
+
+    # bclim (Linux 6.4+): a group that at most bclim endpoints joined is
+    # flooded inline, so the empty queue does not lose it. No endpoint
+    # takes every group here (one that does puts the lower in allmulti,
+    # and then every group is queued, as above). g1 is joined by a only,
+    # g2 by a and b: with the default bclim 1, g2 and broadcast are
+    # queued and lost; with bclim -1 nothing is queued.
+    g1, g2 = "01:00:5e:00:00:a1", "01:00:5e:00:00:a2"
+    for i, (bclim, n_lost) in enumerate(((None, 4 + 9), ("-1", 0))):
+        tag = "default" if bclim is None else bclim
+        ifname, hname = f"mvtbclim{i}", f"mvhbclim{i}"
+        extra = ["--host-port", f"net_tap1,iface={hname}",
+                 "--bcqueuelen", "0"]
+        if bclim is not None:
+            extra += ["--bclim", bclim]
+        sw = tap_switch(sc, ifname,
+                        sc.endpoint("a", 0xa, "bridge",
+                                    f",mcast={g1}+{g2}") +
+                        sc.endpoint("b", 0xb, "vepa", f",mcast={g2}"),
+                        extra, f"bclim{i}")
+        subprocess.run(["ip", "link", "set", hname, "up"], check=True)
+        ga, gb = sc.guest("a", 0xa), sc.guest("b", 0xb)
+        ready(sw, ga, gb)
+        wire, host = Wire(ifname), Wire(hname)
+        wire.send(g1, EXT, 5)
+        wire.send(g2, EXT, 4)
+        wire.send(BROADCAST, EXT, 9)
+        wire.send(mac(0xa), EXT, 3)
+        sw.wait_rx("lower", 21)
+        check_eq(host.received(g1), 5, f"bclim {tag}: host: g1")
+        check_eq(host.received(g2), 4, f"bclim {tag}: host: g2")
+        check_eq(host.received(BROADCAST), 9, f"bclim {tag}: host: broadcast")
+        queued = n_lost > 0
+        check_eq(ga.stop(), (5 + 3 + (0 if queued else 4 + 9), 0),
+                 f"bclim {tag}: a: g1 inline, its unicast" +
+                 ("" if queued else ", g2 and broadcast inline"))
+        check_eq(gb.stop(), (0 if queued else 4 + 9, 0),
+                 f"bclim {tag}: b: " +
+                 ("g2 and broadcast lost" if queued else
+                  "g2 and broadcast inline"))
+        p = sw.stop()
+        check_eq(p["lower"].get("bcast_queue", 0), n_lost,
+                 f"bclim {tag}: floods lost and counted")
+        check_eq(p["a"]["multicast"], 5 if queued else 5 + 4 + 9,
+                 f"bclim {tag}: a: flood deliveries")
+        wire.close()
+        host.close()
 
 
 def s_socket_access(sc):
