@@ -302,6 +302,32 @@ ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	e->spoofchk = ec->spoofchk;
 }
 
+/*
+ * Linux refuses to open a macvlan whose MAC is its lower's (EADDRINUSE,
+ * macvlan_addr_busy), except in passthru mode; the host port plays the
+ * lower's stack, so its MAC is the lower's too. Only an up endpoint opens.
+ */
+static int
+ep_addr_busy(const struct mvt_switch *sw, const struct mvt_ep_state *e,
+	const char *name, char *err, size_t errlen)
+{
+	char buf[MVT_MAC_STRLEN];
+	const char *owner;
+
+	if (!e->up || e->mode == MVT_MODE_PASSTHRU)
+		return 0;
+	if (e->mac == sw->lower.mac)
+		owner = "the lower device";
+	else if (sw->dp.host != NULL && e->mac == sw->tbl->host_mac)
+		owner = "the host port";
+	else
+		return 0;
+	mvt_mac_format(e->mac, buf);
+	snprintf(err, errlen, "--endpoint mac=%s: MAC already used by %s (endpoint %s)",
+		buf, owner, name);
+	return -1;
+}
+
 /* MAC table and lower filter entries of endpoint @p id; undone by ep_unlink */
 static int
 ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
@@ -311,6 +337,8 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 	uint16_t i;
 	int ret;
 
+	if (ep_addr_busy(sw, e, ec->name, err, errlen) != 0)
+		return -1;
 	ret = mvt_mactable_set_owner(sw->mt, e->mac, id);
 	for (i = 0; ret == 0 && i < ec->n_sources; i++)
 		ret = mvt_mactable_add_lister(sw->mt, ec->sources[i], id);

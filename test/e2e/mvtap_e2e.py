@@ -991,6 +991,51 @@ def s_bcqueuelen(sc):
         host.close()
 
 
+@with_quiet_tap
+def s_busy_mac(sc):
+    """An up endpoint may not use the lower device's MAC or the host port's
+    (Linux: EADDRINUSE in macvlan_open), at start or added live; a down
+    one and a passthru one may."""
+    lower_mac, host_mac = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+    lower = f"net_tap0,iface=mvbusy0,mac={lower_mac}"
+    host = f"net_tap1,iface=mvbusyh0,mac={host_mac}"
+    run_switch_expect_error(
+        sc, ["--lower", lower] + sc.endpoint("a", 0xa, "bridge"),
+        f"--endpoint mac={lower_mac}: MAC already used by the lower device "
+        "(endpoint a)", "busy-lower")
+    check(not os.path.exists(sc.sock("a")), "socket a left behind")
+    run_switch_expect_error(
+        sc, ["--lower", lower, "--host-port", host] +
+        sc.endpoint("c", 0xc, "vepa") + sc.endpoint("b", 0xb, "vepa"),
+        f"--endpoint mac={host_mac}: MAC already used by the host port "
+        "(endpoint b)", "busy-host")
+    check(not os.path.exists(sc.sock("c")), "socket c left behind")
+
+    prefix = "mvte2e-busy"
+    sw = sc.switch(["--lower", lower, "--host-port", host] +
+                   sc.endpoint("c", 0xc, "vepa") +
+                   sc.endpoint("d", 0xa, "vepa", ",state=down"), "busy")
+    sw.wait_log("forwarding")
+    # d, down, may keep the lower's MAC; it goes so that only the
+    # lower's claim on the MAC is left for the live add
+    check_eq(telemetry(prefix, "/mvtap/del_endpoint,d"), {"result": "ok"},
+             "remove d")
+    for name, m, owner in (("e", lower_mac, "the lower device"),
+                           ("f", host_mac, "the host port")):
+        spec = f"name={name},mac={m},mode=bridge,socket={sc.sock(name)}"
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+                 {"error": f"--endpoint mac={m}: MAC already used by "
+                           f"{owner} (endpoint {name})"},
+                 f"live add with the MAC of {owner}")
+        check(not os.path.exists(sc.sock(name)), f"socket {name} left behind")
+    spec = f"name=g,mac={host_mac},state=down,socket={sc.sock('g')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "a down endpoint may")
+    check_eq(sorted(telemetry(prefix, "/mvtap/endpoints")),
+             ["c", "g"], "endpoints")
+    sw.stop()
+
+
 def s_socket_access(sc):
     """Server sockets get the owner, group and mode asked for (default
     0660, never world-writable); a stale socket of another user is left
@@ -1651,6 +1696,7 @@ SCENARIOS = {
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
+    "busy_mac": s_busy_mac,
     "socket_access": s_socket_access,
     "frontend_abuse": s_frontend_abuse,
     "second_frontend": s_second_frontend,
