@@ -347,6 +347,12 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 			ec->name, rte_strerror(-ret));
 		return -1;
 	}
+	/*
+	 * As macvlan_open (dev_uc_add, or promiscuity for passthru): only
+	 * an up endpoint opens.
+	 */
+	if (!e->up)
+		return 0;
 	if (ec->mode == MVT_MODE_PASSTHRU)
 		mvt_lower_force_promisc(&sw->lower);
 	else
@@ -363,7 +369,8 @@ ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 	for (i = 0; i < ec->n_sources; i++)
 		mvt_mactable_del_lister(sw->mt, ec->sources[i], id);
 	mvt_mactable_clear_owner(sw->mt, mac, id);
-	if (ec->mode != MVT_MODE_PASSTHRU)
+	/* a down endpoint put nothing in the filter (ep_link) */
+	if (ec->mode != MVT_MODE_PASSTHRU && ec->up)
 		mvt_lower_del_mac(&sw->lower, mac);
 }
 

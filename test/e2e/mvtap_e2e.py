@@ -1036,6 +1036,36 @@ def s_busy_mac(sc):
     sw.stop()
 
 
+@with_quiet_tap
+def s_uc_filter(sc):
+    """Only an up endpoint puts its MAC into the lower device's unicast
+    filter (Linux: dev_uc_add in macvlan_open). net_tap's filter has no
+    room for another MAC, so each MAC put there makes it promiscuous: a
+    down endpoint's, at start or added live, must not."""
+    prefix = "mvte2e-ucf"
+    sw = sc.switch(["--lower", "net_tap0,iface=mvucf0"] +
+                   sc.endpoint("d", 0xd, "vepa", ",state=down"), "ucf")
+    sw.wait_log("forwarding")
+
+    def promisc():
+        return telemetry(prefix, "/ethdev/info,0")["promiscuous"]
+    check_eq(promisc(), 0, "a down endpoint at start")
+    spec = f"name=e,mac={mac(0xe)},state=down,socket={sc.sock('e')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "add a down endpoint")
+    check_eq(promisc(), 0, "a down endpoint added live")
+    check_eq(telemetry(prefix, "/mvtap/del_endpoint,d"), {"result": "ok"},
+             "remove a down endpoint")
+    check_eq(promisc(), 0, "a down endpoint removed")
+    spec = f"name=u,mac={mac(0x1)},socket={sc.sock('u')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "add an up endpoint")
+    check_eq(promisc(), 1, "an up endpoint's MAC does not fit: promiscuous")
+    check("MAC filter cannot take more addresses" in sw.output(),
+          "the fallback is logged")
+    sw.stop()
+
+
 def s_socket_access(sc):
     """Server sockets get the owner, group and mode asked for (default
     0660, never world-writable); a stale socket of another user is left
@@ -1697,6 +1727,7 @@ SCENARIOS = {
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
     "busy_mac": s_busy_mac,
+    "uc_filter": s_uc_filter,
     "socket_access": s_socket_access,
     "frontend_abuse": s_frontend_abuse,
     "second_frontend": s_second_frontend,
