@@ -30,6 +30,8 @@ enum { S = 0, P = 1, V = 2, B = 3, SRC = 4, DN = 5, N_EPS = 6 };
 #define MAC_LOWER UINT64_C(0x000000001102) /* the lower device's own */
 #define MAC_MCAST UINT64_C(0x0100005e0001) /* 01:00:5e:00:01:00 */
 #define MAC_MCAST2 UINT64_C(0x0200005e0001) /* 01:00:5e:00:02:00 */
+#define MAC_HOST UINT64_C(0x000000002202) /* the host port's */
+#define MAC_STP UINT64_C(0x0000c28001) /* 01:80:c2:00:00:00 */
 
 static const unsigned int modes[] = {
 	MVT_MODE_PRIVATE, MVT_MODE_VEPA, MVT_MODE_BRIDGE, MVT_MODE_PASSTHRU,
@@ -772,6 +774,7 @@ test_software_relay(void)
 	const uint64_t dsts[] = {
 		MAC(P + 1), MAC(V + 1), MAC(B + 1), MAC(SRC + 1), MAC(DN + 1),
 		MAC(S + 1), MVT_MAC_BROADCAST, MAC_MCAST, MAC_UNKNOWN,
+		MAC_LOWER, MAC_HOST, MAC_STP,
 	};
 	struct outcome hp, sw;
 	unsigned int i, j;
@@ -780,6 +783,9 @@ test_software_relay(void)
 	for (i = 0; i < N_MODES; i++) {
 		for (j = 0; j < RTE_DIM(dsts); j++) {
 			w_build(modes[i]);
+			/* a bridge learned these from what the host sent */
+			w.t.lower_mac = MAC_LOWER;
+			w.t.host_mac = MAC_HOST;
 			if (modes[i] == MVT_MODE_PASSTHRU && j < 5)
 				continue;
 			hp = deliver(S, dsts[j], MAC(S + 1), 1, 0x0800);
@@ -898,6 +904,74 @@ test_bc_cutoff(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * The relay is an 802.1D bridge: it never forwards the reserved groups
+ * 01:80:c2:00:00:01 to :0f (STP's :00 it forwards, running no STP), and
+ * the part of a flood only its reflected copy brings is marked rflood,
+ * for the broadcast queue; the bridge sender's own flood is not.
+ */
+static int
+test_relay_bridge_rules(void)
+{
+	struct mvt_verdict v;
+	struct mvt_cls c = { .src = MAC(S + 1), .ethertype = 0x88cc };
+	uint64_t k;
+	unsigned int i;
+
+	for (i = 1; i <= 0xf; i++) {
+		w_build(MVT_MODE_VEPA);
+		k = MAC_STP | (uint64_t)i << 40;
+		c.dst = k;
+		c.dst_e = NULL;
+		c.src_e = w_entry(c.src, 0);
+		mvt_decide(&w.t, S, &c, &v);
+		TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 0,
+			"01:80:c2:00:00:%02x reflected", i);
+		TEST_ASSERT(v.flags == MVT_V_WIRE && v.flood == 0 &&
+			v.target == MVT_EP_NONE,
+			"01:80:c2:00:00:%02x: wire only", i);
+	}
+	c.dst = MAC_STP;
+	mvt_decide(&w.t, S, &c, &v);
+	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 1, "STP");
+	TEST_ASSERT_EQUAL(v.flood, MVT_MODE_VEPA | MVT_MODE_BRIDGE, "STP flood");
+	TEST_ASSERT_EQUAL(v.rflood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
+		"vepa sender: all of the flood is reflected");
+	TEST_ASSERT(v.flags == (MVT_V_WIRE | MVT_V_HOST), "STP: wire and host");
+
+	w_build(MVT_MODE_BRIDGE);
+	c.dst = MVT_MAC_BROADCAST;
+	c.ethertype = 0x0800;
+	c.src_e = w_entry(c.src, 0);
+	mvt_decide(&w.t, S, &c, &v);
+	TEST_ASSERT_EQUAL(v.rflood, 0, "no relay: nothing reflected");
+	mvt_decide_reflect(&w.t, &c, &v);
+	TEST_ASSERT_EQUAL(v.flood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
+		"bridge sender: own flood and reflected one");
+	TEST_ASSERT_EQUAL(v.rflood, MVT_MODE_VEPA,
+		"bridge sender: only the vepa part is reflected");
+
+	/* the host's MAC and the lower's come back, to the host */
+	w_build(MVT_MODE_VEPA);
+	w.t.lower_mac = MAC_LOWER;
+	for (i = 0; i < 2; i++) {
+		c.dst = i == 0 ? MAC_LOWER : MAC_HOST;
+		w.t.host_mac = i == 0 ? 0 : MAC_HOST;
+		c.dst_e = NULL;
+		mvt_decide(&w.t, S, &c, &v);
+		TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 1,
+			"unicast to the %s", i == 0 ? "lower" : "host");
+		TEST_ASSERT(v.flags == MVT_V_HOST && v.target == MVT_EP_NONE,
+			"unicast to the %s: host only", i == 0 ? "lower" : "host");
+	}
+	/* no host port: no host MAC to learn (host_mac 0 is no MAC) */
+	w.t.host_mac = 0;
+	c.dst = MAC_HOST;
+	mvt_decide(&w.t, S, &c, &v);
+	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 0, "no host port");
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite decide_suite = {
 	.suite_name = "decision engine: spec section 6 tables",
 	.unit_test_cases = {
@@ -928,6 +1002,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_software_relay),
 		TEST_CASE(test_relay_keeps_drops),
 		TEST_CASE(test_bc_cutoff),
+		TEST_CASE(test_relay_bridge_rules),
 		TEST_CASES_END()
 	}
 };

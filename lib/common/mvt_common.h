@@ -62,6 +62,8 @@
 
 #define MVT_MAC_MASK UINT64_C(0xffffffffffff)
 #define MVT_MAC_BROADCAST MVT_MAC_MASK
+/** 01:80:c2:00:00:00, the STP group, as a key. */
+#define MVT_MAC_STP UINT64_C(0x0000c28001)
 
 /** Length of "xx:xx:xx:xx:xx:xx" plus the terminating NUL. */
 #define MVT_MAC_STRLEN 18

@@ -600,6 +600,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
+	sw->tbl->lower_mac = sw->lower.mac;
 	sw->dp.bcqueuelen = c->bcqueuelen;
 	if (c->promisc)
 		mvt_lower_force_promisc(&sw->lower);

@@ -992,6 +992,85 @@ def s_bcqueuelen(sc):
 
 
 @with_quiet_tap
+def s_hairpin_bridge(sc):
+    """--hairpin reflects as an 802.1D bridge in hairpin mode: unicast to
+    the host's MAC or the lower's comes back and reaches the host, not the
+    wire; reserved groups 01:80:c2:00:00:01-0f are not reflected, STP's
+    :00 is; reflected floods go through the broadcast queue, with its
+    length and its cutoff."""
+    host_mac, lower_mac = mac(0x99), mac(0x98)
+    lldp, stp = "01:80:c2:00:00:0e", "01:80:c2:00:00:00"
+    sw = tap_switch(sc, "mvhp0", sc.endpoint("a", 0xa, "vepa") +
+                    sc.endpoint("b", 0xb, "vepa"),
+                    ["--host-port", f"net_tap1,iface=mvhph0,mac={host_mac}",
+                     "--hairpin"], "hpb")
+    subprocess.run(["ip", "link", "set", "mvhph0", "up"], check=True)
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    wire, host = Wire("mvhp0"), Wire("mvhph0")
+    sent = 0
+    for i, (dst, n) in enumerate(((host_mac, 8), (stp, 4), (lldp, 5))):
+        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
+                      ep="a")
+        ready(sw, ga)
+        sent += n
+        sw.wait_rx("a", sent)
+        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    check_eq(host.received(host_mac), 8, "host: a's unicast, reflected")
+    check_eq(wire.received(host_mac), 0, "wire: not a's unicast to the host")
+    check_eq(wire.received(stp), 4, "wire: STP")
+    check_eq(host.received(stp), 4, "host: STP, reflected")
+    check_eq(wire.received(lldp), 5, "wire: LLDP")
+    check_eq(host.received(lldp), 0, "host: LLDP not reflected")
+    check_eq(gb.stop(), (4, 0), "b: STP reflected, not LLDP")
+    sw.stop()
+    wire.close()
+    host.close()
+
+    # the lower's own MAC: with a host port it reaches the host
+    sw = sc.switch(["--lower", f"net_tap0,iface=mvhp1,mac={lower_mac}",
+                    "--host-port", "net_tap1,iface=mvhph1", "--hairpin"] +
+                   sc.endpoint("a", 0xa, "bridge"), "hpl")
+    sw.wait_log("forwarding")
+    for ifname in ("mvhp1", "mvhph1"):
+        subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
+    wire, host = Wire("mvhp1"), Wire("mvhph1")
+    ga = sc.guest("a", 0xa, peer=lower_mac, burst=6)
+    ready(sw, ga)
+    sw.wait_rx("a", 6)
+    check_eq(ga.stop(), (0, 6), "a sent to the lower's MAC")
+    check_eq(host.received(lower_mac), 6, "host: unicast to the lower's MAC")
+    check_eq(wire.received(lower_mac), 0, "wire: not it")
+    sw.stop()
+    wire.close()
+    host.close()
+
+    # the reflected floods wait in the broadcast queue: none with
+    # --bcqueuelen 0, but a group only b joined is not queued (bclim 1)
+    g1, g2 = "01:00:5e:00:00:b1", "01:00:5e:00:00:b2"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--hairpin",
+                    "--bcqueuelen", "0"] +
+                   sc.endpoint("a", 0xa, "vepa", f",mcast={g2}") +
+                   sc.endpoint("b", 0xb, "bridge", f",mcast={g1}"), "hpq")
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    sent = 0
+    for i, (dst, n) in enumerate(((BROADCAST, 16), (g1, 8))):
+        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
+                      ep="a")
+        ready(sw, ga)
+        sent += n
+        sw.wait_rx("a", sent)
+        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    check_eq(gb.stop(), (8, 0), "b: g1 inline, no broadcast")
+    p = sw.stop()
+    check_eq(p["a"].get("bcast_queue", 0), 16, "a: reflected floods lost")
+    check_eq(p["lower"]["tx_packets"], 24, "both left on the wire")
+    check_eq(p["b"]["multicast"], 8, "b: flood deliveries")
+
+
+@with_quiet_tap
 def s_busy_mac(sc):
     """An up endpoint may not use the lower device's MAC or the host port's
     (Linux: EADDRINUSE in macvlan_open), at start or added live; a down
@@ -1716,6 +1795,7 @@ SCENARIOS = {
     "vepa_unicast": s_vepa_unicast,
     "private_group": s_private_group,
     "hairpin_relay": s_hairpin_relay,
+    "hairpin_bridge": s_hairpin_bridge,
     "broadcast_flood": s_broadcast_flood,
     "wire_to_endpoint": s_wire_to_endpoint,
     "endpoint_to_wire": s_endpoint_to_wire,

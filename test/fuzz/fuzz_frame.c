@@ -607,6 +607,7 @@ table_alloc(void)
 		die("cannot allocate an endpoint table");
 	t->passthru = MVT_EP_NONE;
 	t->host_mac = g.host[0].l.mac;
+	t->lower_mac = g.lower[0].l.mac;
 	return t;
 }
 
@@ -1036,6 +1037,7 @@ expect_frame(const struct mvt_ep_table *t, struct frame *f,
 	const struct mvt_mac_entry *sc;
 	struct mvt_cls c;
 	uint32_t copies = 0;
+	struct mvt_verdict fv;
 	uint16_t et, i, id, reach;
 	int bcq_lost = 0, queue;
 
@@ -1077,27 +1079,36 @@ expect_frame(const struct mvt_ep_table *t, struct frame *f,
 			copies++;
 		}
 	}
-	for (id = 0, reach = 0; v->flood != 0 && id < t->n_eps; id++)
-		reach += mvt_flood_reaches(t, v, c.dst, id);
 	/*
-	 * A flood from the wire waits in the broadcast queue unless few
-	 * enough endpoints joined its group; when the queue is full, the
-	 * flood is lost (and counted), the other copies go. A flood that
-	 * reaches nobody has nothing to lose.
+	 * A flood from the wire, and the part of a flood that only the
+	 * relay's reflected copy brings (rflood), waits in the broadcast
+	 * queue unless few enough endpoints joined its group; when the
+	 * queue is full, that part is lost (and counted), the other copies
+	 * go. A flood that reaches nobody has nothing to lose.
 	 */
-	queue = reach > 0 && g.ingress == MVT_INGRESS_LOWER &&
-		expect_queued(t, c.dst);
+	fv = *v;
+	fv.flood = g.ingress == MVT_INGRESS_LOWER ? v->flood : v->rflood;
+	for (id = 0, reach = 0; fv.flood != 0 && id < t->n_eps; id++)
+		reach += mvt_flood_reaches(t, &fv, c.dst, id);
+	queue = reach > 0 && expect_queued(t, c.dst);
 	if (queue && *queued >= g.dp.bcqueuelen) {
 		e->in_drop[MVT_DROP_BCAST_QUEUE]++;
 		bcq_lost = 1;
-	} else if (reach > 0) {
-		if (queue)
-			(*queued)++;
+	} else if (queue) {
+		(*queued)++;
 		for (id = 0; id < t->n_eps; id++) {
-			if (mvt_flood_reaches(t, v, c.dst, id)) {
+			if (mvt_flood_reaches(t, &fv, c.dst, id)) {
 				expect_ep_copy(f, e, id, 1);
 				copies++;
 			}
+		}
+	}
+	/* the rest is flooded at once */
+	fv.flood = v->flood & ~(expect_queued(t, c.dst) ? fv.flood : 0);
+	for (id = 0; fv.flood != 0 && id < t->n_eps; id++) {
+		if (mvt_flood_reaches(t, &fv, c.dst, id)) {
+			expect_ep_copy(f, e, id, 1);
+			copies++;
 		}
 	}
 	if (copies > 0) {
@@ -1399,6 +1410,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rte_ring_count(rx) == 0, "frames left on the RX ring");
 	} else {
 		mvt_worker_process(g.cur_w, t, g.ingress, pkts, g.n_frames);
+		/* the relay's reflected floods wait in the broadcast queue */
+		if (g.cur_w->bcq_tail != g.cur_w->bcq_head) {
+			g.cur_rx = g.out[OUT_LOWER].fp;
+			g.loops = 0;
+			g.hung = 0;
+			__atomic_store_n(&g.dp.quit, 0, __ATOMIC_RELAXED);
+			mvt_worker_main(g.cur_w);
+			check(!g.hung, "the worker loop still had work after %d iterations",
+				MAX_LOOPS);
+		}
 	}
 	drain_and_check(g.n_frames, bytes_in);
 	return 0;
