@@ -561,12 +561,31 @@ test_strict_private(void)
 	TEST_ASSERT_SUCCESS(check("strict private group", MVT_MODE_PRIVATE, o,
 		1, 0, BIT(S)), "");
 
-	/* a vepa sender still reaches a private endpoint by hairpin */
+	/*
+	 * Both ways: a vepa or bridge sender does not reach a private
+	 * endpoint by hairpin either; between two non-private endpoints
+	 * and from the wire nothing changes.
+	 */
 	w_build(MVT_MODE_VEPA);
+	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("linux, vepa sender to private",
+		MVT_MODE_VEPA, o, 1, 0, BIT(P)), "");
 	w.t.strict_private = 1;
 	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
-	return check("strict private, vepa sender", MVT_MODE_VEPA, o, 1, 0,
-		BIT(P));
+	TEST_ASSERT_SUCCESS(check("strict private, vepa sender to private",
+		MVT_MODE_VEPA, o, 1, 0, 0), "");
+	TEST_ASSERT_EQUAL(o.drop, MVT_DROP_PRIVATE, "vepa to private: charged");
+	o = deliver(S, MAC(V + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private, vepa to vepa",
+		MVT_MODE_VEPA, o, 1, 0, BIT(V)), "");
+	o = deliver(MVT_INGRESS_LOWER, MAC(P + 1), MAC_EXT, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private, external to private",
+		MVT_MODE_VEPA, o, 0, 0, BIT(P)), "");
+	w_build(MVT_MODE_BRIDGE);
+	w.t.strict_private = 1;
+	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
+	return check("strict private, bridge sender to private",
+		MVT_MODE_BRIDGE, o, 1, 0, 0);
 }
 
 static int

@@ -1229,7 +1229,7 @@ mvt_conf_usage(const char *prog)
 		"                        [policy NAME]\n"
 		"  --stats-period SECS   statistics period in seconds, 0..%d (0: off)\n"
 		"  --hairpin             software reflective relay (hairpin)\n"
-		"  --strict-private      drop reflected unicast from private endpoints\n"
+		"  --strict-private      drop reflected unicast to or from private endpoints\n"
 		"  --promisc             force the lower device promiscuous\n"
 		"  --host-port DEVICE    the port towards the host stack (default: none)\n"
 		"  --host-bridge         the host reaches bridge-mode endpoints locally\n"

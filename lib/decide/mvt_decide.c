@@ -143,12 +143,15 @@ decide_rx(const struct mvt_ep_table *t, const struct mvt_cls *c,
 		/*
 		 * [DESIGN] Linux delivers reflected unicast by destination
 		 * alone, so private endpoints still reach each other through
-		 * a hairpin switch. strict-private closes that: unicast whose
-		 * source is another local private endpoint is dropped.
+		 * a hairpin switch. strict-private closes that both ways, as
+		 * private mode is described ("no communication between
+		 * macvlan instances"): unicast from a local endpoint to
+		 * another one is dropped when either of them is private.
 		 */
 		x = owner_up(t, c->src_e);
 		if (x != MVT_EP_NONE && x != tgt &&
-				t->ep[x].mode == MVT_MODE_PRIVATE) {
+				(t->ep[x].mode == MVT_MODE_PRIVATE ||
+				t->ep[tgt].mode == MVT_MODE_PRIVATE)) {
 			if (v->src_copies == NULL)
 				v->drop = MVT_DROP_PRIVATE;
 			return;

@@ -66,7 +66,7 @@ struct mvt_ep_state {
 struct mvt_ep_table {
 	uint16_t n_eps;		/**< endpoint ids are below this */
 	uint16_t passthru;	/**< the passthru endpoint, or MVT_EP_NONE */
-	uint8_t strict_private;	/**< drop reflected unicast from private eps */
+	uint8_t strict_private;	/**< drop reflected unicast to/from private eps */
 	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
 	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
 	uint8_t has_out_policies; /**< some policy meters frames by source */

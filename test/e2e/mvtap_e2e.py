@@ -371,6 +371,40 @@ def s_hairpin_relay(sc):
     check_eq(p["b"]["tx_packets"], 80, "switch: to b")
 
 
+def s_strict_private(sc):
+    """--strict-private with --hairpin isolates a private endpoint both
+    ways: reflected unicast from a vepa endpoint to it and from it to a
+    vepa endpoint is dropped (counted as private on the sender), while
+    vepa to vepa is delivered."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--hairpin",
+                    "--strict-private"] +
+                   sc.endpoint("a", 0xa, "vepa") +
+                   sc.endpoint("b", 0xb, "vepa") +
+                   sc.endpoint("p", 0xc, "private"), "strict")
+    sw.wait_log("forwarding")
+    gb, gp = sc.guest("b", 0xb), sc.guest("p", 0xc)
+    ready(sw, gb, gp)
+    sent = 0
+    for i, (dst, n) in enumerate(((mac(0xc), 8), (mac(0xb), 5))):
+        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
+                      ep="a")
+        ready(sw, ga)
+        sent += n
+        sw.wait_rx("a", sent)
+        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    check_eq(gp.stop(), (0, 0), "p: nothing from vepa a")
+    gp = sc.guest("p2", 0xc, peer=mac(0xb), burst=6, sock=sc.sock("p"),
+                  ep="p")
+    ready(sw, gp)
+    sw.wait_rx("p", 6)
+    check_eq(gp.stop(), (0, 6), "p sent 6 to b")
+    check_eq(gb.stop(), (5, 0), "b: a's unicast only, none of p's")
+    p = sw.stop()
+    check_eq(p["a"].get("private", 0), 8, "a: to private p, dropped")
+    check_eq(p["p"].get("private", 0), 6, "p: to vepa b, dropped")
+    check_eq(p["lower"]["tx_packets"], 0, "nothing on the wire")
+
+
 def s_live_endpoints(sc):
     """Endpoints added and removed 100 times, a mode changed and a source
     list edited, while a guest streams to another: that traffic never
@@ -1796,6 +1830,7 @@ SCENARIOS = {
     "private_group": s_private_group,
     "hairpin_relay": s_hairpin_relay,
     "hairpin_bridge": s_hairpin_bridge,
+    "strict_private": s_strict_private,
     "broadcast_flood": s_broadcast_flood,
     "wire_to_endpoint": s_wire_to_endpoint,
     "endpoint_to_wire": s_endpoint_to_wire,
