@@ -615,8 +615,8 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.host_bridge, 0, "host_bridge");
 	TEST_ASSERT_EQUAL(conf.bcqueuelen, 1000, "bcqueuelen default");
 	TEST_ASSERT_EQUAL(conf.bclim, 1, "bclim default, as Linux");
-	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim", "2147483647")),
-		"%s", err);
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim",
+		"2147483647")), "%s", err);
 	TEST_ASSERT_EQUAL(conf.bclim, INT32_MAX, "bclim max");
 	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim", "-1")),
 		"%s", err);

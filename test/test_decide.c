@@ -1157,7 +1157,8 @@ test_relay_bridge_rules(void)
 	c.dst = MAC_STP;
 	mvt_decide(&w.t, S, &c, &v);
 	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 1, "STP");
-	TEST_ASSERT_EQUAL(v.flood, MVT_MODE_VEPA | MVT_MODE_BRIDGE, "STP flood");
+	TEST_ASSERT_EQUAL(v.flood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
+		"STP flood");
 	TEST_ASSERT_EQUAL(v.rflood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
 		"vepa sender: all of the flood is reflected");
 	TEST_ASSERT(v.flags == (MVT_V_WIRE | MVT_V_HOST), "STP: wire and host");

@@ -327,7 +327,8 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 				queue = 1;
 				copies++;
 			} else {
-				mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE], 1);
+				mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE],
+					1);
 				lost = 1;
 			}
 		}
