@@ -32,7 +32,7 @@
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
 	"(expected device, hairpin, strict-private, promisc, host-port, " \
-	"stats-period, host-bridge, max-sleep-us, bcqueuelen)"
+	"stats-period, host-bridge, max-sleep-us, bcqueuelen, bclim)"
 
 #define MAC1 UINT64_C(0x010000000002) /* 02:00:00:00:00:01 */
 #define MAC2 UINT64_C(0x020000000002) /* 02:00:00:00:00:02 */
@@ -626,6 +626,7 @@ test_args_good(void)
 		"--hairpin", "--strict-private", "--promisc",
 		"--host-port", "net_tap0,iface=mvt0", "--stats-period", "3600",
 		"--host-bridge", "--bcqueuelen", "0", "--max-sleep-us", "10000",
+		"--bclim", "-2147483648",
 		"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,mode=bridge,"
 			"socket=%s,client=1", b))), "%s", err);
 	TEST_ASSERT(strcmp(conf.lower, "0000:01:00.0") == 0, "lower %s",
@@ -639,6 +640,7 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.host_bridge, 1, "host_bridge");
 	TEST_ASSERT_EQUAL(conf.bcqueuelen, 0, "bcqueuelen");
 	TEST_ASSERT_EQUAL(conf.max_sleep_us, 10000, "max_sleep_us");
+	TEST_ASSERT_EQUAL(conf.bclim, INT32_MIN, "bclim");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 2, "n_endpoints");
 	TEST_ASSERT(strcmp(conf.ep[0].name, "a") == 0, "ep0 %s",
 		conf.ep[0].name);
@@ -660,6 +662,13 @@ test_args_good(void)
 	TEST_ASSERT_EQUAL(conf.host_port[0], '\0', "host_port");
 	TEST_ASSERT_EQUAL(conf.host_bridge, 0, "host_bridge");
 	TEST_ASSERT_EQUAL(conf.bcqueuelen, 1000, "bcqueuelen default");
+	TEST_ASSERT_EQUAL(conf.bclim, 1, "bclim default, as Linux");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim",
+		"2147483647")), "%s", err);
+	TEST_ASSERT_EQUAL(conf.bclim, INT32_MAX, "bclim max");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--bclim", "-1")),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.bclim, -1, "bclim negative");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 0, "n_endpoints");
 
 	/* A passthru endpoint alone needs no mac=. */
@@ -750,6 +759,16 @@ test_args_errors(void)
 		  "--max-sleep-us 10001: expected an integer 0..10000" },
 		{ ARGS("--lower", "x", "--max-sleep-us", "-1"),
 		  "--max-sleep-us -1: expected an integer 0..10000" },
+		{ ARGS("--lower", "x", "--bclim", "2147483648"),
+		  "--bclim 2147483648: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "-2147483649"),
+		  "--bclim -2147483649: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "1x"),
+		  "--bclim 1x: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "-"),
+		  "--bclim -: expected an integer -2147483648..2147483647" },
+		{ ARGS("--lower", "x", "--bclim", "+1"),
+		  "--bclim +1: expected an integer -2147483648..2147483647" },
 		/* The first mistake in argv order is the one reported. */
 		{ ARGS("--lower", "x", "stray", "--foo"),
 		  "stray: unexpected argument" },
@@ -1002,6 +1021,7 @@ test_ini_good(void)
 		"host-port = net_tap0,iface=mvt0\n"
 		"stats-period = 30\n"
 		"max-sleep-us = 50\n"
+		"bclim = -1\n"
 		"\n"
 		"[endpoint vm1]\n"
 		"mac = 02:00:00:00:00:01\n"
@@ -1038,6 +1058,7 @@ test_ini_good(void)
 	TEST_ASSERT_EQUAL(conf.promisc, 0, "promisc");
 	TEST_ASSERT_EQUAL(conf.stats_period, 30, "stats_period");
 	TEST_ASSERT_EQUAL(conf.max_sleep_us, 50, "max_sleep_us from the file");
+	TEST_ASSERT_EQUAL(conf.bclim, -1, "bclim");
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 4, "n_endpoints");
 
 	TEST_ASSERT(strcmp(conf.ep[0].name, "vm1") == 0,
@@ -1098,6 +1119,8 @@ test_ini_errors(void)
 		  "config %s: [lower] stats-period=4000: expected an integer 0..3600" },
 		{ "[lower]\nmax-sleep-us = 1e3\n",
 		  "config %s: [lower] max-sleep-us=1e3: expected an integer 0..10000" },
+		{ "[lower]\nbclim = one\n",
+		  "config %s: [lower] bclim=one: expected an integer -2147483648..2147483647" },
 		{ "[lower]\ndevice = a\ndevice = b\n",
 		  "config %s: [lower] device=b: key given twice" },
 		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",

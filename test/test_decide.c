@@ -14,22 +14,45 @@
  * bridge endpoint that is down. A passthru endpoint stands alone, as Linux
  * requires. "With hairpin" means the external switch reflects what goes to
  * the wire: the reflected copy is decided as a frame received on the lower.
+ *
+ * deliver() runs each frame through the worker's own code, not the engine
+ * alone: mvt_worker_process() classifies it against a real MAC table built
+ * from the world, decides, runs the relay with --hairpin (deliver_relay)
+ * and dispatches; the broadcast queue is drained by mvt_worker_main(). The
+ * lower and the host port are ring ports, and the endpoints vhost-user
+ * devices that are not connected, so every copy for an endpoint is counted
+ * as its not_ready drop: the counts are exact, duplicates included. With
+ * hairpin, what the worker transmitted on the lower is taken off its ring
+ * and received again, as a reflecting switch would send it back.
  */
 
 #include <string.h>
 
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
 #include "mvt_decide.h"
+#include "mvt_lower.h"
+#include "mvt_mactable.h"
+#include "mvt_worker.h"
 #include "test.h"
 
 enum { S = 0, P = 1, V = 2, B = 3, SRC = 4, DN = 5, N_EPS = 6 };
 
 #define BIT(id) (1u << (id))
 #define MAC(n) (UINT64_C(0x000000000002) | (uint64_t)(n) << 40)
-#define MAC_EXT UINT64_C(0x0100000000ee02) /* an external station */
+#define MAC_EXT UINT64_C(0x01000000ee02) /* 02:ee:00:00:00:01, external */
 #define MAC_UNKNOWN UINT64_C(0x990000000002) /* nobody's */
 #define MAC_LOWER UINT64_C(0x000000001102) /* the lower device's own */
 #define MAC_MCAST UINT64_C(0x0100005e0001) /* 01:00:5e:00:01:00 */
 #define MAC_MCAST2 UINT64_C(0x0200005e0001) /* 01:00:5e:00:02:00 */
+#define MAC_HOST UINT64_C(0x000000002202) /* the host port's */
+#define MAC_STP UINT64_C(0x0000c28001) /* 01:80:c2:00:00:00 */
 
 static const unsigned int modes[] = {
 	MVT_MODE_PRIVATE, MVT_MODE_VEPA, MVT_MODE_BRIDGE, MVT_MODE_PASSTHRU,
@@ -119,60 +142,252 @@ w_mc_only(uint16_t id, uint64_t group)
 }
 
 struct outcome {
-	uint32_t eps;
+	uint32_t eps;		/* endpoints that got one copy or more */
 	int wire;
 	int host;
 	int drop;
+	unsigned int dups;	/* endpoint copies beyond the first */
 };
 
-static void
-outcome_add(const struct mvt_cls *c, const struct mvt_verdict *v,
-	struct outcome *o)
-{
-	struct mvt_epset set;
-	uint16_t id;
+/* The pipeline around the world: ports, MAC table, one worker. */
+static struct {
+	struct rte_mempool *mp;
+	struct rte_rcu_qsbr *qsbr;
+	struct mvt_vhost *vhost;
+	struct mvt_lower lower, host;
+	struct rte_ring *ring[2][2];	/* [lower, host][rx, tx] */
+	struct mvt_mactable *mt;
+	struct mvt_lcore_stats *stats;
+	struct mvt_dp dp;
+	struct mvt_worker *w;
+	int ready;
+} pl;
 
-	mvt_verdict_endpoints(&w.t, c, v, &set);
-	for (id = 0; id < N_EPS; id++)
-		if (mvt_epset_has(&set, id))
-			o->eps |= BIT(id);
-	o->host |= !!(v->flags & MVT_V_HOST);
-	if (v->drop != MVT_DROP_NONE)
-		o->drop = v->drop;
+/* Stop mvt_worker_main() once the broadcast queue is empty. */
+static uint16_t
+pl_watch(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
+	uint16_t nb_pkts, uint16_t max_pkts, void *arg)
+{
+	RTE_SET_USED(port_id);
+	RTE_SET_USED(queue);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(max_pkts);
+	RTE_SET_USED(arg);
+	if (pl.w->bcq_tail == pl.w->bcq_head)
+		__atomic_store_n(&pl.dp.quit, 1, __ATOMIC_RELAXED);
+	return nb_pkts;
 }
 
-/* Send one frame from @p ingress and collect who gets it. */
+static int
+pl_port(unsigned int i, const char *name, struct mvt_lower *l)
+{
+	char err[MVT_ERR_MAX], dev[RTE_ETH_NAME_MAX_LEN];
+	unsigned int j;
+
+	for (j = 0; j < 2; j++) {
+		snprintf(dev, sizeof(dev), "%s_%s", name, j == 0 ? "rx" : "tx");
+		pl.ring[i][j] = rte_ring_create(dev, 256, rte_socket_id(),
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (pl.ring[i][j] == NULL)
+			return -1;
+	}
+	if (rte_eth_from_rings(name, &pl.ring[i][0], 1, &pl.ring[i][1], 1,
+			rte_socket_id()) < 0)
+		return -1;
+	snprintf(dev, sizeof(dev), "net_ring_%s", name);
+	if (mvt_lower_open(l, "--lower", dev, 1, pl.mp, err,
+			sizeof(err)) != 0) {
+		printf("%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Once per run: the pool, the RCU variable, the lower and host ports. */
+static int
+pl_setup(void)
+{
+	size_t sz;
+
+	if (pl.ready)
+		return 0;
+	pl.mp = rte_pktmbuf_pool_create("decide_mbufs", 1023, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	pl.qsbr = rte_zmalloc("decide_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	pl.vhost = rte_zmalloc("decide_vhost",
+		sizeof(*pl.vhost) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
+	pl.stats = rte_zmalloc("decide_stats", sizeof(*pl.stats),
+		RTE_CACHE_LINE_SIZE);
+	if (pl.mp == NULL || pl.qsbr == NULL || pl.vhost == NULL ||
+			pl.stats == NULL ||
+			rte_rcu_qsbr_init(pl.qsbr, RTE_MAX_LCORE) != 0)
+		return -1;
+	if (pl_port(0, "decide_lower", &pl.lower) != 0 ||
+			pl_port(1, "decide_host", &pl.host) != 0)
+		return -1;
+	if (rte_eth_add_rx_callback(pl.lower.port_id, 0, pl_watch,
+			NULL) == NULL)
+		return -1;
+	pl.dp.vhost = pl.vhost;
+	pl.dp.lower = &pl.lower;
+	pl.dp.host = &pl.host;
+	pl.dp.mp = pl.mp;
+	pl.dp.qsbr = pl.qsbr;
+	pl.dp.nb_workers = 1;
+	pl.dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
+	pl.w = mvt_worker_create(&pl.dp, 0, rte_lcore_id(), pl.stats);
+	if (pl.w == NULL)
+		return -1;
+	pl.ready = 1;
+	return 0;
+}
+
+/* The MAC table of the world, as mvt_switch.c fills it. */
+static int
+pl_mactable(void)
+{
+	unsigned int i, j;
+	int ret = 0;
+
+	mvt_mactable_free(pl.mt);
+	pl.mt = mvt_mactable_create("decide_macs", 64, rte_socket_id(),
+		pl.qsbr);
+	if (pl.mt == NULL)
+		return -1;
+	for (i = 0; ret == 0 && i < w.n_macs; i++) {
+		if (w.macs[i].e.owner != MVT_EP_NONE)
+			ret = mvt_mactable_set_owner(pl.mt, w.macs[i].mac,
+				w.macs[i].e.owner);
+		for (j = 0; ret == 0 && j < w.macs[i].e.n_listers; j++)
+			ret = mvt_mactable_add_lister(pl.mt, w.macs[i].mac,
+				w.macs[i].e.listers[j]);
+	}
+	pl.dp.mt = pl.mt;
+	return ret;
+}
+
+/* Run @p n frames from @p ingress, then drain the broadcast queue. */
+static void
+pl_run(uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
+{
+	pl.dp.tbl = &w.t;
+	mvt_worker_process(pl.w, &w.t, ingress, pkts, n);
+	__atomic_store_n(&pl.dp.quit, 0, __ATOMIC_RELAXED);
+	mvt_worker_main(pl.w);
+}
+
+/* What went where, from the counters of a pass. */
+static void
+pl_collect(const struct mvt_lcore_stats *b, uint16_t ingress,
+	struct outcome *o, unsigned int *copies)
+{
+	const struct mvt_port_counters *now, *was;
+	unsigned int port, r;
+	uint16_t id;
+
+	for (id = 0; id < N_EPS; id++) {
+		copies[id] += pl.stats->port[id].drops[MVT_DROP_NOT_READY] -
+			b->port[id].drops[MVT_DROP_NOT_READY];
+	}
+	o->host |= pl.stats->port[MVT_PORT_HOST].tx_packets !=
+		b->port[MVT_PORT_HOST].tx_packets;
+	port = ingress == MVT_INGRESS_LOWER ? MVT_PORT_LOWER :
+		ingress == MVT_INGRESS_HOST ? MVT_PORT_HOST : ingress;
+	now = &pl.stats->port[port];
+	was = &b->port[port];
+	/* the engine's reasons, not the dispatch's own */
+	for (r = 0; r < MVT_DROP_MAX; r++)
+		if (now->drops[r] != was->drops[r] && r != MVT_DROP_NOT_READY &&
+				r != MVT_DROP_NO_DEST &&
+				r != MVT_DROP_BCAST_QUEUE)
+			o->drop = (int)r;
+}
+
+static struct rte_mbuf *
+pl_frame(uint64_t dst, uint64_t src, uint16_t ethertype)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pl.mp);
+	uint8_t *d;
+
+	if (m == NULL)
+		return NULL;
+	d = (uint8_t *)rte_pktmbuf_append(m, 64);
+	memset(d, 0, 64);
+	mvt_mac_store6(dst, d);
+	mvt_mac_store6(src, d + 6);
+	d[12] = (uint8_t)(ethertype >> 8);
+	d[13] = (uint8_t)ethertype;
+	return m;
+}
+
+/*
+ * Send one frame from @p ingress through the worker and collect who gets
+ * it; @p relay: with the switch's own relay (--hairpin); @p hairpin: what
+ * goes to the wire comes back, as from a reflecting switch.
+ */
+static struct outcome
+deliver_path(uint16_t ingress, uint64_t dst, uint64_t src, int hairpin,
+	int relay, uint16_t ethertype)
+{
+	struct mvt_lcore_stats *b = malloc(sizeof(*b));
+	unsigned int copies[N_EPS] = { 0 };
+	struct outcome o = { 0 };
+	struct rte_mbuf *pkts[MVT_BURST];
+	unsigned int n;
+	uint16_t id;
+
+	if (b == NULL || pl_setup() != 0 || pl_mactable() != 0 ||
+			(pkts[0] = pl_frame(dst, src, ethertype)) == NULL) {
+		free(b);
+		o.drop = -1;
+		return o;
+	}
+	pl.dp.hairpin = (uint8_t)relay;
+	memcpy(b, pl.stats, sizeof(*b));
+	pl_run(ingress, pkts, 1);
+	pl_collect(b, ingress, &o, copies);
+	n = rte_ring_dequeue_burst(pl.ring[0][1], (void **)pkts, MVT_BURST,
+		NULL);
+	o.wire = n > 0;
+	if (hairpin && n > 0) {
+		memcpy(b, pl.stats, sizeof(*b));
+		pl_run(MVT_INGRESS_LOWER, pkts, (uint16_t)n);
+		pl_collect(b, MVT_INGRESS_LOWER, &o, copies);
+	} else if (n > 0) {
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	/* the host port's copies are counted; the frames are not needed */
+	while ((n = rte_ring_dequeue_burst(pl.ring[1][1], (void **)pkts,
+			MVT_BURST, NULL)) > 0)
+		rte_pktmbuf_free_bulk(pkts, n);
+	for (id = 0; id < N_EPS; id++) {
+		if (copies[id] > 0)
+			o.eps |= BIT(id);
+		if (copies[id] > 1)
+			o.dups += copies[id] - 1;
+	}
+	free(b);
+	return o;
+}
+
 static struct outcome
 deliver(uint16_t ingress, uint64_t dst, uint64_t src, int hairpin,
 	uint16_t ethertype)
 {
-	struct outcome o = { 0 };
-	struct mvt_verdict v;
-	struct mvt_cls c = {
-		.dst = dst, .src = src, .ethertype = ethertype,
-	};
-
-	c.dst_e = w_entry(dst, 0);
-	c.src_e = w_entry(src, 0);
-	mvt_decide(&w.t, ingress, &c, &v);
-	outcome_add(&c, &v, &o);
-	o.wire = !!(v.flags & MVT_V_WIRE);
-	if (hairpin && o.wire) {
-		mvt_decide(&w.t, MVT_INGRESS_LOWER, &c, &v);
-		outcome_add(&c, &v, &o);
-	}
-	return o;
+	return deliver_path(ingress, dst, src, hairpin, 0, ethertype);
 }
 
 static int
 check(const char *row, unsigned int mode, struct outcome o, int wire,
 	int host, uint32_t eps)
 {
-	if (o.wire == wire && o.host == host && o.eps == eps)
+	if (o.wire == wire && o.host == host && o.eps == eps && o.dups == 0 &&
+			o.drop >= 0)
 		return TEST_SUCCESS;
-	printf("  %s, %s: got wire=%d host=%d eps=0x%02x, expected wire=%d host=%d eps=0x%02x\n",
-		row, mvt_mode_name(mode), o.wire, o.host, o.eps, wire, host,
-		eps);
+	printf("  %s, %s: got wire=%d host=%d eps=0x%02x dups=%u%s, expected wire=%d host=%d eps=0x%02x, one copy each\n",
+		row, mvt_mode_name(mode), o.wire, o.host, o.eps, o.dups,
+		o.drop < 0 ? " (setup failed)" : "", wire, host, eps);
 	return TEST_FAILED;
 }
 
@@ -559,12 +774,31 @@ test_strict_private(void)
 	TEST_ASSERT_SUCCESS(check("strict private group", MVT_MODE_PRIVATE, o,
 		1, 0, BIT(S)), "");
 
-	/* a vepa sender still reaches a private endpoint by hairpin */
+	/*
+	 * Both ways: a vepa or bridge sender does not reach a private
+	 * endpoint by hairpin either; between two non-private endpoints
+	 * and from the wire nothing changes.
+	 */
 	w_build(MVT_MODE_VEPA);
+	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("linux, vepa sender to private",
+		MVT_MODE_VEPA, o, 1, 0, BIT(P)), "");
 	w.t.strict_private = 1;
 	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
-	return check("strict private, vepa sender", MVT_MODE_VEPA, o, 1, 0,
-		BIT(P));
+	TEST_ASSERT_SUCCESS(check("strict private, vepa sender to private",
+		MVT_MODE_VEPA, o, 1, 0, 0), "");
+	TEST_ASSERT_EQUAL(o.drop, MVT_DROP_PRIVATE, "vepa to private: charged");
+	o = deliver(S, MAC(V + 1), MAC(S + 1), 1, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private, vepa to vepa",
+		MVT_MODE_VEPA, o, 1, 0, BIT(V)), "");
+	o = deliver(MVT_INGRESS_LOWER, MAC(P + 1), MAC_EXT, 0, 0x0800);
+	TEST_ASSERT_SUCCESS(check("strict private, external to private",
+		MVT_MODE_VEPA, o, 0, 0, BIT(P)), "");
+	w_build(MVT_MODE_BRIDGE);
+	w.t.strict_private = 1;
+	o = deliver(S, MAC(P + 1), MAC(S + 1), 1, 0x0800);
+	return check("strict private, bridge sender to private",
+		MVT_MODE_BRIDGE, o, 1, 0, 0);
 }
 
 static int
@@ -753,17 +987,7 @@ test_burst_matches_single(void)
 static struct outcome
 deliver_relay(uint16_t ingress, uint64_t dst, uint64_t src)
 {
-	struct outcome o = { 0 };
-	struct mvt_verdict v;
-	struct mvt_cls c = { .dst = dst, .src = src, .ethertype = 0x0800 };
-
-	c.dst_e = w_entry(dst, 0);
-	c.src_e = w_entry(src, 0);
-	mvt_decide(&w.t, ingress, &c, &v);
-	mvt_decide_reflect(&w.t, &c, &v);
-	outcome_add(&c, &v, &o);
-	o.wire = !!(v.flags & MVT_V_WIRE);
-	return o;
+	return deliver_path(ingress, dst, src, 0, 1, 0x0800);
 }
 
 static int
@@ -772,6 +996,7 @@ test_software_relay(void)
 	const uint64_t dsts[] = {
 		MAC(P + 1), MAC(V + 1), MAC(B + 1), MAC(SRC + 1), MAC(DN + 1),
 		MAC(S + 1), MVT_MAC_BROADCAST, MAC_MCAST, MAC_UNKNOWN,
+		MAC_LOWER, MAC_HOST, MAC_STP,
 	};
 	struct outcome hp, sw;
 	unsigned int i, j;
@@ -780,6 +1005,9 @@ test_software_relay(void)
 	for (i = 0; i < N_MODES; i++) {
 		for (j = 0; j < RTE_DIM(dsts); j++) {
 			w_build(modes[i]);
+			/* a bridge learned these from what the host sent */
+			w.t.lower_mac = MAC_LOWER;
+			w.t.host_mac = MAC_HOST;
 			if (modes[i] == MVT_MODE_PASSTHRU && j < 5)
 				continue;
 			hp = deliver(S, dsts[j], MAC(S + 1), 1, 0x0800);
@@ -791,10 +1019,11 @@ test_software_relay(void)
 				continue;
 			}
 			/* receivers see what a hairpin switch gives them */
-			TEST_ASSERT(sw.eps == hp.eps && sw.host == hp.host,
-				"relay %s dst %u: eps 0x%x host %d, hairpin eps 0x%x host %d",
+			TEST_ASSERT(sw.eps == hp.eps && sw.host == hp.host &&
+				sw.dups == 0 && hp.dups == 0,
+				"relay %s dst %u: eps 0x%x host %d dups %u, hairpin eps 0x%x host %d dups %u",
 				mvt_mode_name(modes[i]), j, sw.eps, sw.host,
-				hp.eps, hp.host);
+				sw.dups, hp.eps, hp.host, hp.dups);
 			/* known unicast stays in the host, groups also leave */
 			local = !mvt_mac_is_group(dsts[j]);
 			TEST_ASSERT_EQUAL(sw.wire, local ? 0 : hp.wire,
@@ -821,6 +1050,149 @@ test_relay_keeps_drops(void)
 	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 0, "unchanged");
 	TEST_ASSERT_EQUAL(v.drop, MVT_DROP_RATE_LIMIT, "still dropped");
 	TEST_ASSERT_EQUAL(v.target, MVT_EP_NONE, "no delivery");
+	return TEST_SUCCESS;
+}
+
+/*
+ * bc_cutoff (Linux 6.4+): which group frames from the wire wait in the
+ * broadcast queue. Broadcast always does, unless the cutoff is negative;
+ * a group does when more than the cutoff up endpoints list it, or when
+ * the lower takes every group (an up endpoint that accepts all, an up
+ * passthru endpoint, --promisc).
+ */
+static int
+test_bc_cutoff(void)
+{
+	uint16_t id;
+
+	w_build(MVT_MODE_VEPA);
+	for (id = 0; id < N_EPS; id++)
+		w_mc_only(id, 0);
+	w.t.bc_cutoff = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"nobody joined");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MVT_MAC_BROADCAST), 1,
+		"broadcast is always queued");
+	w_mc_only(V, MAC_MCAST);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"one joiner: inline");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"other group");
+	/* a down endpoint has not synced its list to the lower */
+	w_mc_only(DN, MAC_MCAST);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"down joiner does not count");
+	/* every mode counts, flood target or not */
+	w_mc_only(SRC, MAC_MCAST);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 1,
+		"two joiners (vepa, source): queued");
+	w.t.bc_cutoff = 2;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 0,
+		"two joiners, cutoff 2: inline");
+	w.t.bc_cutoff = INT32_MAX;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MVT_MAC_BROADCAST), 1,
+		"broadcast, any cutoff >= 0");
+	w.t.bc_cutoff = 0;
+	w_mc_only(SRC, 0);
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST), 1,
+		"cutoff 0: one joiner is queued");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"cutoff 0: no joiner, inline");
+	w.t.bc_cutoff = 1;
+	/* an endpoint that takes every group puts the lower in allmulti */
+	w.t.ep[P].mc_all = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 1,
+		"an all-groups endpoint: everything queued");
+	w.t.ep[P].up = 0;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"unless it is down");
+	w.t.lower_promisc = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 1,
+		"promiscuous lower: everything queued");
+	w.t.bc_cutoff = -1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"negative cutoff: nothing queued");
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MVT_MAC_BROADCAST), 0,
+		"negative cutoff: not even broadcast");
+
+	/* an up passthru endpoint makes the lower promiscuous */
+	w_build(MVT_MODE_PASSTHRU);
+	w_mc_only(S, MAC_MCAST);
+	w.t.bc_cutoff = 1;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 1,
+		"passthru up: everything queued");
+	w.t.ep[S].up = 0;
+	TEST_ASSERT_EQUAL(mvt_decide_bc_queued(&w.t, MAC_MCAST2), 0,
+		"passthru down");
+	return TEST_SUCCESS;
+}
+
+/*
+ * The relay is an 802.1D bridge: it never forwards the reserved groups
+ * 01:80:c2:00:00:01 to :0f (STP's :00 it forwards, running no STP), and
+ * the part of a flood only its reflected copy brings is marked rflood,
+ * for the broadcast queue; the bridge sender's own flood is not.
+ */
+static int
+test_relay_bridge_rules(void)
+{
+	struct mvt_verdict v;
+	struct mvt_cls c = { .src = MAC(S + 1), .ethertype = 0x88cc };
+	uint64_t k;
+	unsigned int i;
+
+	for (i = 1; i <= 0xf; i++) {
+		w_build(MVT_MODE_VEPA);
+		k = MAC_STP | (uint64_t)i << 40;
+		c.dst = k;
+		c.dst_e = NULL;
+		c.src_e = w_entry(c.src, 0);
+		mvt_decide(&w.t, S, &c, &v);
+		TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 0,
+			"01:80:c2:00:00:%02x reflected", i);
+		TEST_ASSERT(v.flags == MVT_V_WIRE && v.flood == 0 &&
+			v.target == MVT_EP_NONE,
+			"01:80:c2:00:00:%02x: wire only", i);
+	}
+	c.dst = MAC_STP;
+	mvt_decide(&w.t, S, &c, &v);
+	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 1, "STP");
+	TEST_ASSERT_EQUAL(v.flood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
+		"STP flood");
+	TEST_ASSERT_EQUAL(v.rflood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
+		"vepa sender: all of the flood is reflected");
+	TEST_ASSERT(v.flags == (MVT_V_WIRE | MVT_V_HOST), "STP: wire and host");
+
+	w_build(MVT_MODE_BRIDGE);
+	c.dst = MVT_MAC_BROADCAST;
+	c.ethertype = 0x0800;
+	c.src_e = w_entry(c.src, 0);
+	mvt_decide(&w.t, S, &c, &v);
+	TEST_ASSERT_EQUAL(v.rflood, 0, "no relay: nothing reflected");
+	mvt_decide_reflect(&w.t, &c, &v);
+	TEST_ASSERT_EQUAL(v.flood, MVT_MODE_VEPA | MVT_MODE_BRIDGE,
+		"bridge sender: own flood and reflected one");
+	TEST_ASSERT_EQUAL(v.rflood, MVT_MODE_VEPA,
+		"bridge sender: only the vepa part is reflected");
+
+	/* the host's MAC and the lower's come back, to the host */
+	w_build(MVT_MODE_VEPA);
+	w.t.lower_mac = MAC_LOWER;
+	for (i = 0; i < 2; i++) {
+		c.dst = i == 0 ? MAC_LOWER : MAC_HOST;
+		w.t.host_mac = i == 0 ? 0 : MAC_HOST;
+		c.dst_e = NULL;
+		mvt_decide(&w.t, S, &c, &v);
+		TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 1,
+			"unicast to the %s", i == 0 ? "lower" : "host");
+		TEST_ASSERT(v.flags == MVT_V_HOST && v.target == MVT_EP_NONE,
+			"unicast to the %s: host only", i == 0 ? "lower" : "host");
+	}
+	/* no host port: no host MAC to learn (host_mac 0 is no MAC) */
+	w.t.host_mac = 0;
+	c.dst = MAC_HOST;
+	mvt_decide(&w.t, S, &c, &v);
+	TEST_ASSERT_EQUAL(mvt_decide_reflect(&w.t, &c, &v), 0, "no host port");
 	return TEST_SUCCESS;
 }
 
@@ -853,14 +1225,41 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_burst_matches_single),
 		TEST_CASE(test_software_relay),
 		TEST_CASE(test_relay_keeps_drops),
+		TEST_CASE(test_bc_cutoff),
+		TEST_CASE(test_relay_bridge_rules),
 		TEST_CASES_END()
 	}
 };
 
+/* Everything pl_setup() and pl_mactable() made. */
+static void
+pl_teardown(void)
+{
+	unsigned int i, j;
+
+	mvt_worker_free(pl.w);
+	mvt_mactable_free(pl.mt);
+	if (pl.ready) {
+		mvt_lower_close(&pl.lower);
+		mvt_lower_close(&pl.host);
+	}
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			rte_ring_free(pl.ring[i][j]);
+	rte_mempool_free(pl.mp);
+	rte_free(pl.stats);
+	rte_free(pl.vhost);
+	rte_free(pl.qsbr);
+	memset(&pl, 0, sizeof(pl));
+}
+
 static int
 test_decide(void)
 {
-	return unit_test_suite_runner(&decide_suite);
+	int ret = unit_test_suite_runner(&decide_suite);
+
+	pl_teardown();
+	return ret;
 }
 
 REGISTER_TEST_COMMAND(decide_autotest, test_decide);

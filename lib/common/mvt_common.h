@@ -40,6 +40,14 @@
 #define MVT_BCQUEUELEN_DEFAULT 1000
 #define MVT_BCQUEUELEN_MAX 4096
 
+/**
+ * Broadcast cutoff (Linux's bc_cutoff, ip-link's bclim): a group joined by
+ * at most this many endpoints is flooded inline, not queued. Linux's
+ * default and its range, a signed 32-bit integer.
+ */
+#define MVT_BCLIM_DEFAULT 1
+#define MVT_BCLIM_RANGE "-2147483648..2147483647"
+
 /** Length of an Ethernet header; shorter frames are malformed. */
 #define MVT_ETH_HLEN 14
 
@@ -54,6 +62,8 @@
 
 #define MVT_MAC_MASK UINT64_C(0xffffffffffff)
 #define MVT_MAC_BROADCAST MVT_MAC_MASK
+/** 01:80:c2:00:00:00, the STP group, as a key. */
+#define MVT_MAC_STP UINT64_C(0x0000c28001)
 
 /** Length of "xx:xx:xx:xx:xx:xx" plus the terminating NUL. */
 #define MVT_MAC_STRLEN 18

@@ -409,6 +409,25 @@ mvt_conf_init(struct mvt_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
+	c->bclim = MVT_BCLIM_DEFAULT;
+}
+
+/* A bclim value: Linux's s32, so an optional '-' and at most 2^31. */
+static int
+parse_bclim(const char *s, int32_t *out)
+{
+	uint32_t v;
+
+	if (*s == '-') {
+		if (mvt_parse_u32(s + 1, UINT32_C(1) << 31, &v) != 0)
+			return -EINVAL;
+		*out = (int32_t)(-(int64_t)v);
+		return 0;
+	}
+	if (mvt_parse_u32(s, INT32_MAX, &v) != 0)
+		return -EINVAL;
+	*out = (int32_t)v;
+	return 0;
 }
 
 static int
@@ -528,6 +547,7 @@ enum lower_key {
 	LOWER_HOST_BRIDGE,
 	LOWER_MAX_SLEEP_US,
 	LOWER_BCQUEUELEN,
+	LOWER_BCLIM,
 	LOWER_KEY_MAX,
 };
 
@@ -541,6 +561,7 @@ static const char *const lower_key_names[LOWER_KEY_MAX] = {
 	[LOWER_HOST_BRIDGE] = "host-bridge",
 	[LOWER_MAX_SLEEP_US] = "max-sleep-us",
 	[LOWER_BCQUEUELEN] = "bcqueuelen",
+	[LOWER_BCLIM] = "bclim",
 };
 
 static int
@@ -559,7 +580,7 @@ load_lower(struct mvt_conf *c, const char *path,
 				break;
 		if (k == LOWER_KEY_MAX)
 			return mvt_err(err, errlen,
-				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, max-sleep-us, bcqueuelen)",
+				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, max-sleep-us, bcqueuelen, bclim)",
 				path, e[i].name);
 		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
 			e[i].name, e[i].value);
@@ -608,6 +629,12 @@ load_lower(struct mvt_conf *c, const char *path,
 					"%s: expected an integer 0..%d", what,
 					MVT_BCQUEUELEN_MAX);
 			c->bcqueuelen = v;
+			break;
+		case LOWER_BCLIM:
+			if (parse_bclim(e[i].value, &c->bclim) != 0)
+				return mvt_err(err, errlen,
+					"%s: expected an integer " MVT_BCLIM_RANGE,
+					what);
 			break;
 		default: /* LOWER_STATS_PERIOD */
 			if (mvt_parse_u32(e[i].value, STATS_PERIOD_MAX, &v) != 0)
@@ -1058,6 +1085,7 @@ enum {
 	OPT_HOST_BRIDGE,
 	OPT_MAX_SLEEP_US,
 	OPT_BCQUEUELEN,
+	OPT_BCLIM,
 	OPT_HELP,
 };
 
@@ -1074,6 +1102,7 @@ static const struct option long_opts[] = {
 	{ "host-bridge", no_argument, NULL, OPT_HOST_BRIDGE },
 	{ "max-sleep-us", required_argument, NULL, OPT_MAX_SLEEP_US },
 	{ "bcqueuelen", required_argument, NULL, OPT_BCQUEUELEN },
+	{ "bclim", required_argument, NULL, OPT_BCLIM },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -1173,6 +1202,12 @@ mvt_conf_parse_args(struct mvt_conf *c, int argc, char **argv, char *err,
 			else
 				c->bcqueuelen = v;
 			break;
+		case OPT_BCLIM:
+			if (parse_bclim(optarg, &c->bclim) != 0)
+				ret = mvt_err(err, errlen,
+					"--bclim %s: expected an integer " MVT_BCLIM_RANGE,
+					optarg);
+			break;
 		case 'h':
 		case OPT_HELP:
 			mvt_conf_usage(argv[0]);
@@ -1231,12 +1266,15 @@ mvt_conf_usage(const char *prog)
 		"                        [policy NAME]\n"
 		"  --stats-period SECS   statistics period in seconds, 0..%d (0: off)\n"
 		"  --hairpin             software reflective relay (hairpin)\n"
-		"  --strict-private      drop reflected unicast from private endpoints\n"
+		"  --strict-private      drop reflected unicast to or from private endpoints\n"
 		"  --promisc             force the lower device promiscuous\n"
 		"  --host-port DEVICE    the port towards the host stack (default: none)\n"
 		"  --host-bridge         the host reaches bridge-mode endpoints locally\n"
 		"  --max-sleep-us N      longest sleep of an idle worker, 0..10000 (0: never)\n"
 		"  --bcqueuelen N        broadcast queue length per worker, 0..4096 (1000)\n"
+		"  --bclim N             groups joined by at most N endpoints are not\n"
+		"                        queued, " MVT_BCLIM_RANGE " (1; negative:\n"
+		"                        nothing is queued)\n"
 		"  --help                this text\n",
 		prog, MVT_NAME_MAX - 1, MVT_QUEUES_MAX,
 		MVT_POLICY_BURST_DEFAULT, MVT_POLICY_BURST_DEFAULT,

@@ -98,6 +98,7 @@ struct mvt_conf {
 	uint8_t host_bridge;		/**< the host reaches bridge eps locally */
 	uint32_t max_sleep_us;		/**< longest idle sleep, 0: never */
 	uint32_t bcqueuelen;		/**< broadcast queue, per worker */
+	int32_t bclim;			/**< bc_cutoff; negative: none queued */
 	unsigned int stats_period;	/**< seconds, 0: off */
 	uint16_t n_endpoints;
 	struct mvt_endpoint_conf ep[MVT_MAX_ENDPOINTS];

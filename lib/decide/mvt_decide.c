@@ -54,7 +54,7 @@ verdict_init(struct mvt_verdict *v)
 	v->flags = 0;
 	v->flood = 0;
 	v->drop = MVT_DROP_NONE;
-	v->pad = 0;
+	v->rflood = 0;
 	v->target = MVT_EP_NONE;
 	v->exclude = MVT_EP_NONE;
 	v->src_copies = NULL;
@@ -143,12 +143,15 @@ decide_rx(const struct mvt_ep_table *t, const struct mvt_cls *c,
 		/*
 		 * [DESIGN] Linux delivers reflected unicast by destination
 		 * alone, so private endpoints still reach each other through
-		 * a hairpin switch. strict-private closes that: unicast whose
-		 * source is another local private endpoint is dropped.
+		 * a hairpin switch. strict-private closes that both ways, as
+		 * private mode is described ("no communication between
+		 * macvlan instances"): unicast from a local endpoint to
+		 * another one is dropped when either of them is private.
 		 */
 		x = owner_up(t, c->src_e);
 		if (x != MVT_EP_NONE && x != tgt &&
-				t->ep[x].mode == MVT_MODE_PRIVATE) {
+				(t->ep[x].mode == MVT_MODE_PRIVATE ||
+				t->ep[tgt].mode == MVT_MODE_PRIVATE)) {
 			if (v->src_copies == NULL)
 				v->drop = MVT_DROP_PRIVATE;
 			return;
@@ -249,19 +252,30 @@ mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	struct mvt_verdict *v)
 {
 	struct mvt_verdict r;
+	uint8_t own;
 
 	/* nothing left the sender: dropped (by the policy stage) or local */
 	if (!(v->flags & MVT_V_WIRE) || v->drop != MVT_DROP_NONE)
 		return 0;
 	if (!mvt_mac_is_group(c->dst)) {
-		if (c->dst_e == NULL || c->dst_e->owner == MVT_EP_NONE)
+		/*
+		 * The bridge learned the host's MAC and the lower's own from
+		 * the frames the host sends, on this port too.
+		 */
+		if ((c->dst_e == NULL || c->dst_e->owner == MVT_EP_NONE) &&
+				c->dst != t->lower_mac &&
+				(t->host_mac == 0 || c->dst != t->host_mac))
 			return 0;
 		/* a bridge sends known unicast back out of its port only */
 		decide_rx_into(t, c, v);
 		return 1;
 	}
+	/* 802.1D reserved groups are not forwarded, but for STP's */
+	if (mvt_mac_is_link_local(c->dst) && c->dst != MVT_MAC_STP)
+		return 0;
 	verdict_init(&r);
 	decide_rx(t, c, &r);
+	own = v->flood;
 	/*
 	 * The sender's own local copies (a bridge sender's flood) and the
 	 * reflected copy's deliveries add up; both floods exclude the same
@@ -269,12 +283,41 @@ mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	 * the sender is that target (forward to original port).
 	 */
 	v->flood |= r.flood;
+	v->rflood = r.flood & ~own;
 	if (r.flood != 0)
 		v->exclude = r.exclude;
 	v->target = r.target;
 	v->src_copies = r.src_copies;
 	v->flags |= r.flags;
 	return 1;
+}
+
+int
+mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group)
+{
+	const struct mvt_ep_state *e;
+	int32_t joined = 0;
+	uint16_t id, i;
+
+	if (t->bc_cutoff < 0)
+		return 0;
+	if (group == MVT_MAC_BROADCAST || t->lower_promisc ||
+			(t->passthru != MVT_EP_NONE && t->ep[t->passthru].up))
+		return 1;
+	for (id = 0; id < t->n_eps; id++) {
+		e = &t->ep[id];
+		if (e->mode == 0 || !e->up)
+			continue;
+		if (e->mc_all)
+			return 1;
+		for (i = 0; i < e->n_mc; i++) {
+			if (e->mc[i] == group) {
+				joined++;
+				break;
+			}
+		}
+	}
+	return joined > t->bc_cutoff;
 }
 
 void

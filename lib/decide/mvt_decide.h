@@ -66,12 +66,15 @@ struct mvt_ep_state {
 struct mvt_ep_table {
 	uint16_t n_eps;		/**< endpoint ids are below this */
 	uint16_t passthru;	/**< the passthru endpoint, or MVT_EP_NONE */
-	uint8_t strict_private;	/**< drop reflected unicast from private eps */
+	uint8_t strict_private;	/**< drop reflected unicast to/from private eps */
 	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
 	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
 	uint8_t has_out_policies; /**< some policy meters frames by source */
 	uint8_t has_policies;	/**< some policy exists: the stage has work */
+	uint8_t lower_promisc;	/**< the lower is forced promiscuous */
+	int32_t bc_cutoff;	/**< Linux's bc_cutoff (bclim), default 1 */
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
+	uint64_t lower_mac;	/**< the lower device's own MAC */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
 };
 
@@ -108,7 +111,7 @@ struct mvt_verdict {
 	uint8_t flags;		/**< MVT_V_* */
 	uint8_t flood;		/**< mode mask of flood receivers, 0 for none */
 	uint8_t drop;		/**< enum mvt_drop_reason when nobody gets it */
-	uint8_t pad;
+	uint8_t rflood;		/**< of flood, the part of a reflected copy */
 	uint16_t target;	/**< the one endpoint of a unicast delivery */
 	uint16_t exclude;	/**< the flood never goes back to this one */
 	const struct mvt_mac_entry *src_copies; /**< copies to its up listers */
@@ -142,19 +145,39 @@ void mvt_decide(const struct mvt_ep_table *t, uint16_t ingress,
 
 /**
  * Software reflective relay: fold into @p v, the verdict of a frame an
- * endpoint sent, what an adjacent bridge in hairpin mode that has learned
- * the endpoints' MACs would send back. A group frame goes to the wire and
- * is also reflected; unicast to a MAC that is an endpoint's own (up or not:
- * the bridge learned it) is reflected instead of leaving the host; other
- * unicast goes to the wire only, as to a station the bridge knows elsewhere.
+ * endpoint sent, what an adjacent 802.1D bridge in hairpin mode that has
+ * learned the MACs behind the lower would send back. A group frame goes
+ * to the wire and is also reflected, except the reserved addresses
+ * 01:80:c2:00:00:01 to :0f, which a bridge never forwards (:00, STP, it
+ * forwards while it runs no STP itself). Unicast to a MAC that is an
+ * endpoint's own (up or not: the bridge learned it), the host port's or
+ * the lower's own is reflected instead of leaving the host; other unicast
+ * goes to the wire only, as to a station the bridge knows elsewhere.
  * The reflected copy is decided exactly as a frame received on the lower,
- * so receivers cannot tell it from one reflected by a real switch.
+ * so receivers cannot tell it from one reflected by a real switch; the
+ * part of the flood that only the reflected copy adds is marked in
+ * @c rflood, and waits in the broadcast queue as a flood from the wire.
  * A verdict already dropped (by the policy stage) stays dropped.
  *
  * @return 1 if @p v changed.
  */
 int mvt_decide_reflect(const struct mvt_ep_table *t, const struct mvt_cls *c,
 	struct mvt_verdict *v);
+
+/**
+ * Whether the flood of a group frame received on the lower waits in the
+ * broadcast queue or runs inline: Linux's bc_filter (macvlan_handle_frame,
+ * macvlan_recompute_bc_filter, v6.4 and later), with exact groups for its
+ * hash bits. Nothing is queued when bc_cutoff is negative. Otherwise
+ * broadcast always is, and so is every group while the lower is
+ * promiscuous or all-multicast: forced (--promisc), put so by an up
+ * passthru endpoint, or by an up endpoint that accepts every group (as an
+ * ALLMULTI macvlan makes its lower). Any other group is queued when more
+ * than bc_cutoff endpoints joined it, counting, as the sync count of the
+ * lower's address does, every up endpoint that lists it (mcast=), of
+ * whatever mode, whoever sent the frame.
+ */
+int mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group);
 
 /** mvt_decide() for @p n frames from one ingress. */
 void mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,

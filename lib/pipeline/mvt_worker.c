@@ -282,8 +282,10 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 {
 	const struct mvt_mac_entry *sc = v->src_copies;
 	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
+	struct mvt_verdict fv;
 	uint16_t copies, i;
-	int queue = 0, flood = 0;
+	int queue = 0, flood = 0, lost = 0;
+	uint8_t qmask;
 
 	if (unlikely(v->drop != MVT_DROP_NONE)) {
 		mvt_ctr_add(&in->drops[v->drop], 1);
@@ -310,31 +312,39 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (sc != NULL)
 		for (i = 0; i < sc->n_listers; i++)
 			copies += t->ep[sc->listers[i]].up;
-	if (v->flood != 0 && ingress == MVT_INGRESS_LOWER &&
-			flood_count(t, v, c->dst) > 0) {
-		/*
-		 * The flood of a group frame from the wire waits in the
-		 * broadcast queue; the source copies and the host's copy go
-		 * now, as in Linux. A full queue loses the flood only. A
-		 * flood that reaches nobody now is not queued at all.
-		 */
-		if (bcq_used(w) < w->dp->bcqueuelen) {
-			queue = 1;
-			copies++;
-		} else {
-			mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE], 1);
-			if (copies == 0) {
-				rte_pktmbuf_free(m);
-				return;
+	/*
+	 * The flood of a group frame from the wire, and the part of a flood
+	 * that only the relay's reflected copy brings, waits in the
+	 * broadcast queue, unless few enough endpoints joined its group
+	 * (bc_cutoff); the source copies, the host's copy and the sender's
+	 * own bridge flood go now, as in Linux. A full queue loses the
+	 * queued part only. A flood that reaches nobody now is not queued.
+	 */
+	fv = *v;
+	qmask = ingress == MVT_INGRESS_LOWER ? v->flood : v->rflood;
+	if (qmask != 0 && mvt_decide_bc_queued(t, c->dst)) {
+		fv.flood = qmask;
+		if (flood_count(t, &fv, c->dst) > 0) {
+			if (bcq_used(w) < w->dp->bcqueuelen) {
+				queue = 1;
+				copies++;
+			} else {
+				mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE],
+					1);
+				lost = 1;
 			}
 		}
-	} else if (v->flood != 0 && ingress != MVT_INGRESS_LOWER) {
-		flood = 1;
-		copies += flood_count(t, v, c->dst);
+		fv.flood = v->flood & ~qmask;
+	}
+	if (fv.flood != 0) {
+		i = flood_count(t, &fv, c->dst);
+		flood = i > 0;
+		copies += i;
 	}
 	if (copies == 0) {
 		/* for the host, and there is no host port */
-		mvt_ctr_add(&in->drops[MVT_DROP_NO_DEST], 1);
+		if (!lost)
+			mvt_ctr_add(&in->drops[MVT_DROP_NO_DEST], 1);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -350,10 +360,12 @@ dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
 		for (i = 0; i < sc->n_listers; i++)
 			if (t->ep[sc->listers[i]].up)
 				emit_ep(w, sc->listers[i], m);
-	if (queue)
+	if (queue) {
+		w->bcq_skip[w->bcq_tail % MVT_BCQ_MAX] = fv.flood;
 		w->bcq[w->bcq_tail++ % MVT_BCQ_MAX] = m;
-	else if (flood)
-		emit_flood(w, t, m, c->dst, v);
+	}
+	if (flood)
+		emit_flood(w, t, m, c->dst, &fv);
 }
 
 /*
@@ -371,8 +383,10 @@ bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
 	struct rte_mbuf *m;
 	const uint8_t *p;
 	uint16_t n = 0, copies, et;
+	uint8_t skip;
 
 	while (bcq_used(w) > 0 && n < MVT_BCAST_BUDGET) {
+		skip = w->bcq_skip[w->bcq_head % MVT_BCQ_MAX];
 		m = w->bcq[w->bcq_head++ % MVT_BCQ_MAX];
 		n++;
 		p = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -384,6 +398,7 @@ bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
 		c.dst_e = ents[0];
 		c.src_e = ents[1];
 		mvt_decide(t, MVT_INGRESS_LOWER, &c, &v);
+		v.flood &= ~skip;
 		copies = v.flood != 0 ? flood_count(t, &v, c.dst) : 0;
 		if (copies == 0) {
 			/* its receivers went down while it waited */

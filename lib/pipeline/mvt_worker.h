@@ -111,12 +111,15 @@ struct mvt_worker {
 	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
 	/*
 	 * The broadcast queue (Linux's bcqueuelen): group frames from the
-	 * wire wait here for their flood to the endpoints, at most
-	 * dp->bcqueuelen of them; MVT_BCAST_BUDGET are fanned out per loop.
+	 * wire, and the copies the relay reflects, wait here for their flood
+	 * to the endpoints, at most dp->bcqueuelen of them; MVT_BCAST_BUDGET
+	 * are fanned out per loop. bcq_skip[i] is the mode mask that entry's
+	 * flood leaves out: the relay's sender already delivered to them.
 	 */
 	uint32_t bcq_head;
 	uint32_t bcq_tail;
 	struct rte_mbuf *bcq[MVT_BCQ_MAX];
+	uint8_t bcq_skip[MVT_BCQ_MAX];
 };
 
 /**

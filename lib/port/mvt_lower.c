@@ -130,8 +130,10 @@ mvt_lower_open_desc(struct mvt_lower *l, const char *opt, const char *devargs,
 	/* start from a known state: promiscuous only when needed */
 	rte_eth_promiscuous_disable(l->port_id);
 	/*
-	 * Endpoints accept every multicast group (vhost-user backends do not
-	 * see the guests' joins), so the device must pass them all.
+	 * An endpoint without mcast= accepts every multicast group (vhost-user
+	 * backends do not see the guests' joins), and the mcast= lists of the
+	 * others are not programmed into the device's filter, so it must pass
+	 * them all.
 	 */
 	ret = rte_eth_allmulticast_enable(l->port_id);
 	if (ret != 0 && ret != -ENOTSUP)

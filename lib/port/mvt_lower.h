@@ -10,8 +10,8 @@
  * The lower device (and the host port, an ethdev opened the same way):
  * one ethdev port, a PCI NIC or any vdev, with one RX
  * and one TX queue per worker (RSS spreads RX where the device has it) and
- * the endpoints' MACs in its unicast filter. It goes promiscuous only when
- * the filter is full, for passthru, or when asked.
+ * the up endpoints' MACs in its unicast filter. It goes promiscuous only
+ * when the filter is full, for an up passthru endpoint, or when asked.
  */
 
 #include <stddef.h>

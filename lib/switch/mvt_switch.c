@@ -130,6 +130,8 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 	}
 	sw->tbl->passthru = MVT_EP_NONE;
 	sw->tbl->strict_private = sw->conf.strict_private;
+	sw->tbl->lower_promisc = sw->conf.promisc;
+	sw->tbl->bc_cutoff = sw->conf.bclim;
 	return 0;
 }
 
@@ -401,6 +403,32 @@ ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	e->spoofchk = ec->spoofchk;
 }
 
+/*
+ * Linux refuses to open a macvlan whose MAC is its lower's (EADDRINUSE,
+ * macvlan_addr_busy), except in passthru mode; the host port plays the
+ * lower's stack, so its MAC is the lower's too. Only an up endpoint opens.
+ */
+static int
+ep_addr_busy(const struct mvt_switch *sw, const struct mvt_ep_state *e,
+	const char *name, char *err, size_t errlen)
+{
+	char buf[MVT_MAC_STRLEN];
+	const char *owner;
+
+	if (!e->up || e->mode == MVT_MODE_PASSTHRU)
+		return 0;
+	if (e->mac == sw->lower.mac)
+		owner = "the lower device";
+	else if (sw->dp.host != NULL && e->mac == sw->tbl->host_mac)
+		owner = "the host port";
+	else
+		return 0;
+	mvt_mac_format(e->mac, buf);
+	snprintf(err, errlen, "--endpoint mac=%s: MAC already used by %s (endpoint %s)",
+		buf, owner, name);
+	return -1;
+}
+
 /* MAC table and lower filter entries of endpoint @p id; undone by ep_unlink */
 static int
 ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
@@ -412,6 +440,8 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 	uint16_t i;
 	int ret;
 
+	if (ep_addr_busy(sw, e, ec->name, err, errlen) != 0)
+		return -1;
 	ret = mvt_mactable_set_owner(sw->mt, e->mac, id);
 	if (ret != 0) {
 		snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
@@ -445,6 +475,12 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 		mvt_mactable_clear_owner(sw->mt, e->mac, id);
 		return -1;
 	}
+	/*
+	 * As macvlan_open (dev_uc_add, or promiscuity for passthru): only
+	 * an up endpoint opens.
+	 */
+	if (!e->up)
+		return 0;
 	if (ec->mode == MVT_MODE_PASSTHRU)
 		mvt_lower_force_promisc(&sw->lower);
 	else
@@ -461,7 +497,8 @@ ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 	for (i = 0; i < ec->n_sources; i++)
 		mvt_mactable_del_lister(sw->mt, ec->sources[i], id);
 	mvt_mactable_clear_owner(sw->mt, mac, id);
-	if (ec->mode != MVT_MODE_PASSTHRU)
+	/* a down endpoint put nothing in the filter (ep_link) */
+	if (ec->mode != MVT_MODE_PASSTHRU && ec->up)
 		mvt_lower_del_mac(&sw->lower, mac);
 }
 
@@ -695,6 +732,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
+	sw->tbl->lower_mac = sw->lower.mac;
 	sw->dp.bcqueuelen = c->bcqueuelen;
 	sw->dp.max_sleep_us = c->max_sleep_us;
 	if (c->promisc)

@@ -393,6 +393,40 @@ def s_hairpin_relay(sc):
     check_eq(p["b"]["tx_packets"], 80, "switch: to b")
 
 
+def s_strict_private(sc):
+    """--strict-private with --hairpin isolates a private endpoint both
+    ways: reflected unicast from a vepa endpoint to it and from it to a
+    vepa endpoint is dropped (counted as private on the sender), while
+    vepa to vepa is delivered."""
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--hairpin",
+                    "--strict-private"] +
+                   sc.endpoint("a", 0xa, "vepa") +
+                   sc.endpoint("b", 0xb, "vepa") +
+                   sc.endpoint("p", 0xc, "private"), "strict")
+    sw.wait_log("forwarding")
+    gb, gp = sc.guest("b", 0xb), sc.guest("p", 0xc)
+    ready(sw, gb, gp)
+    sent = 0
+    for i, (dst, n) in enumerate(((mac(0xc), 8), (mac(0xb), 5))):
+        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
+                      ep="a")
+        ready(sw, ga)
+        sent += n
+        sw.wait_rx("a", sent)
+        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    check_eq(gp.stop(), (0, 0), "p: nothing from vepa a")
+    gp = sc.guest("p2", 0xc, peer=mac(0xb), burst=6, sock=sc.sock("p"),
+                  ep="p")
+    ready(sw, gp)
+    sw.wait_rx("p", 6)
+    check_eq(gp.stop(), (0, 6), "p sent 6 to b")
+    check_eq(gb.stop(), (5, 0), "b: a's unicast only, none of p's")
+    p = sw.stop()
+    check_eq(p["a"].get("private", 0), 8, "a: to private p, dropped")
+    check_eq(p["p"].get("private", 0), 6, "p: to vepa b, dropped")
+    check_eq(p["lower"]["tx_packets"], 0, "nothing on the wire")
+
+
 def s_live_endpoints(sc):
     """Endpoints added and removed 100 times, a mode changed and a source
     list edited, while a guest streams to another: that traffic never
@@ -770,9 +804,9 @@ class Skip(Exception):
     pass
 
 
-def tap_switch(sc, ifname, eps, extra=()):
+def tap_switch(sc, ifname, eps, extra=(), name="switch"):
     sw = sc.switch(["--lower", f"net_tap0,iface={ifname}"] + list(extra) +
-                   eps)
+                   eps, name)
     sw.wait_log("forwarding")
     subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
     return sw
@@ -944,8 +978,10 @@ def s_host_port(sc):
 
 @with_quiet_tap
 def s_bcqueuelen(sc):
-    """--bcqueuelen 0: every flood from the wire is lost and counted as
-    bcast_queue; the host still gets the frames, and unicast flows."""
+    """--bcqueuelen 0: every flood from the wire that is queued is lost and
+    counted as bcast_queue; the host still gets the frames, and unicast
+    flows. Floods of groups joined by at most --bclim endpoints are not
+    queued and arrive."""
     sw = tap_switch(sc, "mvte2e4", sc.endpoint("a", 0xa, "bridge"),
                     ["--host-port", "net_tap1,iface=mvhost4",
                      "--bcqueuelen", "0"])
@@ -962,6 +998,207 @@ def s_bcqueuelen(sc):
     check_eq(p["lower"].get("bcast_queue", 0), 9, "floods lost and counted")
     wire.close()
     host.close()
+
+    # bclim (Linux 6.4+): a group that at most bclim endpoints joined is
+    # flooded inline, so the empty queue does not lose it. No endpoint
+    # takes every group here (one that does puts the lower in allmulti,
+    # and then every group is queued, as above). g1 is joined by a only,
+    # g2 by a and b: with the default bclim 1, g2 and broadcast are
+    # queued and lost; with bclim -1 nothing is queued.
+    g1, g2 = "01:00:5e:00:00:a1", "01:00:5e:00:00:a2"
+    for i, (bclim, n_lost) in enumerate(((None, 4 + 9), ("-1", 0))):
+        tag = "default" if bclim is None else bclim
+        ifname, hname = f"mvtbclim{i}", f"mvhbclim{i}"
+        extra = ["--host-port", f"net_tap1,iface={hname}",
+                 "--bcqueuelen", "0"]
+        if bclim is not None:
+            extra += ["--bclim", bclim]
+        sw = tap_switch(sc, ifname,
+                        sc.endpoint("a", 0xa, "bridge",
+                                    f",mcast={g1}+{g2}") +
+                        sc.endpoint("b", 0xb, "vepa", f",mcast={g2}"),
+                        extra, f"bclim{i}")
+        subprocess.run(["ip", "link", "set", hname, "up"], check=True)
+        ga, gb = sc.guest("a", 0xa), sc.guest("b", 0xb)
+        ready(sw, ga, gb)
+        wire, host = Wire(ifname), Wire(hname)
+        wire.send(g1, EXT, 5)
+        wire.send(g2, EXT, 4)
+        wire.send(BROADCAST, EXT, 9)
+        wire.send(mac(0xa), EXT, 3)
+        sw.wait_rx("lower", 21)
+        check_eq(host.received(g1), 5, f"bclim {tag}: host: g1")
+        check_eq(host.received(g2), 4, f"bclim {tag}: host: g2")
+        check_eq(host.received(BROADCAST), 9, f"bclim {tag}: host: broadcast")
+        queued = n_lost > 0
+        check_eq(ga.stop(), (5 + 3 + (0 if queued else 4 + 9), 0),
+                 f"bclim {tag}: a: g1 inline, its unicast" +
+                 ("" if queued else ", g2 and broadcast inline"))
+        check_eq(gb.stop(), (0 if queued else 4 + 9, 0),
+                 f"bclim {tag}: b: " +
+                 ("g2 and broadcast lost" if queued else
+                  "g2 and broadcast inline"))
+        p = sw.stop()
+        check_eq(p["lower"].get("bcast_queue", 0), n_lost,
+                 f"bclim {tag}: floods lost and counted")
+        check_eq(p["a"]["multicast"], 5 if queued else 5 + 4 + 9,
+                 f"bclim {tag}: a: flood deliveries")
+        wire.close()
+        host.close()
+
+
+@with_quiet_tap
+def s_hairpin_bridge(sc):
+    """--hairpin reflects as an 802.1D bridge in hairpin mode: unicast to
+    the host's MAC or the lower's comes back and reaches the host, not the
+    wire; reserved groups 01:80:c2:00:00:01-0f are not reflected, STP's
+    :00 is; reflected floods go through the broadcast queue, with its
+    length and its cutoff."""
+    host_mac, lower_mac = mac(0x99), mac(0x98)
+    lldp, stp = "01:80:c2:00:00:0e", "01:80:c2:00:00:00"
+    sw = tap_switch(sc, "mvhp0", sc.endpoint("a", 0xa, "vepa") +
+                    sc.endpoint("b", 0xb, "vepa"),
+                    ["--host-port", f"net_tap1,iface=mvhph0,mac={host_mac}",
+                     "--hairpin"], "hpb")
+    subprocess.run(["ip", "link", "set", "mvhph0", "up"], check=True)
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    wire, host = Wire("mvhp0"), Wire("mvhph0")
+    sent = 0
+    for i, (dst, n) in enumerate(((host_mac, 8), (stp, 4), (lldp, 5))):
+        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
+                      ep="a")
+        ready(sw, ga)
+        sent += n
+        sw.wait_rx("a", sent)
+        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    check_eq(host.received(host_mac), 8, "host: a's unicast, reflected")
+    check_eq(wire.received(host_mac), 0, "wire: not a's unicast to the host")
+    check_eq(wire.received(stp), 4, "wire: STP")
+    check_eq(host.received(stp), 4, "host: STP, reflected")
+    check_eq(wire.received(lldp), 5, "wire: LLDP")
+    check_eq(host.received(lldp), 0, "host: LLDP not reflected")
+    check_eq(gb.stop(), (4, 0), "b: STP reflected, not LLDP")
+    sw.stop()
+    wire.close()
+    host.close()
+
+    # the lower's own MAC: with a host port it reaches the host
+    sw = sc.switch(["--lower", f"net_tap0,iface=mvhp1,mac={lower_mac}",
+                    "--host-port", "net_tap1,iface=mvhph1", "--hairpin"] +
+                   sc.endpoint("a", 0xa, "bridge"), "hpl")
+    sw.wait_log("forwarding")
+    for ifname in ("mvhp1", "mvhph1"):
+        subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
+    wire, host = Wire("mvhp1"), Wire("mvhph1")
+    ga = sc.guest("a", 0xa, peer=lower_mac, burst=6)
+    ready(sw, ga)
+    sw.wait_rx("a", 6)
+    check_eq(ga.stop(), (0, 6), "a sent to the lower's MAC")
+    check_eq(host.received(lower_mac), 6, "host: unicast to the lower's MAC")
+    check_eq(wire.received(lower_mac), 0, "wire: not it")
+    sw.stop()
+    wire.close()
+    host.close()
+
+    # the reflected floods wait in the broadcast queue: none with
+    # --bcqueuelen 0, but a group only b joined is not queued (bclim 1)
+    g1, g2 = "01:00:5e:00:00:b1", "01:00:5e:00:00:b2"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1", "--hairpin",
+                    "--bcqueuelen", "0"] +
+                   sc.endpoint("a", 0xa, "vepa", f",mcast={g2}") +
+                   sc.endpoint("b", 0xb, "bridge", f",mcast={g1}"), "hpq")
+    sw.wait_log("forwarding")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    sent = 0
+    for i, (dst, n) in enumerate(((BROADCAST, 16), (g1, 8))):
+        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
+                      ep="a")
+        ready(sw, ga)
+        sent += n
+        sw.wait_rx("a", sent)
+        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    check_eq(gb.stop(), (8, 0), "b: g1 inline, no broadcast")
+    p = sw.stop()
+    check_eq(p["a"].get("bcast_queue", 0), 16, "a: reflected floods lost")
+    check_eq(p["lower"]["tx_packets"], 24, "both left on the wire")
+    check_eq(p["b"]["multicast"], 8, "b: flood deliveries")
+
+
+@with_quiet_tap
+def s_busy_mac(sc):
+    """An up endpoint may not use the lower device's MAC or the host port's
+    (Linux: EADDRINUSE in macvlan_open), at start or added live; a down
+    one and a passthru one may."""
+    lower_mac, host_mac = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+    lower = f"net_tap0,iface=mvbusy0,mac={lower_mac}"
+    host = f"net_tap1,iface=mvbusyh0,mac={host_mac}"
+    run_switch_expect_error(
+        sc, ["--lower", lower] + sc.endpoint("a", 0xa, "bridge"),
+        f"--endpoint mac={lower_mac}: MAC already used by the lower device "
+        "(endpoint a)", "busy-lower")
+    check(not os.path.exists(sc.sock("a")), "socket a left behind")
+    run_switch_expect_error(
+        sc, ["--lower", lower, "--host-port", host] +
+        sc.endpoint("c", 0xc, "vepa") + sc.endpoint("b", 0xb, "vepa"),
+        f"--endpoint mac={host_mac}: MAC already used by the host port "
+        "(endpoint b)", "busy-host")
+    check(not os.path.exists(sc.sock("c")), "socket c left behind")
+
+    prefix = "mvte2e-busy"
+    sw = sc.switch(["--lower", lower, "--host-port", host] +
+                   sc.endpoint("c", 0xc, "vepa") +
+                   sc.endpoint("d", 0xa, "vepa", ",state=down"), "busy")
+    sw.wait_log("forwarding")
+    # d, down, may keep the lower's MAC; it goes so that only the
+    # lower's claim on the MAC is left for the live add
+    check_eq(telemetry(prefix, "/mvtap/del_endpoint,d"), {"result": "ok"},
+             "remove d")
+    for name, m, owner in (("e", lower_mac, "the lower device"),
+                           ("f", host_mac, "the host port")):
+        spec = f"name={name},mac={m},mode=bridge,socket={sc.sock(name)}"
+        check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+                 {"error": f"--endpoint mac={m}: MAC already used by "
+                           f"{owner} (endpoint {name})"},
+                 f"live add with the MAC of {owner}")
+        check(not os.path.exists(sc.sock(name)), f"socket {name} left behind")
+    spec = f"name=g,mac={host_mac},state=down,socket={sc.sock('g')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "a down endpoint may")
+    check_eq(sorted(telemetry(prefix, "/mvtap/endpoints")),
+             ["c", "g"], "endpoints")
+    sw.stop()
+
+
+@with_quiet_tap
+def s_uc_filter(sc):
+    """Only an up endpoint puts its MAC into the lower device's unicast
+    filter (Linux: dev_uc_add in macvlan_open). net_tap's filter has no
+    room for another MAC, so each MAC put there makes it promiscuous: a
+    down endpoint's, at start or added live, must not."""
+    prefix = "mvte2e-ucf"
+    sw = sc.switch(["--lower", "net_tap0,iface=mvucf0"] +
+                   sc.endpoint("d", 0xd, "vepa", ",state=down"), "ucf")
+    sw.wait_log("forwarding")
+
+    def promisc():
+        return telemetry(prefix, "/ethdev/info,0")["promiscuous"]
+    check_eq(promisc(), 0, "a down endpoint at start")
+    spec = f"name=e,mac={mac(0xe)},state=down,socket={sc.sock('e')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "add a down endpoint")
+    check_eq(promisc(), 0, "a down endpoint added live")
+    check_eq(telemetry(prefix, "/mvtap/del_endpoint,d"), {"result": "ok"},
+             "remove a down endpoint")
+    check_eq(promisc(), 0, "a down endpoint removed")
+    spec = f"name=u,mac={mac(0x1)},socket={sc.sock('u')}"
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint," + spec),
+             {"result": "ok"}, "add an up endpoint")
+    check_eq(promisc(), 1, "an up endpoint's MAC does not fit: promiscuous")
+    check("MAC filter cannot take more addresses" in sw.output(),
+          "the fallback is logged")
+    sw.stop()
 
 
 def s_socket_access(sc):
@@ -1909,6 +2146,8 @@ SCENARIOS = {
     "vepa_unicast": s_vepa_unicast,
     "private_group": s_private_group,
     "hairpin_relay": s_hairpin_relay,
+    "hairpin_bridge": s_hairpin_bridge,
+    "strict_private": s_strict_private,
     "broadcast_flood": s_broadcast_flood,
     "wire_to_endpoint": s_wire_to_endpoint,
     "endpoint_to_wire": s_endpoint_to_wire,
@@ -1921,6 +2160,8 @@ SCENARIOS = {
     "bcqueuelen": s_bcqueuelen,
     "client_reconnect": s_client_reconnect,
     "bad_input": s_bad_input,
+    "busy_mac": s_busy_mac,
+    "uc_filter": s_uc_filter,
     "socket_access": s_socket_access,
     "frontend_abuse": s_frontend_abuse,
     "second_frontend": s_second_frontend,

@@ -42,6 +42,11 @@
  *           bits 4-5  broadcast queue length: 0 the default, 1 two
  *                     frames, 2 none (every flood from the wire is lost),
  *                     3 one frame
+ *           bits 6-7  broadcast cutoff (bclim): 0 the default, 1; 1 the
+ *                     default on the lists table (the full table where
+ *                     no up endpoint takes every group: lists_mcast
+ *                     below); 2 cutoff 0 on the lists table; 3 cutoff -1
+ *                     (nothing queued)
  *   then    one frame, or up to MVT_BURST frames, each after a 16-bit
  *           big-endian header: bits 0-10 its length (cut to what is
  *           left), bit 15 a chain of 2 segments whose first one has
@@ -124,6 +129,7 @@
 #define TX_RING_SIZE 1024
 #define TX_RING_SMALL 8		/* holds 7 */
 static const uint32_t bcq_lens[] = { MVT_BCQUEUELEN_DEFAULT, 2, 0, 1 };
+static const int32_t bclims[] = { MVT_BCLIM_DEFAULT, MVT_BCLIM_DEFAULT, 0, -1 };
 #define MAX_LOOPS 64		/* worker loop iterations per input */
 #define FRAME_MAX RTE_MBUF_DEFAULT_DATAROOM
 
@@ -138,6 +144,8 @@ static const uint32_t bcq_lens[] = { MVT_BCQUEUELEN_DEFAULT, 2, 0, 1 };
 #define ENV_SMALL_TX 0x08
 #define ENV_BCQ_SHIFT 4
 #define ENV_BCQ_MASK 0x30
+#define ENV_BCLIM_SHIFT 6
+#define ENV_BCLIM_MASK 0xc0
 
 enum {
 	TABLE_FULL,
@@ -193,6 +201,20 @@ static const struct ep_def full_eps[] = {
 };
 
 #define N_FULL RTE_DIM(full_eps)
+
+/*
+ * The lists table: the full table, but the up endpoints that take every
+ * group list some instead, so that groups are joined by 1 (ep1's
+ * 33:33:00:00:00:01, ep0's 01:00:5e:00:00:02), 2 (01:00:5e:00:00:fb) and
+ * 3 (01:00:5e:00:00:01) up endpoints; NULL: the list stays as it is.
+ */
+static const char *const lists_mcast[][EP_LIST_MAX] = {
+	[0] = { "01:00:5e:00:00:02", NULL },
+	[3] = { "01:00:5e:00:00:fb", NULL },
+	[4] = { NULL },
+	[6] = { "01:00:5e:00:00:01", NULL },
+	[7] = { NULL },
+};
 
 /* The tap endpoints of the full table. */
 static const uint16_t tap_eps[] = { 3, 5 };
@@ -270,9 +292,11 @@ static struct {
 	struct rte_rcu_qsbr *qsbr;
 	struct mvt_vhost *vhost;
 	struct mvt_ep_table *tbl[TABLE_MAX];
+	struct mvt_ep_table *tbl_lists;	/* TABLE_FULL with lists_mcast */
 	struct mvt_mactable *mt_full;
 	struct mvt_mactable *mt_pt;
 	uint64_t mc[N_FULL][EP_LIST_MAX];	/* the mcast= lists */
+	uint64_t mc_lists[N_FULL][EP_LIST_MAX];	/* of the lists table */
 	struct mvt_policy *pol[N_POLS];
 	struct mvt_policy_counters pol_before[N_POLS][MVT_POLICY_DIRS];
 	struct fport lower[2];		/* [1]: small TX ring */
@@ -395,12 +419,12 @@ dump_input(void)
 	const struct frame *f;
 	uint16_t i, et;
 
-	fprintf(stderr, "fuzz_frame: ingress %s, table %u, hairpin %d, strict-private %d, host port %d, host-bridge %d, small tx %d, bcqueuelen %u\n",
+	fprintf(stderr, "fuzz_frame: ingress %s, table %u, hairpin %d, strict-private %d, host port %d, host-bridge %d, small tx %d, bcqueuelen %u, bclim %d\n",
 		ingress_name(g.ingress, in, sizeof(in)),
 		g.env & ENV_TABLE_MASK, !!(g.opt & OPT_HAIRPIN),
 		!!(g.opt & OPT_STRICT_PRIVATE), g.dp.host != NULL,
 		!!(g.env & ENV_HOST_BRIDGE), !!(g.env & ENV_SMALL_TX),
-		g.dp.bcqueuelen);
+		g.dp.bcqueuelen, (int)g.dp.tbl->bc_cutoff);
 	for (i = 0; i < g.n_frames; i++) {
 		f = &g.frames[i];
 		v = &g.verdicts[i];
@@ -583,6 +607,7 @@ table_alloc(void)
 		die("cannot allocate an endpoint table");
 	t->passthru = MVT_EP_NONE;
 	t->host_mac = g.host[0].l.mac;
+	t->lower_mac = g.lower[0].l.mac;
 	return t;
 }
 
@@ -663,6 +688,18 @@ tables_build(void)
 		t->has_policies = 1;
 		if (ret != 0)
 			die("MAC table: %s", rte_strerror(-ret));
+	}
+
+	t = g.tbl_lists = table_alloc();
+	memcpy(t, g.tbl[TABLE_FULL], sizeof(*t));
+	for (id = 0; id < RTE_DIM(lists_mcast); id++) {
+		if (!t->ep[id].mc_all || !t->ep[id].up)
+			continue;
+		for (s = 0; lists_mcast[id][s] != NULL; s++)
+			g.mc_lists[id][s] = mac_of(lists_mcast[id][s]);
+		t->ep[id].mc_all = 0;
+		t->ep[id].n_mc = (uint16_t)s;
+		t->ep[id].mc = g.mc_lists[id];
 	}
 
 	t = g.tbl[TABLE_FULL_DOWN] = table_alloc();
@@ -961,6 +998,35 @@ expect_ep_copy(struct frame *f, struct expect *e, uint16_t id, int flood)
 }
 
 /*
+ * Whether the flood of group frame @p dst from the wire is queued, as
+ * the pipeline's contract says (mvt_decide.h, Linux's bc_filter): never
+ * with a negative cutoff; always for broadcast, or when the lower takes
+ * every group (forced promiscuous, an up passthru endpoint, an up
+ * endpoint taking every group); else when more than the cutoff up
+ * endpoints list the group.
+ */
+static int
+expect_queued(const struct mvt_ep_table *t, uint64_t dst)
+{
+	int32_t n = 0;
+	uint16_t id, i;
+
+	if (t->bc_cutoff < 0)
+		return 0;
+	if (dst == MVT_MAC_BROADCAST || t->lower_promisc)
+		return 1;
+	for (id = 0; id < t->n_eps; id++) {
+		if (!t->ep[id].up)
+			continue;
+		if (t->ep[id].mc_all || t->ep[id].mode == MVT_MODE_PASSTHRU)
+			return 1;
+		for (i = 0; i < t->ep[id].n_mc; i++)
+			n += t->ep[id].mc[i] == dst;
+	}
+	return n > t->bc_cutoff;
+}
+
+/*
  * Where frame @p f should go: its verdict, as the pipeline's contract
  * reads it (mvt_worker.h, mvt_stats.h), added to @p e.
  */
@@ -971,8 +1037,9 @@ expect_frame(const struct mvt_ep_table *t, struct frame *f,
 	const struct mvt_mac_entry *sc;
 	struct mvt_cls c;
 	uint32_t copies = 0;
+	struct mvt_verdict fv;
 	uint16_t et, i, id, reach;
-	int bcq_lost = 0;
+	int bcq_lost = 0, queue;
 
 	c.dst = mvt_mac_load6(f->p);
 	c.src = mvt_mac_load6(f->p + 6);
@@ -1012,25 +1079,36 @@ expect_frame(const struct mvt_ep_table *t, struct frame *f,
 			copies++;
 		}
 	}
-	for (id = 0, reach = 0; v->flood != 0 && id < t->n_eps; id++)
-		reach += mvt_flood_reaches(t, v, c.dst, id);
 	/*
-	 * A flood from the wire waits in the broadcast queue; when the queue
-	 * is full, the flood is lost (and counted), the other copies go.
-	 * A flood that reaches nobody has nothing to lose.
+	 * A flood from the wire, and the part of a flood that only the
+	 * relay's reflected copy brings (rflood), waits in the broadcast
+	 * queue unless few enough endpoints joined its group; when the
+	 * queue is full, that part is lost (and counted), the other copies
+	 * go. A flood that reaches nobody has nothing to lose.
 	 */
-	if (reach > 0 && g.ingress == MVT_INGRESS_LOWER &&
-			*queued >= g.dp.bcqueuelen) {
+	fv = *v;
+	fv.flood = g.ingress == MVT_INGRESS_LOWER ? v->flood : v->rflood;
+	for (id = 0, reach = 0; fv.flood != 0 && id < t->n_eps; id++)
+		reach += mvt_flood_reaches(t, &fv, c.dst, id);
+	queue = reach > 0 && expect_queued(t, c.dst);
+	if (queue && *queued >= g.dp.bcqueuelen) {
 		e->in_drop[MVT_DROP_BCAST_QUEUE]++;
 		bcq_lost = 1;
-	} else if (reach > 0) {
-		if (g.ingress == MVT_INGRESS_LOWER)
-			(*queued)++;
+	} else if (queue) {
+		(*queued)++;
 		for (id = 0; id < t->n_eps; id++) {
-			if (mvt_flood_reaches(t, v, c.dst, id)) {
+			if (mvt_flood_reaches(t, &fv, c.dst, id)) {
 				expect_ep_copy(f, e, id, 1);
 				copies++;
 			}
+		}
+	}
+	/* the rest is flooded at once */
+	fv.flood = v->flood & ~(expect_queued(t, c.dst) ? fv.flood : 0);
+	for (id = 0; fv.flood != 0 && id < t->n_eps; id++) {
+		if (mvt_flood_reaches(t, &fv, c.dst, id)) {
+			expect_ep_copy(f, e, id, 1);
+			copies++;
 		}
 	}
 	if (copies > 0) {
@@ -1234,7 +1312,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct mvt_ep_table *t;
 	uint32_t queued = 0;
 	uint64_t bytes_in = 0;
-	unsigned int sel, table, small;
+	unsigned int sel, table, small, bclim;
 	uint16_t i;
 
 	if (size < 2)
@@ -1244,9 +1322,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	table = g.env & ENV_TABLE_MASK;
 
 	/* the switch as this input wants it */
-	g.dp.tbl = g.tbl[table];
-	g.tbl[table]->strict_private = !!(g.opt & OPT_STRICT_PRIVATE);
-	g.tbl[table]->host_bridge = !!(g.env & ENV_HOST_BRIDGE);
+	bclim = (g.env & ENV_BCLIM_MASK) >> ENV_BCLIM_SHIFT;
+	g.dp.tbl = table == TABLE_FULL && (bclim == 1 || bclim == 2) ?
+		g.tbl_lists : g.tbl[table];
+	g.dp.tbl->strict_private = !!(g.opt & OPT_STRICT_PRIVATE);
+	g.dp.tbl->host_bridge = !!(g.env & ENV_HOST_BRIDGE);
+	g.dp.tbl->bc_cutoff = bclims[bclim];
 	g.dp.mt = table <= TABLE_FULL_DOWN ? g.mt_full : g.mt_pt;
 	g.dp.hairpin = !!(g.opt & OPT_HAIRPIN);
 	g.dp.bcqueuelen = bcq_lens[(g.env & ENV_BCQ_MASK) >> ENV_BCQ_SHIFT];
@@ -1329,6 +1410,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(rte_ring_count(rx) == 0, "frames left on the RX ring");
 	} else {
 		mvt_worker_process(g.cur_w, t, g.ingress, pkts, g.n_frames);
+		/* the relay's reflected floods wait in the broadcast queue */
+		if (g.cur_w->bcq_tail != g.cur_w->bcq_head) {
+			g.cur_rx = g.out[OUT_LOWER].fp;
+			g.loops = 0;
+			g.hung = 0;
+			__atomic_store_n(&g.dp.quit, 0, __ATOMIC_RELAXED);
+			mvt_worker_main(g.cur_w);
+			check(!g.hung, "the worker loop still had work after %d iterations",
+				MAX_LOOPS);
+		}
 	}
 	drain_and_check(g.n_frames, bytes_in);
 	return 0;
