@@ -402,10 +402,13 @@ struct exp {
 #define NA { 0, 0, 0, 0 }
 #define E(wire, host, eps) { 1, wire, host, eps }
 
-/* One row of table 6.1: a frame sent by S, one expectation per mode. */
+/*
+ * One row of table 6.1: a frame sent by S, one expectation per mode, in a
+ * world that @p prepare (NULL: none) changed first.
+ */
 static int
-row_from_s(const char *row, uint64_t dst, int hairpin, int nodst_on_src,
-	const struct exp exp[N_MODES])
+row_from_s_in(const char *row, uint64_t dst, int hairpin,
+	void (*prepare)(void), const struct exp exp[N_MODES])
 {
 	unsigned int i;
 	int ret = TEST_SUCCESS;
@@ -414,8 +417,8 @@ row_from_s(const char *row, uint64_t dst, int hairpin, int nodst_on_src,
 		if (!exp[i].applies)
 			continue;
 		w_build(modes[i]);
-		if (nodst_on_src)
-			w_list_source(SRC, w.t.ep[S].mac, 1);
+		if (prepare != NULL)
+			prepare();
 		if (check(row, modes[i],
 				deliver(S, dst == 0 ? w.t.ep[S].mac : dst,
 					w.t.ep[S].mac, hairpin, 0x0800),
@@ -423,6 +426,21 @@ row_from_s(const char *row, uint64_t dst, int hairpin, int nodst_on_src,
 			ret = TEST_FAILED;
 	}
 	return ret;
+}
+
+/* SRC lists S, with nodst. */
+static void
+s_listed_nodst(void)
+{
+	w_list_source(SRC, w.t.ep[S].mac, 1);
+}
+
+static int
+row_from_s(const char *row, uint64_t dst, int hairpin, int nodst_on_src,
+	const struct exp exp[N_MODES])
+{
+	return row_from_s_in(row, dst, hairpin,
+		nodst_on_src ? s_listed_nodst : NULL, exp);
 }
 
 static int
@@ -561,6 +579,87 @@ test_t12_nodst_lister(void)
 	TEST_ASSERT_SUCCESS(row_from_s("T12 ucast", MAC(P + 1), 1, 1, ucast), "");
 	TEST_ASSERT_SUCCESS(row_from_s("T12 local", MAC(B + 1), 1, 1, local), "");
 	return row_from_s("T12 group", MVT_MAC_BROADCAST, 1, 1, group);
+}
+
+
+/* SRC lists S, without nodst: it gets copies, the others theirs ("+Src"). */
+static void
+s_listed(void)
+{
+	w_list_source(SRC, w.t.ep[S].mac, 0);
+}
+
+static int
+test_t1_t4_t5_plus_src(void)
+{
+	const struct exp t1[N_MODES] = {
+		E(1, 0, 0), E(1, 0, 0), E(0, 0, BIT(B) | BIT(SRC)), NA,
+		E(1, 0, 0),
+	};
+	const struct exp t4[N_MODES] = {
+		E(1, 0, BIT(P) | BIT(SRC)), E(1, 0, BIT(P) | BIT(SRC)),
+		E(1, 0, BIT(P) | BIT(SRC)), NA, E(1, 0, BIT(P) | BIT(SRC)),
+	};
+	/* the source-mode destination is also the lister: its copy, and H */
+	const struct exp t5[N_MODES] = {
+		E(1, 1, BIT(SRC)), E(1, 1, BIT(SRC)), E(1, 1, BIT(SRC)), NA,
+		E(1, 1, BIT(SRC)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s_in("T1+Src", MAC(B + 1), 0, s_listed,
+		t1), "");
+	TEST_ASSERT_SUCCESS(row_from_s_in("T4+Src", MAC(P + 1), 1, s_listed,
+		t4), "");
+	return row_from_s_in("T5+Src", MAC(SRC + 1), 1, s_listed, t5);
+}
+
+/* V and B do not take the group MAC_MCAST. */
+static void
+vb_exclude(void)
+{
+	w_mc_only(V, MAC_MCAST2);
+	w_mc_only(B, MAC_MCAST2);
+}
+
+/* S does not take MAC_MCAST. */
+static void
+s_excludes(void)
+{
+	w_mc_only(S, MAC_MCAST2);
+}
+
+/* B does not take MAC_MCAST; V does. */
+static void
+b_excludes(void)
+{
+	w_mc_only(B, MAC_MCAST2);
+}
+
+static int
+test_floods_filtered(void)
+{
+	/* T10: a bridge sender's flood skips a bridge peer without the group */
+	const struct exp t10[N_MODES] = {
+		NA, NA, E(1, 0, 0), NA, NA,
+	};
+	/* T11: the reflected flood of a vepa sender, the same */
+	const struct exp t11[N_MODES] = {
+		NA, E(1, 1, BIT(V)), E(1, 1, BIT(V)), NA, NA,
+	};
+	/* broadcast passes every filter */
+	const struct exp t11b[N_MODES] = {
+		NA, E(1, 1, BIT(V) | BIT(B)), E(1, 1, BIT(V) | BIT(B)), NA, NA,
+	};
+	/* but a private sender's own copy is forward-to-original: no filter */
+	const struct exp t11p[N_MODES] = {
+		E(1, 0, BIT(S)), NA, NA, E(1, 0, BIT(S)), E(1, 0, BIT(S)),
+	};
+	TEST_ASSERT_SUCCESS(row_from_s_in("T10 flt", MAC_MCAST, 0, b_excludes,
+		t10), "");
+	TEST_ASSERT_SUCCESS(row_from_s_in("T11 flt", MAC_MCAST, 1, b_excludes,
+		t11), "");
+	TEST_ASSERT_SUCCESS(row_from_s_in("T11 bcast flt", MVT_MAC_BROADCAST, 1,
+		vb_exclude, t11b), "");
+	return row_from_s_in("T11 own flt", MAC_MCAST, 1, s_excludes, t11p);
 }
 
 /* Table 6.2: frames from the wire, external source; endpoint 0 is R. */
@@ -724,6 +823,63 @@ test_x1_group_from_local_source(void)
 	return row_from_x("X1 mcast", MAC_MCAST, e);
 }
 
+/*
+ * X1 again with S's filter excluding the group: forward-to-original is
+ * not a flood delivery, no filter applies to it.
+ */
+static int
+test_x1_forward_to_original_unfiltered(void)
+{
+	const struct exp e[N_MODES] = {
+		E(0, 0, BIT(S)), NA, NA, E(0, 0, BIT(S)), E(0, 0, BIT(S)),
+	};
+	unsigned int i;
+	int ret = TEST_SUCCESS;
+
+	for (i = 0; i < N_MODES; i++) {
+		if (!e[i].applies)
+			continue;
+		w_build(modes[i]);
+		s_excludes();
+		if (check("X1 flt", modes[i], deliver(MVT_INGRESS_LOWER,
+				MAC_MCAST, w.t.ep[S].mac, 0, 0x0800),
+				e[i].wire, e[i].host, e[i].eps) != 0)
+			ret = TEST_FAILED;
+	}
+	return ret;
+}
+
+/*
+ * R7: a group frame from the wire for the broadcast queue, which is full
+ * (length 0): no endpoint gets its flood, the host still gets it, and a
+ * source-mode lister of the sender still gets its copy, inline.
+ */
+static int
+test_r7_queue_full(void)
+{
+	struct outcome o;
+	unsigned int i;
+	int ret = TEST_SUCCESS;
+
+	pl.dp.bcqueuelen = 0;
+	for (i = 0; i < N_MODES; i++) {
+		w_build(modes[i]);
+		o = deliver(MVT_INGRESS_LOWER, MVT_MAC_BROADCAST, MAC_EXT, 0,
+			0x0800);
+		if (check("R7", modes[i], o, 0, 1, 0) != 0)
+			ret = TEST_FAILED;
+		if (modes[i] == MVT_MODE_PASSTHRU)
+			continue;
+		w_list_source(SRC, MAC_EXT, 0);
+		o = deliver(MVT_INGRESS_LOWER, MVT_MAC_BROADCAST, MAC_EXT, 0,
+			0x0800);
+		if (check("R7 +Src", modes[i], o, 0, 1, BIT(SRC)) != 0)
+			ret = TEST_FAILED;
+	}
+	pl.dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
+	return ret;
+}
+
 static int
 test_x2_x3_unicast_from_local_source(void)
 {
@@ -861,7 +1017,22 @@ test_pause_never_flooded(void)
 		"");
 	o = deliver(S, UINT64_C(0x010000c28001), MAC(S + 1), 0,
 		MVT_ETHERTYPE_PAUSE);
-	return check("pause from bridge", MVT_MODE_BRIDGE, o, 1, 0, 0);
+	TEST_ASSERT_SUCCESS(check("pause from bridge", MVT_MODE_BRIDGE, o, 1, 0,
+		0), "");
+	/*
+	 * From a private endpoint: to the wire, not flooded; reflected, it is
+	 * forwarded to the original port (S), which macvlan_handle_frame does
+	 * before the flood's PAUSE check, and the host does not get it.
+	 */
+	w_build(MVT_MODE_PRIVATE);
+	o = deliver(S, UINT64_C(0x010000c28001), MAC(S + 1), 0,
+		MVT_ETHERTYPE_PAUSE);
+	TEST_ASSERT_SUCCESS(check("pause from private", MVT_MODE_PRIVATE, o, 1,
+		0, 0), "");
+	o = deliver(S, UINT64_C(0x010000c28001), MAC(S + 1), 1,
+		MVT_ETHERTYPE_PAUSE);
+	return check("pause from private HP", MVT_MODE_PRIVATE, o, 1, 0,
+		BIT(S));
 }
 
 static int
@@ -1028,6 +1199,35 @@ test_software_relay(void)
 			local = !mvt_mac_is_group(dsts[j]);
 			TEST_ASSERT_EQUAL(sw.wire, local ? 0 : hp.wire,
 				"relay %s dst %u: wire", mvt_mode_name(modes[i]), j);
+		}
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * T12 through the switch's own relay: with a nodst lister of S, the
+ * reflected copy reaches that lister only, as through a hairpin switch.
+ */
+static int
+test_relay_nodst_lister(void)
+{
+	const uint64_t dsts[] = { MAC(P + 1), MVT_MAC_BROADCAST, MAC(B + 1) };
+	struct outcome hp, sw;
+	unsigned int i, j;
+
+	for (i = 0; i < N_MODES; i++) {
+		if (modes[i] == MVT_MODE_PASSTHRU)
+			continue;
+		for (j = 0; j < RTE_DIM(dsts); j++) {
+			w_build(modes[i]);
+			s_listed_nodst();
+			hp = deliver(S, dsts[j], MAC(S + 1), 1, 0x0800);
+			sw = deliver_relay(S, dsts[j], MAC(S + 1));
+			TEST_ASSERT(sw.eps == hp.eps && sw.host == hp.host &&
+				sw.dups == 0 && (sw.eps & BIT(SRC)) != 0,
+				"relay nodst %s dst %u: eps 0x%x host %d dups %u, hairpin eps 0x%x host %d",
+				mvt_mode_name(modes[i]), j, sw.eps, sw.host,
+				sw.dups, hp.eps, hp.host);
 		}
 	}
 	return TEST_SUCCESS;
@@ -1210,10 +1410,14 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_t10_group_no_hairpin),
 		TEST_CASE(test_t11_group_reflected),
 		TEST_CASE(test_t12_nodst_lister),
+		TEST_CASE(test_t1_t4_t5_plus_src),
+		TEST_CASE(test_floods_filtered),
 		TEST_CASE(test_r1_r2_unicast_from_wire),
 		TEST_CASE(test_r3_r4_r5_group_from_wire),
 		TEST_CASE(test_r6_source_lists_from_wire),
 		TEST_CASE(test_x1_group_from_local_source),
+		TEST_CASE(test_x1_forward_to_original_unfiltered),
+		TEST_CASE(test_r7_queue_full),
 		TEST_CASE(test_x2_x3_unicast_from_local_source),
 		TEST_CASE(test_strict_private),
 		TEST_CASE(test_admin_down),
@@ -1224,6 +1428,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_needs_src_and_names),
 		TEST_CASE(test_burst_matches_single),
 		TEST_CASE(test_software_relay),
+		TEST_CASE(test_relay_nodst_lister),
 		TEST_CASE(test_relay_keeps_drops),
 		TEST_CASE(test_bc_cutoff),
 		TEST_CASE(test_relay_bridge_rules),
