@@ -237,6 +237,20 @@ def bridge_switch(sc, name, *eps):
     return sw
 
 
+def send_bursts(sc, sw, ep, n, bursts):
+    """From endpoint ep (guest MAC mac(n)), one guest after the other, each
+    sending one burst: bursts is ((destination, frames), ...). Each guest
+    sent all of its frames, and the switch took them all."""
+    sent = 0
+    for i, (dst, count) in enumerate(bursts):
+        g = sc.guest(f"{ep}{i}", n, peer=dst, burst=count, sock=sc.sock(ep),
+                     ep=ep)
+        ready(sw, g)
+        sent += count
+        sw.wait_rx(ep, sent)
+        check_eq(g.stop(), (0, count), f"{ep} sent {count} to {dst}")
+
+
 def fds_baseline(sw):
     """The switch's open descriptors when they hold still: a telemetry
     request that just ended leaves its connection open in the switch for
@@ -421,14 +435,7 @@ def s_strict_private(sc):
     sw.wait_log("forwarding")
     gb, gp = sc.guest("b", 0xb), sc.guest("p", 0xc)
     ready(sw, gb, gp)
-    sent = 0
-    for i, (dst, n) in enumerate(((mac(0xc), 8), (mac(0xb), 5))):
-        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
-                      ep="a")
-        ready(sw, ga)
-        sent += n
-        sw.wait_rx("a", sent)
-        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    send_bursts(sc, sw, "a", 0xa, ((mac(0xc), 8), (mac(0xb), 5)))
     check_eq(gp.stop(), (0, 0), "p: nothing from vepa a")
     gp = sc.guest("p2", 0xc, peer=mac(0xb), burst=6, sock=sc.sock("p"),
                   ep="p")
@@ -1079,14 +1086,7 @@ def s_hairpin_bridge(sc):
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
     wire, host = Wire("mvhp0"), Wire("mvhph0")
-    sent = 0
-    for i, (dst, n) in enumerate(((host_mac, 8), (stp, 4), (lldp, 5))):
-        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
-                      ep="a")
-        ready(sw, ga)
-        sent += n
-        sw.wait_rx("a", sent)
-        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    send_bursts(sc, sw, "a", 0xa, ((host_mac, 8), (stp, 4), (lldp, 5)))
     check_eq(host.received(host_mac), 8, "host: a's unicast, reflected")
     check_eq(wire.received(host_mac), 0, "wire: not a's unicast to the host")
     check_eq(wire.received(stp), 4, "wire: STP")
@@ -1126,14 +1126,7 @@ def s_hairpin_bridge(sc):
     sw.wait_log("forwarding")
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
-    sent = 0
-    for i, (dst, n) in enumerate(((BROADCAST, 16), (g1, 8))):
-        ga = sc.guest(f"a{i}", 0xa, peer=dst, burst=n, sock=sc.sock("a"),
-                      ep="a")
-        ready(sw, ga)
-        sent += n
-        sw.wait_rx("a", sent)
-        check_eq(ga.stop(), (0, n), f"a sent {n} to {dst}")
+    send_bursts(sc, sw, "a", 0xa, ((BROADCAST, 16), (g1, 8)))
     check_eq(gb.stop(), (8, 0), "b: g1 inline, no broadcast")
     p = sw.stop()
     check_eq(p["a"].get("bcast_queue", 0), 16, "a: reflected floods lost")
