@@ -1305,6 +1305,21 @@ drain_and_check(uint32_t n_in, uint64_t bytes_in)
 	check_counters(g.after, n_in, bytes_in);
 }
 
+/*
+ * Run the worker loop until the RX callback on g.cur_rx stops it (nothing
+ * left to do), at most MAX_LOOPS iterations.
+ */
+static void
+run_worker_loop(void)
+{
+	g.loops = 0;
+	g.hung = 0;
+	__atomic_store_n(&g.dp.quit, 0, __ATOMIC_RELAXED);
+	mvt_worker_main(g.cur_w);
+	check(!g.hung, "the worker loop still had work after %d iterations",
+		MAX_LOOPS);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -1401,24 +1416,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rte_ring_enqueue_burst(rx, (void **)pkts, g.n_frames,
 				NULL) != g.n_frames)
 			die("RX ring full");
-		g.loops = 0;
-		g.hung = 0;
-		__atomic_store_n(&g.dp.quit, 0, __ATOMIC_RELAXED);
-		mvt_worker_main(g.cur_w);
-		check(!g.hung, "the worker loop still had work after %d iterations",
-			MAX_LOOPS);
+		run_worker_loop();
 		check(rte_ring_count(rx) == 0, "frames left on the RX ring");
 	} else {
 		mvt_worker_process(g.cur_w, t, g.ingress, pkts, g.n_frames);
 		/* the relay's reflected floods wait in the broadcast queue */
 		if (g.cur_w->bcq_tail != g.cur_w->bcq_head) {
 			g.cur_rx = g.out[OUT_LOWER].fp;
-			g.loops = 0;
-			g.hung = 0;
-			__atomic_store_n(&g.dp.quit, 0, __ATOMIC_RELAXED);
-			mvt_worker_main(g.cur_w);
-			check(!g.hung, "the worker loop still had work after %d iterations",
-				MAX_LOOPS);
+			run_worker_loop();
 		}
 	}
 	drain_and_check(g.n_frames, bytes_in);
