@@ -51,12 +51,6 @@ struct mvt_vhost {
 	uint64_t vring_enabled;		/**< bit per vring, from the frontend */
 	uint16_t nb_qp;			/**< queue pairs the device has */
 	uint16_t ep_id;
-	/*
-	 * Where each guest TX vring stood after the last poll (its
-	 * last_avail_idx): written only by the worker that polls it, so that
-	 * frames librte_vhost consumed without returning them are counted.
-	 */
-	uint16_t rx_avail[MVT_QUEUES_MAX];
 	/* control */
 	uint8_t in_use;
 	uint8_t client;
@@ -83,6 +77,14 @@ struct mvt_vhost {
 	uint8_t is_tap;
 	struct mvt_lower tap;
 	char netns[MVT_NETNS_MAX];
+	/*
+	 * Where each guest TX vring stood after the last poll (its
+	 * last_avail_idx): written only by the worker that polls it, so that
+	 * frames librte_vhost consumed without returning them are counted.
+	 * A line of its own: the workers that enqueue to this guest read the
+	 * first one on every flush and must not see it bounce.
+	 */
+	uint16_t rx_avail[MVT_QUEUES_MAX] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /**
