@@ -220,6 +220,7 @@ table_prepare(const struct mvt_switch *sw, char *err, size_t errlen)
 struct poll_lists {
 	struct mvt_poll_list *next[MVT_MAX_WORKERS];
 	struct mvt_poll_list *handover[MVT_MAX_WORKERS];
+	unsigned int moved;	/**< queues going to another worker */
 };
 
 static void
@@ -245,7 +246,7 @@ static int
 polls_build(const struct mvt_switch *sw, uint16_t skip,
 	struct poll_lists *pl)
 {
-	uint8_t owner[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX];
+	uint8_t owner[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX], o;
 	const struct mvt_poll_list *cur;
 	struct mvt_poll_list *h;
 	unsigned int w, max = 0;
@@ -284,10 +285,13 @@ polls_build(const struct mvt_switch *sw, uint16_t skip,
 	}
 	for (w = 0; w < sw->nb_workers; w++) {
 		h = pl->handover[w];
-		for (i = 0; i < pl->next[w]->n; i++)
-			if (owner[pl->next[w]->p[i].ep][pl->next[w]->p[i].qp] ==
-					w + 1)
+		for (i = 0; i < pl->next[w]->n; i++) {
+			o = owner[pl->next[w]->p[i].ep][pl->next[w]->p[i].qp];
+			if (o == w + 1)
 				h->p[h->n++] = pl->next[w]->p[i];
+			else if (o != 0)
+				pl->moved++;
+		}
 	}
 	return 0;
 }
@@ -308,14 +312,23 @@ polls_swap(struct mvt_switch *sw, struct mvt_poll_list **lists)
 
 /*
  * Publish the lists of polls_build(). A queue that moves to another
- * worker is first polled by nobody until its old worker has left it:
+ * worker is first polled by nobody (the hand-over lists) until its old
+ * worker has left it:
  * never two workers on one queue, which would reorder the guest's frames
  * and the count of what librte_vhost discarded (mvt_vhost_rx_burst).
  */
 static void
 polls_commit(struct mvt_switch *sw, struct poll_lists *pl)
 {
-	polls_swap(sw, pl->handover);
+	unsigned int w;
+
+	if (pl->moved > 0) {
+		polls_swap(sw, pl->handover);
+	} else {
+		/* queues kept or new only: one publication is enough */
+		for (w = 0; w < sw->nb_workers; w++)
+			rte_free(pl->handover[w]);
+	}
 	polls_swap(sw, pl->next);
 }
 
