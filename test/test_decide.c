@@ -37,8 +37,8 @@
 #include <rte_ring.h>
 
 #include "mvt_decide.h"
-#include "mvt_lower.h"
 #include "mvt_mactable.h"
+#include "mvt_port.h"
 #include "mvt_worker.h"
 #include "test.h"
 
@@ -152,11 +152,8 @@ struct outcome {
 /* The pipeline around the world: ports, MAC table, one worker. */
 static struct {
 	struct rte_mempool *mp;
-	struct rte_rcu_qsbr *qsbr;
-	struct mvt_vhost *vhost;
-	struct mvt_lower lower, host;
+	struct mvt_port lower, host;
 	struct rte_ring *ring[2][2];	/* [lower, host][rx, tx] */
-	struct mvt_mactable *mt;
 	struct mvt_lcore_stats *stats;
 	struct mvt_dp dp;
 	struct mvt_worker *w;
@@ -168,18 +165,21 @@ static uint16_t
 pl_watch(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
 	uint16_t nb_pkts, uint16_t max_pkts, void *arg)
 {
+	struct mvt_worker_info wi;
+
 	RTE_SET_USED(port_id);
 	RTE_SET_USED(queue);
 	RTE_SET_USED(pkts);
 	RTE_SET_USED(max_pkts);
 	RTE_SET_USED(arg);
-	if (pl.w->bcq_tail == pl.w->bcq_head)
+	mvt_worker_get_info(pl.w, &wi);
+	if (wi.bcast_queued == 0)
 		__atomic_store_n(&pl.dp.quit, 1, __ATOMIC_RELAXED);
 	return nb_pkts;
 }
 
 static int
-pl_port(unsigned int i, const char *name, struct mvt_lower *l)
+pl_port(unsigned int i, const char *name, struct mvt_port *l)
 {
 	char err[MVT_ERR_MAX], dev[RTE_ETH_NAME_MAX_LEN];
 	unsigned int j;
@@ -195,7 +195,7 @@ pl_port(unsigned int i, const char *name, struct mvt_lower *l)
 			rte_socket_id()) < 0)
 		return -1;
 	snprintf(dev, sizeof(dev), "net_ring_%s", name);
-	if (mvt_lower_open(l, "--lower", dev, 1, pl.mp, err,
+	if (mvt_port_open_ethdev(l, "--lower", dev, 1, pl.mp, err,
 			sizeof(err)) != 0) {
 		printf("%s\n", err);
 		return -1;
@@ -203,39 +203,27 @@ pl_port(unsigned int i, const char *name, struct mvt_lower *l)
 	return 0;
 }
 
-/* Once per run: the pool, the RCU variable, the lower and host ports. */
+/* Once per run: the pool, the data path, the lower and host ports. */
 static int
 pl_setup(void)
 {
-	size_t sz;
-
 	if (pl.ready)
 		return 0;
 	pl.mp = rte_pktmbuf_pool_create("decide_mbufs", 1023, 0, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
-	pl.qsbr = rte_zmalloc("decide_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	pl.vhost = rte_zmalloc("decide_vhost",
-		sizeof(*pl.vhost) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
 	pl.stats = rte_zmalloc("decide_stats", sizeof(*pl.stats),
 		RTE_CACHE_LINE_SIZE);
-	if (pl.mp == NULL || pl.qsbr == NULL || pl.vhost == NULL ||
-			pl.stats == NULL ||
-			rte_rcu_qsbr_init(pl.qsbr, RTE_MAX_LCORE) != 0)
+	if (pl.mp == NULL || pl.stats == NULL ||
+			mvt_dp_init(&pl.dp, "decide", 1, 64, pl.mp) != 0)
 		return -1;
 	if (pl_port(0, "decide_lower", &pl.lower) != 0 ||
 			pl_port(1, "decide_host", &pl.host) != 0)
 		return -1;
-	if (rte_eth_add_rx_callback(pl.lower.port_id, 0, pl_watch,
+	if (rte_eth_add_rx_callback(pl.lower.eth.port_id, 0, pl_watch,
 			NULL) == NULL)
 		return -1;
-	pl.dp.vhost = pl.vhost;
 	pl.dp.lower = &pl.lower;
 	pl.dp.host = &pl.host;
-	pl.dp.mp = pl.mp;
-	pl.dp.qsbr = pl.qsbr;
-	pl.dp.nb_workers = 1;
-	pl.dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
 	pl.w = mvt_worker_create(&pl.dp, 0, rte_lcore_id(), pl.stats);
 	if (pl.w == NULL)
 		return -1;
@@ -250,20 +238,19 @@ pl_mactable(void)
 	unsigned int i, j;
 	int ret = 0;
 
-	mvt_mactable_free(pl.mt);
-	pl.mt = mvt_mactable_create("decide_macs", 64, rte_socket_id(),
-		pl.qsbr);
-	if (pl.mt == NULL)
+	mvt_mactable_free(pl.dp.mt);
+	pl.dp.mt = mvt_mactable_create("decide_macs", 64, rte_socket_id(),
+		pl.dp.qsbr);
+	if (pl.dp.mt == NULL)
 		return -1;
 	for (i = 0; ret == 0 && i < w.n_macs; i++) {
 		if (w.macs[i].e.owner != MVT_EP_NONE)
-			ret = mvt_mactable_set_owner(pl.mt, w.macs[i].mac,
+			ret = mvt_mactable_set_owner(pl.dp.mt, w.macs[i].mac,
 				w.macs[i].e.owner);
 		for (j = 0; ret == 0 && j < w.macs[i].e.n_listers; j++)
-			ret = mvt_mactable_add_lister(pl.mt, w.macs[i].mac,
+			ret = mvt_mactable_add_lister(pl.dp.mt, w.macs[i].mac,
 				w.macs[i].e.listers[j]);
 	}
-	pl.dp.mt = pl.mt;
 	return ret;
 }
 
@@ -1443,18 +1430,14 @@ pl_teardown(void)
 	unsigned int i, j;
 
 	mvt_worker_free(pl.w);
-	mvt_mactable_free(pl.mt);
-	if (pl.ready) {
-		mvt_lower_close(&pl.lower);
-		mvt_lower_close(&pl.host);
-	}
+	mvt_port_close(&pl.lower);
+	mvt_port_close(&pl.host);
+	mvt_dp_fini(&pl.dp);
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
 			rte_ring_free(pl.ring[i][j]);
 	rte_mempool_free(pl.mp);
 	rte_free(pl.stats);
-	rte_free(pl.vhost);
-	rte_free(pl.qsbr);
 	memset(&pl, 0, sizeof(pl));
 }
 

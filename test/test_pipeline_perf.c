@@ -40,9 +40,9 @@
 #include <rte_ring.h>
 
 #include "mvt_common.h"
-#include "mvt_lower.h"
 #include "mvt_mactable.h"
 #include "mvt_policy.h"
+#include "mvt_port.h"
 #include "mvt_worker.h"
 #include "test.h"
 
@@ -70,13 +70,10 @@ mac_key(uint64_t v)
 
 static struct {
 	struct rte_mempool *mp;
-	struct rte_rcu_qsbr *qsbr;
-	struct mvt_vhost *vhost;
-	struct mvt_lower lower;
+	struct mvt_port lower;
 	struct rte_ring *rx, *tx;
 	struct mvt_policy *pol[PERF_POLICIES];
 	unsigned int n_pol;
-	struct mvt_mactable *mt;
 	struct mvt_ep_table *tbl;
 	struct mvt_lcore_stats *stats;
 	struct mvt_dp dp;
@@ -102,8 +99,8 @@ world_free(void)
 
 	mvt_worker_free(p.w);
 	p.w = NULL;
-	mvt_mactable_free(p.mt);
-	p.mt = NULL;
+	mvt_mactable_free(p.dp.mt);
+	p.dp.mt = NULL;
 	for (i = 0; i < p.n_pol; i++)
 		mvt_policy_free(p.pol[i]);
 	p.n_pol = 0;
@@ -123,11 +120,12 @@ world_build(unsigned int n_eps, unsigned int n_pol)
 	uint64_t mac;
 	int ret;
 
-	p.mt = mvt_mactable_create("perf_macs", 4096, rte_socket_id(), p.qsbr);
+	p.dp.mt = mvt_mactable_create("perf_macs", 4096, rte_socket_id(),
+		p.dp.qsbr);
 	p.tbl = rte_zmalloc("perf_eps", sizeof(*p.tbl), RTE_CACHE_LINE_SIZE);
 	p.stats = rte_zmalloc("perf_stats", sizeof(*p.stats),
 		RTE_CACHE_LINE_SIZE);
-	TEST_ASSERT(p.mt != NULL && p.tbl != NULL && p.stats != NULL,
+	TEST_ASSERT(p.dp.mt != NULL && p.tbl != NULL && p.stats != NULL,
 		"cannot allocate the tables");
 	p.tbl->passthru = MVT_EP_NONE;
 	p.tbl->n_eps = (uint16_t)n_eps;
@@ -136,7 +134,7 @@ world_build(unsigned int n_eps, unsigned int n_pol)
 		p.tbl->ep[i].mode = MVT_MODE_BRIDGE;
 		p.tbl->ep[i].up = 1;
 		p.tbl->ep[i].mc_all = 1;
-		ret = mvt_mactable_set_owner(p.mt, ep_mac(i), (uint16_t)i);
+		ret = mvt_mactable_set_owner(p.dp.mt, ep_mac(i), (uint16_t)i);
 		TEST_ASSERT_SUCCESS(ret, "owner of endpoint %u", i);
 	}
 	/* as mvtap-bench: A and B meter what they send, the rest both ways */
@@ -154,17 +152,16 @@ world_build(unsigned int n_eps, unsigned int n_pol)
 		p.n_pol = i + 1;
 		ret = 0;
 		if (pc.dir != MVT_POLICY_DIR_OUT)
-			ret = mvt_mactable_set_policy(p.mt, mac,
+			ret = mvt_mactable_set_policy(p.dp.mt, mac,
 				MVT_POLICY_DIR_IN, p.pol[i]);
 		if (ret == 0)
-			ret = mvt_mactable_set_policy(p.mt, mac,
+			ret = mvt_mactable_set_policy(p.dp.mt, mac,
 				MVT_POLICY_DIR_OUT, p.pol[i]);
 		TEST_ASSERT_SUCCESS(ret, "policy %u in the MAC table", i);
 		p.tbl->has_out_policies = 1;
 		p.tbl->has_policies = 1;
 	}
 	p.dp.tbl = p.tbl;
-	p.dp.mt = p.mt;
 	p.w = mvt_worker_create(&p.dp, 0, rte_lcore_id(), p.stats);
 	TEST_ASSERT_NOT_NULL(p.w, "cannot create the worker");
 	return TEST_SUCCESS;
@@ -274,7 +271,6 @@ perf_setup(void)
 {
 	char err[MVT_ERR_MAX];
 	const char *env;
-	size_t sz;
 
 	env = getenv("MVT_PERF_BURSTS");
 	p.bursts = env != NULL ? (unsigned int)strtoul(env, NULL, 10) : 0;
@@ -283,14 +279,11 @@ perf_setup(void)
 	p.mp = rte_pktmbuf_pool_create("perf_mbufs", 4095, 256, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	TEST_ASSERT_NOT_NULL(p.mp, "cannot create the mbuf pool");
-	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
-	p.qsbr = rte_zmalloc("perf_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	TEST_ASSERT(p.qsbr != NULL &&
-		rte_rcu_qsbr_init(p.qsbr, RTE_MAX_LCORE) == 0,
-		"cannot allocate the RCU variable");
-	p.vhost = rte_zmalloc("perf_vhost",
-		sizeof(*p.vhost) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
-	TEST_ASSERT_NOT_NULL(p.vhost, "cannot allocate the vhost array");
+	TEST_ASSERT_SUCCESS(mvt_dp_init(&p.dp, "perf", 1, 4096, p.mp),
+		"cannot set up the data path");
+	/* each world brings its own MAC table */
+	mvt_mactable_free(p.dp.mt);
+	p.dp.mt = NULL;
 	/* the lower: a ring port nothing is sent to in these cases */
 	p.rx = rte_ring_create("perf_rx", 1024, rte_socket_id(),
 		RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -299,14 +292,9 @@ perf_setup(void)
 	TEST_ASSERT(p.rx != NULL && p.tx != NULL, "cannot create the rings");
 	TEST_ASSERT(rte_eth_from_rings("perf_lower", &p.rx, 1, &p.tx, 1,
 		rte_socket_id()) >= 0, "cannot create the ring port");
-	TEST_ASSERT_SUCCESS(mvt_lower_open(&p.lower, "--lower",
+	TEST_ASSERT_SUCCESS(mvt_port_open_ethdev(&p.lower, "--lower",
 		"net_ring_perf_lower", 1, p.mp, err, sizeof(err)), "%s", err);
-	p.dp.vhost = p.vhost;
 	p.dp.lower = &p.lower;
-	p.dp.mp = p.mp;
-	p.dp.qsbr = p.qsbr;
-	p.dp.nb_workers = 1;
-	p.dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
 	return TEST_SUCCESS;
 }
 

@@ -333,7 +333,10 @@ test_policy_create_fails(void)
 static uint16_t
 polls_of_worker0(void)
 {
-	return sw->workers[0]->polls != NULL ? sw->workers[0]->polls->n : 0;
+	struct mvt_worker_info wi;
+
+	mvt_worker_get_info(sw->workers[0], &wi);
+	return wi.polls != NULL ? wi.polls->n : 0;
 }
 
 /*

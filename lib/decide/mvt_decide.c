@@ -190,10 +190,8 @@ decide_host(const struct mvt_ep_table *t, const struct mvt_cls *c,
 		return;
 	}
 	d = owner_up(t, c->dst_e);
-	if (d != MVT_EP_NONE && t->ep[d].mode == MVT_MODE_BRIDGE) {
+	if (d != MVT_EP_NONE && t->ep[d].mode == MVT_MODE_BRIDGE)
 		decide_rx_into(t, c, v);
-		v->flags |= MVT_V_LOCAL;
-	}
 }
 
 /* A frame sent by endpoint @p s (macvlan_queue_xmit). */
@@ -220,14 +218,13 @@ decide_tx(const struct mvt_ep_table *t, uint16_t s, const struct mvt_cls *c,
 		}
 		if (t->host_bridge && c->dst == t->host_mac) {
 			/* [DESIGN] host-bridge: the host is a local bridge peer */
-			v->flags = MVT_V_HOST | MVT_V_LOCAL;
+			v->flags = MVT_V_HOST;
 			return;
 		}
 		d = owner_up(t, c->dst_e);
 		if (d != MVT_EP_NONE && t->ep[d].mode == MVT_MODE_BRIDGE) {
 			/* local delivery through the lower's receive path */
 			decide_rx(t, c, v);
-			v->flags |= MVT_V_LOCAL;
 			return;
 		}
 	}
@@ -341,37 +338,4 @@ mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
 		else
 			mvt_decide(t, ingress, &c[i], &v[i]);
 	}
-}
-
-unsigned int
-mvt_verdict_endpoints(const struct mvt_ep_table *t, const struct mvt_cls *c,
-	const struct mvt_verdict *v, struct mvt_epset *set)
-{
-	unsigned int n = 0;
-	uint16_t i, id;
-
-	memset(set, 0, sizeof(*set));
-	if (v->src_copies != NULL) {
-		for (i = 0; i < v->src_copies->n_listers; i++) {
-			id = v->src_copies->listers[i];
-			if (t->ep[id].up && !mvt_epset_has(set, id)) {
-				mvt_epset_add(set, id);
-				n++;
-			}
-		}
-	}
-	if (v->target != MVT_EP_NONE && !mvt_epset_has(set, v->target)) {
-		mvt_epset_add(set, v->target);
-		n++;
-	}
-	if (v->flood != 0) {
-		for (id = 0; id < t->n_eps; id++) {
-			if (mvt_flood_reaches(t, v, c->dst, id) &&
-					!mvt_epset_has(set, id)) {
-				mvt_epset_add(set, id);
-				n++;
-			}
-		}
-	}
-	return n;
 }

@@ -17,8 +17,8 @@
  * the data path calls it unchanged, once per burst.
  *
  * A verdict is compact (one unicast target, a flood described by a mode
- * mask, the wire and host bits); mvt_verdict_endpoints() expands it into
- * the exact set of endpoints that get a copy.
+ * mask, the wire and host bits); mvt_flood_receivers() expands its flood
+ * into the endpoints that get a copy.
  */
 
 #include <stdint.h>
@@ -104,7 +104,6 @@ struct mvt_cls {
 /** Verdict flags. */
 #define MVT_V_WIRE 0x01	 /**< transmit on the lower device */
 #define MVT_V_HOST 0x02	 /**< the host stack gets it (the host port) */
-#define MVT_V_LOCAL 0x04 /**< bridge-local: through the lower's receive path */
 
 /** Where one frame goes. */
 struct mvt_verdict {
@@ -128,6 +127,13 @@ mvt_decide_needs_src(const struct mvt_ep_table *t, uint64_t dst)
 {
 	return mvt_mac_is_group(dst) | t->has_src_lists | t->strict_private |
 		t->has_out_policies;
+}
+
+/** Whether every frame's source is needed, whatever its destination. */
+static inline int
+mvt_decide_needs_all_src(const struct mvt_ep_table *t)
+{
+	return t->has_src_lists | t->strict_private | t->has_out_policies;
 }
 
 /**
@@ -208,32 +214,22 @@ mvt_flood_reaches(const struct mvt_ep_table *t, const struct mvt_verdict *v,
 		mvt_ep_accepts_group(e, group);
 }
 
-/** A set of endpoint ids. */
-struct mvt_epset {
-	uint64_t w[(MVT_MAX_ENDPOINTS + 63) / 64];
-};
-
-static inline void
-mvt_epset_add(struct mvt_epset *s, uint16_t id)
-{
-	s->w[id / 64] |= UINT64_C(1) << (id % 64);
-}
-
-static inline int
-mvt_epset_has(const struct mvt_epset *s, uint16_t id)
-{
-	return (int)(s->w[id / 64] >> (id % 64) & 1);
-}
-
 /**
- * The exact set of endpoints that get a copy under verdict @p v:
- * the target, the flood receivers and the up source-mode listers.
- *
- * @return the number of endpoints in @p set (a copy delivered twice to one
- * endpoint, which only odd source lists can cause, counts once).
+ * The endpoints the flood of verdict @p v to @p group reaches, in id
+ * order, into @p ids (room for MVT_MAX_ENDPOINTS): the one definition
+ * that dispatch and the tests use. @return how many.
  */
-unsigned int mvt_verdict_endpoints(const struct mvt_ep_table *t,
-	const struct mvt_cls *c, const struct mvt_verdict *v,
-	struct mvt_epset *set);
+static inline uint16_t
+mvt_flood_receivers(const struct mvt_ep_table *t, const struct mvt_verdict *v,
+	uint64_t group, uint16_t *ids)
+{
+	uint16_t id, n = 0;
+
+	for (id = 0; id < t->n_eps; id++) {
+		ids[n] = id;
+		n += (uint16_t)mvt_flood_reaches(t, v, group, id);
+	}
+	return n;
+}
 
 #endif /* MVT_DECIDE_H */

@@ -331,3 +331,42 @@ mvt_mactable_lookup_bulk(const struct mvt_mactable *mt, const uint64_t *keys,
 		out[i] = (hits >> i & 1) ? data[i] : NULL;
 	return ret < 0 ? 0 : (unsigned int)ret;
 }
+
+void
+mvt_mactable_classify(const struct mvt_mactable *mt, struct mvt_cls *c,
+	uint16_t n, int src_all)
+{
+	const struct mvt_mac_entry *ents[2 * MVT_BURST];
+	uint64_t keys[2 * MVT_BURST];
+	uint8_t dslot[MVT_BURST], sslot[MVT_BURST];
+	uint64_t last_dst = UINT64_MAX, last_src = UINT64_MAX;
+	uint8_t nk = 0, ld = 0, ls = 0;
+	uint16_t i;
+
+	RTE_BUILD_BUG_ON(2 * MVT_BURST > MVT_MACTABLE_BULK_MAX);
+	keys[0] = UINT64_MAX; /* n = 0: nothing to look up */
+	for (i = 0; i < n; i++) {
+		/* MAC keys have 48 bits: UINT64_MAX matches none */
+		if (c[i].dst != last_dst) {
+			last_dst = c[i].dst;
+			ld = nk;
+			keys[nk++] = last_dst;
+		}
+		dslot[i] = ld;
+		if (!src_all && !mvt_mac_is_group(c[i].dst)) {
+			sslot[i] = UINT8_MAX;
+			continue;
+		}
+		if (c[i].src != last_src) {
+			last_src = c[i].src;
+			ls = nk;
+			keys[nk++] = last_src;
+		}
+		sslot[i] = ls;
+	}
+	mvt_mactable_lookup_bulk(mt, keys, nk, ents);
+	for (i = 0; i < n; i++) {
+		c[i].dst_e = ents[dslot[i]];
+		c[i].src_e = sslot[i] == UINT8_MAX ? NULL : ents[sslot[i]];
+	}
+}

@@ -102,4 +102,16 @@ unsigned int mvt_mactable_lookup_bulk(const struct mvt_mactable *mt,
 	const uint64_t *keys, unsigned int n,
 	const struct mvt_mac_entry **out);
 
+/**
+ * The classification stage: the MAC table entry of the destination of
+ * each of the @p n (<= MVT_BURST) frames in @p c, and of the source of a
+ * frame to a group address, or of every frame when @p src_all (the
+ * decision or the policy stage reads them: mvt_decide_needs_all_src()).
+ * Frames of a burst mostly share their addresses (one sender, a few
+ * flows), so a key equal to the previous frame's takes that frame's
+ * slot, and the distinct ones go into one bulk lookup.
+ */
+void mvt_mactable_classify(const struct mvt_mactable *mt, struct mvt_cls *c,
+	uint16_t n, int src_all);
+
 #endif /* MVT_MACTABLE_H */

@@ -7,18 +7,32 @@
 #include <time.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
-#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
-#include <rte_vhost.h>
 
-#include "mvt_policy.h"
+#include "mvt_dispatch.h"
+#include "mvt_policy_stage.h"
 #include "mvt_pool.h"
 #include "mvt_worker.h"
 
 #define PREFETCH_OFFSET 4
+
+struct mvt_worker {
+	struct mvt_dp *dp;
+	struct mvt_lcore_stats *stats;
+	unsigned int lcore_id;
+	uint16_t index;			/**< 0 .. nb_workers - 1 */
+	uint16_t lower_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
+	uint16_t host_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
+	struct mvt_poll_list *polls;	/**< RCU-published */
+	uint32_t polls_gen;		/**< generation of the last one set */
+	uint32_t sleep_us;		/**< the next idle sleep, 0: none yet */
+	struct mvt_sched sched;		/**< which of polls are busy */
+	struct mvt_dispatch out;
+};
 
 struct mvt_worker *
 mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
@@ -34,17 +48,11 @@ mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
 	w->stats = stats;
 	w->lcore_id = lcore_id;
 	w->index = index;
-	w->lower_rxq = index < dp->lower->nb_rxq ? index :
+	w->lower_rxq = index < dp->lower->eth.nb_rxq ? index :
 		RTE_MAX_QUEUES_PER_PORT;
-	w->lower_txq = index % dp->lower->nb_txq;
-	w->lower_txq_shared = dp->nb_workers > dp->lower->nb_txq;
-	w->host_rxq = RTE_MAX_QUEUES_PER_PORT;
-	if (dp->host != NULL) {
-		if (index < dp->host->nb_rxq)
-			w->host_rxq = index;
-		w->host_txq = index % dp->host->nb_txq;
-		w->host_txq_shared = dp->nb_workers > dp->host->nb_txq;
-	}
+	w->host_rxq = dp->host != NULL && index < dp->host->eth.nb_rxq ?
+		index : RTE_MAX_QUEUES_PER_PORT;
+	mvt_dispatch_init(&w->out, dp, index, stats);
 	return w;
 }
 
@@ -78,6 +86,25 @@ mvt_worker_free(struct mvt_worker *w)
 	rte_free(w);
 }
 
+unsigned int
+mvt_worker_lcore(const struct mvt_worker *w)
+{
+	return w->lcore_id;
+}
+
+void
+mvt_worker_get_info(const struct mvt_worker *w, struct mvt_worker_info *info)
+{
+	info->lcore_id = w->lcore_id;
+	info->lower_rxq = w->lower_rxq;
+	info->queues_busy = __atomic_load_n(&w->sched.n_busy,
+		__ATOMIC_RELAXED);
+	info->queues_idle = __atomic_load_n(&w->sched.n_idle,
+		__ATOMIC_RELAXED);
+	info->bcast_queued = mvt_dispatch_bcq_used(&w->out);
+	info->polls = w->polls;
+}
+
 static inline struct mvt_port_counters *
 port_ctr(struct mvt_worker *w, uint16_t ingress)
 {
@@ -88,490 +115,31 @@ port_ctr(struct mvt_worker *w, uint16_t ingress)
 	return &w->stats->port[ingress];
 }
 
-static inline uint64_t
-bytes_of(struct rte_mbuf **pkts, uint16_t n)
+static inline struct mvt_port *
+ingress_port(struct mvt_worker *w, uint16_t ingress)
 {
-	uint64_t b = 0;
-	uint16_t i;
-
-	for (i = 0; i < n; i++)
-		b += rte_pktmbuf_pkt_len(pkts[i]);
-	return b;
+	if (ingress == MVT_INGRESS_LOWER)
+		return w->dp->lower;
+	if (ingress == MVT_INGRESS_HOST)
+		return w->dp->host;
+	return &w->dp->ports[ingress];
 }
 
-/* Send an output buffer on an ethdev port (the lower or the host port). */
-static void
-flush_eth(struct mvt_worker *w, struct mvt_lower *l, uint16_t txq,
-	uint16_t shared, struct mvt_outbuf *b, struct mvt_port_counters *c)
-{
-	uint64_t bytes;
-	uint16_t sent;
-
-	/* read the lengths first: once sent, the mbufs belong to the PMD */
-	bytes = bytes_of(b->pkts, b->n);
-	if (shared)
-		rte_spinlock_lock(&l->txq_lock[txq]);
-	sent = rte_eth_tx_burst(l->port_id, txq, b->pkts, b->n);
-	if (shared)
-		rte_spinlock_unlock(&l->txq_lock[txq]);
-	if (unlikely(sent < b->n)) {
-		bytes -= bytes_of(&b->pkts[sent], b->n - sent);
-		mvt_ctr_add(&c->drops[MVT_DROP_TX_FULL], b->n - sent);
-		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
-	}
-	mvt_ctr_add(&c->tx_packets, sent);
-	mvt_ctr_add(&c->tx_bytes, bytes);
-	b->n = 0;
-	RTE_SET_USED(w);
-}
-
-static inline void
-flush_lower(struct mvt_worker *w)
-{
-	flush_eth(w, w->dp->lower, w->lower_txq, w->lower_txq_shared,
-		&w->lower_out, &w->stats->port[MVT_PORT_LOWER]);
-}
-
-static inline void
-flush_host(struct mvt_worker *w)
-{
-	flush_eth(w, w->dp->host, w->host_txq, w->host_txq_shared,
-		&w->host_out, &w->stats->port[MVT_PORT_HOST]);
-}
-
-static void
-flush_ep(struct mvt_worker *w, uint16_t id)
-{
-	struct mvt_outbuf *b = &w->ep_out[id];
-	struct mvt_port_counters *c = &w->stats->port[id];
-	struct mvt_vhost *v = &w->dp->vhost[id];
-	uint16_t sent = 0, qp, nb_qp;
-	int vid;
-
-	if (unlikely(v->is_tap)) {
-		/* a kernel interface: one TX queue, shared by the workers */
-		flush_eth(w, &v->tap, 0, w->dp->nb_workers > 1, b, c);
-		return;
-	}
-	if (likely(mvt_vhost_ready(v))) {
-		vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
-		nb_qp = RTE_MIN(v->nb_qp, v->queues);
-		qp = nb_qp > 1 ? w->index % nb_qp : 0;
-		if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
-			qp = 0;
-		if (likely(mvt_vhost_vring_on(v, 2 * qp))) {
-			sent = rte_vhost_enqueue_burst(vid, 2 * qp, b->pkts,
-				b->n);
-			mvt_ctr_add(&c->tx_packets, sent);
-			mvt_ctr_add(&c->tx_bytes, bytes_of(b->pkts, sent));
-			if (unlikely(sent < b->n))
-				mvt_ctr_add(&c->drops[MVT_DROP_RING_FULL],
-					b->n - sent);
-		} else {
-			mvt_ctr_add(&c->drops[MVT_DROP_NOT_READY], b->n);
-		}
-	} else {
-		mvt_ctr_add(&c->drops[MVT_DROP_NOT_READY], b->n);
-	}
-	/* enqueue copied the frames: every copy is ours to free */
-	rte_pktmbuf_free_bulk(b->pkts, b->n);
-	b->n = 0;
-}
-
-static inline void
-emit_ep(struct mvt_worker *w, uint16_t id, struct rte_mbuf *m)
-{
-	struct mvt_outbuf *b = &w->ep_out[id];
-
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_ep(w, id);
-	if (!b->dirty) {
-		b->dirty = 1;
-		w->dirty[w->n_dirty++] = id;
-	}
-	b->pkts[b->n++] = m;
-}
-
-static inline void
-emit_lower(struct mvt_worker *w, struct rte_mbuf *m)
-{
-	struct mvt_outbuf *b = &w->lower_out;
-
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_lower(w);
-	b->pkts[b->n++] = m;
-}
-
-static inline void
-emit_host(struct mvt_worker *w, struct rte_mbuf *m)
-{
-	struct mvt_outbuf *b = &w->host_out;
-
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_host(w);
-	b->pkts[b->n++] = m;
-}
-
-static void
-flush_all(struct mvt_worker *w)
-{
-	uint16_t i;
-
-	if (w->lower_out.n > 0)
-		flush_lower(w);
-	if (w->host_out.n > 0)
-		flush_host(w);
-	for (i = 0; i < w->n_dirty; i++) {
-		flush_ep(w, w->dirty[i]);
-		w->ep_out[w->dirty[i]].dirty = 0;
-	}
-	w->n_dirty = 0;
-}
-
-/* How many endpoints the flood of @p v reaches. */
+/*
+ * The parse stage: drop runts and frames longer than the ingress port
+ * takes, load both MACs and the EtherType, and compact the survivors.
+ * Counts what was received, dropped frames included. @return survivors.
+ */
 static inline uint16_t
-flood_count(const struct mvt_ep_table *t, const struct mvt_verdict *v,
-	uint64_t dst)
+parse(struct mvt_worker *w, uint16_t ingress, struct mvt_port_counters *in,
+	struct rte_mbuf **pkts, uint16_t n, struct mvt_cls *cls)
 {
-	uint16_t id, n = 0;
-
-	for (id = 0; id < t->n_eps; id++)
-		n += mvt_flood_reaches(t, v, dst, id);
-	return n;
-}
-
-/* One copy to each endpoint the flood of @p v reaches. */
-static inline void
-emit_flood(struct mvt_worker *w, const struct mvt_ep_table *t,
-	struct rte_mbuf *m, uint64_t dst, const struct mvt_verdict *v)
-{
-	uint16_t id;
-
-	for (id = 0; id < t->n_eps; id++) {
-		if (mvt_flood_reaches(t, v, dst, id)) {
-			mvt_ctr_add(&w->stats->port[id].multicast, 1);
-			emit_ep(w, id, m);
-		}
-	}
-}
-
-/* Give a frame @p copies references, on every segment. */
-static inline void
-mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
-{
-	struct rte_mbuf *s;
-
-	for (s = m; s != NULL; s = s->next)
-		rte_mbuf_refcnt_update(s, (int16_t)(copies - 1));
-}
-
-/*
- * Deliver one frame as its verdict says. A frame that reaches nobody is
- * charged to the ingress port, with the engine's reason or no_dest.
- */
-static inline uint32_t
-bcq_used(const struct mvt_worker *w)
-{
-	return w->bcq_tail - w->bcq_head;
-}
-
-static inline void
-dispatch(struct mvt_worker *w, const struct mvt_ep_table *t,
-	uint16_t ingress, struct mvt_port_counters *in, struct rte_mbuf *m,
-	const struct mvt_cls *c, const struct mvt_verdict *v)
-{
-	const struct mvt_mac_entry *sc = v->src_copies;
-	int host = (v->flags & MVT_V_HOST) && w->dp->host != NULL;
-	struct mvt_verdict fv;
-	uint16_t copies, i;
-	int queue = 0, flood = 0, lost = 0;
-	uint8_t qmask;
-
-	if (unlikely(v->drop != MVT_DROP_NONE)) {
-		mvt_ctr_add(&in->drops[v->drop], 1);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	/* the common case: one unicast destination */
-	if (likely(sc == NULL && v->flood == 0)) {
-		if (v->target != MVT_EP_NONE && !(v->flags & MVT_V_WIRE)) {
-			emit_ep(w, v->target, m);
-			return;
-		}
-		if (v->target == MVT_EP_NONE &&
-				(v->flags & (MVT_V_WIRE | MVT_V_HOST)) ==
-				MVT_V_WIRE) {
-			emit_lower(w, m);
-			return;
-		}
-	}
-
-	copies = ((v->flags & MVT_V_WIRE) ? 1 : 0) + host;
-	if (v->target != MVT_EP_NONE)
-		copies++;
-	if (sc != NULL)
-		for (i = 0; i < sc->n_listers; i++)
-			copies += t->ep[sc->listers[i]].up;
-	/*
-	 * The flood of a group frame from the wire, and the part of a flood
-	 * that only the relay's reflected copy brings, waits in the
-	 * broadcast queue, unless few enough endpoints joined its group
-	 * (bc_cutoff); the source copies, the host's copy and the sender's
-	 * own bridge flood go now, as in Linux. A full queue loses the
-	 * queued part only. A flood that reaches nobody now is not queued.
-	 */
-	fv = *v;
-	qmask = ingress == MVT_INGRESS_LOWER ? v->flood : v->rflood;
-	if (qmask != 0 && mvt_decide_bc_queued(t, c->dst)) {
-		fv.flood = qmask;
-		if (flood_count(t, &fv, c->dst) > 0) {
-			if (bcq_used(w) < w->dp->bcqueuelen) {
-				queue = 1;
-				copies++;
-			} else {
-				mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE],
-					1);
-				lost = 1;
-			}
-		}
-		fv.flood = v->flood & ~qmask;
-	}
-	if (fv.flood != 0) {
-		i = flood_count(t, &fv, c->dst);
-		flood = i > 0;
-		copies += i;
-	}
-	if (copies == 0) {
-		/* for the host, and there is no host port */
-		if (!lost)
-			mvt_ctr_add(&in->drops[MVT_DROP_NO_DEST], 1);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (copies > 1)
-		mbuf_set_copies(m, copies);
-	if (v->flags & MVT_V_WIRE)
-		emit_lower(w, m);
-	if (host)
-		emit_host(w, m);
-	if (v->target != MVT_EP_NONE)
-		emit_ep(w, v->target, m);
-	if (sc != NULL)
-		for (i = 0; i < sc->n_listers; i++)
-			if (t->ep[sc->listers[i]].up)
-				emit_ep(w, sc->listers[i], m);
-	if (queue) {
-		w->bcq_skip[w->bcq_tail % MVT_BCQ_MAX] = fv.flood;
-		w->bcq[w->bcq_tail++ % MVT_BCQ_MAX] = m;
-	}
-	if (flood)
-		emit_flood(w, t, m, c->dst, &fv);
-}
-
-/*
- * Fan out up to MVT_BCAST_BUDGET queued group frames. Each is decided
- * again with the current table, as Linux's broadcast work uses the modes
- * as of processing time; only its flood is delivered now.
- */
-static uint16_t
-bcq_drain(struct mvt_worker *w, const struct mvt_ep_table *t)
-{
-	const struct mvt_mac_entry *ents[2];
-	struct mvt_verdict v;
-	struct mvt_cls c;
-	uint64_t keys[2];
-	struct rte_mbuf *m;
-	const uint8_t *p;
-	uint16_t n = 0, copies, et;
-	uint8_t skip;
-
-	while (bcq_used(w) > 0 && n < MVT_BCAST_BUDGET) {
-		skip = w->bcq_skip[w->bcq_head % MVT_BCQ_MAX];
-		m = w->bcq[w->bcq_head++ % MVT_BCQ_MAX];
-		n++;
-		p = rte_pktmbuf_mtod(m, const uint8_t *);
-		keys[0] = c.dst = mvt_mac_load(p);
-		keys[1] = c.src = mvt_mac_load(p + 6);
-		memcpy(&et, p + 12, sizeof(et));
-		c.ethertype = rte_be_to_cpu_16(et);
-		mvt_mactable_lookup_bulk(w->dp->mt, keys, 2, ents);
-		c.dst_e = ents[0];
-		c.src_e = ents[1];
-		mvt_decide(t, MVT_INGRESS_LOWER, &c, &v);
-		v.flood &= ~skip;
-		copies = v.flood != 0 ? flood_count(t, &v, c.dst) : 0;
-		if (copies == 0) {
-			/* its receivers went down while it waited */
-			mvt_ctr_add(&w->stats->port[MVT_PORT_LOWER].drops[
-				MVT_DROP_EP_DOWN], 1);
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		if (copies > 1)
-			mbuf_set_copies(m, copies);
-		emit_flood(w, t, m, c.dst, &v);
-	}
-	if (n > 0)
-		flush_all(w);
-	return n;
-}
-
-/*
- * Meter the frames of a burst that meet a policy in direction @p dir
- * (pol[i], NULL for none) and are not dropped yet, run by run: a run is
- * the frames, in order, that meet the same policy with no other policy's
- * frame between them. A frame the policy drops gets its reason.
- */
-static inline void
-policy_pass(struct mvt_worker *w, unsigned int dir,
-	struct mvt_policy *const *pol, const uint32_t *len,
-	struct mvt_verdict *v, uint16_t n, uint64_t now)
-{
-	uint32_t run_len[MVT_BURST];
-	uint16_t run_idx[MVT_BURST];
-	uint8_t drop[MVT_BURST];
-	struct mvt_policy *p;
-	uint16_t i = 0, j, k;
-
-	while (i < n) {
-		if (pol[i] == NULL || v[i].drop != MVT_DROP_NONE) {
-			i++;
-			continue;
-		}
-		p = pol[i];
-		for (k = 0, j = i; j < n; j++) {
-			if (pol[j] == NULL || v[j].drop != MVT_DROP_NONE)
-				continue;
-			if (pol[j] != p)
-				break;
-			run_idx[k] = j;
-			run_len[k++] = len[j];
-		}
-		mvt_policy_check_run(p, dir, run_len, k, now, w->index, drop);
-		while (k-- > 0)
-			v[run_idx[k]].drop = drop[k];
-		i = j;
-	}
-}
-
-/*
- * The policy stage: classification decided where each frame may go; here
- * is decided whether it may. A frame from a spoofchk endpoint must carry
- * its MAC; then the sender's "out" policy and the destination's "in"
- * policy meter it (one TSC read per burst). A frame one of them drops is
- * marked with its reason and metered no further, so it is counted once.
- */
-static inline void
-policy_stage(struct mvt_worker *w, const struct mvt_ep_table *t,
-	uint16_t ingress, struct rte_mbuf **pkts, const struct mvt_cls *c,
-	struct mvt_verdict *v, uint16_t n)
-{
-	struct mvt_policy *pol[MVT_POLICY_DIRS][MVT_BURST];
-	unsigned int has[MVT_POLICY_DIRS] = { 0, 0 };
-	uint32_t len[MVT_BURST];
-	uint64_t now;
-	uint16_t i;
-
-	/*
-	 * A guest that may only be itself may not act on the link either:
-	 * PAUSE or another link-local control frame would stall or
-	 * reconfigure the uplink that every guest shares.
-	 */
-	if (ingress < MVT_MAX_ENDPOINTS && t->ep[ingress].spoofchk)
-		for (i = 0; i < n; i++) {
-			if (v[i].drop != MVT_DROP_NONE)
-				continue;
-			if (c[i].src != t->ep[ingress].mac)
-				v[i].drop = MVT_DROP_SPOOF;
-			else if (mvt_mac_is_link_local(c[i].dst) ||
-					c[i].ethertype == MVT_ETHERTYPE_PAUSE)
-				v[i].drop = MVT_DROP_LINK_LOCAL;
-		}
-	if (!t->has_policies)
-		return;
-	for (i = 0; i < n; i++) {
-		pol[MVT_POLICY_DIR_OUT][i] = c[i].src_e != NULL ?
-			c[i].src_e->policy[MVT_POLICY_DIR_OUT] : NULL;
-		pol[MVT_POLICY_DIR_IN][i] = c[i].dst_e != NULL ?
-			c[i].dst_e->policy[MVT_POLICY_DIR_IN] : NULL;
-		has[MVT_POLICY_DIR_OUT] |= pol[MVT_POLICY_DIR_OUT][i] != NULL;
-		has[MVT_POLICY_DIR_IN] |= pol[MVT_POLICY_DIR_IN][i] != NULL;
-	}
-	if (likely((has[MVT_POLICY_DIR_OUT] | has[MVT_POLICY_DIR_IN]) == 0))
-		return;
-	for (i = 0; i < n; i++)
-		len[i] = rte_pktmbuf_pkt_len(pkts[i]);
-	now = rte_rdtsc();
-	/* the sender's budget first: what it may not send meets no other */
-	if (has[MVT_POLICY_DIR_OUT])
-		policy_pass(w, MVT_POLICY_DIR_OUT, pol[MVT_POLICY_DIR_OUT], len,
-			v, n, now);
-	if (has[MVT_POLICY_DIR_IN])
-		policy_pass(w, MVT_POLICY_DIR_IN, pol[MVT_POLICY_DIR_IN], len,
-			v, n, now);
-}
-
-/*
- * Classification: the MAC table entry of each frame's destination, and of
- * its source where the engine or the policy stage reads it. Frames of a
- * burst mostly share their addresses (one sender, a few flows), so a key
- * equal to the previous frame's takes that frame's slot, and the distinct
- * ones go into one bulk lookup.
- */
-static inline void
-classify(struct mvt_worker *w, const struct mvt_ep_table *t,
-	struct mvt_cls *c, uint16_t n)
-{
-	const struct mvt_mac_entry *ents[2 * MVT_BURST];
-	uint64_t keys[2 * MVT_BURST];
-	uint8_t dslot[MVT_BURST], sslot[MVT_BURST];
-	uint64_t last_dst = UINT64_MAX, last_src = UINT64_MAX;
-	uint8_t nk = 0, ld = 0, ls = 0;
-	uint16_t i;
-
-	RTE_BUILD_BUG_ON(2 * MVT_BURST > MVT_MACTABLE_BULK_MAX);
-	for (i = 0; i < n; i++) {
-		/* MAC keys have 48 bits: UINT64_MAX matches none */
-		if (c[i].dst != last_dst) {
-			last_dst = c[i].dst;
-			ld = nk;
-			keys[nk++] = last_dst;
-		}
-		dslot[i] = ld;
-		if (!mvt_decide_needs_src(t, c[i].dst)) {
-			sslot[i] = UINT8_MAX;
-			continue;
-		}
-		if (c[i].src != last_src) {
-			last_src = c[i].src;
-			ls = nk;
-			keys[nk++] = last_src;
-		}
-		sslot[i] = ls;
-	}
-	mvt_mactable_lookup_bulk(w->dp->mt, keys, nk, ents);
-	for (i = 0; i < n; i++) {
-		c[i].dst_e = ents[dslot[i]];
-		c[i].src_e = sslot[i] == UINT8_MAX ? NULL : ents[sslot[i]];
-	}
-}
-
-void
-mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
-	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct mvt_port_counters *in = port_ctr(w, ingress);
-	struct mvt_verdict v[MVT_BURST];
-	struct mvt_cls cls[MVT_BURST];
+	uint32_t max_frame = ingress_port(w, ingress)->max_frame;
+	uint64_t bytes = 0;
 	uint16_t i, k = 0, et;
 	const uint8_t *p;
 	struct rte_mbuf *m;
 
-	mvt_ctr_add(&in->rx_packets, n);
-	mvt_ctr_add(&in->rx_bytes, bytes_of(pkts, n));
-	mvt_ctr_add(&w->stats->packets, n);
-
-	/* parse: drop runts, load both MACs, compact survivors */
 	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
@@ -579,12 +147,13 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET],
 				void *));
 		m = pkts[i];
+		bytes += rte_pktmbuf_pkt_len(m);
 		if (unlikely(rte_pktmbuf_data_len(m) < MVT_ETH_HLEN)) {
 			mvt_ctr_add(&in->drops[MVT_DROP_MALFORMED], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(rte_pktmbuf_pkt_len(m) > MVT_FRAME_MAX)) {
+		if (unlikely(rte_pktmbuf_pkt_len(m) > max_frame)) {
 			mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], 1);
 			rte_pktmbuf_free(m);
 			continue;
@@ -596,24 +165,32 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 		cls[k].ethertype = rte_be_to_cpu_16(et);
 		pkts[k++] = m;
 	}
-	n = k;
+	mvt_ctr_add(&in->rx_packets, n);
+	mvt_ctr_add(&in->rx_bytes, bytes);
+	mvt_ctr_add(&w->stats->packets, n);
+	return k;
+}
+
+void
+mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct mvt_port_counters *in = port_ctr(w, ingress);
+	struct mvt_verdict v[MVT_BURST];
+	struct mvt_cls cls[MVT_BURST];
+	uint16_t i;
+
+	n = parse(w, ingress, in, pkts, n, cls);
 	if (n == 0)
 		return;
-
-	classify(w, t, cls, n);
-
+	mvt_mactable_classify(w->dp->mt, cls, n, mvt_decide_needs_all_src(t));
 	mvt_decide_burst(t, ingress, cls, n, v);
-
-	policy_stage(w, t, ingress, pkts, cls, v, n);
-
+	mvt_policy_stage(t, ingress, w->index, pkts, cls, v, n);
 	/* the reflective relay comes after the policy stage, as on a switch */
 	if (w->dp->hairpin && ingress != MVT_INGRESS_LOWER)
 		for (i = 0; i < n; i++)
 			mvt_decide_reflect(t, &cls[i], &v[i]);
-
-	for (i = 0; i < n; i++)
-		dispatch(w, t, ingress, in, pkts[i], &cls[i], &v[i]);
-	flush_all(w);
+	mvt_dispatch_burst(&w->out, t, ingress, in, pkts, cls, v, n);
 }
 
 /* Poll entry @p po of the list once and run the pipeline on what came. */
@@ -621,18 +198,12 @@ static inline uint16_t
 poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
 	const struct mvt_poll *po)
 {
-	struct mvt_vhost *v = &w->dp->vhost[po->ep];
 	struct rte_mbuf *pkts[MVT_BURST];
 	uint64_t discarded = 0;
 	uint16_t n;
 
-	if (!mvt_vhost_ready(v) || !mvt_vhost_vring_on(v, 2 * po->qp + 1))
-		return 0;
-	if (unlikely(v->is_tap))
-		n = rte_eth_rx_burst(v->tap.port_id, 0, pkts, MVT_BURST);
-	else
-		n = mvt_vhost_rx_burst(v, po->qp, w->dp->mp, pkts, MVT_BURST,
-			&discarded);
+	n = mvt_port_rx_burst(&w->dp->ports[po->ep], po->qp, w->dp->mp, pkts,
+		MVT_BURST, &discarded);
 	if (unlikely(discarded > 0)) {
 		/* received and dropped: the port's books still balance */
 		mvt_ctr_add(&w->stats->port[po->ep].rx_packets, discarded);
@@ -641,6 +212,23 @@ poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
 	}
 	if (n > 0)
 		mvt_worker_process(w, t, po->ep, pkts, n);
+	return n;
+}
+
+/* Poll queue @p q of ethdev port @p p (the lower, the host port) once. */
+static inline uint16_t
+poll_eth(struct mvt_worker *w, const struct mvt_ep_table *t,
+	struct mvt_port *p, uint16_t q, uint16_t ingress)
+{
+	struct rte_mbuf *pkts[MVT_BURST];
+	uint64_t discarded = 0;
+	uint16_t n;
+
+	if (q == RTE_MAX_QUEUES_PER_PORT)
+		return 0;
+	n = mvt_port_rx_burst(p, q, w->dp->mp, pkts, MVT_BURST, &discarded);
+	if (n > 0)
+		mvt_worker_process(w, t, ingress, pkts, n);
 	return n;
 }
 
@@ -688,7 +276,6 @@ mvt_worker_main(void *arg)
 	struct mvt_worker *w = arg;
 	struct mvt_dp *dp = w->dp;
 	struct mvt_lcore_stats *st = w->stats;
-	struct rte_mbuf *pkts[MVT_BURST];
 	struct mvt_sched *s = &w->sched;
 	const struct mvt_poll_list *pl;
 	const struct mvt_ep_table *t;
@@ -702,27 +289,12 @@ mvt_worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
 	t0 = rte_rdtsc();
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
-		moved = 0;
 		t = __atomic_load_n(&dp->tbl, __ATOMIC_ACQUIRE);
 		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
-		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT) {
-			n = rte_eth_rx_burst(dp->lower->port_id, w->lower_rxq,
-				pkts, MVT_BURST);
-			if (n > 0) {
-				mvt_worker_process(w, t, MVT_INGRESS_LOWER, pkts,
-					n);
-				moved += n;
-			}
-		}
-		if (w->host_rxq != RTE_MAX_QUEUES_PER_PORT) {
-			n = rte_eth_rx_burst(dp->host->port_id, w->host_rxq,
-				pkts, MVT_BURST);
-			if (n > 0) {
-				mvt_worker_process(w, t, MVT_INGRESS_HOST, pkts,
-					n);
-				moved += n;
-			}
-		}
+		moved = poll_eth(w, t, dp->lower, w->lower_rxq,
+			MVT_INGRESS_LOWER);
+		moved += poll_eth(w, t, dp->host, w->host_rxq,
+			MVT_INGRESS_HOST);
 		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0)))
 			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
 				pl != NULL ? pl->n : 0);
@@ -737,8 +309,8 @@ mvt_worker_main(void *arg)
 			moved += n;
 			mvt_sched_idle_done(s, n);
 		}
-		if (bcq_used(w) > 0)
-			moved += bcq_drain(w, t);
+		if (mvt_dispatch_bcq_used(&w->out) > 0)
+			moved += mvt_dispatch_bcq_drain(&w->out, t);
 		rte_rcu_qsbr_quiescent(dp->qsbr, w->lcore_id);
 		t1 = rte_rdtsc();
 		if (moved > 0)
@@ -749,11 +321,7 @@ mvt_worker_main(void *arg)
 		t0 = idle_sleep(w, moved, t1);
 	}
 	/* what still waits for its flood is dropped, and said so */
-	while (bcq_used(w) > 0) {
-		rte_pktmbuf_free(w->bcq[w->bcq_head++ % MVT_BCQ_MAX]);
-		mvt_ctr_add(&st->port[MVT_PORT_LOWER].drops[MVT_DROP_BCAST_QUEUE],
-			1);
-	}
+	mvt_dispatch_bcq_flush(&w->out);
 	rte_rcu_qsbr_thread_offline(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_unregister(dp->qsbr, w->lcore_id);
 	mvt_pool_count_failures(NULL);

@@ -16,7 +16,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rte_alarm.h>
@@ -60,9 +59,6 @@ static struct mvt_vhost *registry[MVT_MAX_ENDPOINTS];
  * librte_vhost callback: unregister waits for those to return.
  */
 static pthread_mutex_t lifecycle_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* tap endpoints open now (MVT_TAP_MAX) */
-static unsigned int n_taps;
 
 /* the process umask is shared: one socket file is created at a time */
 static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -569,101 +565,9 @@ fail:
 	return -1;
 }
 
-/* Run ip(8) with @p argv, no shell; 0 when it succeeded. */
-static int
-run_ip(char *const argv[])
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp("ip", argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
-int
-mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
-	const struct mvt_endpoint_conf *ec, uint64_t mac,
-	struct rte_mempool *mp, char *err, size_t errlen)
-{
-	const char *ifname = mvt_conf_tap_ifname(ec);
-	char devargs[MVT_DEVARGS_MAX], macs[MVT_MAC_STRLEN];
-	char ifn[MVT_IFNAME_MAX], ns[MVT_NETNS_MAX];
-
-	if (__atomic_load_n(&n_taps, __ATOMIC_RELAXED) >= MVT_TAP_MAX) {
-		snprintf(err, errlen,
-			"--endpoint %s: at most %u tap endpoints (the mbuf pool is sized for them)",
-			ec->name, MVT_TAP_MAX);
-		return -1;
-	}
-	memset(v, 0, sizeof(*v));
-	v->vid = -1;
-	v->ep_id = id;
-	v->queues = 1;
-	v->nb_qp = 1;
-	v->is_tap = 1;
-	snprintf(v->name, sizeof(v->name), "%s", ec->name);
-	snprintf(v->path, sizeof(v->path), "%s", ifname);
-	snprintf(v->netns, sizeof(v->netns), "%s", ec->netns);
-	snprintf(devargs, sizeof(devargs), "net_tap_mvt%u,iface=%s", id,
-		ifname);
-	if (mvt_lower_open_desc(&v->tap, "--endpoint", devargs, 1,
-			MVT_TAP_DESC, mp, err, errlen) != 0)
-		return -1;
-	/* the interface carries the endpoint's MAC, as a macvlan would */
-	mvt_mac_format(mac, macs);
-	snprintf(ifn, sizeof(ifn), "%s", ifname);
-	snprintf(ns, sizeof(ns), "%s", ec->netns);
-	if (run_ip((char *[]){ "ip", "link", "set", "dev", ifn, "address",
-			macs, NULL }) != 0) {
-		snprintf(err, errlen, "--endpoint %s: cannot set %s's address to %s",
-			ec->name, ifname, macs);
-		goto fail;
-	}
-	if (ns[0] != '\0' && (run_ip((char *[]){ "ip", "link", "set", "dev",
-			ifn, "netns", ns, NULL }) != 0 ||
-			run_ip((char *[]){ "ip", "-n", ns, "link", "set", "dev",
-			ifn, "up", NULL }) != 0)) {
-		snprintf(err, errlen,
-			"--endpoint netns=%s: cannot move %s there (a name clash in it?)",
-			ec->netns, ifname);
-		goto fail;
-	}
-	if (ns[0] == '\0' && run_ip((char *[]){ "ip", "link", "set", "dev",
-			ifn, "up", NULL }) != 0) {
-		snprintf(err, errlen, "--endpoint %s: cannot bring %s up",
-			ec->name, ifname);
-		goto fail;
-	}
-	v->vring_enabled = UINT64_MAX;
-	__atomic_fetch_add(&n_taps, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&v->ready, 1, __ATOMIC_RELEASE);
-	MVT_LOG(INFO, "endpoint %s: kernel interface %s%s%s", v->name, ifname,
-		ns[0] != '\0' ? " in namespace " : "", ns);
-	return 0;
-fail:
-	mvt_lower_close(&v->tap);
-	v->is_tap = 0;
-	return -1;
-}
-
 void
 mvt_vhost_close(struct mvt_vhost *v)
 {
-	if (v->is_tap) {
-		__atomic_store_n(&v->ready, 0, __ATOMIC_RELEASE);
-		mvt_lower_close(&v->tap);
-		v->is_tap = 0;
-		__atomic_fetch_sub(&n_taps, 1, __ATOMIC_RELAXED);
-		return;
-	}
 	__atomic_store_n(&v->closing, 1, __ATOMIC_RELEASE);
 	/* waits for a reconnect that is running; none is started after */
 	rte_eal_alarm_cancel(reconnect, v);

@@ -37,12 +37,13 @@
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_vhost.h>
 
 #include "mvt_conf.h"
-#include "mvt_lower.h"
+#include "mvt_drop.h"
 
 struct mvt_vhost {
 	/* read by workers on every poll */
@@ -70,14 +71,6 @@ struct mvt_vhost {
 	char name[MVT_NAME_MAX];
 	char path[MVT_SOCKET_MAX];
 	/*
-	 * A tap endpoint (type=tap) is not a vhost-user socket but a kernel
-	 * network interface: a net_tap ethdev, always ready, one queue pair
-	 * that the workers share for TX (under tap.txq_lock when several).
-	 */
-	uint8_t is_tap;
-	struct mvt_lower tap;
-	char netns[MVT_NETNS_MAX];
-	/*
 	 * Where each guest TX vring stood after the last poll (its
 	 * last_avail_idx): written only by the worker that polls it, so that
 	 * frames librte_vhost consumed without returning them are counted.
@@ -103,28 +96,8 @@ void mvt_vhost_set_qsbr(struct rte_rcu_qsbr *qsbr);
 int mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 	const struct mvt_endpoint_conf *ec, char *err, size_t errlen);
 
-/**
- * Create the kernel interface of tap endpoint @p id from @p ec with MAC
- * @p mac, move it into its namespace if it has one, and bring it up.
- *
- * @return 0, or -1 with one line in @p err (nothing left behind).
- */
-int mvt_vhost_open_tap(struct mvt_vhost *v, uint16_t id,
-	const struct mvt_endpoint_conf *ec, uint64_t mac,
-	struct rte_mempool *mp, char *err, size_t errlen);
-
-/**
- * Unregister the socket (the file goes too, in server mode), or remove a
- * tap endpoint's interface.
- */
+/** Unregister the socket (the file goes too, in server mode). */
 void mvt_vhost_close(struct mvt_vhost *v);
-
-/**
- * At most this many tap endpoints at a time, each with MVT_TAP_DESC
- * descriptors per direction: the mbuf pool is sized for them.
- */
-#define MVT_TAP_MAX 32
-#define MVT_TAP_DESC 256
 
 /** A client endpoint's first wait before a reconnect, and the longest. */
 #define MVT_VHOST_RETRY_MIN_MS 100
@@ -174,6 +147,35 @@ mvt_vhost_vring_on(const struct mvt_vhost *v, uint16_t vring)
 {
 	return (int)(__atomic_load_n(&v->vring_enabled, __ATOMIC_RELAXED) >>
 		vring & 1);
+}
+
+/**
+ * Enqueue @p n frames from worker @p worker into the guest: on RX queue
+ * pair worker % queue pairs, or 0 when that one is not enabled. The
+ * enqueue copies; the frames it took are freed here, and the rest, from
+ * the returned count on, stay the caller's, with their reason in @p *why.
+ */
+static inline uint16_t
+mvt_vhost_tx_burst(struct mvt_vhost *v, uint16_t worker,
+	struct rte_mbuf **pkts, uint16_t n, uint8_t *why)
+{
+	uint16_t sent, qp, nb_qp;
+	int vid;
+
+	*why = MVT_DROP_NOT_READY;
+	if (unlikely(!mvt_vhost_ready(v)))
+		return 0;
+	vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
+	nb_qp = RTE_MIN(v->nb_qp, v->queues);
+	qp = nb_qp > 1 ? worker % nb_qp : 0;
+	if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
+		qp = 0;
+	if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
+		return 0;
+	sent = rte_vhost_enqueue_burst(vid, 2 * qp, pkts, n);
+	rte_pktmbuf_free_bulk(pkts, sent);
+	*why = MVT_DROP_RING_FULL;
+	return sent;
 }
 
 #endif /* MVT_VHOST_H */

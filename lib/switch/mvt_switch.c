@@ -122,9 +122,9 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 	sw->mt = mvt_mactable_create("mvtap_macs", MVT_MACTABLE_SIZE,
 		rte_socket_id(), sw->qsbr);
 	sw->tbl = rte_zmalloc("mvtap_eps", sizeof(*sw->tbl), RTE_CACHE_LINE_SIZE);
-	sw->vhost = rte_zmalloc("mvtap_vhost",
-		sizeof(*sw->vhost) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
-	if (sw->mt == NULL || sw->tbl == NULL || sw->vhost == NULL) {
+	sw->ports = rte_zmalloc("mvtap_ports",
+		sizeof(*sw->ports) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
+	if (sw->mt == NULL || sw->tbl == NULL || sw->ports == NULL) {
 		snprintf(err, errlen, "cannot allocate the switch tables");
 		return -1;
 	}
@@ -248,6 +248,7 @@ polls_build(const struct mvt_switch *sw, uint16_t skip,
 {
 	uint8_t owner[MVT_MAX_ENDPOINTS][MVT_QUEUES_MAX], o;
 	const struct mvt_poll_list *cur;
+	struct mvt_worker_info wi;
 	struct mvt_poll_list *h;
 	unsigned int w, max = 0;
 	uint16_t id, qp, i;
@@ -279,7 +280,11 @@ polls_build(const struct mvt_switch *sw, uint16_t skip,
 	/* who polls each queue now (0: nobody) */
 	memset(owner, 0, sizeof(owner));
 	for (w = 0; w < sw->nb_workers; w++) {
-		cur = sw->workers[w] != NULL ? sw->workers[w]->polls : NULL;
+		cur = NULL;
+		if (sw->workers[w] != NULL) {
+			mvt_worker_get_info(sw->workers[w], &wi);
+			cur = wi.polls;
+		}
 		for (i = 0; cur != NULL && i < cur->n; i++)
 			owner[cur->p[i].ep][cur->p[i].qp] = (uint8_t)(w + 1);
 	}
@@ -430,7 +435,7 @@ ep_addr_busy(const struct mvt_switch *sw, const struct mvt_ep_state *e,
 
 	if (!e->up || e->mode == MVT_MODE_PASSTHRU)
 		return 0;
-	if (e->mac == sw->lower.mac)
+	if (e->mac == sw->lower.eth.mac)
 		owner = "the lower device";
 	else if (sw->dp.host != NULL && e->mac == sw->tbl->host_mac)
 		owner = "the host port";
@@ -495,9 +500,9 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 	if (!e->up)
 		return 0;
 	if (ec->mode == MVT_MODE_PASSTHRU)
-		mvt_lower_force_promisc(&sw->lower);
+		mvt_ethdev_force_promisc(&sw->lower.eth);
 	else
-		mvt_lower_add_mac(&sw->lower, e->mac);
+		mvt_ethdev_add_mac(&sw->lower.eth, e->mac);
 	return 0;
 }
 
@@ -512,7 +517,7 @@ ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 	mvt_mactable_clear_owner(sw->mt, mac, id);
 	/* a down endpoint put nothing in the filter (ep_link) */
 	if (ec->mode != MVT_MODE_PASSTHRU && ec->up)
-		mvt_lower_del_mac(&sw->lower, mac);
+		mvt_ethdev_del_mac(&sw->lower.eth, mac);
 }
 
 /* The endpoint's port: its vhost-user socket or its kernel interface. */
@@ -520,12 +525,8 @@ static int
 ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac, char *err,
 	size_t errlen)
 {
-	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
-
-	if (ec->type == MVT_EP_TYPE_TAP)
-		return mvt_vhost_open_tap(&sw->vhost[id], id, ec, mac, sw->mp,
-			err, errlen);
-	return mvt_vhost_open(&sw->vhost[id], id, ec, err, errlen);
+	return mvt_port_open_endpoint(&sw->ports[id], id, &sw->conf.ep[id], mac,
+		(uint16_t)sw->nb_workers, sw->mp, err, errlen);
 }
 
 /* The endpoint named @p name, or -1 with the error said in @p err. */
@@ -674,7 +675,7 @@ policy_detach_endpoint(struct mvt_switch *sw,
  * interface's (the PMD's own address is not the one the stack uses).
  */
 static uint64_t
-host_stack_mac(const struct mvt_lower *host, const char *devargs)
+host_stack_mac(const struct mvt_ethdev *host, const char *devargs)
 {
 	char path[128], buf[32], ifname[32];
 	const char *p = strstr(devargs, "iface=");
@@ -725,31 +726,31 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	}
 	if (setup_core(sw, err, errlen) != 0)
 		goto fail;
-	if (mvt_lower_open(&sw->lower, "--lower", c->lower,
+	if (mvt_port_open_ethdev(&sw->lower, "--lower", c->lower,
 			(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
 		goto fail;
 	if (c->host_port[0] != '\0') {
-		if (mvt_lower_open(&sw->host, "--host-port", c->host_port,
+		if (mvt_port_open_ethdev(&sw->host, "--host-port", c->host_port,
 				(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
 			goto fail;
 		sw->dp.host = &sw->host;
-		sw->tbl->host_mac = host_stack_mac(&sw->host, c->host_port);
+		sw->tbl->host_mac = host_stack_mac(&sw->host.eth, c->host_port);
 		/* the host's unicast must pass the lower's filter too */
-		mvt_lower_add_mac(&sw->lower, sw->tbl->host_mac);
+		mvt_ethdev_add_mac(&sw->lower.eth, sw->tbl->host_mac);
 		sw->tbl->host_bridge = c->host_bridge;
 	}
 	sw->dp.mt = sw->mt;
-	sw->dp.vhost = sw->vhost;
+	sw->dp.ports = sw->ports;
 	sw->dp.lower = &sw->lower;
 	sw->dp.mp = sw->mp;
 	sw->dp.qsbr = sw->qsbr;
 	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
-	sw->tbl->lower_mac = sw->lower.mac;
+	sw->tbl->lower_mac = sw->lower.eth.mac;
 	sw->dp.bcqueuelen = c->bcqueuelen;
 	sw->dp.max_sleep_us = c->max_sleep_us;
 	if (c->promisc)
-		mvt_lower_force_promisc(&sw->lower);
+		mvt_ethdev_force_promisc(&sw->lower.eth);
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (w == sw->nb_workers)
@@ -768,7 +769,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 
 	for (id = 0; id < c->n_endpoints; id++) {
 		ep_state_from_conf(&sw->tbl->ep[id], &sw->conf.ep[id],
-			sw->lower.mac);
+			sw->lower.eth.mac);
 		if (ep_link(sw, id, &sw->tbl->ep[id], err, errlen) != 0)
 			goto fail;
 	}
@@ -807,7 +808,7 @@ mvt_switch_start(struct mvt_switch *sw)
 	__atomic_store_n(&sw->dp.quit, 0, __ATOMIC_RELAXED);
 	for (w = 0; w < sw->nb_workers; w++) {
 		if (rte_eal_remote_launch(mvt_worker_main, sw->workers[w],
-				sw->workers[w]->lcore_id) != 0) {
+				mvt_worker_lcore(sw->workers[w])) != 0) {
 			mvt_switch_stop(sw);
 			return -1;
 		}
@@ -823,7 +824,7 @@ mvt_switch_stop(struct mvt_switch *sw)
 
 	__atomic_store_n(&sw->dp.quit, 1, __ATOMIC_RELAXED);
 	for (w = 0; w < sw->running; w++)
-		rte_eal_wait_lcore(sw->workers[w]->lcore_id);
+		rte_eal_wait_lcore(mvt_worker_lcore(sw->workers[w]));
 	sw->running = 0;
 }
 
@@ -836,7 +837,7 @@ mvt_switch_stop_within(struct mvt_switch *sw, unsigned int seconds,
 
 	__atomic_store_n(&sw->dp.quit, 1, __ATOMIC_RELAXED);
 	for (w = 0; w < sw->running; w++) {
-		lcore = sw->workers[w]->lcore_id;
+		lcore = mvt_worker_lcore(sw->workers[w]);
 		while (rte_eal_get_lcore_state(lcore) == RUNNING) {
 			if (rte_get_timer_cycles() >= end) {
 				*stuck_lcore = lcore;
@@ -861,11 +862,11 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	mvt_telemetry_detach(sw);
 	if (sw->running)
 		mvt_switch_stop(sw);
-	if (sw->vhost != NULL)
+	if (sw->ports != NULL)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
-			mvt_vhost_close(&sw->vhost[id]);
-	mvt_lower_close(&sw->lower);
-	mvt_lower_close(&sw->host);
+			mvt_port_close(&sw->ports[id]);
+	mvt_port_close(&sw->lower);
+	mvt_port_close(&sw->host);
 	for (w = 0; w < MVT_MAX_WORKERS; w++) {
 		mvt_worker_free(sw->workers[w]);
 		rte_free(sw->stats[w]);
@@ -876,7 +877,7 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	mvt_vhost_set_qsbr(NULL);
 	rte_free(sw->qsbr);
 	rte_free(sw->tbl);
-	rte_free(sw->vhost);
+	rte_free(sw->ports);
 	rte_mempool_free(sw->mp);
 	pthread_mutex_destroy(&sw->ctl);
 	rte_free(sw);
@@ -892,7 +893,7 @@ add_undo(struct mvt_switch *sw, uint16_t id, const struct mvt_endpoint_conf *ec,
 	uint64_t mac, int opened, int linked)
 {
 	if (opened)
-		mvt_vhost_close(&sw->vhost[id]);
+		mvt_port_close(&sw->ports[id]);
 	if (linked) {
 		policy_detach_endpoint(sw, ec, mac);
 		ep_unlink(sw, id, mac);
@@ -955,7 +956,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		goto out;
 	}
 	sw->conf.ep[id] = ec;
-	ep_state_from_conf(&t->ep[id], &sw->conf.ep[id], sw->lower.mac);
+	ep_state_from_conf(&t->ep[id], &sw->conf.ep[id], sw->lower.eth.mac);
 	if (ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
 		add_undo(sw, id, &ec, t->ep[id].mac, 0, 0);
 		goto out;
@@ -1032,7 +1033,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
 	polls_commit(sw, &pl);
-	mvt_vhost_close(&sw->vhost[id]);
+	mvt_port_close(&sw->ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))
 		sw->conf.n_endpoints--;
@@ -1438,7 +1439,7 @@ print_counters_locked(struct mvt_switch *sw, FILE *f)
 		st = sw->stats[w];
 		fprintf(f, "lcore %u: packets=%" PRIu64 " busy_cycles=%" PRIu64
 			" idle_cycles=%" PRIu64 " busy_cycles_per_packet=%" PRIu64
-			" no_mbuf=%" PRIu64 "\n", sw->workers[w]->lcore_id,
+			" no_mbuf=%" PRIu64 "\n", mvt_worker_lcore(sw->workers[w]),
 			st->packets, st->busy_cycles, st->idle_cycles,
 			st->packets ? st->busy_cycles / st->packets : 0,
 			st->no_mbuf);
@@ -1456,7 +1457,6 @@ mvt_switch_print_counters(struct mvt_switch *sw, FILE *f)
 void
 mvt_switch_abandon(struct mvt_switch *sw, FILE *f)
 {
-	const struct mvt_vhost *v;
 	uint16_t id;
 
 	if (pthread_mutex_trylock(&sw->ctl) == 0) {
@@ -1466,9 +1466,6 @@ mvt_switch_abandon(struct mvt_switch *sw, FILE *f)
 		fprintf(f, "counters not printed: a live change is waiting for the workers\n");
 	}
 	/* read without the lock: the change that holds it waits, stuck */
-	for (id = 0; id < MVT_MAX_ENDPOINTS; id++) {
-		v = &sw->vhost[id];
-		if (v->in_use && !v->client && !v->is_tap)
-			unlink(v->path);
-	}
+	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
+		mvt_port_abandon(&sw->ports[id]);
 }

@@ -18,12 +18,11 @@
 
 #include "mvt_conf.h"
 #include "mvt_decide.h"
-#include "mvt_lower.h"
 #include "mvt_mactable.h"
 #include "mvt_policy.h"
+#include "mvt_port.h"
 #include "mvt_stats.h"
 #include "mvt_switch.h"
-#include "mvt_vhost.h"
 #include "mvt_worker.h"
 
 struct mvt_switch {
@@ -36,10 +35,10 @@ struct mvt_switch {
 	 */
 	struct mvt_conf conf;
 	struct mvt_dp dp;
-	struct mvt_lower lower;
-	struct mvt_lower host;		/* the host port, when configured */
+	struct mvt_port lower;
+	struct mvt_port host;		/* the host port, when configured */
 	struct mvt_ep_table *tbl;
-	struct mvt_vhost *vhost;
+	struct mvt_port *ports;		/* the endpoints', by id */
 	struct mvt_mactable *mt;
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_mempool *mp;

@@ -75,7 +75,7 @@ ep_state(const struct mvt_switch *sw, uint16_t id)
 {
 	if (!sw->tbl->ep[id].up)
 		return "down";
-	return mvt_vhost_ready(&sw->vhost[id]) ? "up" : "waiting";
+	return mvt_port_ready(&sw->ports[id]) ? "up" : "waiting";
 }
 
 /* The row of endpoint slot @p id, for mvt_tel_endpoints_page(). */
@@ -110,8 +110,8 @@ static int
 read_endpoint(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	const struct mvt_vhost *v;
 	struct mvt_port_counters c;
+	struct mvt_port_info pi;
 	struct rte_tel_data *drops;
 	char buf[32];
 	int id;
@@ -119,34 +119,31 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	id = ep_lookup(sw, params);
 	if (id < 0)
 		return -EINVAL;
-	v = &sw->vhost[id];
+	mvt_port_get_info(&sw->ports[id], &pi);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", sw->conf.ep[id].name);
 	mvt_tel_add_mac(d, "mac", sw->tbl->ep[id].mac);
 	rte_tel_data_add_dict_string(d, "mode",
 		mvt_mode_name(sw->tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
-	if (v->is_tap) {
-		rte_tel_data_add_dict_string(d, "interface", v->path);
-		rte_tel_data_add_dict_string(d, "netns", v->netns);
-		rte_tel_data_add_dict_string(d, "role", "tap");
+	if (sw->conf.ep[id].type == MVT_EP_TYPE_TAP) {
+		rte_tel_data_add_dict_string(d, "interface", pi.path);
+		rte_tel_data_add_dict_string(d, "netns", pi.netns);
 	} else {
-		rte_tel_data_add_dict_string(d, "socket", v->path);
-		rte_tel_data_add_dict_string(d, "role",
-			v->client ? "client" : "server");
+		rte_tel_data_add_dict_string(d, "socket", pi.path);
 	}
-	rte_tel_data_add_dict_int(d, "queues", v->queues);
-	rte_tel_data_add_dict_int(d, "queue_pairs",
-		mvt_vhost_ready(v) ? v->nb_qp : 0);
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v->features);
+	rte_tel_data_add_dict_string(d, "role", pi.role);
+	rte_tel_data_add_dict_int(d, "queues", pi.queues);
+	rte_tel_data_add_dict_int(d, "queue_pairs", pi.queue_pairs);
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, pi.features);
 	rte_tel_data_add_dict_string(d, "features", buf);
-	rte_tel_data_add_dict_u64(d, "connects", v->connects);
-	rte_tel_data_add_dict_u64(d, "frontends_refused",
-		__atomic_load_n(&v->refused, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "connects", pi.connects);
+	rte_tel_data_add_dict_u64(d, "frontends_refused", pi.frontends_refused);
 	rte_tel_data_add_dict_u64(d, "queue_pairs_refused",
-		__atomic_load_n(&v->refused_devices, __ATOMIC_RELAXED));
-	if (v->client)
-		rte_tel_data_add_dict_u64(d, "connect_attempts", v->attempts);
+		pi.queue_pairs_refused);
+	if (pi.is_client)
+		rte_tel_data_add_dict_u64(d, "connect_attempts",
+			pi.connect_attempts);
 	mvt_switch_port_counters(sw, (unsigned int)id, &c);
 	mvt_tel_add_counters(d, &c);
 	drops = drops_by_reason(&c);
@@ -159,7 +156,7 @@ static int
 read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 	struct rte_tel_data *d)
 {
-	const struct mvt_worker *w;
+	struct mvt_worker_info wi;
 	const struct mvt_lcore_stats *st;
 	struct rte_tel_data *e;
 	char key[16], polls[RTE_TEL_MAX_STRING_LEN];
@@ -168,7 +165,7 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < sw->nb_workers; i++) {
-		w = sw->workers[i];
+		mvt_worker_get_info(sw->workers[i], &wi);
 		st = sw->stats[i];
 		e = rte_tel_data_alloc();
 		if (e == NULL)
@@ -193,22 +190,22 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "tsc_hz", sw->tsc_hz);
 		/* the worker's own scheduler state: a recent value, no more */
 		rte_tel_data_add_dict_u64(e, "queues_busy",
-			__atomic_load_n(&w->sched.n_busy, __ATOMIC_RELAXED));
+			wi.queues_busy);
 		rte_tel_data_add_dict_u64(e, "queues_idle",
-			__atomic_load_n(&w->sched.n_idle, __ATOMIC_RELAXED));
+			wi.queues_idle);
 		off = 0;
 		polls[0] = '\0';
-		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+		if (wi.lower_rxq != RTE_MAX_QUEUES_PER_PORT)
 			off += snprintf(polls, sizeof(polls), "lower:%u",
-				w->lower_rxq);
-		for (p = 0; w->polls != NULL && p < w->polls->n &&
+				wi.lower_rxq);
+		for (p = 0; wi.polls != NULL && p < wi.polls->n &&
 				off < sizeof(polls); p++)
 			off += snprintf(polls + off, sizeof(polls) - off,
 				"%s%s:%u", off > 0 ? " " : "",
-				sw->conf.ep[w->polls->p[p].ep].name,
-				w->polls->p[p].qp);
+				sw->conf.ep[wi.polls->p[p].ep].name,
+				wi.polls->p[p].qp);
 		rte_tel_data_add_dict_string(e, "polls", polls);
-		snprintf(key, sizeof(key), "%u", w->lcore_id);
+		snprintf(key, sizeof(key), "%u", wi.lcore_id);
 		rte_tel_data_add_dict_container(d, key, e, 0);
 	}
 	return 0;
@@ -224,18 +221,18 @@ read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "device", sw->conf.lower);
-	rte_tel_data_add_dict_int(d, "port_id", sw->lower.port_id);
-	mvt_tel_add_mac(d, "mac", sw->lower.mac);
-	if (rte_eth_link_get_nowait(sw->lower.port_id, &link) == 0) {
+	rte_tel_data_add_dict_int(d, "port_id", sw->lower.eth.port_id);
+	mvt_tel_add_mac(d, "mac", sw->lower.eth.mac);
+	if (rte_eth_link_get_nowait(sw->lower.eth.port_id, &link) == 0) {
 		rte_tel_data_add_dict_string(d, "link",
 			link.link_status ? "up" : "down");
 		rte_tel_data_add_dict_u64(d, "speed_mbps", link.link_speed);
 	}
-	rte_tel_data_add_dict_int(d, "rx_queues", sw->lower.nb_rxq);
-	rte_tel_data_add_dict_int(d, "tx_queues", sw->lower.nb_txq);
-	rte_tel_data_add_dict_int(d, "mac_filter_used", sw->lower.mac_used);
-	rte_tel_data_add_dict_int(d, "mac_filter_size", sw->lower.mac_max);
-	rte_tel_data_add_dict_int(d, "promiscuous", sw->lower.promisc);
+	rte_tel_data_add_dict_int(d, "rx_queues", sw->lower.eth.nb_rxq);
+	rte_tel_data_add_dict_int(d, "tx_queues", sw->lower.eth.nb_txq);
+	rte_tel_data_add_dict_int(d, "mac_filter_used", sw->lower.eth.mac_used);
+	rte_tel_data_add_dict_int(d, "mac_filter_size", sw->lower.eth.mac_max);
+	rte_tel_data_add_dict_int(d, "promiscuous", sw->lower.eth.promisc);
 	rte_tel_data_add_dict_int(d, "hairpin", sw->conf.hairpin);
 	/* mbufs out of the pool, lcore caches excluded: a leak shows here */
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",

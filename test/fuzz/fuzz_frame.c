@@ -14,7 +14,7 @@
  * endpoint is counted not_ready and freed), policies on some MACs and
  * spoofchk on some endpoints. The lower device, the host port and the
  * kernel (type=tap) endpoints are ring ethdevs (rte_eth_from_rings) opened
- * with mvt_lower_open(), so their TX is a real ethdev TX into a ring the
+ * with mvt_port_open_ethdev(), so their TX is a real ethdev TX into a ring the
  * harness drains. The policies deny, or meter at rates no input can
  * reach, so that what they do is known in advance.
  *
@@ -100,11 +100,10 @@
 
 #include "mvt_common.h"
 #include "mvt_decide.h"
-#include "mvt_lower.h"
 #include "mvt_mactable.h"
 #include "mvt_policy.h"
+#include "mvt_port.h"
 #include "mvt_stats.h"
-#include "mvt_vhost.h"
 #include "mvt_worker.h"
 
 #if defined(__has_feature)
@@ -252,7 +251,7 @@ static const struct pol_def pols[] = {
 
 /* A ring ethdev: the switch transmits into tx, the harness feeds rx. */
 struct fport {
-	struct mvt_lower l;
+	struct mvt_port l;
 	struct rte_ring *rx;
 	struct rte_ring *tx;
 };
@@ -289,8 +288,6 @@ struct expect {
 static struct {
 	struct rte_mempool *mp;
 	int pool_poison;		/* the pool is set up: poison */
-	struct rte_rcu_qsbr *qsbr;
-	struct mvt_vhost *vhost;
 	struct mvt_ep_table *tbl[TABLE_MAX];
 	struct mvt_ep_table *tbl_lists;	/* TABLE_FULL with lists_mcast */
 	struct mvt_mactable *mt_full;
@@ -308,6 +305,8 @@ static struct {
 	/* the current input */
 	struct fport *cur_rx;		/* where its frames come from */
 	struct mvt_worker *cur_w;
+	struct mvt_lcore_stats *cur_st;	/* cur_w's counters */
+	struct mvt_lcore_stats *st[2];	/* of w_host, w_nohost */
 	unsigned int loops;
 	int hung;
 	uint8_t opt;
@@ -471,20 +470,22 @@ rx_watch(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
 	uint16_t nb_pkts, uint16_t max_pkts, void *arg)
 {
 	struct mvt_worker *w = g.cur_w;
+	struct mvt_worker_info wi;
 
 	RTE_SET_USED(queue);
 	RTE_SET_USED(pkts);
 	RTE_SET_USED(max_pkts);
 	RTE_SET_USED(arg);
 	/* the lower is polled first in every iteration */
-	if (w == NULL || port_id != g.dp.lower->port_id)
+	if (w == NULL || port_id != g.dp.lower->eth.port_id)
 		return nb_pkts;
+	mvt_worker_get_info(w, &wi);
 	if (++g.loops > MAX_LOOPS) {
 		g.hung = 1;
 		__atomic_store_n(&g.dp.quit, 1, __ATOMIC_RELAXED);
 	} else if (g.loops > 1 && nb_pkts == 0 &&
 			rte_ring_count(g.cur_rx->rx) == 0 &&
-			w->bcq_tail == w->bcq_head) {
+			wi.bcast_queued == 0) {
 		__atomic_store_n(&g.dp.quit, 1, __ATOMIC_RELAXED);
 	}
 	return nb_pkts;
@@ -513,13 +514,14 @@ fport_open(struct fport *p, const char *name, unsigned int tx_size,
 			rte_strerror(rte_errno));
 	/* the port as the switch opens its lower: by name, configured */
 	snprintf(dev, sizeof(dev), "net_ring_%s", name);
-	if (mvt_lower_open(&p->l, "--lower", dev, 1, g.mp, err,
+	if (mvt_port_open_ethdev(&p->l, "--lower", dev, 1, g.mp, err,
 			sizeof(err)) != 0)
 		die("%s", err);
 	mvt_mac_store6(mac_of(mac), addr.addr_bytes);
-	if (rte_eth_dev_default_mac_addr_set(p->l.port_id, &addr) == 0)
-		p->l.mac = mac_of(mac);
-	if (rte_eth_add_rx_callback(p->l.port_id, 0, rx_watch, NULL) == NULL)
+	if (rte_eth_dev_default_mac_addr_set(p->l.eth.port_id, &addr) == 0)
+		p->l.eth.mac = mac_of(mac);
+	if (rte_eth_add_rx_callback(p->l.eth.port_id, 0, rx_watch,
+			NULL) == NULL)
 		die("cannot add an RX callback to %s", name);
 }
 
@@ -606,8 +608,8 @@ table_alloc(void)
 	if (t == NULL)
 		die("cannot allocate an endpoint table");
 	t->passthru = MVT_EP_NONE;
-	t->host_mac = g.host[0].l.mac;
-	t->lower_mac = g.lower[0].l.mac;
+	t->host_mac = g.host[0].l.eth.mac;
+	t->lower_mac = g.lower[0].l.eth.mac;
 	return t;
 }
 
@@ -623,9 +625,9 @@ tables_build(void)
 	int ret;
 
 	g.mt_full = mvt_mactable_create("fuzz_macs", 64, rte_socket_id(),
-		g.qsbr);
+		g.dp.qsbr);
 	g.mt_pt = mvt_mactable_create("fuzz_macs_pt", 64, rte_socket_id(),
-		g.qsbr);
+		g.dp.qsbr);
 	if (g.mt_full == NULL || g.mt_pt == NULL)
 		die("cannot create the MAC tables");
 
@@ -709,7 +711,7 @@ tables_build(void)
 			t->ep[id].up = 0;
 
 	/* passthru without mac= inherits the lower's MAC */
-	pt_mac = g.lower[0].l.mac;
+	pt_mac = g.lower[0].l.eth.mac;
 	t = g.tbl[TABLE_PASSTHRU] = table_alloc();
 	t->n_eps = 1;
 	t->passthru = 0;
@@ -726,24 +728,17 @@ tables_build(void)
 	t->ep[0].up = 0;
 }
 
-/* The tap endpoints' state, as mvt_vhost_open_tap() leaves it. */
+/*
+ * The tap endpoints' ports: ring ethdevs, where the switch has the net_tap
+ * device of a tap endpoint.
+ */
 static void
 taps_build(void)
 {
-	struct mvt_vhost *v;
 	unsigned int i;
 
-	for (i = 0; i < N_TAPS; i++) {
-		v = &g.vhost[tap_eps[i]];
-		v->vid = -1;
-		v->ep_id = tap_eps[i];
-		v->queues = 1;
-		v->nb_qp = 1;
-		v->is_tap = 1;
-		v->tap = g.tap[i][0].l;
-		v->vring_enabled = UINT64_MAX;
-		__atomic_store_n(&v->ready, 1, __ATOMIC_RELEASE);
-	}
+	for (i = 0; i < N_TAPS; i++)
+		g.dp.ports[tap_eps[i]] = g.tap[i][0].l;
 }
 
 int
@@ -759,7 +754,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct mvt_lcore_stats *st[2];
 	char name[RTE_RING_NAMESIZE];
 	unsigned int i;
-	size_t sz;
 
 	RTE_SET_USED(argc);
 	RTE_SET_USED(argv);
@@ -779,14 +773,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	rte_mempool_obj_iter(g.mp, pool_poison_obj, NULL);
 	g.pool_poison = 1;
 
-	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
-	g.qsbr = rte_zmalloc("fuzz_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (g.qsbr == NULL || rte_rcu_qsbr_init(g.qsbr, RTE_MAX_LCORE) != 0)
-		die("cannot allocate the RCU variable");
-	g.vhost = rte_zmalloc("fuzz_vhost",
-		sizeof(*g.vhost) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
-	if (g.vhost == NULL)
-		die("cannot allocate the vhost array");
+	if (mvt_dp_init(&g.dp, "fuzz", 1, 64, g.mp) != 0)
+		die("cannot set up the data path");
+	/* the cases bring their MAC tables (tables_build) */
+	mvt_mactable_free(g.dp.mt);
 
 	fport_open(&g.lower[0], "fz_lower", TX_RING_SIZE, LOWER_MAC);
 	fport_open(&g.lower[1], "fz_lower_s", TX_RING_SMALL, LOWER_MAC);
@@ -805,14 +795,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	g.dp.tbl = g.tbl[TABLE_FULL];
 	g.dp.mt = g.mt_full;
-	g.dp.vhost = g.vhost;
 	g.dp.lower = &g.lower[0].l;
-	g.dp.mp = g.mp;
-	g.dp.qsbr = g.qsbr;
-	g.dp.nb_workers = 1;
-	g.dp.bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
 	st[0] = rte_zmalloc("fuzz_stats", sizeof(*st[0]), RTE_CACHE_LINE_SIZE);
 	st[1] = rte_zmalloc("fuzz_stats", sizeof(*st[1]), RTE_CACHE_LINE_SIZE);
+	g.st[0] = st[0];
+	g.st[1] = st[1];
 	if (st[0] == NULL || st[1] == NULL)
 		die("cannot allocate the counters");
 	g.dp.host = &g.host[0].l;
@@ -1037,8 +1024,9 @@ expect_frame(const struct mvt_ep_table *t, struct frame *f,
 	const struct mvt_mac_entry *sc;
 	struct mvt_cls c;
 	uint32_t copies = 0;
+	uint16_t ids[MVT_MAX_ENDPOINTS];
 	struct mvt_verdict fv;
-	uint16_t et, i, id, reach;
+	uint16_t et, i, reach;
 	int bcq_lost = 0, queue;
 
 	c.dst = mvt_mac_load6(f->p);
@@ -1088,29 +1076,23 @@ expect_frame(const struct mvt_ep_table *t, struct frame *f,
 	 */
 	fv = *v;
 	fv.flood = g.ingress == MVT_INGRESS_LOWER ? v->flood : v->rflood;
-	for (id = 0, reach = 0; fv.flood != 0 && id < t->n_eps; id++)
-		reach += mvt_flood_reaches(t, &fv, c.dst, id);
+	reach = fv.flood != 0 ? mvt_flood_receivers(t, &fv, c.dst, ids) : 0;
 	queue = reach > 0 && expect_queued(t, c.dst);
 	if (queue && *queued >= g.dp.bcqueuelen) {
 		e->in_drop[MVT_DROP_BCAST_QUEUE]++;
 		bcq_lost = 1;
 	} else if (queue) {
 		(*queued)++;
-		for (id = 0; id < t->n_eps; id++) {
-			if (mvt_flood_reaches(t, &fv, c.dst, id)) {
-				expect_ep_copy(f, e, id, 1);
-				copies++;
-			}
-		}
+		for (i = 0; i < reach; i++)
+			expect_ep_copy(f, e, ids[i], 1);
+		copies += reach;
 	}
 	/* the rest is flooded at once */
 	fv.flood = v->flood & ~(expect_queued(t, c.dst) ? fv.flood : 0);
-	for (id = 0; fv.flood != 0 && id < t->n_eps; id++) {
-		if (mvt_flood_reaches(t, &fv, c.dst, id)) {
-			expect_ep_copy(f, e, id, 1);
-			copies++;
-		}
-	}
+	reach = fv.flood != 0 ? mvt_flood_receivers(t, &fv, c.dst, ids) : 0;
+	for (i = 0; i < reach; i++)
+		expect_ep_copy(f, e, ids[i], 1);
+	copies += reach;
 	if (copies > 0) {
 		e->delivered++;
 		e->partial += bcq_lost;
@@ -1252,7 +1234,7 @@ drain_and_check(uint32_t n_in, uint64_t bytes_in)
 	struct out *ob;
 	const void *d;
 
-	g.after = g.cur_w->stats;
+	g.after = g.cur_st;
 	memset(cnt, 0, sizeof(cnt));
 	memset(occ, 0, sizeof(occ));
 	for (o = 0; o < OUT_MAX; o++) {
@@ -1325,6 +1307,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rte_mbuf *pkts[MVT_BURST];
 	const struct mvt_ep_table *t;
+	struct mvt_worker_info wi;
 	uint32_t queued = 0;
 	uint64_t bytes_in = 0;
 	unsigned int sel, table, small, bclim;
@@ -1354,16 +1337,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (g.opt & OPT_NO_HOST) {
 		g.dp.host = NULL;
 		g.cur_w = g.w_nohost;
+		g.cur_st = g.st[1];
 	} else {
 		g.out[OUT_HOST].fp = &g.host[small];
 		g.out[OUT_HOST].port = MVT_PORT_HOST;
 		g.dp.host = &g.host[small].l;
 		g.cur_w = g.w_host;
+		g.cur_st = g.st[0];
 	}
 	for (i = 0; i < N_TAPS; i++) {
 		g.out[OUT_TAP + i].fp = &g.tap[i][small];
 		g.out[OUT_TAP + i].port = tap_eps[i];
-		g.vhost[tap_eps[i]].tap = g.tap[i][small].l;
+		g.dp.ports[tap_eps[i]] = g.tap[i][small].l;
 	}
 	t = g.dp.tbl;
 	sel = (g.opt & OPT_INGRESS_MASK) % (t->n_eps + 2u);
@@ -1393,7 +1378,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pkts[i] = g.frames[i].m;
 		bytes_in += g.frames[i].len;
 	}
-	memcpy(&g.before, g.cur_w->stats, sizeof(g.before));
+	memcpy(&g.before, g.cur_st, sizeof(g.before));
 	for (i = 0; i < N_POLS; i++) {
 		mvt_policy_read(g.pol[i], MVT_POLICY_DIR_IN,
 			&g.pol_before[i][MVT_POLICY_DIR_IN]);
@@ -1421,7 +1406,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		mvt_worker_process(g.cur_w, t, g.ingress, pkts, g.n_frames);
 		/* the relay's reflected floods wait in the broadcast queue */
-		if (g.cur_w->bcq_tail != g.cur_w->bcq_head) {
+		mvt_worker_get_info(g.cur_w, &wi);
+		if (wi.bcast_queued > 0) {
 			g.cur_rx = g.out[OUT_LOWER].fp;
 			run_worker_loop();
 		}

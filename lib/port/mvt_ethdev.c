@@ -11,11 +11,11 @@
 #include <rte_ethdev.h>
 
 #include "mvt_log.h"
-#include "mvt_lower.h"
+#include "mvt_ethdev.h"
 
 
 static void
-lower_promisc_on(struct mvt_lower *l)
+ethdev_promisc_on(struct mvt_ethdev *l)
 {
 	int ret;
 
@@ -29,17 +29,17 @@ lower_promisc_on(struct mvt_lower *l)
 }
 
 int
-mvt_lower_open(struct mvt_lower *l, const char *opt, const char *devargs,
+mvt_ethdev_open(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen)
 {
-	return mvt_lower_open_desc(l, opt, devargs, nb_queues, MVT_LOWER_DESC,
-		mp, err, errlen);
+	return mvt_ethdev_open_desc(l, opt, devargs, nb_queues, nb_queues,
+		MVT_LOWER_DESC, mp, err, errlen);
 }
 
 int
-mvt_lower_open_desc(struct mvt_lower *l, const char *opt, const char *devargs,
-	uint16_t nb_queues, uint16_t nb_desc, struct rte_mempool *mp,
-	char *err, size_t errlen)
+mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
+	uint16_t nb_queues, uint16_t nb_users, uint16_t nb_desc,
+	struct rte_mempool *mp, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
@@ -122,6 +122,7 @@ mvt_lower_open_desc(struct mvt_lower *l, const char *opt, const char *devargs,
 		goto fail;
 	}
 	l->started = 1;
+	l->txq_shared = nb_users > l->nb_txq;
 	for (q = 0; q < RTE_DIM(l->txq_lock); q++)
 		rte_spinlock_init(&l->txq_lock[q]);
 	l->mac_max = info.max_mac_addrs > 0 ? info.max_mac_addrs - 1 : 0;
@@ -143,12 +144,12 @@ mvt_lower_open_desc(struct mvt_lower *l, const char *opt, const char *devargs,
 		opt + 2, l->name, l->port_id, l->nb_rxq, l->nb_txq, l->mac_max);
 	return 0;
 fail:
-	mvt_lower_close(l);
+	mvt_ethdev_close(l);
 	return -1;
 }
 
 int
-mvt_lower_add_mac(struct mvt_lower *l, uint64_t mac)
+mvt_ethdev_add_mac(struct mvt_ethdev *l, uint64_t mac)
 {
 	struct rte_ether_addr addr;
 	int ret = -ENOSPC;
@@ -163,12 +164,12 @@ mvt_lower_add_mac(struct mvt_lower *l, uint64_t mac)
 	if (!l->promisc)
 		MVT_LOG(INFO, "lower %s: MAC filter cannot take more addresses (%s): promiscuous",
 			l->name, rte_strerror(-ret));
-	lower_promisc_on(l);
+	ethdev_promisc_on(l);
 	return 1;
 }
 
 void
-mvt_lower_del_mac(struct mvt_lower *l, uint64_t mac)
+mvt_ethdev_del_mac(struct mvt_ethdev *l, uint64_t mac)
 {
 	struct rte_ether_addr addr;
 
@@ -179,14 +180,14 @@ mvt_lower_del_mac(struct mvt_lower *l, uint64_t mac)
 }
 
 void
-mvt_lower_force_promisc(struct mvt_lower *l)
+mvt_ethdev_force_promisc(struct mvt_ethdev *l)
 {
 	l->promisc_forced = 1;
-	lower_promisc_on(l);
+	ethdev_promisc_on(l);
 }
 
 void
-mvt_lower_close(struct mvt_lower *l)
+mvt_ethdev_close(struct mvt_ethdev *l)
 {
 	struct rte_eth_dev_info info;
 	struct rte_device *dev = NULL;

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+
+#include "mvt_dispatch.h"
+#include "mvt_port.h"
+
+void
+mvt_dispatch_init(struct mvt_dispatch *d, struct mvt_dp *dp, uint16_t worker,
+	struct mvt_lcore_stats *stats)
+{
+	d->dp = dp;
+	d->worker = worker;
+	d->stats = stats;
+}
+
+static inline uint64_t
+bytes_of(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t b = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		b += rte_pktmbuf_pkt_len(pkts[i]);
+	return b;
+}
+
+/* Send an output buffer on port @p p; what it does not take is dropped. */
+static void
+flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c)
+{
+	uint64_t bytes;
+	uint16_t sent;
+	uint8_t why;
+
+	/* read the lengths first: once sent, the mbufs belong to the port */
+	bytes = bytes_of(b->pkts, b->n);
+	sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);
+	if (unlikely(sent < b->n)) {
+		bytes -= bytes_of(&b->pkts[sent], b->n - sent);
+		mvt_ctr_add(&c->drops[why], b->n - sent);
+		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+	}
+	mvt_ctr_add(&c->tx_packets, sent);
+	mvt_ctr_add(&c->tx_bytes, bytes);
+	b->n = 0;
+}
+
+static inline void
+flush_lower(struct mvt_dispatch *d)
+{
+	flush_port(d, d->dp->lower, &d->lower_out,
+		&d->stats->port[MVT_PORT_LOWER]);
+}
+
+static inline void
+flush_host(struct mvt_dispatch *d)
+{
+	flush_port(d, d->dp->host, &d->host_out,
+		&d->stats->port[MVT_PORT_HOST]);
+}
+
+static inline void
+flush_ep(struct mvt_dispatch *d, uint16_t id)
+{
+	flush_port(d, &d->dp->ports[id], &d->ep_out[id], &d->stats->port[id]);
+}
+
+static inline void
+emit_ep(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf *m)
+{
+	struct mvt_outbuf *b = &d->ep_out[id];
+
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_ep(d, id);
+	if (!b->dirty) {
+		b->dirty = 1;
+		d->dirty[d->n_dirty++] = id;
+	}
+	b->pkts[b->n++] = m;
+}
+
+static inline void
+emit_lower(struct mvt_dispatch *d, struct rte_mbuf *m)
+{
+	struct mvt_outbuf *b = &d->lower_out;
+
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_lower(d);
+	b->pkts[b->n++] = m;
+}
+
+static inline void
+emit_host(struct mvt_dispatch *d, struct rte_mbuf *m)
+{
+	struct mvt_outbuf *b = &d->host_out;
+
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_host(d);
+	b->pkts[b->n++] = m;
+}
+
+static void
+flush_all(struct mvt_dispatch *d)
+{
+	uint16_t i;
+
+	if (d->lower_out.n > 0)
+		flush_lower(d);
+	if (d->host_out.n > 0)
+		flush_host(d);
+	for (i = 0; i < d->n_dirty; i++) {
+		flush_ep(d, d->dirty[i]);
+		d->ep_out[d->dirty[i]].dirty = 0;
+	}
+	d->n_dirty = 0;
+}
+
+/* One copy to each of the @p n flood receivers @p ids. */
+static inline void
+emit_flood(struct mvt_dispatch *d, struct rte_mbuf *m, const uint16_t *ids,
+	uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		mvt_ctr_add(&d->stats->port[ids[i]].multicast, 1);
+		emit_ep(d, ids[i], m);
+	}
+}
+
+/* Give a frame @p copies references, on every segment. */
+static inline void
+mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
+{
+	struct rte_mbuf *s;
+
+	for (s = m; s != NULL; s = s->next)
+		rte_mbuf_refcnt_update(s, (int16_t)(copies - 1));
+}
+
+/*
+ * Deliver one frame as its verdict says. A frame that reaches nobody is
+ * charged to the ingress port, with the engine's reason or no_dest.
+ */
+static inline void
+dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in, struct rte_mbuf *m,
+	const struct mvt_cls *c, const struct mvt_verdict *v)
+{
+	const struct mvt_mac_entry *sc = v->src_copies;
+	int host = (v->flags & MVT_V_HOST) && d->dp->host != NULL;
+	uint16_t ids[MVT_MAX_ENDPOINTS];
+	uint16_t copies, i, n_flood = 0;
+	struct mvt_verdict fv;
+	int queue = 0, lost = 0;
+	uint8_t qmask;
+
+	if (unlikely(v->drop != MVT_DROP_NONE)) {
+		mvt_ctr_add(&in->drops[v->drop], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* the common case: one unicast destination */
+	if (likely(sc == NULL && v->flood == 0)) {
+		if (v->target != MVT_EP_NONE && !(v->flags & MVT_V_WIRE)) {
+			emit_ep(d, v->target, m);
+			return;
+		}
+		if (v->target == MVT_EP_NONE &&
+				(v->flags & (MVT_V_WIRE | MVT_V_HOST)) ==
+				MVT_V_WIRE) {
+			emit_lower(d, m);
+			return;
+		}
+	}
+
+	copies = ((v->flags & MVT_V_WIRE) ? 1 : 0) + host;
+	if (v->target != MVT_EP_NONE)
+		copies++;
+	if (sc != NULL)
+		for (i = 0; i < sc->n_listers; i++)
+			copies += t->ep[sc->listers[i]].up;
+	/*
+	 * The flood of a group frame from the wire, and the part of a flood
+	 * that only the relay's reflected copy brings, waits in the
+	 * broadcast queue, unless few enough endpoints joined its group
+	 * (bc_cutoff); the source copies, the host's copy and the sender's
+	 * own bridge flood go now, as in Linux. A full queue loses the
+	 * queued part only. A flood that reaches nobody now is not queued.
+	 */
+	fv = *v;
+	qmask = ingress == MVT_INGRESS_LOWER ? v->flood : v->rflood;
+	if (qmask != 0 && mvt_decide_bc_queued(t, c->dst)) {
+		fv.flood = qmask;
+		if (mvt_flood_receivers(t, &fv, c->dst, ids) > 0) {
+			if (mvt_dispatch_bcq_used(d) < d->dp->bcqueuelen) {
+				queue = 1;
+				copies++;
+			} else {
+				mvt_ctr_add(&in->drops[MVT_DROP_BCAST_QUEUE],
+					1);
+				lost = 1;
+			}
+		}
+		fv.flood = v->flood & ~qmask;
+	}
+	if (fv.flood != 0) {
+		n_flood = mvt_flood_receivers(t, &fv, c->dst, ids);
+		copies += n_flood;
+	}
+	if (copies == 0) {
+		/* for the host, and there is no host port */
+		if (!lost)
+			mvt_ctr_add(&in->drops[MVT_DROP_NO_DEST], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (copies > 1)
+		mbuf_set_copies(m, copies);
+	if (v->flags & MVT_V_WIRE)
+		emit_lower(d, m);
+	if (host)
+		emit_host(d, m);
+	if (v->target != MVT_EP_NONE)
+		emit_ep(d, v->target, m);
+	if (sc != NULL)
+		for (i = 0; i < sc->n_listers; i++)
+			if (t->ep[sc->listers[i]].up)
+				emit_ep(d, sc->listers[i], m);
+	if (queue) {
+		d->bcq_skip[d->bcq_tail % MVT_BCQ_MAX] = fv.flood;
+		d->bcq[d->bcq_tail++ % MVT_BCQ_MAX] = m;
+	}
+	emit_flood(d, m, ids, n_flood);
+}
+
+void
+mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in,
+	struct rte_mbuf **pkts, const struct mvt_cls *c,
+	const struct mvt_verdict *v, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		dispatch_one(d, t, ingress, in, pkts[i], &c[i], &v[i]);
+	flush_all(d);
+}
+
+/*
+ * Each queued frame is decided again with the current table, as Linux's
+ * broadcast work uses the modes as of processing time; only its flood is
+ * delivered now.
+ */
+uint16_t
+mvt_dispatch_bcq_drain(struct mvt_dispatch *d, const struct mvt_ep_table *t)
+{
+	const struct mvt_mac_entry *ents[2];
+	uint16_t ids[MVT_MAX_ENDPOINTS];
+	struct mvt_verdict v;
+	struct mvt_cls c;
+	uint64_t keys[2];
+	struct rte_mbuf *m;
+	const uint8_t *p;
+	uint16_t n = 0, copies, et;
+	uint8_t skip;
+
+	while (mvt_dispatch_bcq_used(d) > 0 && n < MVT_BCAST_BUDGET) {
+		skip = d->bcq_skip[d->bcq_head % MVT_BCQ_MAX];
+		m = d->bcq[d->bcq_head++ % MVT_BCQ_MAX];
+		n++;
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		keys[0] = c.dst = mvt_mac_load(p);
+		keys[1] = c.src = mvt_mac_load(p + 6);
+		memcpy(&et, p + 12, sizeof(et));
+		c.ethertype = rte_be_to_cpu_16(et);
+		mvt_mactable_lookup_bulk(d->dp->mt, keys, 2, ents);
+		c.dst_e = ents[0];
+		c.src_e = ents[1];
+		mvt_decide(t, MVT_INGRESS_LOWER, &c, &v);
+		v.flood &= ~skip;
+		copies = v.flood != 0 ? mvt_flood_receivers(t, &v, c.dst, ids) :
+			0;
+		if (copies == 0) {
+			/* its receivers went down while it waited */
+			mvt_ctr_add(&d->stats->port[MVT_PORT_LOWER].drops[
+				MVT_DROP_EP_DOWN], 1);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (copies > 1)
+			mbuf_set_copies(m, copies);
+		emit_flood(d, m, ids, copies);
+	}
+	if (n > 0)
+		flush_all(d);
+	return n;
+}
+
+void
+mvt_dispatch_bcq_flush(struct mvt_dispatch *d)
+{
+	while (mvt_dispatch_bcq_used(d) > 0) {
+		rte_pktmbuf_free(d->bcq[d->bcq_head++ % MVT_BCQ_MAX]);
+		mvt_ctr_add(&d->stats->port[MVT_PORT_LOWER].drops[
+			MVT_DROP_BCAST_QUEUE], 1);
+	}
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_DISPATCH_H
+#define MVT_DISPATCH_H
+
+/**
+ * @file
+ * Dispatch, the last stage of the pipeline, and the broadcast queue.
+ *
+ * Dispatch puts each frame of a burst in one output buffer per destination
+ * (the lower, the host port, each endpoint) as its verdict says, and sends
+ * the buffers at the end of the burst through mvt_port_tx_burst(). A frame
+ * with several destinations gets one reference per copy. What a port does
+ * not take is dropped and charged to it with the port's reason; a frame
+ * that reaches nobody is charged to its ingress port. Nothing blocks.
+ *
+ * The broadcast queue (Linux's bcqueuelen) holds group frames from the
+ * wire, and the copies the relay reflects, until their flood to the
+ * endpoints; the worker drains it, MVT_BCAST_BUDGET frames per loop.
+ *
+ * Pipeline-internal: the worker owns one of these per lcore.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "mvt_decide.h"
+#include "mvt_dp.h"
+#include "mvt_stats.h"
+
+/** Broadcast queue: hard limit of bcqueuelen, and floods per loop. */
+#define MVT_BCQ_MAX MVT_BCQUEUELEN_MAX
+#define MVT_BCAST_BUDGET 16
+
+/** Frames one destination may hold before it is flushed. */
+#define MVT_OUTBUF (2 * MVT_BURST)
+
+struct mvt_outbuf {
+	uint16_t n;
+	uint16_t dirty;
+	struct rte_mbuf *pkts[MVT_OUTBUF];
+};
+
+struct mvt_dispatch {
+	struct mvt_dp *dp;
+	struct mvt_lcore_stats *stats;
+	uint16_t worker;		/**< the worker's index: TX queue choice */
+	uint16_t n_dirty;
+	uint16_t dirty[MVT_MAX_ENDPOINTS];
+	struct mvt_outbuf lower_out;
+	struct mvt_outbuf host_out;
+	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
+	/*
+	 * At most dp->bcqueuelen entries wait. bcq_skip[i] is the mode mask
+	 * that entry's flood leaves out: the relay's sender already
+	 * delivered to them.
+	 */
+	uint32_t bcq_head;
+	uint32_t bcq_tail;
+	struct rte_mbuf *bcq[MVT_BCQ_MAX];
+	uint8_t bcq_skip[MVT_BCQ_MAX];
+};
+
+/** Set up @p d (zeroed) for worker @p worker of @p dp. */
+void mvt_dispatch_init(struct mvt_dispatch *d, struct mvt_dp *dp,
+	uint16_t worker, struct mvt_lcore_stats *stats);
+
+/**
+ * Deliver the @p n frames of a burst from @p ingress (counters @p in) as
+ * their verdicts @p v say, and send every output buffer. Takes ownership
+ * of the mbufs.
+ */
+void mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in,
+	struct rte_mbuf **pkts, const struct mvt_cls *c,
+	const struct mvt_verdict *v, uint16_t n);
+
+/** Frames waiting in the broadcast queue. */
+static inline uint32_t
+mvt_dispatch_bcq_used(const struct mvt_dispatch *d)
+{
+	return d->bcq_tail - d->bcq_head;
+}
+
+/**
+ * Fan out up to MVT_BCAST_BUDGET queued frames, each decided again with
+ * table @p t. @return how many were taken from the queue.
+ */
+uint16_t mvt_dispatch_bcq_drain(struct mvt_dispatch *d,
+	const struct mvt_ep_table *t);
+
+/** Drop what still waits in the broadcast queue, and count it. */
+void mvt_dispatch_bcq_flush(struct mvt_dispatch *d);
+
+#endif /* MVT_DISPATCH_H */

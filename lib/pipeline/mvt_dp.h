@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_DP_H
+#define MVT_DP_H
+
+/**
+ * @file
+ * The data path's shared context: what every worker reads, owned by
+ * whoever runs the workers (the switch, or a test). mvt_dp_init() builds
+ * the parts that do not depend on the configuration, so that the switch
+ * and the tests that drive workers directly wire a data path one way.
+ */
+
+#include <stdint.h>
+
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mvt_decide.h"
+#include "mvt_mactable.h"
+#include "mvt_port.h"
+
+struct mvt_dp {
+	struct mvt_ep_table *tbl;	/**< published snapshot (RCU) */
+	struct mvt_mactable *mt;
+	struct mvt_port *ports;		/**< endpoint ports, MVT_MAX_ENDPOINTS */
+	struct mvt_port *lower;
+	struct mvt_port *host;		/**< the host port, NULL for none */
+	struct rte_mempool *mp;
+	struct rte_rcu_qsbr *qsbr;
+	uint16_t nb_workers;
+	uint8_t hairpin;		/**< software reflective relay */
+	uint32_t bcqueuelen;		/**< broadcast queue length per worker */
+	uint32_t max_sleep_us;		/**< longest idle sleep, 0: none; live */
+	uint32_t quit;			/**< set to stop the workers */
+};
+
+/**
+ * Set up @p dp (zeroed by the caller) for @p nb_workers workers: the RCU
+ * variable (every lcore may register), a MAC table of @p mac_capacity
+ * entries named after @p name, the endpoint port array (all closed), the
+ * pool @p mp, and the default broadcast queue length. The caller opens
+ * the lower (and host) port, sets @c lower, @c host and @c tbl, and owns
+ * the table.
+ *
+ * @return 0, or -ENOMEM with nothing left allocated.
+ */
+int mvt_dp_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers,
+	uint32_t mac_capacity, struct rte_mempool *mp);
+
+/** Free what mvt_dp_init() allocated; every port must be closed. */
+void mvt_dp_fini(struct mvt_dp *dp);
+
+#endif /* MVT_DP_H */

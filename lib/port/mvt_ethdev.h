@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_ETHDEV_H
+#define MVT_ETHDEV_H
+
+/**
+ * @file
+ * An ethdev port: the lower device, the host port, or the net_tap device
+ * of a tap endpoint. A PCI NIC or any vdev, with one RX and one TX queue
+ * per worker where it has them (RSS spreads RX where the device has it);
+ * the lower has the up endpoints' MACs in its unicast filter and goes
+ * promiscuous only when the filter is full, for an up passthru endpoint,
+ * or when asked.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+#include <rte_spinlock.h>
+
+#include "mvt_conf.h"
+
+struct mvt_ethdev {
+	uint16_t port_id;
+	uint16_t nb_rxq;		/**< RX queues (<= workers) */
+	uint16_t nb_txq;		/**< TX queues (<= workers) */
+	uint8_t probed;			/**< we hot-plugged it; we remove it */
+	uint8_t have_port;		/**< port_id names our device */
+	uint8_t started;
+	uint8_t promisc;		/**< promiscuous now */
+	uint8_t promisc_forced;		/**< asked for, or passthru */
+	uint8_t txq_shared;		/**< more workers than TX queues */
+	uint32_t mac_used;		/**< endpoint MACs in the filter */
+	uint32_t mac_max;		/**< filter size, own MAC excluded */
+	uint64_t mac;			/**< the device's own MAC */
+	char name[RTE_ETH_NAME_MAX_LEN];
+	/** Taken only when workers outnumber TX queues and must share. */
+	rte_spinlock_t txq_lock[RTE_MAX_QUEUES_PER_PORT];
+};
+
+/** Descriptors per RX and per TX queue of the lower and the host port. */
+#define MVT_LOWER_DESC 1024
+
+/**
+ * Find or probe the device named by @p devargs, configure @p nb_queues
+ * queue pairs (fewer if the device has fewer) with @p nb_desc descriptors
+ * per RX and per TX queue (the device may adjust them; each RX descriptor
+ * holds an mbuf of the pool for as long as the port is open) and start it.
+ * @p nb_users workers transmit on it: worker i on queue i % nb_txq, under
+ * a lock when they outnumber the queues. @p opt ("--lower", "--host-port",
+ * "--endpoint") names the option in error messages.
+ *
+ * @return 0, or -1 with one line in @p err.
+ */
+int mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt,
+	const char *devargs, uint16_t nb_queues, uint16_t nb_users,
+	uint16_t nb_desc, struct rte_mempool *mp, char *err, size_t errlen);
+
+/**
+ * mvt_ethdev_open_desc() with MVT_LOWER_DESC descriptors and as many
+ * users as queues asked for: the lower and the host port.
+ */
+int mvt_ethdev_open(struct mvt_ethdev *l, const char *opt, const char *devargs,
+	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen);
+
+/** Put @p mac in the unicast filter, or go promiscuous if it is full. */
+int mvt_ethdev_add_mac(struct mvt_ethdev *l, uint64_t mac);
+
+/** Take @p mac out of the unicast filter. */
+void mvt_ethdev_del_mac(struct mvt_ethdev *l, uint64_t mac);
+
+/** Force promiscuous mode on (passthru, --promisc). */
+void mvt_ethdev_force_promisc(struct mvt_ethdev *l);
+
+/** Stop and close the device, and remove it if we probed it. */
+void mvt_ethdev_close(struct mvt_ethdev *l);
+
+/**
+ * Transmit @p n frames from worker @p worker. The frames sent are the
+ * device's; the rest, from the returned count on, stay the caller's.
+ */
+static inline uint16_t
+mvt_ethdev_tx_burst(struct mvt_ethdev *l, uint16_t worker,
+	struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t txq = l->nb_txq > 1 ? worker % l->nb_txq : 0;
+	uint16_t sent;
+
+	if (!l->txq_shared)
+		return rte_eth_tx_burst(l->port_id, txq, pkts, n);
+	rte_spinlock_lock(&l->txq_lock[txq]);
+	sent = rte_eth_tx_burst(l->port_id, txq, pkts, n);
+	rte_spinlock_unlock(&l->txq_lock[txq]);
+	return sent;
+}
+
+#endif /* MVT_ETHDEV_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include "mvt_port.h"
+
+void
+mvt_port_init(struct mvt_port *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->max_frame = MVT_FRAME_MAX;
+}
+
+int
+mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
+	const char *devargs, uint16_t nb_queues, struct rte_mempool *mp,
+	char *err, size_t errlen)
+{
+	mvt_port_init(p);
+	if (mvt_ethdev_open(&p->eth, opt, devargs, nb_queues, mp, err,
+			errlen) != 0)
+		return -1;
+	p->kind = MVT_PORT_KIND_ETHDEV;
+	return 0;
+}
+
+int
+mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
+	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_workers,
+	struct rte_mempool *mp, char *err, size_t errlen)
+{
+	mvt_port_init(p);
+	if (ec->type == MVT_EP_TYPE_TAP) {
+		if (mvt_tap_open(&p->tap, id, ec, mac, nb_workers, mp, err,
+				errlen) != 0)
+			return -1;
+		/* published last: a port's kind says it can be used */
+		__atomic_store_n(&p->kind, MVT_PORT_KIND_TAP, __ATOMIC_RELEASE);
+		return 0;
+	}
+	p->kind = MVT_PORT_KIND_VHOST;
+	if (mvt_vhost_open(&p->vhost, id, ec, err, errlen) != 0) {
+		p->kind = MVT_PORT_KIND_NONE;
+		return -1;
+	}
+	return 0;
+}
+
+void
+mvt_port_close(struct mvt_port *p)
+{
+	switch (p->kind) {
+	case MVT_PORT_KIND_ETHDEV:
+		mvt_ethdev_close(&p->eth);
+		break;
+	case MVT_PORT_KIND_TAP:
+		__atomic_store_n(&p->kind, MVT_PORT_KIND_NONE,
+			__ATOMIC_RELEASE);
+		mvt_tap_close(&p->tap);
+		break;
+	case MVT_PORT_KIND_VHOST:
+		mvt_vhost_close(&p->vhost);
+		break;
+	default:
+		break;
+	}
+	p->kind = MVT_PORT_KIND_NONE;
+}
+
+void
+mvt_port_abandon(struct mvt_port *p)
+{
+	if (p->kind == MVT_PORT_KIND_VHOST && p->vhost.in_use &&
+			!p->vhost.client)
+		unlink(p->vhost.path);
+}
+
+void
+mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info)
+{
+	const struct mvt_vhost *v = &p->vhost;
+
+	memset(info, 0, sizeof(*info));
+	info->ready = (uint8_t)mvt_port_ready(p);
+	if (p->kind == MVT_PORT_KIND_TAP) {
+		info->role = "tap";
+		info->path = p->tap.ifname;
+		info->netns = p->tap.netns;
+		info->queues = 1;
+		info->queue_pairs = info->ready;
+		return;
+	}
+	info->role = v->client ? "client" : "server";
+	info->path = v->path;
+	info->netns = "";
+	info->is_client = v->client;
+	info->queues = v->queues;
+	info->queue_pairs = info->ready ? v->nb_qp : 0;
+	info->features = v->features;
+	info->connects = v->connects;
+	info->frontends_refused = __atomic_load_n(&v->refused,
+		__ATOMIC_RELAXED);
+	info->queue_pairs_refused = __atomic_load_n(&v->refused_devices,
+		__ATOMIC_RELAXED);
+	info->connect_attempts = v->attempts;
+}

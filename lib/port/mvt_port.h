@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#ifndef MVT_PORT_H
+#define MVT_PORT_H
+
+/**
+ * @file
+ * Ports: every place frames enter and leave the switch, behind one
+ * interface. A port is the lower device or the host port (an ethdev), a
+ * vhost-user endpoint, or a tap endpoint (a kernel interface); the
+ * pipeline sees only mvt_port_rx_burst() and mvt_port_tx_burst(), which
+ * are inline and cost one branch on the kind per burst.
+ *
+ * What a port can take lives here, in one place: today the longest frame
+ * (@c max_frame); the offloads, MTU and VLAN of each port belong next to
+ * it.
+ *
+ * A closed port (an endpoint slot not in use) takes nothing: its frames
+ * are not_ready drops.
+ *
+ * Ownership on TX: the frames a port sent are its own (an ethdev queues
+ * them, a vhost enqueue copies them and frees them here); the rest, from
+ * the returned count on, stay the caller's, with the reason in @p *why.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "mvt_common.h"
+#include "mvt_conf.h"
+#include "mvt_drop.h"
+#include "mvt_ethdev.h"
+#include "mvt_tap.h"
+#include "mvt_vhost.h"
+
+enum mvt_port_kind {
+	MVT_PORT_KIND_NONE = 0,	/**< closed */
+	MVT_PORT_KIND_ETHDEV,	/**< the lower device, the host port */
+	MVT_PORT_KIND_VHOST,	/**< a vhost-user endpoint */
+	MVT_PORT_KIND_TAP,	/**< a tap endpoint's kernel interface */
+};
+
+struct mvt_port {
+	uint8_t kind;		/**< enum mvt_port_kind */
+	uint32_t max_frame;	/**< longest frame taken, from DA to payload */
+	union {
+		struct mvt_ethdev eth;	/**< ETHDEV, and TAP (tap.eth) */
+		struct mvt_tap tap;
+		struct mvt_vhost vhost;
+	};
+};
+
+/** The ethdev of an ETHDEV or TAP port: the same place for both. */
+static inline struct mvt_ethdev *
+mvt_port_eth(struct mvt_port *p)
+{
+	RTE_BUILD_BUG_ON(offsetof(struct mvt_tap, eth) != 0);
+	return &p->eth;
+}
+
+/**
+ * Make @p p a closed port that takes frames of the default size once it
+ * is opened: what every port is before its first open.
+ */
+void mvt_port_init(struct mvt_port *p);
+
+/**
+ * Open the lower device or the host port from @p devargs with
+ * @p nb_queues queue pairs, for @p nb_queues workers (see
+ * mvt_ethdev_open_desc()).
+ *
+ * @return 0, or -1 with one line in @p err.
+ */
+int mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
+	const char *devargs, uint16_t nb_queues, struct rte_mempool *mp,
+	char *err, size_t errlen);
+
+/**
+ * Open the port of endpoint @p id from @p ec: its vhost-user socket, or
+ * for type=tap its kernel interface with MAC @p mac. @p nb_workers
+ * workers transmit to it.
+ *
+ * @return 0, or -1 with one line in @p err (nothing left behind).
+ */
+int mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
+	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_workers,
+	struct rte_mempool *mp, char *err, size_t errlen);
+
+/**
+ * Close the port (unregister the socket, remove the device). What it
+ * takes (@c max_frame) stays: a frame it sent may still be in the
+ * pipeline.
+ */
+void mvt_port_close(struct mvt_port *p);
+
+/**
+ * For a process that exits without closing its ports (a worker is
+ * stuck): remove what would outlive it, a server endpoint's socket file.
+ */
+void mvt_port_abandon(struct mvt_port *p);
+
+/** What telemetry reports of an endpoint's port. */
+struct mvt_port_info {
+	const char *role;	/**< "server", "client" or "tap" */
+	const char *path;	/**< the socket, or the interface name */
+	const char *netns;	/**< tap: its namespace, "" for ours */
+	uint16_t queues;	/**< queue pairs configured */
+	uint16_t queue_pairs;	/**< queue pairs the frontend brought */
+	uint8_t ready;		/**< frames can pass */
+	uint8_t is_client;
+	uint64_t features;	/**< negotiated virtio features */
+	uint64_t connects;
+	uint64_t frontends_refused;
+	uint64_t queue_pairs_refused;
+	uint64_t connect_attempts;
+};
+
+/** Fill @p info for endpoint port @p p. */
+void mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info);
+
+/** Whether frames can pass now (acquire): a guest connected, for vhost. */
+static inline int
+mvt_port_ready(const struct mvt_port *p)
+{
+	if (likely(p->kind == MVT_PORT_KIND_VHOST))
+		return mvt_vhost_ready(&p->vhost);
+	return p->kind != MVT_PORT_KIND_NONE;
+}
+
+/**
+ * Receive up to @p n frames from queue @p q of @p p (a vhost endpoint:
+ * guest TX queue pair @p q; mbufs from @p mp). Frames the port consumed
+ * without returning them (librte_vhost drops a chain longer than one mbuf
+ * before copying it) are added to @p *discarded. Only the worker that
+ * polls @p q calls this.
+ */
+static inline uint16_t
+mvt_port_rx_burst(struct mvt_port *p, uint16_t q, struct rte_mempool *mp,
+	struct rte_mbuf **pkts, uint16_t n, uint64_t *discarded)
+{
+	if (p->kind != MVT_PORT_KIND_VHOST)
+		return p->kind == MVT_PORT_KIND_NONE ? 0 :
+			rte_eth_rx_burst(mvt_port_eth(p)->port_id, q, pkts, n);
+	if (!mvt_vhost_ready(&p->vhost) ||
+			!mvt_vhost_vring_on(&p->vhost, 2 * q + 1))
+		return 0;
+	return mvt_vhost_rx_burst(&p->vhost, q, mp, pkts, n, discarded);
+}
+
+/**
+ * Transmit @p n frames from worker @p worker. @return the frames sent;
+ * the rest stay the caller's, and @p *why (an enum mvt_drop_reason) says
+ * why they were not sent.
+ */
+static inline uint16_t
+mvt_port_tx_burst(struct mvt_port *p, uint16_t worker, struct rte_mbuf **pkts,
+	uint16_t n, uint8_t *why)
+{
+	if (p->kind == MVT_PORT_KIND_VHOST)
+		return mvt_vhost_tx_burst(&p->vhost, worker, pkts, n, why);
+	if (unlikely(p->kind == MVT_PORT_KIND_NONE)) {
+		*why = MVT_DROP_NOT_READY;
+		return 0;
+	}
+	*why = MVT_DROP_TX_FULL;
+	return mvt_ethdev_tx_burst(mvt_port_eth(p), worker, pkts, n);
+}
+
+#endif /* MVT_PORT_H */
