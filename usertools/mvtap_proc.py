@@ -72,14 +72,16 @@ def stat_ticks(pid, tid=None):
     return int(fields[11]) + int(fields[12])
 
 
-def threads_named(pid, prefix):
-    """The thread ids of a process whose name (comm) starts with prefix."""
+def threads_named(pid, name, exact=False):
+    """The thread ids of a process whose name (comm) starts with name, or
+    with exact, is name."""
     tids = []
     for t in sorted(os.listdir("/proc/%d/task" % pid), key=int):
         try:
             with open("/proc/%d/task/%s/comm" % (pid, t)) as f:
-                if f.read().startswith(prefix):
-                    tids.append(t)
+                comm = f.read()
+            if (comm.strip() == name) if exact else comm.startswith(name):
+                tids.append(t)
         except OSError:
             pass
     return tids

@@ -223,11 +223,16 @@ def send_bursts(sc, sw, ep, n, bursts):
         check_eq(g.stop(), (0, count), f"{ep} sent {count} to {dst}")
 
 
+def open_fds(sw):
+    """How many descriptors the switch has open."""
+    return len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+
+
 def fds_baseline(sw):
     """The switch's open descriptors when they hold still: a telemetry
     request that just ended leaves its connection open in the switch for
     a moment, which must not count in a baseline."""
-    count = lambda: len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    count = lambda: open_fds(sw)
     prev, end = count(), time.monotonic() + 3
     while time.monotonic() < end:
         time.sleep(0.2)
@@ -242,7 +247,7 @@ def fds_settled(sw, want):
     """The switch's open descriptors once they stop changing toward @want:
     librte_vhost closes a departed guest's descriptors just after its
     device stopped (what the endpoint's state shows), so give it a moment."""
-    count = lambda: len(os.listdir(f"/proc/{sw.proc.pid}/fd"))
+    count = lambda: open_fds(sw)
     end = time.monotonic() + 5
     while count() != want and time.monotonic() < end:
         time.sleep(0.1)

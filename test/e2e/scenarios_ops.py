@@ -262,8 +262,7 @@ def s_observability(sc):
         url = re.search(r"serving (http://\S+)", ex.stdout.readline()).group(1)
         text = urllib.request.urlopen(url, timeout=10).read().decode()
     finally:
-        ex.kill()
-        ex.wait()
+        mvtap_proc.kill_popen(ex)
     series = dict(re.findall(r"^(mvtap_\S+) (\S+)$", text, re.M))
     check_eq(series.get("mvtap_up"), "1", "mvtap_up")
     check_eq(series.get('mvtap_endpoint_tx_packets_total{endpoint="b",'

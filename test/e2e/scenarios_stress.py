@@ -15,6 +15,7 @@ import time
 from e2e_harness import (BROADCAST, Failure, Skip, bridge_switch, check,
                          check_eq, fds_baseline, fds_settled, mac, ready,
                          telemetry, txonly_guest, wait_until, with_quiet_tap)
+import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
 
 
 class StoppedThread:
@@ -28,8 +29,8 @@ class StoppedThread:
         self.libc = ctypes.CDLL(None, use_errno=True)
         self.libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_int,
                                      ctypes.c_void_p, ctypes.c_void_p]
-        tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")
-                if open(f"/proc/{pid}/task/{t}/comm").read().strip() == comm]
+        tids = [int(t) for t in mvtap_proc.threads_named(pid, comm,
+                                                          exact=True)]
         check(len(tids) == 1, f"one thread named {comm} in {pid}: {tids}")
         self.tid = tids[0]
         if self.libc.ptrace(self.SEIZE, self.tid, None, None) != 0:
