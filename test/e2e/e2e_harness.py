@@ -215,11 +215,9 @@ def send_bursts(sc, sw, ep, n, bursts):
     sent all of its frames, and the switch took them all."""
     sent = 0
     for i, (dst, count) in enumerate(bursts):
-        g = sc.guest(f"{ep}{i}", n, peer=dst, burst=count, sock=sc.sock(ep),
-                     ep=ep)
-        ready(sw, g)
         sent += count
-        sw.wait_rx(ep, sent)
+        g = burst_guest(sc, sw, f"{ep}{i}", n, dst, count, rx=sent,
+                        sock=sc.sock(ep), ep=ep)
         check_eq(g.stop(), (0, count), f"{ep} sent {count} to {dst}")
 
 
@@ -365,3 +363,12 @@ def run_switch_expect_error(sc, args, message, name):
     check(lines and lines[-1] == "dpdk-mvtap: " + message,
           f"{name}: got {lines[-1:] or out!r}, expected {message!r}")
 
+
+def burst_guest(sc, sw, name, n, peer, burst, rx=None, **kw):
+    """A guest (sc.guest() with kw) that sends burst frames to peer once
+    it is connected; returned once the switch received rx (default: burst)
+    frames from its endpoint in all."""
+    g = sc.guest(name, n, peer=peer, burst=burst, **kw)
+    ready(sw, g)
+    sw.wait_rx(g.ep, burst if rx is None else rx)
+    return g

@@ -13,9 +13,10 @@ import socket
 import struct
 import time
 
-from e2e_harness import (Guest, bridge_switch, check, check_eq, fds_baseline,
-                         fds_settled, mac, ready, run_switch_expect_error,
-                         telemetry, txonly_guest, wait_until, with_quiet_tap)
+from e2e_harness import (Guest, bridge_switch, burst_guest, check, check_eq,
+                         fds_baseline, fds_settled, mac, ready,
+                         run_switch_expect_error, telemetry, txonly_guest,
+                         wait_until, with_quiet_tap)
 
 
 def s_client_reconnect(sc):
@@ -27,19 +28,15 @@ def s_client_reconnect(sc):
     wait_until(lambda: os.path.exists(sc.sock("b")), 20, "b's socket")
     sw = sc.switch(["--lower", "net_null0,no-rx=1"] + eps, "sw1")
     ready(sw, gb)
-    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=32, server=True)
-    ready(sw, ga)
-    sw.wait_rx("a", 32)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 32, server=True)
     check_eq(ga.stop(), (0, 32), "first sender")
     p = sw.stop()
     check_eq(p["b"]["tx_packets"], 32, "before the restart")
 
     sw = sc.switch(["--lower", "net_null0,no-rx=1"] + eps, "sw2")
     ready(sw, gb)
-    ga = sc.guest("a2", 0xa, peer=mac(0xb), burst=48, server=True,
-                  sock=sc.sock("a"), ep="a")
-    ready(sw, ga)
-    sw.wait_rx("a", 48)
+    ga = burst_guest(sc, sw, "a2", 0xa, mac(0xb), 48, server=True,
+                     sock=sc.sock("a"), ep="a")
     check_eq(ga.stop(), (0, 48), "second sender")
     check_eq(gb.stop(), (80, 0), "b saw both rounds through one connection")
     p = sw.stop()
@@ -257,9 +254,7 @@ def s_second_frontend(sc):
         wait_until(lambda: not g.alive() or "No probed ethernet devices"
                    in g.output(), 30, f"{g.name} to lose its port")
         intruders.append(g)
-    gb = sc.guest("b", 0xb, peer=mac(0xa), burst=32)
-    ready(sw, gb)
-    sw.wait_rx("b", 32)
+    gb = burst_guest(sc, sw, "b", 0xb, mac(0xa), 32)
     for g in intruders:
         g.kill()
     ep = telemetry(prefix, "/mvtap/endpoint,a")
@@ -315,9 +310,7 @@ def s_connection_flood(sc):
     time.sleep(1)
     gb = sc.guest("b2", 0xb, sock=sc.sock("b"), ep="b")
     wait_until(lambda: "Port statistics" in gb.output(), 60, "b2 to start")
-    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=32)
-    ready(sw, ga)
-    sw.wait_rx("a", 32)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 32)
     check_eq(ga.stop(), (0, 32), "a sent its burst")
     check_eq(gb.stop(), (32, 0), "b, restarted during the flood, got it")
     check_eq(telemetry(prefix, "/mvtap/endpoint,b")["connects"], 2,

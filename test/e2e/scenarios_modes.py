@@ -9,8 +9,9 @@ The scenarios of mvtap_e2e.py; their harness is e2e_harness.py.
 
 import subprocess
 
-from e2e_harness import (BROADCAST, EXT, Wire, check, check_eq, mac, ready,
-                         send_bursts, tap_switch, telemetry, with_quiet_tap)
+from e2e_harness import (BROADCAST, EXT, Wire, burst_guest, check, check_eq,
+                         mac, ready, send_bursts, tap_switch, telemetry,
+                         with_quiet_tap)
 
 
 def s_bridge_unicast(sc):
@@ -21,9 +22,7 @@ def s_bridge_unicast(sc):
     sw.wait_log("forwarding")
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
-    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
-    ready(sw, ga)
-    sw.wait_rx("a", 64)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 64)
     check_eq(ga.stop(), (0, 64), "a (rx, tx)")
     check_eq(gb.stop(), (64, 0), "b (rx, tx)")
     p = sw.stop()
@@ -43,9 +42,7 @@ def s_vepa_unicast(sc):
         sw.wait_log("forwarding")
         gb = sc.guest("b", 0xb)
         ready(sw, gb)
-        ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
-        ready(sw, ga)
-        sw.wait_rx("a", 64)
+        ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 64)
         check_eq(ga.stop(), (0, 64), f"{lower}: a (rx, tx)")
         check_eq(gb.stop(), (delivered, 0), f"{lower}: b (rx, tx)")
         p = sw.stop()
@@ -64,9 +61,7 @@ def s_private_group(sc):
     gb = sc.guest("b", 0xb)
     gc = sc.guest("c", 0xc)
     ready(sw, gb, gc)
-    ga = sc.guest("a", 0xa, peer=BROADCAST, burst=32)
-    ready(sw, ga)
-    sw.wait_rx("a", 32)
+    ga = burst_guest(sc, sw, "a", 0xa, BROADCAST, 32)
     check_eq(ga.stop(), (32, 32), "a gets its own reflection back")
     check_eq(gb.stop(), (0, 0), "private b gets nothing")
     check_eq(gc.stop(), (0, 0), "vepa c gets nothing")
@@ -88,9 +83,7 @@ def s_broadcast_flood(sc):
     sw.wait_log("forwarding")
     gs = [sc.guest(n, i) for n, i in (("b", 0xb), ("c", 0xc), ("d", 0xd))]
     ready(sw, *gs)
-    ga = sc.guest("a", 0xa, peer=BROADCAST, burst=16)
-    ready(sw, ga)
-    sw.wait_rx("a", 16)
+    ga = burst_guest(sc, sw, "a", 0xa, BROADCAST, 16)
     check_eq(ga.stop(), (0, 16), "bridge sender")
     got = [g.stop()[0] for g in gs]
     check_eq(got, [16, 0, 0], "received by bridge b, vepa c, private d")
@@ -106,9 +99,7 @@ def s_broadcast_flood(sc):
     sw.wait_log("forwarding")
     gs = [sc.guest(n, i) for n, i in (("a", 0xa), ("b", 0xb), ("d", 0xd))]
     ready(sw, *gs)
-    gc = sc.guest("c", 0xc, peer=BROADCAST, burst=16)
-    ready(sw, gc)
-    sw.wait_rx("c", 16)
+    gc = burst_guest(sc, sw, "c", 0xc, BROADCAST, 16)
     check_eq(gc.stop(), (0, 16), "vepa sender never gets its own back")
     got = [g.stop()[0] for g in gs]
     check_eq(got, [16, 16, 0], "received by bridge a, vepa b, private d")
@@ -128,14 +119,10 @@ def s_hairpin_relay(sc):
     sw.wait_log("forwarding")
     gs = [sc.guest(n, i) for n, i in (("b", 0xb), ("c", 0xc), ("d", 0xd))]
     ready(sw, *gs)
-    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
-    ready(sw, ga)
-    sw.wait_rx("a", 64)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 64)
     check_eq(ga.stop(), (0, 64), "a (rx, tx)")
-    ga = sc.guest("a2", 0xa, peer=BROADCAST, burst=16, sock=sc.sock("a"),
-                  ep="a")
-    ready(sw, ga)
-    sw.wait_rx("a", 80)
+    ga = burst_guest(sc, sw, "a2", 0xa, BROADCAST, 16, rx=80,
+                     sock=sc.sock("a"), ep="a")
     check_eq(ga.stop(), (0, 16), "a never gets its own group frames")
     got = [g.stop()[0] for g in gs]
     check_eq(got, [64 + 16, 16, 0],
@@ -160,10 +147,7 @@ def s_strict_private(sc):
     ready(sw, gb, gp)
     send_bursts(sc, sw, "a", 0xa, ((mac(0xc), 8), (mac(0xb), 5)))
     check_eq(gp.stop(), (0, 0), "p: nothing from vepa a")
-    gp = sc.guest("p2", 0xc, peer=mac(0xb), burst=6, sock=sc.sock("p"),
-                  ep="p")
-    ready(sw, gp)
-    sw.wait_rx("p", 6)
+    gp = burst_guest(sc, sw, "p2", 0xc, mac(0xb), 6, sock=sc.sock("p"), ep="p")
     check_eq(gp.stop(), (0, 6), "p sent 6 to b")
     check_eq(gb.stop(), (5, 0), "b: a's unicast only, none of p's")
     p = sw.stop()
@@ -280,9 +264,7 @@ def s_hairpin_bridge(sc):
     for ifname in ("mvhp1", "mvhph1"):
         subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
     wire, host = Wire("mvhp1"), Wire("mvhph1")
-    ga = sc.guest("a", 0xa, peer=lower_mac, burst=6)
-    ready(sw, ga)
-    sw.wait_rx("a", 6)
+    ga = burst_guest(sc, sw, "a", 0xa, lower_mac, 6)
     check_eq(ga.stop(), (0, 6), "a sent to the lower's MAC")
     check_eq(host.received(lower_mac), 6, "host: unicast to the lower's MAC")
     check_eq(wire.received(lower_mac), 0, "wire: not it")

@@ -13,9 +13,9 @@ import subprocess
 import sys
 import time
 
-from e2e_harness import (EXT, Guest, bridge_switch, check, check_eq, ctl,
-                         fds_baseline, fds_settled, mac, ready, telemetry,
-                         txonly_guest, wait_until, USERTOOLS)
+from e2e_harness import (EXT, Guest, USERTOOLS, bridge_switch, burst_guest,
+                         check, check_eq, ctl, fds_baseline, fds_settled, mac,
+                         ready, telemetry, txonly_guest, wait_until)
 import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
 
 
@@ -164,10 +164,8 @@ def s_multiqueue(sc):
     wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,b")["connects"]
                == 2, 30, "b's second guest")
     ready(sw, g)
-    ga = sc.guest("a2", 0xa, peer=mac(0xb), burst=32, sock=sc.sock("a"),
-                  ep="a")
-    ready(sw, ga)
-    sw.wait_rx("a", 96)
+    ga = burst_guest(sc, sw, "a2", 0xa, mac(0xb), 32, rx=96, sock=sc.sock("a"),
+                     ep="a")
     check_eq(ga.stop(), (0, 32), "a's second sender")
     check_eq(g.stop(), (32, 0), "b's one-queue guest got all of it")
     check("invalid virtqueue" not in sw.output() and
@@ -190,9 +188,7 @@ def s_observability(sc):
     sw.wait_log("forwarding")
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
-    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=64)
-    ready(sw, ga)
-    sw.wait_rx("a", 64)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 64)
     ga_rx, ga_tx = ga.stop()
     gb_rx, _ = gb.stop()
     check_eq((ga_tx, gb_rx), (64, 64), "guests: a sent, b received")
@@ -496,9 +492,7 @@ def s_idle_sleep(sc):
     idle = worker_cpu(sw)
     check(idle < 0.2, f"an idle worker with 500 us sleeps used {idle:.2f} "
           "of a CPU")
-    ga = sc.guest("a", 0xa, peer=mac(0xb), burst=32)
-    ready(sw, ga)
-    sw.wait_rx("a", 32)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 32)
     check_eq(ga.stop(), (0, 32), "a sent")
     lc = next(iter(telemetry(prefix, "/mvtap/lcores").values()))
     check(lc["sleeps"] > 0 and lc["sleep_cycles"] > 0 and

@@ -12,9 +12,10 @@ import signal
 import subprocess
 import time
 
-from e2e_harness import (BROADCAST, Failure, Skip, bridge_switch, check,
-                         check_eq, fds_baseline, fds_settled, mac, ready,
-                         telemetry, txonly_guest, wait_until, with_quiet_tap)
+from e2e_harness import (BROADCAST, Failure, Skip, bridge_switch, burst_guest,
+                         check, check_eq, fds_baseline, fds_settled, mac,
+                         ready, telemetry, txonly_guest, wait_until,
+                         with_quiet_tap)
 import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
 
 
@@ -139,10 +140,8 @@ def s_stuck_guest(sc):
     # two bursts of broadcasts: more than s's ring holds (256), each less
     # than b's, which b drains in between
     for i in (1, 2):
-        ga = sc.guest(f"a{i}", 0xa, peer=BROADCAST, burst=200,
-                      sock=sc.sock("a"), ep="a")
-        ready(sw, ga)
-        sw.wait_rx("a", 200 * i)
+        ga = burst_guest(sc, sw, f"a{i}", 0xa, BROADCAST, 200, rx=200 * i,
+                         sock=sc.sock("a"), ep="a")
         check_eq(ga.stop(), (0, 200), f"burst {i}")
     rx_b, _ = gb.stop()
     gs.stop()

@@ -13,9 +13,9 @@ import subprocess
 import sys
 import time
 
-from e2e_harness import (BROADCAST, EXT, Wire, check, check_eq, ctl, mac,
-                         ready, run_switch_expect_error, tap_switch, telemetry,
-                         with_quiet_tap)
+from e2e_harness import (BROADCAST, EXT, Wire, burst_guest, check, check_eq,
+                         ctl, mac, ready, run_switch_expect_error, tap_switch,
+                         telemetry, with_quiet_tap)
 
 
 @with_quiet_tap
@@ -45,9 +45,7 @@ def s_endpoint_to_wire(sc):
     """Frames of a vepa endpoint reach the wire unchanged and counted."""
     sw = tap_switch(sc, "mvte2e1", sc.endpoint("a", 0xa, "vepa"))
     wire = Wire("mvte2e1")
-    ga = sc.guest("a", 0xa, peer=EXT, burst=40)
-    ready(sw, ga)
-    sw.wait_rx("a", 40)
+    ga = burst_guest(sc, sw, "a", 0xa, EXT, 40)
     time.sleep(0.5)
     check_eq(wire.received(EXT), 40, "frames on the wire for EXT")
     check_eq(ga.stop(), (0, 40), "a (rx, tx)")
@@ -152,9 +150,7 @@ def s_tap_endpoints(sc):
         # a testpmd guest and a namespace endpoint, exact counts, before
         # any ping brings ARP traffic
         rx0 = netns_rx_packets(nss[0], "mvtc1")
-        g = sc.guest("g", 0xa, peer=mac(0xc1), burst=32)
-        ready(sw, g)
-        sw.wait_rx("g", 32)
+        g = burst_guest(sc, sw, "g", 0xa, mac(0xc1), 32)
         check_eq(netns_rx_packets(nss[0], "mvtc1") - rx0, 32,
                  "the namespace interface received the guest's frames")
         inject = ("import socket;s=socket.socket(socket.AF_PACKET,"
@@ -241,9 +237,7 @@ def s_tap_root_live(sc):
               "u's interface left behind")
         # the endpoint added live forwards to the tap endpoint
         rx0 = netns_rx_packets(None, "mvtr0")
-        g = sc.guest("v", 0xa, peer=mac(0x71), burst=24)
-        ready(sw, g)
-        sw.wait_rx("v", 24)
+        g = burst_guest(sc, sw, "v", 0xa, mac(0x71), 24)
         check_eq(netns_rx_packets(None, "mvtr0") - rx0, 24,
                  "the tap endpoint received the live endpoint's frames")
         g.stop()
