@@ -61,7 +61,26 @@ def drops(**nonzero):
     return d
 
 
-class FakeSwitch:
+class Listener:
+    """A telemetry server's listening socket; handle() gets each
+    connection accepted."""
+
+    def __init__(self, path, backlog):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.bind(path)
+        self.sock.listen(backlog)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.handle(conn)
+
+
+class FakeSwitch(Listener):
     def __init__(self, path):
         self.path = path
         self.disabled = set()       # commands answered with null
@@ -72,19 +91,11 @@ class FakeSwitch:
         self.conns = set()          # connections open now
         self.accepted = 0           # connections accepted so far
         self.most_conns = 0         # most connections open at once
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.sock.bind(path)
-        self.sock.listen(16)
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(path, 16)
 
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,),
-                             daemon=True).start()
+    def handle(self, conn):
+        threading.Thread(target=self._serve, args=(conn,),
+                         daemon=True).start()
 
     def _serve(self, conn):
         with self.lock:
@@ -249,22 +260,14 @@ class EscapedSwitch(FakeSwitch):
         return FakeSwitch.reply(self, cmd, param)
 
 
-class MuteServer:
+class MuteServer(Listener):
     """Accepts and closes at once: what a switch with too many clients does."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.sock.bind(path)
-        self.sock.listen(4)
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(path, 4)
 
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            conn.close()
+    def handle(self, conn):
+        conn.close()
 
 
 # ---- helpers ---------------------------------------------------------------

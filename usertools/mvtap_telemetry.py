@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mvtap authors
 
-"""The DPDK telemetry protocol as dpdk-mvtap speaks it, for mvtap-ctl and
-mvtap-exporter.
+"""The DPDK telemetry protocol as dpdk-mvtap speaks it: the one client of
+mvtap-ctl, mvtap-exporter, mvtap-libvirt-hook, mvtap-bench and the tests.
 
 The switch listens on a unix SOCK_SEQPACKET socket named dpdk_telemetry.v2
 in the DPDK runtime directory of its file prefix. On connect it sends one
@@ -229,3 +229,24 @@ class TelemetryClient:
                 return merged
             seen.add(nxt)
             param = str(nxt)
+
+
+def add_switch_arguments(ap):
+    """The options that say which switch to talk to: -f/--file-prefix or
+    --socket, one of them."""
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("-f", "--file-prefix", metavar="PREFIX",
+                       default=DEFAULT_PREFIX,
+                       help="EAL --file-prefix of the switch (default: %s)"
+                       % DEFAULT_PREFIX)
+    where.add_argument("--socket", metavar="PATH",
+                       help="path of the telemetry socket (instead of -f)")
+    return where
+
+
+def client_for_args(args, timeout=5.0):
+    """A (not yet connected) client of the switch add_switch_arguments()'
+    options name; with -f, the socket path is resolved now."""
+    if args.socket is not None:
+        return TelemetryClient(args.socket, timeout=timeout)
+    return TelemetryClient.for_prefix(args.file_prefix, timeout=timeout)

@@ -18,7 +18,7 @@ off. The guest's tools are busybox applets (ip, ping, arping, nc, ...).
         g.wait_ready()
         assert g.ping("10.0.0.2")
 
-Standard library only.
+Standard library and usertools/mvtap_proc.py only.
 """
 
 import atexit
@@ -28,6 +28,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -38,6 +39,8 @@ RC_RE = re.compile(r"^MVT-RC (\d+)\n", re.M)
 PING_RE = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
 
 HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "usertools"))
+import mvtap_proc  # noqa: E402
 BUILD_SCRIPT = os.path.join(HERE, "build-guest.sh")
 
 _live = set()
@@ -357,19 +360,7 @@ class Guest:
         """Kill QEMU (SIGTERM, then SIGKILL) and wait for it. Always safe."""
         proc = self.proc
         if proc is not None:
-            if proc.poll() is None:
-                try:
-                    os.kill(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    try:
-                        os.kill(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    proc.wait()
+            mvtap_proc.stop_popen(proc, signal.SIGTERM, 5)
         # QEMU is gone: the reader sees end of file on its own
         if self._reader is not None:
             self._reader.join(5)

@@ -17,17 +17,15 @@ Exit status: 0 pass, 1 fail, 77 skipped (no QEMU to be had).
 """
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
-import mvtap_e2e as e2e  # noqa: E402
+import e2e_harness as e2e  # noqa: E402
 from mvtguest import Guest, GuestError, build_guest, guest_files  # noqa: E402
 
 NET = "10.250.77"
@@ -177,9 +175,7 @@ def main(argv):
         scenario(st)
     except (e2e.Failure, GuestError, subprocess.CalledProcessError) as e:
         print(f"FAIL qemu guests: {e}")
-        for p in st.sc.procs:
-            print(f"---- {p.name}")
-            print(p.output()[-2000:])
+        st.sc.print_logs(2000, with_cmd=False)
         for g in st.guests:
             print(f"---- {g.name} console")
             print(g.console()[-1500:])

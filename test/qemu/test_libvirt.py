@@ -21,13 +21,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
-import mvtap_e2e as e2e  # noqa: E402
+import e2e_harness as e2e  # noqa: E402
 from mvtguest import build_guest, guest_files  # noqa: E402
 
 HOOK = os.path.join(HERE, "..", "..", "usertools", "mvtap-libvirt-hook")
@@ -202,8 +201,7 @@ def main(argv):
         scenario(sc, argv[2], sockdir)
     except e2e.Failure as e:
         print(f"FAIL libvirt: {e}")
-        for p in sc.procs:
-            print(f"---- {p.name}\n{p.output()[-3000:]}")
+        sc.print_logs(3000, with_cmd=False)
         log = f"/var/log/libvirt/qemu/{DOMAIN}.log"
         if os.path.exists(log):
             print(f"---- {log}\n{open(log).read()[-3000:]}")

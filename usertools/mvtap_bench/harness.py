@@ -1,0 +1,319 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+
+"""The harness of mvtap-bench: processes started and stopped by their pid,
+telemetry reads, the traffic generator and the idle guests every run
+shares, and what every switch under test provides (Switch).
+"""
+
+import datetime
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+
+import mvtap_proc
+from mvtap_telemetry import TelemetryClient, TelemetryError
+
+
+TESTPMD = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
+# testpmd's output goes to a file: line-buffer it, so that what it prints
+# can be read while it runs
+LINEBUF = ["stdbuf", "-oL"]
+
+MAC_A = "52:54:00:00:00:0a"
+MAC_B = "52:54:00:00:00:0b"
+STATION = "02:00:00:00:99:99"     # a station on the wire (policy accuracy)
+POLICY_RATE = 100000000           # kbit/s: 100 Gbit/s, far above the loop
+
+PREFIX_MVTAP = "benchmvt"
+PREFIX_TESTPMD = "benchtp"
+PREFIX_OVS = "benchovs"
+PREFIX_GEN = "benchgen"
+PREFIX_IDLE = "benchidle"         # + a number: the idle guests
+IDLE_PORTS = 30                   # virtio-user ports per idle guest process
+                                  # (RTE_MAX_ETHPORTS is 32 in Debian's DPDK)
+
+SWITCH_LCORES = "0@0,1@1"         # control on CPU 0, the forwarding on CPU 1
+GEN_LCORES = "0@0,1@0"            # generator: everything on CPU 0
+
+
+class BenchError(Exception):
+    """A failure of one run or of the setup; str() is one line."""
+
+
+class Interrupted(Exception):
+    """SIGTERM or SIGHUP: stop everything and exit."""
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def now_iso():
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def wait_until(pred, timeout, what, step=0.1):
+    mvtap_proc.wait_until(pred, timeout, what, step, error=BenchError)
+
+
+class Proc(mvtap_proc.LoggedProcess):
+    """A child process with its output in a log file, detached from the
+    terminal's process group: a Ctrl-C reaches this program only, which
+    then stops its children in order. Every Proc started is remembered, so
+    that stop_all() ends exactly the processes this program started, by
+    their pids, whatever happened."""
+
+    started = []
+
+    def __init__(self, name, cmd, logdir, env=None, stdin_pipe=False):
+        super().__init__(name, cmd, logdir, env=env, stdin_pipe=stdin_pipe,
+                         new_session=True)
+
+    def start(self):
+        super().start()
+        Proc.started.append(self)
+        return self
+
+    def stop(self, sig=signal.SIGINT, timeout=20, quit_cmd=None):
+        """Stop it by its pid (quit_cmd on stdin first if given, else sig),
+        then SIGKILL after timeout. Returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.alive():
+            stopped = False
+            if quit_cmd is not None:
+                self.write(quit_cmd)
+                try:
+                    self.proc.wait(timeout)
+                    stopped = True
+                except subprocess.TimeoutExpired:
+                    pass
+            if not stopped and not self.signal_stop(sig, timeout,
+                                                    kill=False):
+                log("  %s (pid %d) did not stop: SIGKILL" %
+                    (self.name, self.proc.pid))
+                self.kill()
+        self.close()
+        return self.proc.returncode
+
+    @classmethod
+    def stop_all(cls):
+        for p in reversed(cls.started):
+            if p.alive():
+                p.stop(signal.SIGTERM, timeout=10)
+
+
+def run(cmd, env=None, check=True, timeout=60):
+    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise BenchError("%s failed (%d): %s" % (
+            " ".join(cmd[:3]), r.returncode,
+            " | ".join(r.stdout.strip().splitlines()[-3:])))
+    return r
+
+
+def telemetry(prefix, cmd, timeout=5.0):
+    """One request to a DPDK process's telemetry socket: the value of its
+    reply."""
+    try:
+        with TelemetryClient.for_prefix(prefix, timeout) as c:
+            return c.query(cmd)
+    except TelemetryError as e:
+        raise BenchError("telemetry %s on %s: %s" % (cmd, prefix, e))
+
+
+def telemetry_ready(prefix):
+    try:
+        telemetry(prefix, "/info", 1.0)
+        return True
+    except BenchError:
+        return False
+
+
+def cfg_name(cfg):
+    if cfg["switch"] == "mvtap":
+        return "mvtap-%s-%dB-ep%d-pol%d" % (cfg["mode"], cfg["size"],
+                                            cfg["endpoints"], cfg["policies"])
+    return "%s-%dB" % (cfg["switch"], cfg["size"])
+
+
+def cfg_label(cfg):
+    if cfg["switch"] == "mvtap":
+        mode = "bridge" if cfg["mode"] == "bridge" else "vepa+hairpin"
+        return "dpdk-mvtap %s ep=%d pol=%d" % (mode, cfg["endpoints"],
+                                               cfg["policies"])
+    return {"testpmd": "testpmd io (ceiling)", "ovs": "OVS-DPDK NORMAL"}[
+        cfg["switch"]]
+
+
+def cleanup_dir(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def cleanup_hugefiles():
+    """Remove the hugepage files this program's DPDK processes leave behind
+    (the EAL does not unlink them at exit); called when none of them runs.
+    Only the file prefixes of this program are touched."""
+    for prefix in (PREFIX_MVTAP, PREFIX_TESTPMD, PREFIX_OVS, PREFIX_GEN):
+        try:
+            names = os.listdir("/dev/hugepages")
+        except OSError:
+            return
+        for n in names:
+            if n.startswith(prefix + "map_") or (
+                    n.startswith(PREFIX_IDLE) and "map_" in n):
+                try:
+                    os.unlink(os.path.join("/dev/hugepages", n))
+                except OSError:
+                    pass
+
+
+class Generator(Proc):
+    """One dpdk-testpmd, two virtio-user ports, io forwarding: a closed loop
+    seeded with one burst per port (--tx-first)."""
+
+    def __init__(self, logdir, socks, size):
+        cmd = LINEBUF + [
+               TESTPMD, "--lcores", GEN_LCORES, "--no-pci",
+               "--single-file-segments", "--socket-mem", "256",
+               "--file-prefix", PREFIX_GEN,
+               "--vdev", "net_virtio_user0,path=%s,mac=%s" % (socks[0], MAC_A),
+               "--vdev", "net_virtio_user1,path=%s,mac=%s" % (socks[1], MAC_B),
+               "--", "--forward-mode=io",
+               "--eth-peer=0,%s" % MAC_B, "--eth-peer=1,%s" % MAC_A,
+               "--tx-first", "--txpkts=%d" % size, "--stats-period", "1"]
+        super().__init__("generator", cmd, logdir)
+
+    def wait_forwarding(self, timeout=30):
+        def ok():
+            if not self.alive():
+                raise BenchError("the generator exited:\n" + self.tail())
+            return "Port statistics" in self.output()
+        wait_until(ok, timeout, "the generator to forward")
+
+    def counters(self):
+        out = []
+        for port in (0, 1):
+            s = telemetry(PREFIX_GEN, "/ethdev/stats,%d" % port)
+            if not isinstance(s, dict):
+                raise BenchError("generator telemetry: no stats of port %d"
+                                 % port)
+            out.append(s)
+        return out
+
+    def rx_pps_lines(self, start, end):
+        """Per port, the Rx-pps and Rx-bps figures testpmd printed between
+        log offsets start and end."""
+        with open(self.log_path, errors="replace") as f:
+            f.seek(start)
+            text = f.read(max(0, end - start))
+        res = {0: [], 1: []}
+        for blk in re.split(r"NIC statistics for port ", text)[1:]:
+            m = re.match(r"(\d+)", blk)
+            r = re.search(r"Rx-pps:\s*(\d+)\s+Rx-bps:\s*(\d+)", blk)
+            if m and r and int(m.group(1)) in res:
+                res[int(m.group(1))].append((int(r.group(1)),
+                                             int(r.group(2))))
+        return res
+
+
+class IdleGuests:
+    """The endpoints the loop does not use, connected and silent, as the
+    benchmark wants them: dpdk-testpmd processes on the generator's CPU,
+    IDLE_PORTS virtio-user ports each, in interactive mode and never told
+    to start forwarding, so they poll nothing and send nothing. Their
+    virtqueues are live, so the switch pays what an idle guest costs."""
+
+    def __init__(self, logdir, socks):
+        """socks: (socket path, MAC) of each idle endpoint."""
+        self.procs = []
+        for k in range(0, len(socks), IDLE_PORTS):
+            cmd = [TESTPMD, "--lcores", GEN_LCORES, "--no-pci",
+                   "--single-file-segments", "--socket-mem", "64",
+                   "--file-prefix", "%s%d" % (PREFIX_IDLE, k // IDLE_PORTS),
+                   "--no-telemetry", "--log-level=*:error"]
+            for i, (sock, mac) in enumerate(socks[k:k + IDLE_PORTS]):
+                cmd += ["--vdev", "net_virtio_user%d,path=%s,mac=%s" %
+                        (i, sock, mac)]
+            cmd += ["--", "-i", "--rxd=64", "--txd=64",
+                    "--total-num-mbufs=4096"]
+            self.procs.append(Proc("idle%d" % (k // IDLE_PORTS), cmd, logdir,
+                                   stdin_pipe=True))
+        self.commands = [p.cmd for p in self.procs]
+
+    def summary(self):
+        """The commands, short: the first one with its ports elided."""
+        if not self.procs:
+            return []
+        cmd = self.procs[0].cmd
+        first = cmd.index("--vdev")
+        vdevs = cmd.count("--vdev")
+        out = [a for i, a in enumerate(cmd) if i < first + 2 or
+               (cmd[i] != "--vdev" and cmd[i - 1] != "--vdev")]
+        i = first + 2
+        return [shlex.join(out[:i]) + " ... (%d ports) " % vdevs +
+                shlex.join(out[i:]) + "   # x%d processes, %d idle ports" %
+                (len(self.procs), sum(
+                    p.cmd.count("--vdev") for p in self.procs))]
+
+    def start(self):
+        for p in self.procs:
+            p.start()
+        return self
+
+    def check(self):
+        for p in self.procs:
+            if not p.alive():
+                raise BenchError("an idle guest exited:\n" + p.tail())
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.stop(quit_cmd="quit\n")
+
+    def cpu_ticks(self):
+        return sum(p.cpu_ticks() for p in self.procs)
+
+
+class Switch:
+    """What every switch under test provides."""
+    kind = None
+    label = None
+
+    def __init__(self, cfg, workdir):
+        self.cfg = cfg
+        self.workdir = workdir
+        self.procs = []
+        self.commands = []
+
+    def socks(self):
+        raise NotImplementedError
+
+    def start(self):
+        raise NotImplementedError
+
+    def ready(self):
+        """Called once the generator forwards; raises when the traffic
+        ports are not connected."""
+
+    def window_start(self):
+        pass
+
+    def window_end(self):
+        """Returns a dict with cycles_per_packet and what else it knows."""
+        raise NotImplementedError
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.stop()
+
+    def alive(self):
+        return all(p.alive() for p in self.procs)
+
+    def cpu_ticks(self):
+        return sum(p.cpu_ticks() for p in self.procs)
+

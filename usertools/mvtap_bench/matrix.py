@@ -1,0 +1,237 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+
+"""The throughput scenario of mvtap-bench: the matrix of configurations,
+one run of each, repetitions, and the summary.
+"""
+
+import json
+import os
+import shlex
+import statistics
+import tempfile
+import time
+
+from mvtap_telemetry import sampled
+from .driver_mvtap import Mvtap
+from .driver_ovs import OVS_VSWITCHD, Ovs
+from .driver_testpmd import TestpmdSwitch
+from .harness import (BenchError, Generator, IdleGuests, PREFIX_GEN, cfg_label,
+                      cfg_name, cleanup_dir, cleanup_hugefiles, log, now_iso,
+                      telemetry_ready, wait_until)
+from .machine import (c2c_probe, ensure_package, load1, placement,
+                      proc_stat_cpu, quiet_gate)
+from .report import plot, print_table, summarise
+
+
+def make_switch(cfg, workdir, args, confdir):
+    if cfg["switch"] == "mvtap":
+        return Mvtap(cfg, workdir, args.mvtap, confdir)
+    if cfg["switch"] == "testpmd":
+        return TestpmdSwitch(cfg, workdir)
+    return Ovs(cfg, workdir)
+
+
+def run_once(cfg, args, tmp, confdir):
+    """One run of one configuration: returns the sample (a dict)."""
+    workdir = tempfile.mkdtemp(prefix=cfg_name(cfg) + "-", dir=tmp)
+    sw = make_switch(cfg, workdir, args, confdir)
+    gen = idle = None
+    sample = {"config": dict(cfg), "name": cfg_name(cfg),
+              "started": now_iso(), "load1_before": round(load1(), 2),
+              "c2c_ns_before": c2c_probe()}
+    try:
+        sw.start()
+        if hasattr(sw, "idle_socks") and sw.idle_socks():
+            idle = IdleGuests(workdir, sw.idle_socks()).start()
+            sw.wait_up(len(sw.idle_socks()))
+            idle.check()
+        gen = Generator(workdir, sw.socks(), cfg["size"]).start()
+        sample["commands"] = [shlex.join(c) for c in sw.commands] + [
+            shlex.join(gen.cmd)] + (idle.summary() if idle else [])
+        gen.wait_forwarding()
+        wait_until(lambda: telemetry_ready(PREFIX_GEN), 10,
+                   "the generator's telemetry socket")
+        sw.ready()
+        time.sleep(args.warmup)
+        if not sw.alive() or not gen.alive():
+            raise BenchError("a process exited during the warm-up")
+        if idle is not None:
+            idle.check()
+        # the window
+        cpu0 = proc_stat_cpu()
+        ours0 = sw.cpu_ticks() + gen.cpu_ticks() + (
+            idle.cpu_ticks() if idle else 0)
+        sw.window_start()
+        t0, c0 = sampled(gen.counters)
+        log0 = gen.size()
+        time.sleep(args.duration)
+        t1, c1 = sampled(gen.counters)
+        log1 = gen.size()
+        swres = sw.window_end()
+        cpu1 = proc_stat_cpu()
+        ours1 = sw.cpu_ticks() + gen.cpu_ticks() + (
+            idle.cpu_ticks() if idle else 0)
+        dt = t1 - t0
+        hz = os.sysconf("SC_CLK_TCK")
+        ports = []
+        lines = gen.rx_pps_lines(log0, log1)
+        for p in (0, 1):
+            rx = c1[p]["ipackets"] - c0[p]["ipackets"]
+            rxb = c1[p]["ibytes"] - c0[p]["ibytes"]
+            pps = [x[0] for x in lines[p]]
+            ports.append({
+                "rx_packets": rx, "rx_bytes": rxb,
+                "mpps": rx / dt / 1e6,
+                "gbps": rxb * 8 / dt / 1e9,
+                "tx_packets": c1[p]["opackets"] - c0[p]["opackets"],
+                "rx_pps_lines": pps,
+                "mpps_from_lines": (statistics.mean(pps) / 1e6
+                                    if pps else None)})
+        sample.update({
+            "window_s": round(dt, 3),
+            "ports": ports,
+            "mpps": statistics.mean(p["mpps"] for p in ports),
+            "gbps": statistics.mean(p["gbps"] for p in ports),
+            "switch": swres,
+            "cycles_per_packet": swres.get("cycles_per_packet"),
+            "other_cpus": round(((cpu1[0] - cpu0[0]) - (ours1 - ours0)) /
+                                hz / dt, 3),
+            "steal_cpus": round((cpu1[1] - cpu0[1]) / hz / dt, 3),
+            "load1_after": round(load1(), 2)})
+        if min(p["rx_packets"] for p in ports) == 0:
+            raise BenchError("one direction of the loop carries nothing "
+                             "(its seed burst was lost)")
+        sample["ok"] = True
+    except BenchError as e:
+        sample["ok"] = False
+        sample["error"] = str(e)
+    finally:
+        if gen is not None:
+            gen.stop()
+        if idle is not None:
+            idle.stop()
+        sw.stop()
+        cleanup_hugefiles()
+        cleanup_dir(workdir)
+    sample["c2c_ns_after"] = c2c_probe()
+    sample["placement"] = placement(sample["c2c_ns_before"],
+                                    sample["c2c_ns_after"])
+    return sample
+
+
+def parse_ints(s):
+    return [int(x) for x in s.split(",") if x]
+
+
+def build_matrix(args, have_ovs):
+    cfgs = []
+    for size in args.sizes:
+        for sw in args.switches:
+            if sw == "mvtap":
+                for mode in args.modes:
+                    eps = args.endpoints
+                    if size > 64 and args.large_endpoints:
+                        eps = args.large_endpoints
+                    for pol in args.policies:
+                        for ep in eps:
+                            cfgs.append({"switch": "mvtap", "size": size,
+                                         "mode": mode, "endpoints": ep,
+                                         "policies": pol})
+            elif sw == "ovs" and not have_ovs:
+                continue
+            else:
+                cfgs.append({"switch": sw, "size": size, "mode": None,
+                             "endpoints": 2, "policies": 0})
+    return cfgs
+
+
+def save_partial(args, report):
+    """Every sample so far, in case the benchmark is interrupted."""
+    with open(os.path.join(args.out, "bench-partial.json"), "w") as f:
+        json.dump(report, f, indent=1)
+
+
+def run_matrix(args, tmp, report):
+    have_ovs = False
+    if "ovs" in args.switches:
+        if ensure_package(OVS_VSWITCHD, "openvswitch-switch-dpdk"):
+            have_ovs = True
+        else:
+            log("OVS-DPDK: %s not available: no OVS column" % OVS_VSWITCHD)
+            report["ovs_skipped"] = "%s not installed" % OVS_VSWITCHD
+    cfgs = build_matrix(args, have_ovs)
+    confdir = os.path.join(args.out, "configs")
+    os.makedirs(confdir, exist_ok=True)
+    total = len(cfgs) * args.reps
+    log("matrix: %d configurations x %d repetitions = %d runs of about "
+        "%g s; order A B C ... A B C ..." % (len(cfgs), args.reps, total,
+                                             args.warmup + args.duration + 4))
+    samples = []
+    report["samples"] = samples
+    shown = set()
+    n = 0
+    ovs_failed = None
+    for rep in range(args.reps):
+        for cfg in cfgs:
+            n += 1
+            if cfg["switch"] == "ovs" and ovs_failed:
+                continue
+            for attempt in range(1 + args.retries):
+                waited, before = quiet_gate(args.max_other_cpu,
+                                            args.gate_wait)
+                s = run_once(cfg, args, tmp, confdir)
+                s["gate_wait_s"] = waited
+                s["other_cpus_before"] = before
+                save_partial(args, report)
+                s["rep"] = rep + 1
+                s["attempt"] = attempt + 1
+                samples.append(s)
+                if s["ok"]:
+                    s["noisy"] = s["other_cpus"] > args.max_other_cpu
+                    if not s["noisy"] or attempt == args.retries:
+                        break
+                    log("  run %d/%d %s: other processes used %.2f CPUs "
+                        "in the window: once more" % (
+                            n, total, cfg_name(cfg), s["other_cpus"]))
+                    continue
+                log("  run %d/%d %s: FAILED: %s" % (n, total, cfg_name(cfg),
+                                                    s["error"]))
+            if cfg["switch"] not in shown and s.get("commands"):
+                shown.add(cfg["switch"])
+                log("  commands (%s):" % cfg["switch"])
+                for c in s["commands"]:
+                    log("    " + c)
+            if not s["ok"]:
+                if cfg["switch"] == "ovs":
+                    ovs_failed = s["error"]
+                    log("OVS-DPDK does not run here: no OVS column (%s)" %
+                        ovs_failed.splitlines()[0])
+                    report["ovs_skipped"] = ovs_failed
+                continue
+            log("run %3d/%d rep %d  %4d B  %-38s %6.3f Mpps/port %7.3f "
+                "Gbit/s  %6.0f cycles/pkt  other CPU %.2f%s%s" % (
+                    n, total, rep + 1, cfg["size"], cfg_label(cfg), s["mpps"],
+                    s["gbps"], s["cycles_per_packet"] or 0, s["other_cpus"],
+                    "  (noisy)" if s["noisy"] else "",
+                    "  c2c %.0f/%.0f ns %s" % (
+                        s["c2c_ns_before"], s["c2c_ns_after"],
+                        s["placement"]) if s.get("placement") else ""))
+    summary = summarise(cfgs, samples)
+    report["summary"] = summary
+    report["load1_at_end"] = round(load1(), 2)
+    print_table(summary, args.reps)
+    runs = [s for s in samples if s.get("ok")]
+    if runs:
+        oc = [s["other_cpus"] for s in runs]
+        ld = [s["load1_after"] for s in runs]
+        log("noise: CPU used by other processes during the windows: median "
+            "%.2f, max %.2f CPUs; 1-minute load during the runs %.2f-%.2f "
+            "(2 of it is this benchmark's own polling)" % (
+                statistics.median(oc), max(oc), min(ld), max(ld)))
+    files = plot(summary, args.out)
+    for f in files:
+        log("plot: %s" % f)
+    failed = [s for s in samples if not s.get("ok")]
+    return 0 if not failed or runs else 1
+

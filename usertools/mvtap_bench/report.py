@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+
+"""What mvtap-bench reports: the statistics over repetitions, the tables
+on the terminal and the gnuplot plots.
+"""
+
+import os
+import statistics
+import subprocess
+
+from .harness import cfg_label, cfg_name, log
+from .machine import C2C_FAR_NS, ensure_package
+
+
+def median_spread(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    return {"median": statistics.median(vals), "min": min(vals),
+            "max": max(vals), "n": len(vals)}
+
+
+def summarise(cfgs, samples):
+    out = []
+    for cfg in cfgs:
+        name = cfg_name(cfg)
+        ok = []
+        for rep in sorted({s["rep"] for s in samples if s["name"] == name}):
+            good = [s for s in samples if s["name"] == name and
+                    s["rep"] == rep and s.get("ok")]
+            clean = [s for s in good if not s.get("noisy")]
+            if clean or good:
+                pick = (clean or good)[-1]
+                pick["used"] = True
+                ok.append(pick)
+        out.append({"name": name, "config": cfg, "label": cfg_label(cfg),
+                    "runs": len([s for s in samples if s["name"] == name]),
+                    "ok": len(ok),
+                    "noisy": len([s for s in ok if s.get("noisy")]),
+                    "mpps": median_spread([s["mpps"] for s in ok]),
+                    "gbps": median_spread([s["gbps"] for s in ok]),
+                    "cycles_per_packet": median_spread(
+                        [s["cycles_per_packet"] for s in ok]),
+                    "other_cpus": median_spread(
+                        [s["other_cpus"] for s in ok])})
+        row = out[-1]
+        row["by_placement"] = {}
+        for pl in ("near", "far"):
+            sub = [s for s in ok if s.get("placement") == pl]
+            row["by_placement"][pl] = {
+                "n": len(sub),
+                "mpps": median_spread([s["mpps"] for s in sub]),
+                "cycles_per_packet": median_spread(
+                    [s["cycles_per_packet"] for s in sub])}
+    # ratios against the peers of the same frame size, same invocation
+    for row in out:
+        for peer in ("testpmd", "ovs"):
+            ref = next((r for r in out if r["config"]["switch"] == peer and
+                        r["config"]["size"] == row["config"]["size"]), None)
+            for key in ("mpps", "cycles_per_packet"):
+                k = "%s_vs_%s" % (key, peer)
+                if ref and ref[key] and row[key]:
+                    row[k] = row[key]["median"] / ref[key]["median"]
+                else:
+                    row[k] = None
+                # the same, between runs under the same CPU placement
+                for pl, mine in row["by_placement"].items():
+                    theirs = ref["by_placement"][pl] if ref else {}
+                    mine[k] = (mine[key]["median"] / theirs[key]["median"]
+                               if mine[key] and theirs.get(key) else None)
+    return out
+
+
+def fmt_ms(ms, fmt):
+    if not ms:
+        return "-"
+    return (fmt + " [" + fmt + "-" + fmt + "]") % (ms["median"], ms["min"],
+                                                   ms["max"])
+
+
+def fmt_ratio(x):
+    return "-" if x is None else "%.2f" % x
+
+
+def ratio_cells(r):
+    """The ratios of a summary row (or of one placement of it) to the
+    peers, formatted."""
+    return [fmt_ratio(r.get(k)) for k in (
+        "mpps_vs_testpmd", "cycles_per_packet_vs_testpmd", "mpps_vs_ovs",
+        "cycles_per_packet_vs_ovs")]
+
+
+def log_table(hdr, rows, left):
+    """Columns as wide as their widest cell; the first left of them
+    aligned to the left, the others to the right."""
+    w = [max(len(h), *(len(x[i]) for x in rows)) for i, h in enumerate(hdr)]
+    for x in [hdr] + rows:
+        log("  ".join(c.ljust(w[i]) if i < left else c.rjust(w[i])
+                      for i, c in enumerate(x)))
+
+
+def print_table(summary, reps):
+    hdr = ["size", "switch / configuration", "Mpps/port", "Gbit/s/port",
+           "cycles/packet", "Mpps/tp", "cyc/tp", "Mpps/ovs", "cyc/ovs"]
+    rows = []
+    for r in summary:
+        rows.append(["%d" % r["config"]["size"], r["label"],
+                     fmt_ms(r["mpps"], "%.2f"), fmt_ms(r["gbps"], "%.2f"),
+                     fmt_ms(r["cycles_per_packet"], "%.0f")] +
+                    ratio_cells(r))
+    log()
+    log("Results: median [min-max] over %d repetition(s); Mpps and Gbit/s "
+        "per generator port (each direction of the loop);" % reps)
+    log("cycles/packet: the switch's busy cycles per forwarded frame; "
+        "/tp, /ovs: ratio of medians to testpmd, to OVS-DPDK")
+    log_table(hdr, rows, 2)
+    print_placement_table(summary)
+
+
+def print_placement_table(summary):
+    """The medians again, of the runs under each CPU placement apart."""
+    hdr = ["size", "switch / configuration", "placement", "runs",
+           "Mpps/port", "cycles/packet", "Mpps/tp", "cyc/tp", "Mpps/ovs",
+           "cyc/ovs"]
+    rows = []
+    for pl in ("near", "far"):
+        for r in summary:
+            b = r.get("by_placement", {}).get(pl)
+            if not b or not b["n"]:
+                continue
+            rows.append(["%d" % r["config"]["size"], r["label"], pl,
+                         "%d" % b["n"], fmt_ms(b["mpps"], "%.2f"),
+                         fmt_ms(b["cycles_per_packet"], "%.0f")] +
+                        ratio_cells(b))
+    if not rows:
+        return
+    log()
+    log("By CPU placement: runs whose cache-line round trip between the two "
+        "CPUs (mvtap-c2c, before and after the run) was below %.0f ns "
+        "(near) or above it (far) both times; ratios are between runs of "
+        "the same placement" % C2C_FAR_NS)
+    log_table(hdr, rows, 3)
+
+
+def plot(summary, outdir):
+    """SVGs of Mpps and cycles/packet against the endpoint count."""
+    if not ensure_package("gnuplot", "gnuplot-nox"):
+        log("no gnuplot: no plot")
+        return []
+    mv = [r for r in summary if r["config"]["switch"] == "mvtap" and r["ok"]]
+    if not mv:
+        return []
+    sizes = sorted({r["config"]["size"] for r in mv})
+    series = []
+    for size in sizes:
+        keys = sorted({(r["config"]["mode"], r["config"]["policies"])
+                       for r in mv if r["config"]["size"] == size})
+        for mode, pol in keys:
+            pts = sorted((r for r in mv if r["config"]["size"] == size and
+                          r["config"]["mode"] == mode and
+                          r["config"]["policies"] == pol),
+                         key=lambda r: r["config"]["endpoints"])
+            series.append((size, mode, pol, pts))
+    peers = {(r["config"]["switch"], r["config"]["size"]): r
+             for r in summary if r["config"]["switch"] != "mvtap" and r["ok"]}
+    datdir = os.path.join(outdir, "plotdata")
+    os.makedirs(datdir, exist_ok=True)
+    eps = sorted({r["config"]["endpoints"] for r in mv})
+    files = []
+    for metric, fname, ylabel in (
+            ("mpps", "mpps-vs-endpoints.svg", "Mpps per port (loop rate)"),
+            ("cycles_per_packet", "cycles-vs-endpoints.svg",
+             "busy cycles per packet")):
+        script = ["set terminal svg size 800,%d dynamic font 'Sans,11'" %
+                  (480 * len(sizes)),
+                  "set output '%s'" % os.path.join(outdir, fname),
+                  "set logscale x 2", "set xrange [%g:%g]" % (
+                      min(eps) / 1.4, max(eps) * 1.4),
+                  "set xtics (%s)" % ", ".join("'%d' %d" % (e, e)
+                                               for e in eps),
+                  "set xlabel 'configured endpoints (traffic on 2)'",
+                  "set ylabel '%s'" % ylabel, "set grid",
+                  "set key below maxrows 3", "set yrange [0:*]"]
+        if len(sizes) > 1:
+            script.append("set multiplot layout %d,1" % len(sizes))
+        for size in sizes:
+            plots = []
+            for i, (sz, mode, pol, pts) in enumerate(series):
+                if sz != size:
+                    continue
+                dat = os.path.join(datdir, "%s-%d-%s-%d.dat" % (
+                    metric, size, mode, pol))
+                with open(dat, "w") as f:
+                    for r in pts:
+                        if r[metric]:
+                            f.write("%d %g %g %g\n" % (
+                                r["config"]["endpoints"], r[metric]["median"],
+                                r[metric]["min"], r[metric]["max"]))
+                title = "dpdk-mvtap %s, %s" % (
+                    "bridge" if mode == "bridge" else "vepa+hairpin",
+                    "%d policies" % pol if pol else "no policy")
+                # a small shift per series keeps the error bars apart
+                shift = 1 + 0.04 * (len(plots) - 1.5)
+                plots.append("'%s' using ($1*%g):2:3:4 with yerrorlines "
+                             "lw 2 title '%s'" % (dat, shift, title))
+            for peer, title in (("testpmd", "testpmd io (2 ports)"),
+                                ("ovs", "OVS-DPDK NORMAL (2 ports)")):
+                r = peers.get((peer, size))
+                if r and r[metric]:
+                    plots.append("%g with lines dt 2 lw 2 title '%s'" % (
+                        r[metric]["median"], title))
+            script.append("set title '%d-byte frames, median and min-max'"
+                          % size)
+            script.append("plot " + ", ".join(plots))
+        if len(sizes) > 1:
+            script.append("unset multiplot")
+        gp = os.path.join(datdir, fname.replace(".svg", ".gp"))
+        with open(gp, "w") as f:
+            f.write("\n".join(script) + "\n")
+        r = subprocess.run(["gnuplot", gp], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            log("gnuplot failed: %s" % r.stdout.strip()[-300:])
+        else:
+            files.append(os.path.join(outdir, fname))
+    return files
+
