@@ -52,24 +52,21 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	b->n = 0;
 }
 
+/* Queue @p m for port @p p, flushing its buffer first when it is full. */
 static inline void
-flush_lower(struct mvt_dispatch *d)
+emit_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c, struct rte_mbuf *m)
 {
-	flush_port(d, d->dp->lower, &d->lower_out,
-		&d->stats->port[MVT_PORT_LOWER]);
+	if (unlikely(b->n == MVT_OUTBUF))
+		flush_port(d, p, b, c);
+	b->pkts[b->n++] = m;
 }
 
 static inline void
-flush_host(struct mvt_dispatch *d)
+emit_lower(struct mvt_dispatch *d, struct rte_mbuf *m)
 {
-	flush_port(d, d->dp->host, &d->host_out,
-		&d->stats->port[MVT_PORT_HOST]);
-}
-
-static inline void
-flush_ep(struct mvt_dispatch *d, uint16_t id)
-{
-	flush_port(d, &d->dp->ports[id], &d->ep_out[id], &d->stats->port[id]);
+	emit_port(d, d->dp->lower, &d->lower_out,
+		&d->stats->port[MVT_PORT_LOWER], m);
 }
 
 static inline void
@@ -77,47 +74,29 @@ emit_ep(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf *m)
 {
 	struct mvt_outbuf *b = &d->ep_out[id];
 
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_ep(d, id);
 	if (!b->dirty) {
 		b->dirty = 1;
 		d->dirty[d->n_dirty++] = id;
 	}
-	b->pkts[b->n++] = m;
-}
-
-static inline void
-emit_lower(struct mvt_dispatch *d, struct rte_mbuf *m)
-{
-	struct mvt_outbuf *b = &d->lower_out;
-
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_lower(d);
-	b->pkts[b->n++] = m;
-}
-
-static inline void
-emit_host(struct mvt_dispatch *d, struct rte_mbuf *m)
-{
-	struct mvt_outbuf *b = &d->host_out;
-
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_host(d);
-	b->pkts[b->n++] = m;
+	emit_port(d, &d->dp->ports[id], b, &d->stats->port[id], m);
 }
 
 static void
 flush_all(struct mvt_dispatch *d)
 {
-	uint16_t i;
+	uint16_t i, id;
 
 	if (d->lower_out.n > 0)
-		flush_lower(d);
+		flush_port(d, d->dp->lower, &d->lower_out,
+			&d->stats->port[MVT_PORT_LOWER]);
 	if (d->host_out.n > 0)
-		flush_host(d);
+		flush_port(d, d->dp->host, &d->host_out,
+			&d->stats->port[MVT_PORT_HOST]);
 	for (i = 0; i < d->n_dirty; i++) {
-		flush_ep(d, d->dirty[i]);
-		d->ep_out[d->dirty[i]].dirty = 0;
+		id = d->dirty[i];
+		flush_port(d, &d->dp->ports[id], &d->ep_out[id],
+			&d->stats->port[id]);
+		d->ep_out[id].dirty = 0;
 	}
 	d->n_dirty = 0;
 }
@@ -227,7 +206,8 @@ dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	if (v->flags & MVT_V_WIRE)
 		emit_lower(d, m);
 	if (host)
-		emit_host(d, m);
+		emit_port(d, d->dp->host, &d->host_out,
+			&d->stats->port[MVT_PORT_HOST], m);
 	if (v->target != MVT_EP_NONE)
 		emit_ep(d, v->target, m);
 	if (sc != NULL)

@@ -48,9 +48,9 @@ mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
 	w->stats = stats;
 	w->lcore_id = lcore_id;
 	w->index = index;
-	w->lower_rxq = index < dp->lower->eth.nb_rxq ? index :
+	w->lower_rxq = index < mvt_port_nb_rxq(dp->lower) ? index :
 		RTE_MAX_QUEUES_PER_PORT;
-	w->host_rxq = dp->host != NULL && index < dp->host->eth.nb_rxq ?
+	w->host_rxq = dp->host != NULL && index < mvt_port_nb_rxq(dp->host) ?
 		index : RTE_MAX_QUEUES_PER_PORT;
 	mvt_dispatch_init(&w->out, dp, index, stats);
 	return w;
@@ -193,40 +193,27 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 	mvt_dispatch_burst(&w->out, t, ingress, in, pkts, cls, v, n);
 }
 
-/* Poll entry @p po of the list once and run the pipeline on what came. */
+/*
+ * Poll queue @p q of the port of @p ingress once (an endpoint: its guest
+ * TX queue pair) and run the pipeline on what came.
+ */
 static inline uint16_t
-poll_one(struct mvt_worker *w, const struct mvt_ep_table *t,
-	const struct mvt_poll *po)
+poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, uint16_t q)
 {
 	struct rte_mbuf *pkts[MVT_BURST];
+	struct mvt_port_counters *in;
 	uint64_t discarded = 0;
 	uint16_t n;
 
-	n = mvt_port_rx_burst(&w->dp->ports[po->ep], po->qp, w->dp->mp, pkts,
+	n = mvt_port_rx_burst(ingress_port(w, ingress), q, w->dp->mp, pkts,
 		MVT_BURST, &discarded);
 	if (unlikely(discarded > 0)) {
 		/* received and dropped: the port's books still balance */
-		mvt_ctr_add(&w->stats->port[po->ep].rx_packets, discarded);
-		mvt_ctr_add(&w->stats->port[po->ep].drops[MVT_DROP_OVERSIZE],
-			discarded);
+		in = port_ctr(w, ingress);
+		mvt_ctr_add(&in->rx_packets, discarded);
+		mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], discarded);
 	}
-	if (n > 0)
-		mvt_worker_process(w, t, po->ep, pkts, n);
-	return n;
-}
-
-/* Poll queue @p q of ethdev port @p p (the lower, the host port) once. */
-static inline uint16_t
-poll_eth(struct mvt_worker *w, const struct mvt_ep_table *t,
-	struct mvt_port *p, uint16_t q, uint16_t ingress)
-{
-	struct rte_mbuf *pkts[MVT_BURST];
-	uint64_t discarded = 0;
-	uint16_t n;
-
-	if (q == RTE_MAX_QUEUES_PER_PORT)
-		return 0;
-	n = mvt_port_rx_burst(p, q, w->dp->mp, pkts, MVT_BURST, &discarded);
 	if (n > 0)
 		mvt_worker_process(w, t, ingress, pkts, n);
 	return n;
@@ -279,6 +266,7 @@ mvt_worker_main(void *arg)
 	struct mvt_sched *s = &w->sched;
 	const struct mvt_poll_list *pl;
 	const struct mvt_ep_table *t;
+	const struct mvt_poll *po;
 	uint64_t t0, t1, moved;
 	uint16_t j, k, n;
 
@@ -291,21 +279,26 @@ mvt_worker_main(void *arg)
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		t = __atomic_load_n(&dp->tbl, __ATOMIC_ACQUIRE);
 		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
-		moved = poll_eth(w, t, dp->lower, w->lower_rxq,
-			MVT_INGRESS_LOWER);
-		moved += poll_eth(w, t, dp->host, w->host_rxq,
-			MVT_INGRESS_HOST);
+		moved = 0;
+		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+			moved += poll_port(w, t, MVT_INGRESS_LOWER,
+				w->lower_rxq);
+		if (w->host_rxq != RTE_MAX_QUEUES_PER_PORT)
+			moved += poll_port(w, t, MVT_INGRESS_HOST,
+				w->host_rxq);
 		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0)))
 			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
 				pl != NULL ? pl->n : 0);
 		for (j = 0; j < s->n_busy; ) {
-			n = poll_one(w, t, &pl->p[s->busy[j]]);
+			po = &pl->p[s->busy[j]];
+			n = poll_port(w, t, po->ep, po->qp);
 			moved += n;
 			j = mvt_sched_busy_done(s, j, n);
 		}
 		for (k = mvt_sched_idle_budget(s);
 				k > 0 && s->n_idle > 0; k--) {
-			n = poll_one(w, t, &pl->p[mvt_sched_idle_next(s)]);
+			po = &pl->p[mvt_sched_idle_next(s)];
+			n = poll_port(w, t, po->ep, po->qp);
 			moved += n;
 			mvt_sched_idle_done(s, n);
 		}

@@ -343,7 +343,7 @@ tb_params(uint64_t hz, uint64_t rate, uint64_t cap, uint64_t *period,
  * rte_meter's profile_config functions check the parameters and set the
  * bucket sizes, but derive the token periods from rte_get_tsc_hz(). The
  * periods are recomputed here from the caller's @p hz so that they match
- * the clock the caller passes to mvt_policy_check(), and closer to the
+ * the clock the caller passes to mvt_policy_check_run(), and closer to the
  * configured rate than rte_meter's own (see tb_params()).
  */
 static int

@@ -227,31 +227,10 @@ const struct mvt_policy_conf *mvt_policy_get_conf(const struct mvt_policy *p);
 void mvt_policy_read(const struct mvt_policy *p, unsigned int dir,
 	struct mvt_policy_counters *out);
 
-/**
- * Anti-spoofing: may an endpoint whose MAC is @p ep_mac send a frame with
- * source @p src? Yes when src is that MAC or one of the @p n_allowed keys
- * in @p allowed. Pure; any thread.
- *
- * @return MVT_DROP_NONE, or MVT_DROP_SPOOF.
- */
-static inline enum mvt_drop_reason
-mvt_policy_spoof(uint64_t src, uint64_t ep_mac, const uint64_t *allowed,
-	uint16_t n_allowed)
-{
-	uint16_t i;
-
-	if (likely(src == ep_mac))
-		return MVT_DROP_NONE;
-	for (i = 0; i < n_allowed; i++)
-		if (allowed[i] == src)
-			return MVT_DROP_NONE;
-	return MVT_DROP_SPOOF;
-}
-
 /*
  * Inline implementation of the run-time check
  *
- * The layout below is here only because mvt_policy_check() is inline; use
+ * The layout below is here only because mvt_policy_check_run() is inline; use
  * the functions above, not the fields.
  */
 
@@ -477,21 +456,6 @@ mvt_policy_check_run(struct mvt_policy *p, unsigned int dir,
 		mvt_ctr_add(&c->exceed_pkts, n - ok);
 		mvt_ctr_add(&c->exceed_bytes, bad_bytes);
 	}
-}
-
-/**
- * mvt_policy_check_run() for one frame.
- *
- * @return its drop reason: MVT_DROP_NONE when it passes.
- */
-static inline enum mvt_drop_reason
-mvt_policy_check(struct mvt_policy *p, unsigned int dir, uint32_t pkt_len,
-	uint64_t now_tsc, unsigned int worker)
-{
-	uint8_t drop;
-
-	mvt_policy_check_run(p, dir, &pkt_len, 1, now_tsc, worker, &drop);
-	return (enum mvt_drop_reason)drop;
 }
 
 #endif /* MVT_POLICY_H */

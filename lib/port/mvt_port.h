@@ -124,6 +124,16 @@ struct mvt_port_info {
 /** Fill @p info for endpoint port @p p. */
 void mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info);
 
+/**
+ * The RX queues of an ethdev port that workers poll directly (the lower,
+ * the host port); 0 for endpoints, whose queue pairs are placed instead.
+ */
+static inline uint16_t
+mvt_port_nb_rxq(const struct mvt_port *p)
+{
+	return p->kind == MVT_PORT_KIND_ETHDEV ? p->eth.nb_rxq : 0;
+}
+
 /** Whether frames can pass now (acquire): a guest connected, for vhost. */
 static inline int
 mvt_port_ready(const struct mvt_port *p)
