@@ -128,7 +128,7 @@ mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
  * Deliver one frame as its verdict says. A frame that reaches nobody is
  * charged to the ingress port, with the engine's reason or no_dest.
  */
-static inline void
+static __rte_always_inline void
 dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	uint16_t ingress, struct mvt_port_counters *in, struct rte_mbuf *m,
 	const struct mvt_cls *c, const struct mvt_verdict *v)
