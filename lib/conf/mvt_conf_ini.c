@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+/* The INI file: [lower], [endpoint NAME] and [policy NAME] sections. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include <rte_string_fns.h>
+
+#include "mvt_conf.h"
+#include "mvt_conf_priv.h"
+#include "mvt_policy.h"
+
+/*
+ * rte_cfgfile silently skips a line that has no '=' (a bare "hairpin"
+ * would be lost) and silently truncates values to CFG_VALUE_LEN - 1
+ * characters (a devargs string would be cut); look for both first.
+ */
+static int
+prescan_file(FILE *f, const char *path, char *err, size_t errlen)
+{
+	char *line = NULL, *s, *cut, *eq;
+	size_t cap = 0, len;
+	unsigned int lineno = 0;
+	int ret = 0;
+
+	while (ret == 0 && getline(&line, &cap, f) >= 0) {
+		lineno++;
+		/* rte_cfgfile's rule: the first ';' not escaped by '\'. */
+		cut = strchr(line, CFG_DEFAULT_COMMENT_CHARACTER);
+		if (cut != NULL && (cut == line || cut[-1] != '\\'))
+			*cut = '\0';
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		len = strlen(s);
+		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
+				s[len - 1] == ' ' || s[len - 1] == '\t'))
+			s[--len] = '\0';
+		if (len == 0 || s[0] == '[')
+			continue;
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			ret = mvt_err(err, errlen,
+				"config %s: line %u: expected key=value", path,
+				lineno);
+			break;
+		}
+		for (eq++; *eq == ' ' || *eq == '\t'; eq++)
+			;
+		if (strlen(eq) >= CFG_VALUE_LEN)
+			ret = mvt_err(err, errlen,
+				"config %s: line %u: value longer than %d characters",
+				path, lineno, CFG_VALUE_LEN - 1);
+	}
+	free(line);
+	return ret;
+}
+
+enum lower_key {
+	LOWER_DEVICE,
+	LOWER_HAIRPIN,
+	LOWER_STRICT_PRIVATE,
+	LOWER_PROMISC,
+	LOWER_HOST_PORT,
+	LOWER_STATS_PERIOD,
+	LOWER_HOST_BRIDGE,
+	LOWER_MAX_SLEEP_US,
+	LOWER_BCQUEUELEN,
+	LOWER_BCLIM,
+	LOWER_KEY_MAX,
+};
+
+static const char *const lower_key_names[LOWER_KEY_MAX] = {
+	[LOWER_DEVICE] = "device",
+	[LOWER_HAIRPIN] = "hairpin",
+	[LOWER_STRICT_PRIVATE] = "strict-private",
+	[LOWER_PROMISC] = "promisc",
+	[LOWER_HOST_PORT] = "host-port",
+	[LOWER_STATS_PERIOD] = "stats-period",
+	[LOWER_HOST_BRIDGE] = "host-bridge",
+	[LOWER_MAX_SLEEP_US] = "max-sleep-us",
+	[LOWER_BCQUEUELEN] = "bcqueuelen",
+	[LOWER_BCLIM] = "bclim",
+};
+
+static int
+load_lower(struct mvt_conf *c, const char *path,
+	const struct rte_cfgfile_entry *e, int n, char *err, size_t errlen)
+{
+	unsigned int seen = 0, k;
+	char what[MVT_ERR_MAX];
+	uint32_t v;
+	uint8_t *flag;
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < LOWER_KEY_MAX; k++)
+			if (strcmp(e[i].name, lower_key_names[k]) == 0)
+				break;
+		if (k == LOWER_KEY_MAX)
+			return mvt_err(err, errlen,
+				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, max-sleep-us, bcqueuelen, bclim)",
+				path, e[i].name);
+		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
+			e[i].name, e[i].value);
+		if ((seen & (1u << k)) != 0)
+			return mvt_err(err, errlen, "%s: key given twice",
+				what);
+		seen |= 1u << k;
+		flag = NULL;
+		switch (k) {
+		case LOWER_DEVICE:
+			ret = mvt_conf_set_device(c->lower, e[i].value, what, err,
+				errlen);
+			if (ret != 0)
+				return ret;
+			break;
+		case LOWER_HAIRPIN:
+			flag = &c->hairpin;
+			break;
+		case LOWER_STRICT_PRIVATE:
+			flag = &c->strict_private;
+			break;
+		case LOWER_PROMISC:
+			flag = &c->promisc;
+			break;
+		case LOWER_HOST_PORT:
+			ret = mvt_conf_set_device(c->host_port, e[i].value, what, err,
+				errlen);
+			if (ret != 0)
+				return ret;
+			break;
+		case LOWER_HOST_BRIDGE:
+			flag = &c->host_bridge;
+			break;
+		case LOWER_MAX_SLEEP_US:
+			if (mvt_parse_u32(e[i].value, MVT_MAX_SLEEP_US_MAX,
+					&v) != 0)
+				return mvt_err(err, errlen,
+					"%s: expected an integer 0..%d", what,
+					MVT_MAX_SLEEP_US_MAX);
+			c->max_sleep_us = v;
+			break;
+		case LOWER_BCQUEUELEN:
+			if (mvt_parse_u32(e[i].value, MVT_BCQUEUELEN_MAX,
+					&v) != 0)
+				return mvt_err(err, errlen,
+					"%s: expected an integer 0..%d", what,
+					MVT_BCQUEUELEN_MAX);
+			c->bcqueuelen = v;
+			break;
+		case LOWER_BCLIM:
+			if (mvt_conf_parse_bclim(e[i].value, &c->bclim) != 0)
+				return mvt_err(err, errlen,
+					"%s: expected an integer " MVT_BCLIM_RANGE,
+					what);
+			break;
+		default: /* LOWER_STATS_PERIOD */
+			if (mvt_parse_u32(e[i].value, STATS_PERIOD_MAX, &v) != 0)
+				return mvt_err(err, errlen,
+					"%s: expected an integer 0..%d", what,
+					STATS_PERIOD_MAX);
+			c->stats_period = v;
+			break;
+		}
+		if (flag != NULL && mvt_conf_parse_bool(e[i].value, flag) != 0)
+			return mvt_err(err, errlen, "%s: expected 0 or 1",
+				what);
+	}
+	return 0;
+}
+
+/* @p name is what follows "endpoint" in the section name, maybe empty. */
+static int
+load_endpoint(struct mvt_conf *c, const char *path, const char *section,
+	const char *name, const struct rte_cfgfile_entry *e, int n,
+	char *err, size_t errlen)
+{
+	struct mvt_endpoint_conf ep;
+	char prefix[MVT_ERR_MAX];
+	struct ep_parser p = {
+		.ep = &ep, .prefix = prefix, .err = err, .errlen = errlen,
+	};
+	int i, ret;
+
+	snprintf(prefix, sizeof(prefix), "config %s: [%s]", path, section);
+	mvt_conf_ep_reset(&ep);
+	if (name[0] != '\0') {
+		ret = mvt_conf_ep_set(&p, "name", name);
+		if (ret != 0)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		/* Repeating the section's name is fine; contradicting it not. */
+		if (name[0] != '\0' && strcmp(e[i].name, "name") == 0) {
+			if (strcmp(e[i].value, name) != 0)
+				return mvt_conf_ep_fail(&p, "name", e[i].value,
+					"differs from the section name");
+			continue;
+		}
+		ret = mvt_conf_ep_set(&p, e[i].name, e[i].value);
+		if (ret != 0)
+			return ret;
+	}
+	if ((p.seen & (1u << EP_NAME)) == 0)
+		return mvt_err(err, errlen, "%s: name= missing", prefix);
+	ret = mvt_conf_ep_finish(&p);
+	if (ret != 0)
+		return ret;
+	return mvt_conf_add_endpoint(c, &ep, prefix, err, errlen);
+}
+
+/* @p name is what follows "policy" in the section name, maybe empty. */
+static int
+load_policy(struct mvt_conf *c, const char *path, const char *section,
+	const char *name, const struct rte_cfgfile_entry *e, int n,
+	char *err, size_t errlen)
+{
+	struct mvt_policy_parser pp;
+	struct mvt_policy_conf pc;
+	char prefix[MVT_ERR_MAX];
+	int i, ret;
+
+	snprintf(prefix, sizeof(prefix), "config %s: [%s]", path, section);
+	mvt_policy_parser_init(&pp, &pc, prefix, err, errlen);
+	if (name[0] != '\0') {
+		ret = mvt_policy_parser_set(&pp, "name", name);
+		if (ret != 0)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		/* Repeating the section's name is fine; contradicting it not. */
+		if (name[0] != '\0' && strcmp(e[i].name, "name") == 0) {
+			if (strcmp(e[i].value, name) != 0)
+				return mvt_err(err, errlen,
+					"%s name=%s: differs from the section name",
+					prefix, e[i].value);
+			continue;
+		}
+		ret = mvt_policy_parser_set(&pp, e[i].name, e[i].value);
+		if (ret != 0)
+			return ret;
+	}
+	ret = mvt_policy_parser_finish(&pp);
+	if (ret != 0)
+		return ret;
+	return mvt_conf_add_policy(c, &pc, prefix, err, errlen);
+}
+
+/* For a section "KIND" or "KIND NAME": NAME, maybe ""; NULL for another. */
+static const char *
+section_name(const char *section, const char *kind)
+{
+	size_t len = strlen(kind);
+	const char *name;
+
+	if (strncmp(section, kind, len) != 0 || (section[len] != '\0' &&
+			section[len] != ' ' && section[len] != '\t'))
+		return NULL;
+	for (name = section + len; *name == ' ' || *name == '\t'; name++)
+		;
+	return name;
+}
+
+static int
+load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
+	char *err, size_t errlen)
+{
+	struct rte_cfgfile_entry *e = NULL;
+	char section[CFG_NAME_LEN];
+	const char *name;
+	int n_sec, i, n, ret = 0, lower_seen = 0;
+
+	n_sec = rte_cfgfile_num_sections(cfg, "", 0);
+	for (i = 0; i < n_sec && ret == 0; i++) {
+		n = rte_cfgfile_section_num_entries_by_index(cfg, section, i);
+		if (n < 0) {
+			ret = mvt_err(err, errlen,
+				"config %s: cannot read section %d", path, i);
+			break;
+		}
+		free(e);
+		e = calloc(RTE_MAX(n, 1), sizeof(*e));
+		if (e == NULL) {
+			ret = mvt_err(err, errlen, "config %s: out of memory",
+				path);
+			break;
+		}
+		n = rte_cfgfile_section_entries_by_index(cfg, i, section, e, n);
+		if (strcmp(section, "lower") == 0) {
+			if (lower_seen++)
+				ret = mvt_err(err, errlen,
+					"config %s: [lower]: section given twice",
+					path);
+			else
+				ret = load_lower(c, path, e, n, err, errlen);
+		} else if ((name = section_name(section, "endpoint")) != NULL) {
+			ret = load_endpoint(c, path, section, name, e, n, err,
+				errlen);
+		} else if ((name = section_name(section, "policy")) != NULL) {
+			ret = load_policy(c, path, section, name, e, n, err,
+				errlen);
+		} else {
+			ret = mvt_err(err, errlen,
+				"config %s: [%s]: unknown section (expected lower, endpoint NAME or policy NAME)",
+				path, section);
+		}
+	}
+	free(e);
+	return ret;
+}
+
+int
+mvt_conf_load_file(struct mvt_conf *c, const char *path, char *err,
+	size_t errlen)
+{
+	struct rte_cfgfile *cfg;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return mvt_err(err, errlen, "--config %s: cannot read file",
+			path);
+	ret = prescan_file(f, path, err, errlen);
+	fclose(f);
+	if (ret != 0)
+		return ret;
+	cfg = rte_cfgfile_load(path, 0);
+	if (cfg == NULL)
+		return mvt_err(err, errlen,
+			"--config %s: not a valid INI file (a key outside a section, an empty value, a missing ']' or a line too long)",
+			path);
+	ret = load_cfg(c, path, cfg, err, errlen);
+	rte_cfgfile_close(cfg);
+	return ret;
+}
