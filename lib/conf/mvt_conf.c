@@ -23,24 +23,6 @@ mvt_conf_init(struct mvt_conf *c)
 	c->bclim = MVT_BCLIM_DEFAULT;
 }
 
-/* A bclim value: Linux's s32, so an optional '-' and at most 2^31. */
-int
-mvt_conf_parse_bclim(const char *s, int32_t *out)
-{
-	uint32_t v;
-
-	if (*s == '-') {
-		if (mvt_parse_u32(s + 1, UINT32_C(1) << 31, &v) != 0)
-			return -EINVAL;
-		*out = (int32_t)(-(int64_t)v);
-		return 0;
-	}
-	if (mvt_parse_u32(s, INT32_MAX, &v) != 0)
-		return -EINVAL;
-	*out = (int32_t)v;
-	return 0;
-}
-
 int
 mvt_conf_add_policy(struct mvt_conf *c, const struct mvt_policy_conf *pc,
 	const char *prefix, char *err, size_t errlen)

@@ -5,6 +5,7 @@
 /* The checks of a whole configuration: what only the fields together say. */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include <rte_string_fns.h>
 
 #include "mvt_conf.h"
+#include "mvt_conf_opts.h"
 #include "mvt_conf_priv.h"
 #include "mvt_decide.h"
 #include "mvt_policy.h"
@@ -89,6 +91,40 @@ validate_tap(const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
 }
 
 /*
+ * The number fields of @p base against their rows' ranges: the global
+ * options (@p ep_name NULL: "--stats-period 9999: expected an integer
+ * 0..3600") or an endpoint's ("--endpoint NAME: queue count must be 1..8",
+ * "--endpoint NAME: rate= at most 1000000000 kbit/s").
+ */
+static int
+check_numbers(const struct mvt_conf_opt *t, unsigned int n, const void *base,
+	const char *ep_name, char *err, size_t errlen)
+{
+	char msg[128];
+	unsigned int i;
+	int64_t v;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].type != MVT_OPT_T_UINT && t[i].type != MVT_OPT_T_INT &&
+				t[i].type != MVT_OPT_T_COUNT &&
+				t[i].type != MVT_OPT_T_AMOUNT)
+			continue;
+		v = mvt_conf_opt_get(&t[i], base);
+		if (mvt_conf_opt_in_range(&t[i], v))
+			continue;
+		mvt_conf_opt_msg(&t[i], 0, msg, sizeof(msg));
+		if (ep_name == NULL)
+			return mvt_err(err, errlen, "--%s %" PRId64 ": %s",
+				t[i].cli, v, msg);
+		if (t[i].type == MVT_OPT_T_AMOUNT)
+			return mvt_err(err, errlen, "--endpoint %s: %s= %s",
+				ep_name, t[i].key, msg);
+		return mvt_err(err, errlen, "--endpoint %s: %s", ep_name, msg);
+	}
+	return 0;
+}
+
+/*
  * Endpoint @p i of @p c; with @p live, one that already runs, whose
  * interface or socket is its own: only checked against the others.
  */
@@ -99,6 +135,7 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 	const struct mvt_endpoint_conf *ep = &c->ep[i], *o;
 	char mac[MVT_MAC_STRLEN];
 	uint16_t j, s;
+	int ret;
 
 	/* Hand-built configurations reach here too, not just parsed ones. */
 	if (memchr(ep->name, '\0', sizeof(ep->name)) == NULL ||
@@ -122,10 +159,10 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 	if (ep->mac != 0 && !mvt_mac_is_unicast(ep->mac))
 		return mvt_err(err, errlen,
 			"--endpoint mac=%s: not a unicast address", mac);
-	if (ep->queues == 0 || ep->queues > MVT_QUEUES_MAX)
-		return mvt_err(err, errlen,
-			"--endpoint %s: queue count must be 1..%d", ep->name,
-			MVT_QUEUES_MAX);
+	ret = check_numbers(mvt_conf_endpoint_opts, MVT_EPOPT_N, ep, ep->name,
+		err, errlen);
+	if (ret != 0)
+		return ret;
 	if (ep->n_sources > MVT_SOURCES_MAX)
 		return mvt_err(err, errlen,
 			"--endpoint %s: too many sources (max %d)", ep->name,
@@ -139,14 +176,6 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 	if (ep->burst_kb != 0 && ep->rate_kbps == 0)
 		return mvt_err(err, errlen,
 			"--endpoint %s: burst= needs rate=", ep->name);
-	if (ep->rate_kbps > MVT_POLICY_RATE_MAX)
-		return mvt_err(err, errlen,
-			"--endpoint %s: rate= at most %u kbit/s", ep->name,
-			MVT_POLICY_RATE_MAX);
-	if (ep->burst_kb > MVT_POLICY_BURST_MAX)
-		return mvt_err(err, errlen,
-			"--endpoint %s: burst= at most %u kbit", ep->name,
-			MVT_POLICY_BURST_MAX);
 	for (s = 0; s < ep->n_sources; s++) {
 		if (!mvt_mac_is_unicast(ep->sources[s])) {
 			mvt_mac_format(ep->sources[s], mac);
@@ -245,21 +274,13 @@ mvt_conf_validate_live(const struct mvt_conf *c, uint16_t n_live, char *err,
 			c->lower[0] == '\0')
 		return mvt_err(err, errlen,
 			"--lower: missing (a PCI address or vdev devargs string)");
-	if (c->stats_period > STATS_PERIOD_MAX)
-		return mvt_err(err, errlen,
-			"--stats-period %u: expected an integer 0..%d",
-			c->stats_period, STATS_PERIOD_MAX);
+	ret = check_numbers(mvt_conf_global_opts, MVT_GOPT_N, c, NULL, err,
+		errlen);
+	if (ret != 0)
+		return ret;
 	if (c->host_bridge && c->host_port[0] == '\0')
 		return mvt_err(err, errlen,
 			"--host-bridge: needs a host port (--host-port DEVICE)");
-	if (c->max_sleep_us > MVT_MAX_SLEEP_US_MAX)
-		return mvt_err(err, errlen,
-			"--max-sleep-us %u: expected an integer 0..%d",
-			c->max_sleep_us, MVT_MAX_SLEEP_US_MAX);
-	if (c->bcqueuelen > MVT_BCQUEUELEN_MAX)
-		return mvt_err(err, errlen,
-			"--bcqueuelen %u: expected an integer 0..%d",
-			c->bcqueuelen, MVT_BCQUEUELEN_MAX);
 	if (c->n_endpoints > MVT_MAX_ENDPOINTS)
 		return mvt_err(err, errlen,
 			"--endpoint: too many endpoints (%u, max %d)",

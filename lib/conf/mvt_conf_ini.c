@@ -14,6 +14,7 @@
 #include <rte_string_fns.h>
 
 #include "mvt_conf.h"
+#include "mvt_conf_opts.h"
 #include "mvt_conf_priv.h"
 #include "mvt_policy.h"
 
@@ -62,116 +63,53 @@ prescan_file(FILE *f, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
-enum lower_key {
-	LOWER_DEVICE,
-	LOWER_HAIRPIN,
-	LOWER_STRICT_PRIVATE,
-	LOWER_PROMISC,
-	LOWER_HOST_PORT,
-	LOWER_STATS_PERIOD,
-	LOWER_HOST_BRIDGE,
-	LOWER_MAX_SLEEP_US,
-	LOWER_BCQUEUELEN,
-	LOWER_BCLIM,
-	LOWER_KEY_MAX,
-};
-
-static const char *const lower_key_names[LOWER_KEY_MAX] = {
-	[LOWER_DEVICE] = "device",
-	[LOWER_HAIRPIN] = "hairpin",
-	[LOWER_STRICT_PRIVATE] = "strict-private",
-	[LOWER_PROMISC] = "promisc",
-	[LOWER_HOST_PORT] = "host-port",
-	[LOWER_STATS_PERIOD] = "stats-period",
-	[LOWER_HOST_BRIDGE] = "host-bridge",
-	[LOWER_MAX_SLEEP_US] = "max-sleep-us",
-	[LOWER_BCQUEUELEN] = "bcqueuelen",
-	[LOWER_BCLIM] = "bclim",
-};
-
 static int
 load_lower(struct mvt_conf *c, const char *path,
 	const struct rte_cfgfile_entry *e, int n, char *err, size_t errlen)
 {
-	unsigned int seen = 0, k;
+	const struct mvt_conf_opt *o;
 	char what[MVT_ERR_MAX];
-	uint32_t v;
-	uint8_t *flag;
-	int i, ret;
+	unsigned int seen = 0;
+	char keys[256];
+	uint8_t flag;
+	int i, k, ret;
 
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < LOWER_KEY_MAX; k++)
-			if (strcmp(e[i].name, lower_key_names[k]) == 0)
-				break;
-		if (k == LOWER_KEY_MAX)
+		k = mvt_conf_opt_find(mvt_conf_global_opts, MVT_GOPT_N,
+			e[i].name);
+		if (k < 0) {
+			mvt_conf_opt_keys(mvt_conf_global_opts, MVT_GOPT_N,
+				keys, sizeof(keys));
 			return mvt_err(err, errlen,
-				"config %s: [lower] %s: unknown key (expected device, hairpin, strict-private, promisc, host-port, stats-period, host-bridge, max-sleep-us, bcqueuelen, bclim)",
-				path, e[i].name);
+				"config %s: [lower] %s: unknown key (expected %s)",
+				path, e[i].name, keys);
+		}
+		o = &mvt_conf_global_opts[k];
 		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
 			e[i].name, e[i].value);
 		if ((seen & (1u << k)) != 0)
 			return mvt_err(err, errlen, "%s: key given twice",
 				what);
 		seen |= 1u << k;
-		flag = NULL;
-		switch (k) {
-		case LOWER_DEVICE:
-			ret = mvt_conf_set_device(c->lower, e[i].value, what, err,
-				errlen);
+		switch (o->type) {
+		case MVT_OPT_T_DEVICE:
+			ret = mvt_conf_set_device((char *)c + o->off,
+				e[i].value, what, err, errlen);
+			break;
+		case MVT_OPT_T_FLAG:
+			ret = mvt_conf_parse_bool(e[i].value, &flag);
 			if (ret != 0)
-				return ret;
+				return mvt_err(err, errlen,
+					"%s: expected 0 or 1", what);
+			mvt_conf_opt_put(o, c, flag);
 			break;
-		case LOWER_HAIRPIN:
-			flag = &c->hairpin;
-			break;
-		case LOWER_STRICT_PRIVATE:
-			flag = &c->strict_private;
-			break;
-		case LOWER_PROMISC:
-			flag = &c->promisc;
-			break;
-		case LOWER_HOST_PORT:
-			ret = mvt_conf_set_device(c->host_port, e[i].value, what, err,
+		default: /* the numbers */
+			ret = mvt_conf_opt_set_num(o, c, e[i].value, what, err,
 				errlen);
-			if (ret != 0)
-				return ret;
-			break;
-		case LOWER_HOST_BRIDGE:
-			flag = &c->host_bridge;
-			break;
-		case LOWER_MAX_SLEEP_US:
-			if (mvt_parse_u32(e[i].value, MVT_MAX_SLEEP_US_MAX,
-					&v) != 0)
-				return mvt_err(err, errlen,
-					"%s: expected an integer 0..%d", what,
-					MVT_MAX_SLEEP_US_MAX);
-			c->max_sleep_us = v;
-			break;
-		case LOWER_BCQUEUELEN:
-			if (mvt_parse_u32(e[i].value, MVT_BCQUEUELEN_MAX,
-					&v) != 0)
-				return mvt_err(err, errlen,
-					"%s: expected an integer 0..%d", what,
-					MVT_BCQUEUELEN_MAX);
-			c->bcqueuelen = v;
-			break;
-		case LOWER_BCLIM:
-			if (mvt_conf_parse_bclim(e[i].value, &c->bclim) != 0)
-				return mvt_err(err, errlen,
-					"%s: expected an integer " MVT_BCLIM_RANGE,
-					what);
-			break;
-		default: /* LOWER_STATS_PERIOD */
-			if (mvt_parse_u32(e[i].value, STATS_PERIOD_MAX, &v) != 0)
-				return mvt_err(err, errlen,
-					"%s: expected an integer 0..%d", what,
-					STATS_PERIOD_MAX);
-			c->stats_period = v;
 			break;
 		}
-		if (flag != NULL && mvt_conf_parse_bool(e[i].value, flag) != 0)
-			return mvt_err(err, errlen, "%s: expected 0 or 1",
-				what);
+		if (ret != 0)
+			return ret;
 	}
 	return 0;
 }

@@ -18,8 +18,6 @@
 
 #include "mvt_conf.h"
 
-#define STATS_PERIOD_MAX 3600
-
 /* Room for a SPEC with all 64 sources (18 characters each) and the rest. */
 #define SPEC_MAX 4096
 
@@ -69,9 +67,6 @@ int mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val);
 
 /* What only the endpoint's keys together can say, after the last key. */
 int mvt_conf_ep_finish(struct ep_parser *p);
-
-/* A --bclim value: Linux's s32. @return 0 or -EINVAL. */
-int mvt_conf_parse_bclim(const char *s, int32_t *out);
 
 /* Append a policy to @p c. @return 0 or -EINVAL when the list is full. */
 int mvt_conf_add_policy(struct mvt_conf *c, const struct mvt_policy_conf *pc,

@@ -80,19 +80,26 @@ mvt_policy_conf_check(const struct mvt_policy_conf *pc, const char *prefix,
 		return mvt_err(err, errlen,
 			"%s action=%u: expected allow or deny", prefix,
 			(unsigned int)pc->action);
-	if (pc->rate_kbps > MVT_POLICY_RATE_MAX)
-		return mvt_err(err, errlen, "%s rate=%u: at most %u kbit/s",
-			prefix, pc->rate_kbps, MVT_POLICY_RATE_MAX);
-	if (pc->burst_kb > MVT_POLICY_BURST_MAX)
-		return mvt_err(err, errlen, "%s burst=%u: at most %u kbit",
-			prefix, pc->burst_kb, MVT_POLICY_BURST_MAX);
-	if (pc->peak_kbps > MVT_POLICY_RATE_MAX)
-		return mvt_err(err, errlen, "%s peak=%u: at most %u kbit/s",
-			prefix, pc->peak_kbps, MVT_POLICY_RATE_MAX);
-	if (pc->pps > MVT_POLICY_PPS_MAX)
-		return mvt_err(err, errlen,
-			"%s pps=%u: at most %u packets per second", prefix,
-			pc->pps, MVT_POLICY_PPS_MAX);
+	/* The numbers, from their rows of MVT_POLICY_OPTS. */
+#define MVT_OPT_F(f) f
+#define CHECK_AMOUNT(key, max, field, unit) \
+	if (pc->field > (max)) \
+		return mvt_err(err, errlen, "%s " key "=%u: at most %u " unit, \
+			prefix, pc->field, (unsigned int)(max));
+#define CHECK_MAC(key, max, field, unit)
+#define CHECK_NAME(key, max, field, unit)
+#define CHECK_DIR(key, max, field, unit)
+#define CHECK_ACTION(key, max, field, unit)
+#define X(id, key, type, min, max, def, field, pos, arg, unit, help) \
+	CHECK_##type(key, max, field, unit)
+	MVT_POLICY_OPTS(X)
+#undef X
+#undef CHECK_AMOUNT
+#undef CHECK_MAC
+#undef CHECK_NAME
+#undef CHECK_DIR
+#undef CHECK_ACTION
+#undef MVT_OPT_F
 	if (pc->action == MVT_POLICY_DENY) {
 		/* Limits on a policy that drops everything mean a mistake. */
 		if (pc->rate_kbps != 0 || pc->burst_kb != 0 ||

@@ -39,6 +39,54 @@ enum mvt_policy_action {
 	MVT_POLICY_DENY = 1,	/**< drop every frame */
 };
 
+/**
+ * The keys of a policy SPEC, one row each, in the order of the usage text
+ * and of the "unknown key" error line:
+ *
+ *   X(id, key, type, min, max, def, field, pos, arg, unit, help)
+ *
+ * id     the row's name (MVT_POPT_<id> in mvt_conf_opts.h)
+ * key    the SPEC and INI key
+ * type   how the value is parsed (MVT_OPT_T_<type> in mvt_conf_opts.h):
+ *        AMOUNT is a number of @p unit, 0..max (its min is 0); the
+ *        others have a parser of their own
+ * min, max  the range of a number, or a name's length
+ * def    the default the usage text names ({def}), 0 for none
+ * field  MVT_OPT_F(member of struct mvt_policy_conf), or MVT_OPT_NOF
+ * pos    position of the key in the "unknown key" line's list
+ * arg    what the usage text shows after "key="
+ * unit   the unit of an AMOUNT, in its error lines
+ * help   the usage text: '\n' starts another line; {min}, {max} and {def}
+ *        stand for the numbers of the row
+ *
+ * mvt_policy_conf_check() checks the ranges of the AMOUNT rows; the
+ * parser (lib/conf) generates its lookup, error lines and usage from it.
+ */
+/* clang-format off */
+#define MVT_POLICY_OPTS(X) \
+	X(MAC, "mac", MAC, 0, 0, 0, MVT_OPT_F(mac), 0, "MAC", NULL, \
+		"required: frames to and from this address") \
+	X(NAME, "name", NAME, 1, MVT_POLICY_NAME_MAX - 1, 0, \
+		MVT_OPT_F(name), 1, "NAME", NULL, "default: the MAC") \
+	X(RATE, "rate", AMOUNT, 0, MVT_POLICY_RATE_MAX, 0, \
+		MVT_OPT_F(rate_kbps), 2, "KBPS", "kbit/s", \
+		"byte rate in kbit/s (srTCM: cir = rate*1000/8 bytes/s)") \
+	X(BURST, "burst", AMOUNT, 0, MVT_POLICY_BURST_MAX, \
+		MVT_POLICY_BURST_DEFAULT, MVT_OPT_F(burst_kb), 3, "KB", "kbit", \
+		"with rate=: bucket size in kbit (default {def})") \
+	X(PEAK, "peak", AMOUNT, 0, MVT_POLICY_RATE_MAX, 0, \
+		MVT_OPT_F(peak_kbps), 4, "KBPS", "kbit/s", \
+		"with rate=: peak rate in kbit/s, trTCM (at least rate)") \
+	X(PPS, "pps", AMOUNT, 0, MVT_POLICY_PPS_MAX, 0, MVT_OPT_F(pps), 5, \
+		"N", "packets per second", "packets per second") \
+	X(DIR, "dir", DIR, 0, 0, 0, MVT_OPT_F(dir), 6, "in|out|both", NULL, \
+		"frames to the MAC, from it, or both (default both)") \
+	X(ACTION, "action", ACTION, 0, 0, 0, MVT_OPT_F(action), 7, \
+		"allow|deny", NULL, \
+		"allow: meter, drop the excess (default); deny: drop all\n" \
+		"allow needs rate=, pps= or both")
+/* clang-format on */
+
 /** One policy as configured. */
 struct mvt_policy_conf {
 	char name[MVT_POLICY_NAME_MAX];
