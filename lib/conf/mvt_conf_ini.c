@@ -146,7 +146,7 @@ load_endpoint(struct mvt_conf *c, const char *path, const char *section,
 		if (ret != 0)
 			return ret;
 	}
-	if ((p.seen & (1u << EP_NAME)) == 0)
+	if ((p.seen & (1u << MVT_EPOPT_NAME)) == 0)
 		return mvt_err(err, errlen, "%s: name= missing", prefix);
 	ret = mvt_conf_ep_finish(&p);
 	if (ret != 0)

@@ -21,33 +21,10 @@
 /* Room for a SPEC with all 64 sources (18 characters each) and the rest. */
 #define SPEC_MAX 4096
 
-enum ep_key {
-	EP_NAME,
-	EP_MAC,
-	EP_MODE,
-	EP_SOCKET,
-	EP_CLIENT,
-	EP_QUEUES,
-	EP_SOURCES,
-	EP_NODST,
-	EP_STATE,
-	EP_RATE,
-	EP_BURST,
-	EP_SPOOFCHK,
-	EP_OWNER,
-	EP_GROUP,
-	EP_PERM,
-	EP_MCAST,
-	EP_TYPE,
-	EP_IFNAME,
-	EP_NETNS,
-	EP_KEY_MAX,
-};
-
 struct ep_parser {
 	struct mvt_endpoint_conf *ep;
 	const char *prefix;	/* "--endpoint" or "config PATH: [endpoint X]" */
-	unsigned int seen;	/* bit per enum ep_key */
+	unsigned int seen;	/* bit per enum mvt_epopt */
 	char *err;
 	size_t errlen;
 };

@@ -19,6 +19,7 @@
 #include <rte_string_fns.h>
 
 #include "mvt_conf.h"
+#include "mvt_conf_opts.h"
 #include "mvt_conf_priv.h"
 #include "mvt_decide.h"
 #include "mvt_policy.h"
@@ -39,32 +40,46 @@ mvt_conf_parse_bool(const char *s, uint8_t *out)
 	return 0;
 }
 
-static const char *const ep_key_names[EP_KEY_MAX] = {
-	[EP_NAME] = "name",
-	[EP_MAC] = "mac",
-	[EP_MODE] = "mode",
-	[EP_SOCKET] = "socket",
-	[EP_CLIENT] = "client",
-	[EP_QUEUES] = "queues",
-	[EP_SOURCES] = "sources",
-	[EP_NODST] = "nodst",
-	[EP_STATE] = "state",
-	[EP_RATE] = "rate",
-	[EP_BURST] = "burst",
-	[EP_SPOOFCHK] = "spoofchk",
-	[EP_OWNER] = "owner",
-	[EP_GROUP] = "group",
-	[EP_PERM] = "perm",
-	[EP_MCAST] = "mcast",
-	[EP_TYPE] = "type",
-	[EP_IFNAME] = "ifname",
-	[EP_NETNS] = "netns",
-};
+/* "PREFIX KEY=VAL: unknown key (expected ...)", the keys of @p t. */
+static int
+unknown_key(const char *prefix, const char *key, const char *val,
+	const struct mvt_conf_opt *t, unsigned int n, char *err,
+	size_t errlen)
+{
+	char keys[256];
 
-#define EP_KEYS_EXPECTED \
-	"name, mac, mode, socket, client, queues, sources, nodst, state, " \
-	"rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, netns"
+	mvt_conf_opt_keys(t, n, keys, sizeof(keys));
+	return mvt_err(err, errlen, "%s %s=%s: unknown key (expected %s)",
+		prefix, key, val, keys);
+}
 
+/*
+ * The keys whose row says all: 0|1 and the numbers, into @p base's field.
+ * @return 0 or -EINVAL when it was one of them, 1 when it was not.
+ */
+static int
+set_generic(const struct mvt_conf_opt *o, void *base, const char *prefix,
+	const char *key, const char *val, char *err, size_t errlen)
+{
+	char what[MVT_ERR_MAX];
+	uint8_t b;
+
+	switch (o->type) {
+	case MVT_OPT_T_BOOL:
+		if (mvt_conf_parse_bool(val, &b) != 0)
+			return mvt_err(err, errlen, "%s %s=%s: expected 0 or 1",
+				prefix, key, val);
+		mvt_conf_opt_put(o, base, b);
+		return 0;
+	case MVT_OPT_T_UINT:
+	case MVT_OPT_T_INT:
+	case MVT_OPT_T_COUNT:
+	case MVT_OPT_T_AMOUNT:
+		snprintf(what, sizeof(what), "%s %s=%s", prefix, key, val);
+		return mvt_conf_opt_set_num(o, base, val, what, err, errlen);
+	}
+	return 1;
+}
 
 void
 mvt_conf_ep_reset(struct mvt_endpoint_conf *ep)
@@ -149,28 +164,6 @@ ep_add_sources(struct ep_parser *p, const char *val)
 		&p->ep->n_sources, MVT_SOURCES_MAX, 0, "sources");
 }
 
-/*
- * rate= and burst= are a policy's keys: the policy module parses them, so
- * their syntax and error lines are the same as in a --policy SPEC.
- */
-static int
-ep_set_limit(struct ep_parser *p, const char *key, const char *val)
-{
-	struct mvt_policy_parser pp;
-	struct mvt_policy_conf pc;
-	int ret;
-
-	mvt_policy_parser_init(&pp, &pc, p->prefix, p->err, p->errlen);
-	ret = mvt_policy_parser_set(&pp, key, val);
-	if (ret != 0)
-		return ret;
-	if (strcmp(key, "rate") == 0)
-		p->ep->rate_kbps = pc.rate_kbps;
-	else
-		p->ep->burst_kb = pc.burst_kb;
-	return 0;
-}
-
 /* What only the keys together can say, after the last key. */
 int
 mvt_conf_ep_finish(struct ep_parser *p)
@@ -225,41 +218,42 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 	unsigned long n;
 	char *end;
 	uint64_t mac;
-	unsigned int k;
-	uint32_t q;
+	int k, ret;
 
-	for (k = 0; k < EP_KEY_MAX; k++)
-		if (strcmp(key, ep_key_names[k]) == 0)
-			break;
-	if (k == EP_KEY_MAX)
-		return mvt_conf_ep_fail(p, key, val,
-			"unknown key (expected " EP_KEYS_EXPECTED ")");
+	k = mvt_conf_opt_find(mvt_conf_endpoint_opts, MVT_EPOPT_N, key);
+	if (k < 0)
+		return unknown_key(p->prefix, key, val, mvt_conf_endpoint_opts,
+			MVT_EPOPT_N, p->err, p->errlen);
 	/*
 	 * sources= may repeat and accumulates: an INI value holds at most
 	 * CFG_VALUE_LEN - 1 characters, too few for a full list. Any other
 	 * key given twice is a typo that would silently win or lose.
 	 */
-	if (k != EP_SOURCES && (p->seen & (1u << k)) != 0)
+	if (k != MVT_EPOPT_SOURCES && (p->seen & (1u << k)) != 0)
 		return mvt_conf_ep_fail(p, key, val, "key given twice");
 	p->seen |= 1u << k;
 
+	ret = set_generic(&mvt_conf_endpoint_opts[k], ep, p->prefix, key, val,
+		p->err, p->errlen);
+	if (ret <= 0)
+		return ret;
 	switch (k) {
-	case EP_NAME:
+	case MVT_EPOPT_NAME:
 		return ep_set_name(p, val);
-	case EP_MAC:
+	case MVT_EPOPT_MAC:
 		if (mvt_mac_parse(val, &mac) != 0)
 			return mvt_conf_ep_fail(p, key, val, "malformed MAC address");
 		if (!mvt_mac_is_unicast(mac))
 			return mvt_conf_ep_fail(p, key, val, "not a unicast address");
 		ep->mac = mac;
 		return 0;
-	case EP_MODE:
+	case MVT_EPOPT_MODE:
 		ep->mode = mvt_mode_parse(val);
 		if (ep->mode == 0)
 			return mvt_conf_ep_fail(p, key, val,
 				"unknown mode (expected vepa, bridge, private, passthru, source)");
 		return 0;
-	case EP_SOCKET:
+	case MVT_EPOPT_SOCKET:
 		if (val[0] == '\0')
 			return mvt_conf_ep_fail(p, key, val, "empty path");
 		if (strlen(val) >= MVT_SOCKET_MAX)
@@ -268,24 +262,9 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 				p->prefix, val, MVT_SOCKET_MAX - 1);
 		strlcpy(ep->socket, val, sizeof(ep->socket));
 		return 0;
-	case EP_CLIENT:
-		if (mvt_conf_parse_bool(val, &ep->client) != 0)
-			return mvt_conf_ep_fail(p, key, val, "expected 0 or 1");
-		return 0;
-	case EP_QUEUES:
-		if (mvt_parse_u32(val, MVT_QUEUES_MAX, &q) != 0 || q == 0)
-			return mvt_err(p->err, p->errlen,
-				"%s queues=%s: queue count must be 1..%d",
-				p->prefix, val, MVT_QUEUES_MAX);
-		ep->queues = (uint16_t)q;
-		return 0;
-	case EP_SOURCES:
+	case MVT_EPOPT_SOURCES:
 		return ep_add_sources(p, val);
-	case EP_NODST:
-		if (mvt_conf_parse_bool(val, &ep->nodst) != 0)
-			return mvt_conf_ep_fail(p, key, val, "expected 0 or 1");
-		return 0;
-	case EP_STATE:
+	case MVT_EPOPT_STATE:
 		if (strcmp(val, "up") == 0)
 			ep->up = 1;
 		else if (strcmp(val, "down") == 0)
@@ -293,14 +272,7 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 		else
 			return mvt_conf_ep_fail(p, key, val, "expected up or down");
 		return 0;
-	case EP_RATE:
-	case EP_BURST:
-		return ep_set_limit(p, key, val);
-	case EP_SPOOFCHK:
-		if (mvt_conf_parse_bool(val, &ep->spoofchk) != 0)
-			return mvt_conf_ep_fail(p, key, val, "expected 0 or 1");
-		return 0;
-	case EP_TYPE:
+	case MVT_EPOPT_TYPE:
 		if (strcmp(val, "vhost") == 0)
 			ep->type = MVT_EP_TYPE_VHOST;
 		else if (strcmp(val, "tap") == 0)
@@ -308,27 +280,27 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 		else
 			return mvt_conf_ep_fail(p, key, val, "expected vhost or tap");
 		return 0;
-	case EP_IFNAME:
+	case MVT_EPOPT_IFNAME:
 		if (val[0] == '\0' || strlen(val) >= MVT_IFNAME_MAX ||
 				strpbrk(val, "/: \t") != NULL)
 			return mvt_conf_ep_fail(p, key, val,
 				"not an interface name (1..15 characters, no '/', ':' or blanks)");
 		strlcpy(ep->ifname, val, sizeof(ep->ifname));
 		return 0;
-	case EP_NETNS:
+	case MVT_EPOPT_NETNS:
 		if (val[0] == '\0' || strlen(val) >= MVT_NETNS_MAX ||
 				strchr(val, '/') != NULL)
 			return mvt_conf_ep_fail(p, key, val, "not a namespace name");
 		strlcpy(ep->netns, val, sizeof(ep->netns));
 		return 0;
-	case EP_MCAST:
+	case MVT_EPOPT_MCAST:
 		return ep_add_macs(p, "mcast", val, ep->mcast, &ep->n_mcast,
 			MVT_MC_MAX, 1, "groups");
-	case EP_OWNER:
+	case MVT_EPOPT_OWNER:
 		return ep_set_owner(p, key, val);
-	case EP_GROUP:
+	case MVT_EPOPT_GROUP:
 		return ep_set_group(p, key, val);
-	case EP_PERM:
+	case MVT_EPOPT_PERM:
 		/* QEMU needs read and write; others must never write */
 		n = strtoul(val, &end, 8);
 		if (val[0] == '\0' || *end != '\0' || n > 0777)
@@ -363,37 +335,11 @@ mvt_conf_parse_endpoint(const char *spec, struct mvt_endpoint_conf *ep,
 		errlen);
 	if (ret != 0)
 		return ret;
-	if ((p.seen & (1u << EP_NAME)) == 0)
+	if ((p.seen & (1u << MVT_EPOPT_NAME)) == 0)
 		return mvt_err(err, errlen, "--endpoint %s: name= missing",
 			spec);
 	return mvt_conf_ep_finish(&p);
 }
-
-enum policy_key {
-	PK_MAC,
-	PK_NAME,
-	PK_RATE,
-	PK_BURST,
-	PK_PEAK,
-	PK_PPS,
-	PK_DIR,
-	PK_ACTION,
-	PK_MAX,
-};
-
-static const char *const policy_key_names[PK_MAX] = {
-	[PK_MAC] = "mac",
-	[PK_NAME] = "name",
-	[PK_RATE] = "rate",
-	[PK_BURST] = "burst",
-	[PK_PEAK] = "peak",
-	[PK_PPS] = "pps",
-	[PK_DIR] = "dir",
-	[PK_ACTION] = "action",
-};
-
-#define POLICY_KEYS_EXPECTED \
-	"mac, name, rate, burst, peak, pps, dir, action"
 
 void
 mvt_policy_parser_init(struct mvt_policy_parser *pp,
@@ -424,66 +370,38 @@ pp_set_name(struct mvt_policy_parser *pp, const char *val)
 		pp->prefix, pp->err, pp->errlen);
 }
 
-/* A number of @p unit up to @p max into @p out. */
-static int
-pp_set_number(struct mvt_policy_parser *pp, const char *key, const char *val,
-	uint32_t max, const char *unit, uint32_t *out)
-{
-	int ret = mvt_parse_u32(val, max, out);
-
-	if (ret == -EINVAL)
-		return mvt_err(pp->err, pp->errlen,
-			"%s %s=%s: expected a number of %s", pp->prefix, key,
-			val, unit);
-	if (ret != 0)
-		return mvt_err(pp->err, pp->errlen,
-			"%s %s=%s: at most %u %s", pp->prefix, key, val, max,
-			unit);
-	return 0;
-}
-
 int
 mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
 	const char *val)
 {
 	struct mvt_policy_conf *pc = pp->pc;
 	uint64_t mac;
-	unsigned int k;
+	int k, ret;
 
-	for (k = 0; k < PK_MAX; k++)
-		if (strcmp(key, policy_key_names[k]) == 0)
-			break;
-	if (k == PK_MAX)
-		return pp_fail(pp, key, val,
-			"unknown key (expected " POLICY_KEYS_EXPECTED ")");
+	k = mvt_conf_opt_find(mvt_conf_policy_opts, MVT_POPT_N, key);
+	if (k < 0)
+		return unknown_key(pp->prefix, key, val, mvt_conf_policy_opts,
+			MVT_POPT_N, pp->err, pp->errlen);
 	/* A key given twice is a typo that would silently win or lose. */
 	if ((pp->seen & (1u << k)) != 0)
 		return pp_fail(pp, key, val, "key given twice");
 	pp->seen |= 1u << k;
 
+	ret = set_generic(&mvt_conf_policy_opts[k], pc, pp->prefix, key, val,
+		pp->err, pp->errlen);
+	if (ret <= 0)
+		return ret;
 	switch (k) {
-	case PK_MAC:
+	case MVT_POPT_MAC:
 		if (mvt_mac_parse(val, &mac) != 0)
 			return pp_fail(pp, key, val, "malformed MAC address");
 		if (!mvt_mac_is_unicast(mac))
 			return pp_fail(pp, key, val, "not a unicast address");
 		pc->mac = mac;
 		return 0;
-	case PK_NAME:
+	case MVT_POPT_NAME:
 		return pp_set_name(pp, val);
-	case PK_RATE:
-		return pp_set_number(pp, key, val, MVT_POLICY_RATE_MAX,
-			"kbit/s", &pc->rate_kbps);
-	case PK_BURST:
-		return pp_set_number(pp, key, val, MVT_POLICY_BURST_MAX,
-			"kbit", &pc->burst_kb);
-	case PK_PEAK:
-		return pp_set_number(pp, key, val, MVT_POLICY_RATE_MAX,
-			"kbit/s", &pc->peak_kbps);
-	case PK_PPS:
-		return pp_set_number(pp, key, val, MVT_POLICY_PPS_MAX,
-			"packets per second", &pc->pps);
-	case PK_DIR:
+	case MVT_POPT_DIR:
 		if (strcmp(val, "in") == 0)
 			pc->dir = MVT_POLICY_DIR_IN;
 		else if (strcmp(val, "out") == 0)
@@ -494,7 +412,7 @@ mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
 			return pp_fail(pp, key, val,
 				"expected in, out or both");
 		return 0;
-	case PK_ACTION:
+	case MVT_POPT_ACTION:
 		if (strcmp(val, "allow") == 0)
 			pc->action = MVT_POLICY_ALLOW;
 		else if (strcmp(val, "deny") == 0)
