@@ -1549,6 +1549,16 @@ range_msg(const struct mvt_conf_opt *o, int64_t v)
 		o->max);
 }
 
+/* What a range test tries: min and max (taken), min - 1 and max + 1. */
+static void
+range_values(const struct mvt_conf_opt *o, int64_t vals[4])
+{
+	vals[0] = o->min;
+	vals[1] = o->max;
+	vals[2] = o->min - 1;
+	vals[3] = o->max + 1;
+}
+
 /* Whether @p v fits the field of row @p o (the checks can only see that). */
 static int
 fits_field(const struct mvt_conf_opt *o, int64_t v)
@@ -1572,10 +1582,7 @@ test_global_ranges(void)
 		if (!is_number_row(o))
 			continue;
 		n++;
-		vals[0] = o->min;
-		vals[1] = o->max;
-		vals[2] = o->min - 1;
-		vals[3] = o->max + 1;
+		range_values(o, vals);
 		for (j = 0; j < 4; j++) {
 			v = fmt("%" PRId64, vals[j]);
 			ret = parse(ARGS("--lower", "x", fmt("--%s", o->cli), v));
@@ -1639,10 +1646,7 @@ test_endpoint_ranges(void)
 		if (!is_number_row(o))
 			continue;
 		n++;
-		vals[0] = o->min;
-		vals[1] = o->max;
-		vals[2] = o->min - 1;
-		vals[3] = o->max + 1;
+		range_values(o, vals);
 		for (j = 0; j < 4; j++) {
 			v = fmt("%" PRId64, vals[j]);
 			/* burst= needs rate= */
@@ -1694,10 +1698,7 @@ test_policy_ranges(void)
 		if (!is_number_row(o))
 			continue;
 		n++;
-		vals[0] = o->min;
-		vals[1] = o->max;
-		vals[2] = o->min - 1;
-		vals[3] = o->max + 1;
+		range_values(o, vals);
 		for (j = 0; j < 4; j++) {
 			v = fmt("%" PRId64, vals[j]);
 			/* An allow policy needs a limit besides this one. */
