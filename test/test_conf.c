@@ -1631,6 +1631,9 @@ test_global_ranges(void)
 	return TEST_SUCCESS;
 }
 
+/* An endpoint SPEC that parses, for the keys to add to. */
+#define EP_BASE "name=a,mac=02:00:00:00:00:01,socket=a.sock"
+
 static int
 test_endpoint_ranges(void)
 {
@@ -1650,7 +1653,7 @@ test_endpoint_ranges(void)
 		for (j = 0; j < 4; j++) {
 			v = fmt("%" PRId64, vals[j]);
 			/* burst= needs rate= */
-			spec = fmt("name=a,mac=02:00:00:00:00:01,socket=a.sock%s,%s=%s",
+			spec = fmt("%s%s,%s=%s", EP_BASE,
 				i == MVT_EPOPT_BURST ? ",rate=1" : "", o->key, v);
 			ret = parse_ep(spec, &ep);
 			if (j < 2) {
@@ -1667,7 +1670,7 @@ test_endpoint_ranges(void)
 				continue;
 			mvt_conf_init(&conf);
 			strlcpy(conf.lower, "x", sizeof(conf.lower));
-			TEST_ASSERT_SUCCESS(parse_ep("name=a,mac=02:00:00:00:00:01,socket=a.sock,rate=1",
+			TEST_ASSERT_SUCCESS(parse_ep(EP_BASE ",rate=1",
 				&conf.ep[0]), "%s", err);
 			conf.n_endpoints = 1;
 			mvt_conf_opt_put(o, &conf.ep[0], vals[j]);
@@ -1721,8 +1724,9 @@ test_policy_ranges(void)
 			/* What the policy module checks of any policy. */
 			if (!fits_field(o, vals[j]))
 				continue;
-			TEST_ASSERT_SUCCESS(mvt_policy_conf_parse("mac=02:00:00:00:00:01,rate=1",
-				&pc, err, sizeof(err)), "%s", err);
+			TEST_ASSERT_SUCCESS(mvt_policy_conf_parse(
+				"mac=02:00:00:00:00:01,rate=1", &pc, err,
+				sizeof(err)), "%s", err);
 			mvt_conf_opt_put(o, &pc, vals[j]);
 			TEST_ASSERT(err_is(mvt_policy_conf_check(&pc, "--policy",
 				err, sizeof(err)), fmt("--policy %s=%s: %s",
@@ -1747,9 +1751,22 @@ test_opt_tables(void)
 		{ mvt_conf_policy_opts, MVT_POPT_N },
 	};
 	const struct mvt_conf_opt *o;
-	unsigned int i, k;
+	unsigned int i, k, keys, commas;
+	char list[256];
+	const char *c;
 
 	for (i = 0; i < RTE_DIM(tables); i++) {
+		/* The unknown-key line lists every key once: no gap in pos. */
+		keys = 0;
+		for (k = 0; k < tables[i].n; k++)
+			keys += tables[i].t[k].key != NULL;
+		mvt_conf_opt_keys(tables[i].t, tables[i].n, list,
+			sizeof(list));
+		commas = 0;
+		for (c = list; *c != '\0'; c++)
+			commas += *c == ',';
+		TEST_ASSERT(keys > 0 && commas == keys - 1,
+			"table %u: %u keys, listed: %s", i, keys, list);
 		for (k = 0; k < tables[i].n; k++) {
 			o = &tables[i].t[k];
 			TEST_ASSERT(o->cli != NULL || o->key != NULL,

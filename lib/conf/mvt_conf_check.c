@@ -63,6 +63,7 @@ mvt_conf_tap_ifname(const struct mvt_endpoint_conf *ep)
 static int
 validate_tap(const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
 {
+	const int64_t ifname_max = mvt_conf_endpoint_opts[MVT_EPOPT_IFNAME].max;
 	const char *ifname = tap_ifname(ep);
 	char path[128];
 	struct stat st;
@@ -71,10 +72,10 @@ validate_tap(const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
 		return mvt_err(err, errlen,
 			"--endpoint %s: type=tap takes no socket=, client= or queues=",
 			ep->name);
-	if (strlen(ifname) >= MVT_IFNAME_MAX)
+	if ((int64_t)strlen(ifname) > ifname_max)
 		return mvt_err(err, errlen,
-			"--endpoint %s: interface name longer than %d characters (give ifname=)",
-			ep->name, MVT_IFNAME_MAX - 1);
+			"--endpoint %s: interface name longer than %" PRId64 " characters (give ifname=)",
+			ep->name, ifname_max);
 	if (ep->netns[0] != '\0') {
 		snprintf(path, sizeof(path), "/var/run/netns/%s", ep->netns);
 		if (stat(path, &st) != 0)
@@ -144,8 +145,8 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 			(unsigned int)i);
 	if (memchr(ep->socket, '\0', sizeof(ep->socket)) == NULL)
 		return mvt_err(err, errlen,
-			"--endpoint %s: path longer than %d characters",
-			ep->name, MVT_SOCKET_MAX - 1);
+			"--endpoint %s: path longer than %" PRId64 " characters",
+			ep->name, mvt_conf_endpoint_opts[MVT_EPOPT_SOCKET].max);
 	if (mvt_mode_name(ep->mode) == NULL)
 		return mvt_err(err, errlen, "--endpoint %s: invalid mode %u",
 			ep->name, ep->mode);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,11 +137,14 @@ ep_add_macs(struct ep_parser *p, const char *key, const char *val,
 		memcpy(one, s, len);
 		one[len] = '\0';
 		if (mvt_mac_parse(one, &mac) != 0)
-			return mvt_conf_ep_fail(p, key, one, "malformed MAC address");
+			return mvt_conf_ep_fail(p, key, one,
+				"malformed MAC address");
 		if (!group && !mvt_mac_is_unicast(mac))
-			return mvt_conf_ep_fail(p, key, one, "not a unicast address");
+			return mvt_conf_ep_fail(p, key, one,
+				"not a unicast address");
 		if (group && !mvt_mac_is_group(mac))
-			return mvt_conf_ep_fail(p, key, one, "not a multicast address");
+			return mvt_conf_ep_fail(p, key, one,
+				"not a multicast address");
 		for (i = 0; i < *n; i++)
 			if (list[i] == mac)
 				break;
@@ -155,13 +159,6 @@ ep_add_macs(struct ep_parser *p, const char *key, const char *val,
 			return 0;
 		s = end + 1;
 	}
-}
-
-static int
-ep_add_sources(struct ep_parser *p, const char *val)
-{
-	return ep_add_macs(p, "sources", val, p->ep->sources,
-		&p->ep->n_sources, MVT_SOURCES_MAX, 0, "sources");
 }
 
 /* What only the keys together can say, after the last key. */
@@ -215,6 +212,8 @@ int
 mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 {
 	struct mvt_endpoint_conf *ep = p->ep;
+	const struct mvt_conf_opt *o;
+	char what[128];
 	unsigned long n;
 	char *end;
 	uint64_t mac;
@@ -233,8 +232,8 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 		return mvt_conf_ep_fail(p, key, val, "key given twice");
 	p->seen |= 1u << k;
 
-	ret = set_generic(&mvt_conf_endpoint_opts[k], ep, p->prefix, key, val,
-		p->err, p->errlen);
+	o = &mvt_conf_endpoint_opts[k];
+	ret = set_generic(o, ep, p->prefix, key, val, p->err, p->errlen);
 	if (ret <= 0)
 		return ret;
 	switch (k) {
@@ -242,9 +241,11 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 		return ep_set_name(p, val);
 	case MVT_EPOPT_MAC:
 		if (mvt_mac_parse(val, &mac) != 0)
-			return mvt_conf_ep_fail(p, key, val, "malformed MAC address");
+			return mvt_conf_ep_fail(p, key, val,
+				"malformed MAC address");
 		if (!mvt_mac_is_unicast(mac))
-			return mvt_conf_ep_fail(p, key, val, "not a unicast address");
+			return mvt_conf_ep_fail(p, key, val,
+				"not a unicast address");
 		ep->mac = mac;
 		return 0;
 	case MVT_EPOPT_MODE:
@@ -256,21 +257,23 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 	case MVT_EPOPT_SOCKET:
 		if (val[0] == '\0')
 			return mvt_conf_ep_fail(p, key, val, "empty path");
-		if (strlen(val) >= MVT_SOCKET_MAX)
+		if ((int64_t)strlen(val) > o->max)
 			return mvt_err(p->err, p->errlen,
-				"%s socket=%s: path longer than %d characters",
-				p->prefix, val, MVT_SOCKET_MAX - 1);
+				"%s socket=%s: path longer than %" PRId64
+				" characters", p->prefix, val, o->max);
 		strlcpy(ep->socket, val, sizeof(ep->socket));
 		return 0;
 	case MVT_EPOPT_SOURCES:
-		return ep_add_sources(p, val);
+		return ep_add_macs(p, key, val, ep->sources, &ep->n_sources,
+			(uint16_t)o->max, 0, "sources");
 	case MVT_EPOPT_STATE:
 		if (strcmp(val, "up") == 0)
 			ep->up = 1;
 		else if (strcmp(val, "down") == 0)
 			ep->up = 0;
 		else
-			return mvt_conf_ep_fail(p, key, val, "expected up or down");
+			return mvt_conf_ep_fail(p, key, val,
+				"expected up or down");
 		return 0;
 	case MVT_EPOPT_TYPE:
 		if (strcmp(val, "vhost") == 0)
@@ -278,24 +281,32 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 		else if (strcmp(val, "tap") == 0)
 			ep->type = MVT_EP_TYPE_TAP;
 		else
-			return mvt_conf_ep_fail(p, key, val, "expected vhost or tap");
+			return mvt_conf_ep_fail(p, key, val,
+				"expected vhost or tap");
 		return 0;
 	case MVT_EPOPT_IFNAME:
-		if (val[0] == '\0' || strlen(val) >= MVT_IFNAME_MAX ||
-				strpbrk(val, "/: \t") != NULL)
-			return mvt_conf_ep_fail(p, key, val,
-				"not an interface name (1..15 characters, no '/', ':' or blanks)");
+		if ((int64_t)strlen(val) < o->min ||
+				(int64_t)strlen(val) > o->max ||
+				strpbrk(val, "/: \t") != NULL) {
+			snprintf(what, sizeof(what),
+				"not an interface name (%" PRId64 "..%" PRId64
+				" characters, no '/', ':' or blanks)", o->min,
+				o->max);
+			return mvt_conf_ep_fail(p, key, val, what);
+		}
 		strlcpy(ep->ifname, val, sizeof(ep->ifname));
 		return 0;
 	case MVT_EPOPT_NETNS:
-		if (val[0] == '\0' || strlen(val) >= MVT_NETNS_MAX ||
+		if ((int64_t)strlen(val) < o->min ||
+				(int64_t)strlen(val) > o->max ||
 				strchr(val, '/') != NULL)
-			return mvt_conf_ep_fail(p, key, val, "not a namespace name");
+			return mvt_conf_ep_fail(p, key, val,
+				"not a namespace name");
 		strlcpy(ep->netns, val, sizeof(ep->netns));
 		return 0;
 	case MVT_EPOPT_MCAST:
-		return ep_add_macs(p, "mcast", val, ep->mcast, &ep->n_mcast,
-			MVT_MC_MAX, 1, "groups");
+		return ep_add_macs(p, key, val, ep->mcast, &ep->n_mcast,
+			(uint16_t)o->max, 1, "groups");
 	case MVT_EPOPT_OWNER:
 		return ep_set_owner(p, key, val);
 	case MVT_EPOPT_GROUP:
