@@ -20,6 +20,7 @@
 #include <rte_string_fns.h>
 
 #include "mvt_conf.h"
+#include "mvt_conf_opts.h"
 #include "mvt_decide.h"
 #include "mvt_policy.h"
 #include "test.h"
@@ -1519,6 +1520,278 @@ test_mac_round_trip(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * The ranges of the option tables, row by row: min and max are taken,
+ * min - 1 and max + 1 refused with the exact line, whichever way the
+ * value comes (command line, INI file, SPEC, or a hand-built
+ * configuration given to the checks). The lines are spelled out here from
+ * the row's numbers and unit, not taken from the library.
+ */
+
+static int
+is_number_row(const struct mvt_conf_opt *o)
+{
+	return o->type == MVT_OPT_T_UINT || o->type == MVT_OPT_T_INT ||
+		o->type == MVT_OPT_T_COUNT || o->type == MVT_OPT_T_AMOUNT;
+}
+
+/* The end of the line a value out of @p o's range gets. */
+static const char *
+range_msg(const struct mvt_conf_opt *o, int64_t v)
+{
+	if (o->type == MVT_OPT_T_COUNT)
+		return fmt("%s must be %" PRId64 "..%" PRId64, o->unit, o->min,
+			o->max);
+	if (o->type == MVT_OPT_T_AMOUNT)
+		return v < 0 ? fmt("expected a number of %s", o->unit) :
+			fmt("at most %" PRId64 " %s", o->max, o->unit);
+	return fmt("expected an integer %" PRId64 "..%" PRId64, o->min,
+		o->max);
+}
+
+/* What a range test tries: min and max (taken), min - 1 and max + 1. */
+static void
+range_values(const struct mvt_conf_opt *o, int64_t vals[4])
+{
+	vals[0] = o->min;
+	vals[1] = o->max;
+	vals[2] = o->min - 1;
+	vals[3] = o->max + 1;
+}
+
+/* Whether @p v fits the field of row @p o (the checks can only see that). */
+static int
+fits_field(const struct mvt_conf_opt *o, int64_t v)
+{
+	if (o->type == MVT_OPT_T_INT)
+		return v >= INT32_MIN && v <= INT32_MAX;
+	return v >= 0 && v < (INT64_C(1) << (8 * o->size));
+}
+
+static int
+test_global_ranges(void)
+{
+	const struct mvt_conf_opt *o;
+	const char *v, *path;
+	unsigned int i, n = 0;
+	int64_t vals[4];
+	int j, ret;
+
+	for (i = 0; i < MVT_GOPT_N; i++) {
+		o = &mvt_conf_global_opts[i];
+		if (!is_number_row(o))
+			continue;
+		n++;
+		range_values(o, vals);
+		for (j = 0; j < 4; j++) {
+			v = fmt("%" PRId64, vals[j]);
+			ret = parse(ARGS("--lower", "x", fmt("--%s", o->cli), v));
+			if (j < 2) {
+				TEST_ASSERT_SUCCESS(ret, "--%s %s: %s", o->cli, v,
+					err);
+				TEST_ASSERT_EQUAL(mvt_conf_opt_get(o, &conf),
+					vals[j], "--%s %s: stored", o->cli, v);
+			} else {
+				TEST_ASSERT(err_is(ret, fmt("--%s %s: %s", o->cli,
+					v, range_msg(o, vals[j])), v),
+					"--%s %s", o->cli, v);
+			}
+			if (o->key == NULL)
+				continue;
+			path = write_file(fmt("range-%s-%d.ini", o->key, j),
+				fmt("[lower]\ndevice = x\n%s = %s\n", o->key, v));
+			TEST_ASSERT_NOT_NULL(path, "cannot write the file");
+			mvt_conf_init(&conf);
+			ret = mvt_conf_load_file(&conf, path, err, sizeof(err));
+			if (j < 2) {
+				TEST_ASSERT_SUCCESS(ret, "[lower] %s=%s: %s",
+					o->key, v, err);
+				TEST_ASSERT_EQUAL(mvt_conf_opt_get(o, &conf),
+					vals[j], "[lower] %s=%s: stored", o->key,
+					v);
+			} else {
+				TEST_ASSERT(err_is(ret,
+					fmt("config %s: [lower] %s=%s: %s", path,
+						o->key, v, range_msg(o, vals[j])),
+					v), "[lower] %s=%s", o->key, v);
+			}
+			/* A hand-built configuration meets the same range. */
+			if (j < 2 || !fits_field(o, vals[j]))
+				continue;
+			mvt_conf_init(&conf);
+			strlcpy(conf.lower, "x", sizeof(conf.lower));
+			mvt_conf_opt_put(o, &conf, vals[j]);
+			TEST_ASSERT(err_is(mvt_conf_validate(&conf, err,
+				sizeof(err)), fmt("--%s %s: %s", o->cli, v,
+				range_msg(o, vals[j])), v), "validate --%s %s",
+				o->cli, v);
+		}
+	}
+	TEST_ASSERT(n >= 4, "only %u number options", n);
+	return TEST_SUCCESS;
+}
+
+/* An endpoint SPEC that parses, for the keys to add to. */
+#define EP_BASE "name=a,mac=02:00:00:00:00:01,socket=a.sock"
+
+static int
+test_endpoint_ranges(void)
+{
+	struct mvt_endpoint_conf ep;
+	const struct mvt_conf_opt *o;
+	const char *v, *spec;
+	unsigned int i, n = 0;
+	int64_t vals[4];
+	int j, ret;
+
+	for (i = 0; i < MVT_EPOPT_N; i++) {
+		o = &mvt_conf_endpoint_opts[i];
+		if (!is_number_row(o))
+			continue;
+		n++;
+		range_values(o, vals);
+		for (j = 0; j < 4; j++) {
+			v = fmt("%" PRId64, vals[j]);
+			/* burst= needs rate= */
+			spec = fmt("%s%s,%s=%s", EP_BASE,
+				i == MVT_EPOPT_BURST ? ",rate=1" : "", o->key, v);
+			ret = parse_ep(spec, &ep);
+			if (j < 2) {
+				TEST_ASSERT_SUCCESS(ret, "%s: %s", spec, err);
+				TEST_ASSERT_EQUAL(mvt_conf_opt_get(o, &ep),
+					vals[j], "%s: stored", spec);
+				continue;
+			}
+			TEST_ASSERT(err_is(ret, fmt("--endpoint %s=%s: %s",
+				o->key, v, range_msg(o, vals[j])), spec), "%s",
+				spec);
+			/* The checks of a hand-built configuration. */
+			if (!fits_field(o, vals[j]))
+				continue;
+			mvt_conf_init(&conf);
+			strlcpy(conf.lower, "x", sizeof(conf.lower));
+			TEST_ASSERT_SUCCESS(parse_ep(EP_BASE ",rate=1",
+				&conf.ep[0]), "%s", err);
+			conf.n_endpoints = 1;
+			mvt_conf_opt_put(o, &conf.ep[0], vals[j]);
+			TEST_ASSERT(err_is(mvt_conf_validate(&conf, err,
+				sizeof(err)), o->type == MVT_OPT_T_AMOUNT ?
+				fmt("--endpoint a: %s= %s", o->key,
+					range_msg(o, vals[j])) :
+				fmt("--endpoint a: %s", range_msg(o, vals[j])),
+				v), "validate %s=%s", o->key, v);
+		}
+	}
+	TEST_ASSERT(n >= 3, "only %u number keys", n);
+	return TEST_SUCCESS;
+}
+
+static int
+test_policy_ranges(void)
+{
+	struct mvt_policy_conf pc;
+	const struct mvt_conf_opt *o;
+	const char *v, *spec;
+	unsigned int i, n = 0;
+	int64_t vals[4];
+	int j, ret;
+
+	for (i = 0; i < MVT_POPT_N; i++) {
+		o = &mvt_conf_policy_opts[i];
+		if (!is_number_row(o))
+			continue;
+		n++;
+		range_values(o, vals);
+		for (j = 0; j < 4; j++) {
+			v = fmt("%" PRId64, vals[j]);
+			/* An allow policy needs a limit besides this one. */
+			spec = fmt("mac=02:00:00:00:00:01,%s,%s=%s",
+				i == MVT_POPT_RATE ? "pps=1" : "rate=1", o->key,
+				v);
+			strlcpy(err, "(err untouched)", sizeof(err));
+			ret = mvt_policy_conf_parse(spec, &pc, err, sizeof(err));
+			if (j < 2) {
+				TEST_ASSERT_SUCCESS(ret, "%s: %s", spec, err);
+				/* burst=0 stands for the default */
+				if (i != MVT_POPT_BURST || vals[j] != 0)
+					TEST_ASSERT_EQUAL(mvt_conf_opt_get(o, &pc),
+						vals[j], "%s: stored", spec);
+				continue;
+			}
+			TEST_ASSERT(err_is(ret, fmt("--policy %s=%s: %s",
+				o->key, v, range_msg(o, vals[j])), spec), "%s",
+				spec);
+			/* What the policy module checks of any policy. */
+			if (!fits_field(o, vals[j]))
+				continue;
+			TEST_ASSERT_SUCCESS(mvt_policy_conf_parse(
+				"mac=02:00:00:00:00:01,rate=1", &pc, err,
+				sizeof(err)), "%s", err);
+			mvt_conf_opt_put(o, &pc, vals[j]);
+			TEST_ASSERT(err_is(mvt_policy_conf_check(&pc, "--policy",
+				err, sizeof(err)), fmt("--policy %s=%s: %s",
+				o->key, v, range_msg(o, vals[j])), v),
+				"check %s=%s", o->key, v);
+		}
+	}
+	TEST_ASSERT(n >= 4, "only %u number keys", n);
+	return TEST_SUCCESS;
+}
+
+/* Every row can be shown: a key or option, a placeholder and help text. */
+static int
+test_opt_tables(void)
+{
+	static const struct {
+		const struct mvt_conf_opt *t;
+		unsigned int n;
+	} tables[] = {
+		{ mvt_conf_global_opts, MVT_GOPT_N },
+		{ mvt_conf_endpoint_opts, MVT_EPOPT_N },
+		{ mvt_conf_policy_opts, MVT_POPT_N },
+	};
+	const struct mvt_conf_opt *o;
+	unsigned int i, k, keys, commas;
+	char list[256];
+	const char *c;
+
+	for (i = 0; i < RTE_DIM(tables); i++) {
+		/* The unknown-key line lists every key once: no gap in pos. */
+		keys = 0;
+		for (k = 0; k < tables[i].n; k++)
+			keys += tables[i].t[k].key != NULL;
+		mvt_conf_opt_keys(tables[i].t, tables[i].n, list,
+			sizeof(list));
+		commas = 0;
+		for (c = list; *c != '\0'; c++)
+			commas += *c == ',';
+		TEST_ASSERT(keys > 0 && commas == keys - 1,
+			"table %u: %u keys, listed: %s", i, keys, list);
+		for (k = 0; k < tables[i].n; k++) {
+			o = &tables[i].t[k];
+			TEST_ASSERT(o->cli != NULL || o->key != NULL,
+				"table %u row %u: no name", i, k);
+			TEST_ASSERT(o->help != NULL && o->help[0] != '\0',
+				"table %u row %u: no help", i, k);
+			TEST_ASSERT(i == 0 || o->arg != NULL,
+				"table %u row %u: no placeholder", i, k);
+			TEST_ASSERT(!is_number_row(o) || o->size != 0,
+				"table %u row %u: a number without a field",
+				i, k);
+			TEST_ASSERT(o->type != MVT_OPT_T_AMOUNT || o->min == 0,
+				"table %u row %u: an amount from %" PRId64, i,
+				k, o->min);
+			TEST_ASSERT((o->key == NULL) == (o->pos < 0),
+				"table %u row %u: key and pos disagree", i, k);
+			TEST_ASSERT(mvt_conf_opt_find(tables[i].t, tables[i].n,
+				o->key != NULL ? o->key : "") ==
+				(o->key != NULL ? (int)k : -1),
+				"table %u row %u: lookup", i, k);
+		}
+	}
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite conf_suite = {
 	.suite_name = "configuration: command line, INI, validation",
 	.setup = suite_setup,
@@ -1547,6 +1820,10 @@ static struct unit_test_suite conf_suite = {
 		TEST_CASE(test_policy_validate_direct),
 		TEST_CASE(test_too_many_policies),
 		TEST_CASE(test_policy_ini),
+		TEST_CASE(test_opt_tables),
+		TEST_CASE(test_global_ranges),
+		TEST_CASE(test_endpoint_ranges),
+		TEST_CASE(test_policy_ranges),
 		TEST_CASES_END()
 	}
 };

@@ -18,6 +18,7 @@
 #include <rte_errno.h>
 #include <rte_string_fns.h>
 
+#include "mvt_conf.h"
 #include "mvt_policy.h"
 #include "test.h"
 

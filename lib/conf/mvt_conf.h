@@ -30,7 +30,7 @@
  *   dir=out, named after the endpoint: what the guest sends, as OVS's
  *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
  *
- * Policy SPEC: see mvt_policy.h; the policy module parses it.
+ * Policy SPEC: see mvt_policy.h; parsed here (mvt_policy_conf_parse()).
  *
  * INI: [lower] with device=, hairpin=, strict-private=, promisc=,
  * host-port=, stats-period=; one [endpoint NAME] section per endpoint with
@@ -45,7 +45,7 @@
 #include <stdint.h>
 
 #include "mvt_common.h"
-#include "mvt_policy.h"
+#include "mvt_policy_conf.h"
 
 #define MVT_NAME_MAX 32		/**< endpoint name, with NUL */
 #define MVT_DEVARGS_MAX 256	/**< lower/host-port devargs, with NUL */
@@ -174,6 +174,59 @@ int mvt_conf_endpoint_policy(const struct mvt_endpoint_conf *ep,
 
 /** The kernel interface name of a tap endpoint: ifname=, or its name. */
 const char *mvt_conf_tap_ifname(const struct mvt_endpoint_conf *ep);
+
+/**
+ * State of one policy SPEC being parsed key by key: the command line and
+ * the INI file share the keys and differ only in the prefix of their error
+ * lines ("--policy" or "config PATH: [policy NAME]"). Fields are private;
+ * a parser is used by one thread.
+ */
+struct mvt_policy_parser {
+	struct mvt_policy_conf *pc;
+	const char *prefix;
+	unsigned int seen;	/* bit per key */
+	char *err;
+	size_t errlen;
+};
+
+/**
+ * Start parsing into @p pc, which is reset to the defaults.
+ *
+ * @param prefix  start of every error line; must outlive the parser
+ * @param err     where an error line goes (may be NULL)
+ */
+void mvt_policy_parser_init(struct mvt_policy_parser *pp,
+	struct mvt_policy_conf *pc, const char *prefix, char *err,
+	size_t errlen);
+
+/**
+ * Apply one key=value (mac, name, rate, burst, peak, pps, dir, action).
+ * Each key may be given once.
+ *
+ * @return 0, or -EINVAL with one line in the error buffer, e.g.
+ *   "--policy rate=abc: expected a number of kbit/s".
+ */
+int mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
+	const char *val);
+
+/**
+ * Check the keys together (mvt_policy_conf_check()) and fill the defaults
+ * that depend on other keys: the name (the MAC as text) and, with rate=,
+ * the burst (MVT_POLICY_BURST_DEFAULT).
+ *
+ * @return 0, or -EINVAL with one line in the error buffer, e.g.
+ *   "--policy: allow needs rate=, pps= or both".
+ */
+int mvt_policy_parser_finish(struct mvt_policy_parser *pp);
+
+/**
+ * Parse one command-line policy SPEC, comma separated key=value, into
+ * @p pc (reset first). Error lines start with "--policy". Thread-safe.
+ *
+ * @return 0, or -EINVAL with one line in @p err.
+ */
+int mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
+	char *err, size_t errlen);
 
 /** Print the usage text to stdout. */
 void mvt_conf_usage(const char *prog);

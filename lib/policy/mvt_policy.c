@@ -54,143 +54,6 @@ mvt_policy_action_name(unsigned int action)
 	return NULL;
 }
 
-enum policy_key {
-	PK_MAC,
-	PK_NAME,
-	PK_RATE,
-	PK_BURST,
-	PK_PEAK,
-	PK_PPS,
-	PK_DIR,
-	PK_ACTION,
-	PK_MAX,
-};
-
-static const char *const policy_key_names[PK_MAX] = {
-	[PK_MAC] = "mac",
-	[PK_NAME] = "name",
-	[PK_RATE] = "rate",
-	[PK_BURST] = "burst",
-	[PK_PEAK] = "peak",
-	[PK_PPS] = "pps",
-	[PK_DIR] = "dir",
-	[PK_ACTION] = "action",
-};
-
-#define POLICY_KEYS_EXPECTED \
-	"mac, name, rate, burst, peak, pps, dir, action"
-
-void
-mvt_policy_parser_init(struct mvt_policy_parser *pp,
-	struct mvt_policy_conf *pc, const char *prefix, char *err,
-	size_t errlen)
-{
-	pp->pc = pc;
-	pp->prefix = prefix;
-	pp->seen = 0;
-	pp->err = err;
-	pp->errlen = errlen;
-	mvt_policy_conf_init(pc);
-}
-
-static int
-pp_fail(struct mvt_policy_parser *pp, const char *key, const char *val,
-	const char *what)
-{
-	return mvt_err(pp->err, pp->errlen, "%s %s=%s: %s", pp->prefix, key,
-		val, what);
-}
-
-/* Same rules as endpoint names: they share telemetry and log lines. */
-static int
-pp_set_name(struct mvt_policy_parser *pp, const char *val)
-{
-	return mvt_name_set(pp->pc->name, sizeof(pp->pc->name), val,
-		pp->prefix, pp->err, pp->errlen);
-}
-
-/* A number of @p unit up to @p max into @p out. */
-static int
-pp_set_number(struct mvt_policy_parser *pp, const char *key, const char *val,
-	uint32_t max, const char *unit, uint32_t *out)
-{
-	int ret = mvt_parse_u32(val, max, out);
-
-	if (ret == -EINVAL)
-		return mvt_err(pp->err, pp->errlen,
-			"%s %s=%s: expected a number of %s", pp->prefix, key,
-			val, unit);
-	if (ret != 0)
-		return mvt_err(pp->err, pp->errlen,
-			"%s %s=%s: at most %u %s", pp->prefix, key, val, max,
-			unit);
-	return 0;
-}
-
-int
-mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
-	const char *val)
-{
-	struct mvt_policy_conf *pc = pp->pc;
-	uint64_t mac;
-	unsigned int k;
-
-	for (k = 0; k < PK_MAX; k++)
-		if (strcmp(key, policy_key_names[k]) == 0)
-			break;
-	if (k == PK_MAX)
-		return pp_fail(pp, key, val,
-			"unknown key (expected " POLICY_KEYS_EXPECTED ")");
-	/* A key given twice is a typo that would silently win or lose. */
-	if ((pp->seen & (1u << k)) != 0)
-		return pp_fail(pp, key, val, "key given twice");
-	pp->seen |= 1u << k;
-
-	switch (k) {
-	case PK_MAC:
-		if (mvt_mac_parse(val, &mac) != 0)
-			return pp_fail(pp, key, val, "malformed MAC address");
-		if (!mvt_mac_is_unicast(mac))
-			return pp_fail(pp, key, val, "not a unicast address");
-		pc->mac = mac;
-		return 0;
-	case PK_NAME:
-		return pp_set_name(pp, val);
-	case PK_RATE:
-		return pp_set_number(pp, key, val, MVT_POLICY_RATE_MAX,
-			"kbit/s", &pc->rate_kbps);
-	case PK_BURST:
-		return pp_set_number(pp, key, val, MVT_POLICY_BURST_MAX,
-			"kbit", &pc->burst_kb);
-	case PK_PEAK:
-		return pp_set_number(pp, key, val, MVT_POLICY_RATE_MAX,
-			"kbit/s", &pc->peak_kbps);
-	case PK_PPS:
-		return pp_set_number(pp, key, val, MVT_POLICY_PPS_MAX,
-			"packets per second", &pc->pps);
-	case PK_DIR:
-		if (strcmp(val, "in") == 0)
-			pc->dir = MVT_POLICY_DIR_IN;
-		else if (strcmp(val, "out") == 0)
-			pc->dir = MVT_POLICY_DIR_OUT;
-		else if (strcmp(val, "both") == 0)
-			pc->dir = MVT_POLICY_DIR_BOTH;
-		else
-			return pp_fail(pp, key, val,
-				"expected in, out or both");
-		return 0;
-	case PK_ACTION:
-		if (strcmp(val, "allow") == 0)
-			pc->action = MVT_POLICY_ALLOW;
-		else if (strcmp(val, "deny") == 0)
-			pc->action = MVT_POLICY_DENY;
-		else
-			return pp_fail(pp, key, val, "expected allow or deny");
-		return 0;
-	}
-	return pp_fail(pp, key, val, "unknown key"); /* not reached */
-}
-
 int
 mvt_policy_conf_check(const struct mvt_policy_conf *pc, const char *prefix,
 	char *err, size_t errlen)
@@ -217,19 +80,26 @@ mvt_policy_conf_check(const struct mvt_policy_conf *pc, const char *prefix,
 		return mvt_err(err, errlen,
 			"%s action=%u: expected allow or deny", prefix,
 			(unsigned int)pc->action);
-	if (pc->rate_kbps > MVT_POLICY_RATE_MAX)
-		return mvt_err(err, errlen, "%s rate=%u: at most %u kbit/s",
-			prefix, pc->rate_kbps, MVT_POLICY_RATE_MAX);
-	if (pc->burst_kb > MVT_POLICY_BURST_MAX)
-		return mvt_err(err, errlen, "%s burst=%u: at most %u kbit",
-			prefix, pc->burst_kb, MVT_POLICY_BURST_MAX);
-	if (pc->peak_kbps > MVT_POLICY_RATE_MAX)
-		return mvt_err(err, errlen, "%s peak=%u: at most %u kbit/s",
-			prefix, pc->peak_kbps, MVT_POLICY_RATE_MAX);
-	if (pc->pps > MVT_POLICY_PPS_MAX)
-		return mvt_err(err, errlen,
-			"%s pps=%u: at most %u packets per second", prefix,
-			pc->pps, MVT_POLICY_PPS_MAX);
+	/* The numbers, from their rows of MVT_POLICY_OPTS. */
+#define MVT_OPT_F(f) f
+#define CHECK_AMOUNT(key, max, field, unit) \
+	if (pc->field > (max)) \
+		return mvt_err(err, errlen, "%s " key "=%u: at most %u " unit, \
+			prefix, pc->field, (unsigned int)(max));
+#define CHECK_MAC(key, max, field, unit)
+#define CHECK_NAME(key, max, field, unit)
+#define CHECK_DIR(key, max, field, unit)
+#define CHECK_ACTION(key, max, field, unit)
+#define X(id, key, type, min, max, def, field, pos, arg, unit, help) \
+	CHECK_##type(key, max, field, unit)
+	MVT_POLICY_OPTS(X)
+#undef X
+#undef CHECK_AMOUNT
+#undef CHECK_MAC
+#undef CHECK_NAME
+#undef CHECK_DIR
+#undef CHECK_ACTION
+#undef MVT_OPT_F
 	if (pc->action == MVT_POLICY_DENY) {
 		/* Limits on a policy that drops everything mean a mistake. */
 		if (pc->rate_kbps != 0 || pc->burst_kb != 0 ||
@@ -257,47 +127,13 @@ mvt_policy_conf_check(const struct mvt_policy_conf *pc, const char *prefix,
 	return 0;
 }
 
-/* The defaults that depend on other fields; @p pc is checked. */
-static void
-conf_fill_defaults(struct mvt_policy_conf *pc)
+void
+mvt_policy_conf_fill_defaults(struct mvt_policy_conf *pc)
 {
 	if (pc->name[0] == '\0')
 		mvt_mac_format(pc->mac, pc->name);
 	if (pc->rate_kbps != 0 && pc->burst_kb == 0)
 		pc->burst_kb = MVT_POLICY_BURST_DEFAULT;
-}
-
-int
-mvt_policy_parser_finish(struct mvt_policy_parser *pp)
-{
-	int ret;
-
-	ret = mvt_policy_conf_check(pp->pc, pp->prefix, pp->err, pp->errlen);
-	if (ret != 0)
-		return ret;
-	conf_fill_defaults(pp->pc);
-	return 0;
-}
-
-static int
-policy_set_kv(void *pp, const char *key, const char *val)
-{
-	return mvt_policy_parser_set(pp, key, val);
-}
-
-int
-mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
-	char *err, size_t errlen)
-{
-	struct mvt_policy_parser pp;
-	int ret;
-
-	mvt_policy_parser_init(&pp, pc, "--policy", err, errlen);
-	ret = mvt_kv_split(spec, MVT_POLICY_SPEC_MAX, "--policy",
-		policy_set_kv, &pp, err, errlen);
-	if (ret != 0)
-		return ret;
-	return mvt_policy_parser_finish(&pp);
 }
 
 /* The meters one direction of a policy gets, computed once for both. */
@@ -475,7 +311,7 @@ apply_conf(struct mvt_policy *p, const struct mvt_policy_conf *pc,
 	for (d = 0; d < MVT_POLICY_DIRS; d++)
 		apply_plan(&p->dir[d], mp, dir_mode(pc, d));
 	p->conf = *pc;
-	conf_fill_defaults(&p->conf);
+	mvt_policy_conf_fill_defaults(&p->conf);
 	p->tsc_hz = tsc_hz;
 }
 

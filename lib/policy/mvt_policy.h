@@ -28,7 +28,8 @@
  * peak only adds a second bucket that frames over the committed one still
  * drain (RFC 2698 charges a yellow frame to the peak bucket).
  *
- * Policy SPEC (command line --policy, INI [policy NAME] with the same keys):
+ * Policy SPEC (command line --policy, INI [policy NAME] with the same keys;
+ * mvt_conf.h parses it):
  *   mac=MAC (required)  name=NAME (default: the MAC)
  *   rate=KBPS  burst=KB (default 8000)  peak=KBPS (>= rate)  pps=N
  *   dir=in|out|both (default both)  action=allow|deny (default allow)
@@ -49,42 +50,8 @@
 
 #include "mvt_common.h"
 #include "mvt_drop.h"
+#include "mvt_policy_conf.h"
 #include "mvt_stats.h"
-
-#define MVT_POLICY_NAME_MAX 32		/**< policy name, with NUL */
-#define MVT_POLICY_RATE_MAX 1000000000u	/**< kbit/s (1 Tbit/s) */
-#define MVT_POLICY_BURST_MAX 1000000000u	/**< kbit */
-#define MVT_POLICY_PPS_MAX 1000000000u	/**< frames per second */
-#define MVT_POLICY_BURST_DEFAULT 8000u	/**< kbit, OVS's default burst */
-#define MVT_POLICY_PPS_BURST_MIN 32u	/**< frames: least packet bucket */
-#define MVT_POLICY_SPEC_MAX 1024	/**< a --policy SPEC, with NUL */
-
-/** Direction of a frame relative to a policy's MAC. */
-enum mvt_policy_dir {
-	MVT_POLICY_DIR_IN = 0,	/**< the frame's destination is the MAC */
-	MVT_POLICY_DIR_OUT = 1,	/**< the frame's source is the MAC */
-	MVT_POLICY_DIR_BOTH = 2, /**< configuration only: in and out */
-};
-
-/** Directions a frame can have: the size of per-direction arrays. */
-#define MVT_POLICY_DIRS 2
-
-enum mvt_policy_action {
-	MVT_POLICY_ALLOW = 0,	/**< meter, drop what is not green */
-	MVT_POLICY_DENY = 1,	/**< drop every frame */
-};
-
-/** One policy as configured. */
-struct mvt_policy_conf {
-	char name[MVT_POLICY_NAME_MAX];
-	uint64_t mac;		/**< MAC key (mvt_common.h), unicast */
-	uint32_t rate_kbps;	/**< kbit/s, 0: no byte-rate limit */
-	uint32_t burst_kb;	/**< kbit, 0: MVT_POLICY_BURST_DEFAULT */
-	uint32_t peak_kbps;	/**< kbit/s, >0: trTCM with this peak rate */
-	uint32_t pps;		/**< frames per second, 0: no limit */
-	uint8_t dir;		/**< enum mvt_policy_dir */
-	uint8_t action;		/**< enum mvt_policy_action */
-};
 
 /** Counters of one direction of a policy. */
 struct mvt_policy_counters {
@@ -95,83 +62,6 @@ struct mvt_policy_counters {
 };
 
 struct mvt_policy;
-
-/**
- * Set @p pc to the defaults: no MAC, no name, no limits, dir=both,
- * action=allow. Thread-safe (touches only @p pc).
- */
-void mvt_policy_conf_init(struct mvt_policy_conf *pc);
-
-/**
- * State of one policy SPEC being parsed key by key: the command line and
- * the INI file share the keys and differ only in the prefix of their error
- * lines ("--policy" or "config PATH: [policy NAME]"). Fields are private;
- * a parser is used by one thread.
- */
-struct mvt_policy_parser {
-	struct mvt_policy_conf *pc;
-	const char *prefix;
-	unsigned int seen;	/* bit per key */
-	char *err;
-	size_t errlen;
-};
-
-/**
- * Start parsing into @p pc, which is reset to the defaults.
- *
- * @param prefix  start of every error line; must outlive the parser
- * @param err     where an error line goes (may be NULL)
- */
-void mvt_policy_parser_init(struct mvt_policy_parser *pp,
-	struct mvt_policy_conf *pc, const char *prefix, char *err,
-	size_t errlen);
-
-/**
- * Apply one key=value (mac, name, rate, burst, peak, pps, dir, action).
- * Each key may be given once.
- *
- * @return 0, or -EINVAL with one line in the error buffer, e.g.
- *   "--policy rate=abc: expected a number of kbit/s".
- */
-int mvt_policy_parser_set(struct mvt_policy_parser *pp, const char *key,
-	const char *val);
-
-/**
- * Check the keys together (mvt_policy_conf_check()) and fill the defaults
- * that depend on other keys: the name (the MAC as text) and, with rate=,
- * the burst (MVT_POLICY_BURST_DEFAULT).
- *
- * @return 0, or -EINVAL with one line in the error buffer, e.g.
- *   "--policy: allow needs rate=, pps= or both".
- */
-int mvt_policy_parser_finish(struct mvt_policy_parser *pp);
-
-/**
- * Parse one command-line policy SPEC, comma separated key=value, into
- * @p pc (reset first). Error lines start with "--policy". Thread-safe.
- *
- * @return 0, or -EINVAL with one line in @p err.
- */
-int mvt_policy_conf_parse(const char *spec, struct mvt_policy_conf *pc,
-	char *err, size_t errlen);
-
-/**
- * Check a policy configuration, however it was filled: a unicast MAC, a
- * known dir and action, numbers within their maximums, an allow policy
- * with rate= or pps=, a deny policy with neither, burst= and peak= only
- * with rate=, peak at least rate. Thread-safe.
- *
- * @param prefix  start of the error line, e.g. "--policy"
- * @return 0, or -EINVAL with one line in @p err.
- */
-int mvt_policy_conf_check(const struct mvt_policy_conf *pc,
-	const char *prefix, char *err, size_t errlen);
-
-/** "in", "out", "both", or NULL for another value. Thread-safe. */
-const char *mvt_policy_dir_name(unsigned int dir);
-
-/** "allow", "deny", or NULL for another value. Thread-safe. */
-const char *mvt_policy_action_name(unsigned int action);
 
 /**
  * Create a policy from a configuration. The buckets start full, at the

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "mvt_conf_opts.h"
 #include "mvt_log.h"
 #include "mvt_pool.h"
 #include "mvt_switch_priv.h"
@@ -1274,14 +1275,16 @@ int
 mvt_switch_set_max_sleep(struct mvt_switch *sw, const char *value,
 	char *err, size_t errlen)
 {
+	char what[MVT_ERR_MAX];
 	uint32_t us;
+	int64_t v;
 
-	if (mvt_parse_u32(value, MVT_MAX_SLEEP_US_MAX, &us) != 0) {
-		snprintf(err, errlen,
-			"max-sleep-us %s: expected an integer 0..%d", value,
-			MVT_MAX_SLEEP_US_MAX);
+	/* The range and the error line of --max-sleep-us. */
+	snprintf(what, sizeof(what), "max-sleep-us %s", value);
+	if (mvt_conf_opt_parse_num(&mvt_conf_global_opts[MVT_GOPT_MAX_SLEEP_US],
+			value, &v, what, err, errlen) != 0)
 		return -1;
-	}
+	us = (uint32_t)v;
 	pthread_mutex_lock(&sw->ctl);
 	sw->conf.max_sleep_us = us;
 	__atomic_store_n(&sw->dp.max_sleep_us, us, __ATOMIC_RELAXED);
