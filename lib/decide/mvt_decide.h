@@ -25,8 +25,7 @@
 
 #include "mvt_common.h"
 #include "mvt_drop.h"
-
-struct mvt_policy;
+#include "mvt_mactable.h"
 
 /** Endpoint modes; the values are Linux's MACVLAN_MODE_* UAPI values. */
 enum mvt_mode {
@@ -76,29 +75,6 @@ struct mvt_ep_table {
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	uint64_t lower_mac;	/**< the lower device's own MAC */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
-};
-
-/**
- * What the MAC table holds for one MAC address.
- */
-struct mvt_mac_entry {
-	uint16_t owner;		/**< endpoint whose own MAC this is, or none */
-	uint16_t n_listers;	/**< source-mode endpoints listing this sender */
-	uint16_t listers[MVT_SRC_LISTERS_MAX];
-	/**
-	 * For the policy stage, not the engine: the policy metering frames
-	 * to this MAC ([0], "in") and from it ([1], "out"), or NULL.
-	 */
-	struct mvt_policy *policy[2];
-};
-
-/** One frame, as classified for the engine. */
-struct mvt_cls {
-	uint64_t dst;			/**< destination MAC key */
-	uint64_t src;			/**< source MAC key */
-	const struct mvt_mac_entry *dst_e; /**< MAC table entry of dst, or NULL */
-	const struct mvt_mac_entry *src_e; /**< of src, or NULL (see needs_src) */
-	uint16_t ethertype;		/**< host order */
 };
 
 /** Verdict flags. */
