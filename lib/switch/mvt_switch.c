@@ -157,28 +157,17 @@ table_copy(const struct mvt_switch *sw)
 static void
 table_fix(const struct mvt_switch *sw, struct mvt_ep_table *t)
 {
-	uint16_t id;
+	unsigned int i, n = 0, n_out = 0;
 
+	for (i = 0; i < sw->conf.n_policies; i++) {
+		if (sw->pol[i] == NULL)
+			continue;
+		n++;
+		if (sw->conf.policy[i].dir != MVT_POLICY_DIR_IN)
+			n_out++;
+	}
 	t->n_eps = sw->conf.n_endpoints;
-	t->passthru = MVT_EP_NONE;
-	t->has_src_lists = 0;
-	t->has_out_policies = 0;
-	t->has_policies = 0;
-	for (id = 0; id < sw->conf.n_policies; id++) {
-		if (sw->pol[id] == NULL)
-			continue;
-		t->has_policies = 1;
-		if (sw->conf.policy[id].dir != MVT_POLICY_DIR_IN)
-			t->has_out_policies = 1;
-	}
-	for (id = 0; id < t->n_eps; id++) {
-		if (!mvt_switch_slot_used(sw, id))
-			continue;
-		if (t->ep[id].mode == MVT_MODE_PASSTHRU)
-			t->passthru = id;
-		if (sw->conf.ep[id].n_sources > 0)
-			t->has_src_lists = 1;
-	}
+	mvt_ep_table_derive(t, n, n_out);
 }
 
 static void
@@ -419,6 +408,7 @@ ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	e->n_mc = ec->n_mcast;
 	e->mc = ec->mcast;
 	e->spoofchk = ec->spoofchk;
+	e->n_src = ec->n_sources;
 }
 
 /*
@@ -1082,6 +1072,7 @@ mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 		ec->n_sources = 0;
 		ec->nodst = 0;
 		t->ep[id].nodst = 0;
+		t->ep[id].n_src = 0;
 	}
 	ec->mode = mode;
 	t->ep[id].mode = (uint8_t)mode;
@@ -1149,6 +1140,7 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 		ec->sources[i] = ec->sources[--ec->n_sources];
 	}
 publish:
+	t->ep[id].n_src = ec->n_sources;
 	table_publish(sw, t);
 	t = NULL;
 	ret = 0;

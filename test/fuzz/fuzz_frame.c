@@ -607,7 +607,7 @@ table_alloc(void)
 	t = rte_zmalloc("fuzz_eps", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		die("cannot allocate an endpoint table");
-	t->passthru = MVT_EP_NONE;
+	mvt_ep_table_derive(t, 0, 0);
 	t->host_mac = g.host[0].l.eth.mac;
 	t->lower_mac = g.lower[0].l.eth.mac;
 	return t;
@@ -619,9 +619,9 @@ tables_build(void)
 {
 	struct mvt_ep_table *t;
 	const struct ep_def *d;
+	unsigned int s, n_out;
 	uint64_t pt_mac;
 	uint16_t id;
-	unsigned int s;
 	int ret;
 
 	g.mt_full = mvt_mactable_create("fuzz_macs", 64, rte_socket_id(),
@@ -650,13 +650,14 @@ tables_build(void)
 		for (s = 0; ret == 0 && d->sources[s] != NULL; s++) {
 			ret = mvt_mactable_add_lister(g.mt_full,
 				mac_of(d->sources[s]), id);
-			t->has_src_lists = 1;
+			t->ep[id].n_src++;
 		}
 		if (ret != 0)
 			die("MAC table: %s", rte_strerror(-ret));
 	}
 
 	/* the policies, as policy_attach() in mvt_switch.c */
+	n_out = 0;
 	for (s = 0; s < N_POLS; s++) {
 		struct mvt_policy_conf pc;
 		char err[MVT_ERR_MAX];
@@ -685,12 +686,12 @@ tables_build(void)
 		if (ret == 0 && pc.dir != MVT_POLICY_DIR_IN) {
 			ret = mvt_mactable_set_policy(g.mt_full, pc.mac,
 				MVT_POLICY_DIR_OUT, g.pol[s]);
-			t->has_out_policies = 1;
+			n_out++;
 		}
-		t->has_policies = 1;
 		if (ret != 0)
 			die("MAC table: %s", rte_strerror(-ret));
 	}
+	mvt_ep_table_derive(t, N_POLS, n_out);
 
 	t = g.tbl_lists = table_alloc();
 	memcpy(t, g.tbl[TABLE_FULL], sizeof(*t));
@@ -714,11 +715,11 @@ tables_build(void)
 	pt_mac = g.lower[0].l.eth.mac;
 	t = g.tbl[TABLE_PASSTHRU] = table_alloc();
 	t->n_eps = 1;
-	t->passthru = 0;
 	t->ep[0].mac = pt_mac;
 	t->ep[0].mode = MVT_MODE_PASSTHRU;
 	t->ep[0].up = 1;
 	t->ep[0].mc_all = 1;
+	mvt_ep_table_derive(t, 0, 0);
 	ret = mvt_mactable_set_owner(g.mt_pt, pt_mac, 0);
 	if (ret != 0)
 		die("MAC table: %s", rte_strerror(-ret));
