@@ -67,7 +67,6 @@ struct world {
 		uint64_t mac;
 		struct mvt_mac_entry e;
 	} macs[16];
-	uint64_t mc[N_EPS][2];
 };
 
 static struct world w;
@@ -136,8 +135,7 @@ w_mc_only(uint16_t id, uint64_t group)
 {
 	w.t.ep[id].mc_all = 0;
 	w.t.ep[id].n_mc = group != 0;
-	w.mc[id][0] = group;
-	w.t.ep[id].mc = w.mc[id];
+	w.t.mc[id][0] = group;
 }
 
 struct outcome {

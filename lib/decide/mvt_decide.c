@@ -275,7 +275,7 @@ mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group)
 		if (e->mc_all)
 			return 1;
 		for (i = 0; i < e->n_mc; i++) {
-			if (e->mc[i] == group) {
+			if (t->mc[id][i] == group) {
 				joined++;
 				break;
 			}

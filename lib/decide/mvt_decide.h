@@ -123,16 +123,18 @@ int mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group);
 void mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
 	const struct mvt_cls *c, uint16_t n, struct mvt_verdict *v);
 
-/** Whether endpoint @p e accepts group address @p group in a flood. */
+/** Whether endpoint @p id accepts group address @p group in a flood. */
 static inline int
-mvt_ep_accepts_group(const struct mvt_ep_state *e, uint64_t group)
+mvt_ep_accepts_group(const struct mvt_ep_table *t, uint16_t id,
+	uint64_t group)
 {
+	const struct mvt_ep_state *e = &t->ep[id];
 	uint16_t i;
 
 	if (e->mc_all || group == MVT_MAC_BROADCAST)
 		return 1;
 	for (i = 0; i < e->n_mc; i++)
-		if (e->mc[i] == group)
+		if (t->mc[id][i] == group)
 			return 1;
 	return 0;
 }
@@ -145,7 +147,7 @@ mvt_flood_reaches(const struct mvt_ep_table *t, const struct mvt_verdict *v,
 	const struct mvt_ep_state *e = &t->ep[id];
 
 	return (e->mode & v->flood) != 0 && e->up && id != v->exclude &&
-		mvt_ep_accepts_group(e, group);
+		mvt_ep_accepts_group(t, id, group);
 }
 
 /**

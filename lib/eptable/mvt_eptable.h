@@ -40,9 +40,8 @@ struct mvt_ep_state {
 	uint8_t nodst;		/**< source mode: what it lists reaches nobody else */
 	uint8_t mc_all;		/**< accepts every multicast group */
 	uint8_t spoofchk;	/**< may send from its own MAC only (policy) */
-	uint16_t n_mc;		/**< groups in @c mc when !mc_all */
+	uint16_t n_mc;		/**< groups in the table's @c mc when !mc_all */
 	uint16_t n_src;		/**< source mode: senders it lists */
-	const uint64_t *mc;	/**< exact list of accepted multicast groups */
 };
 
 /** The endpoint table, as one immutable snapshot. */
@@ -59,6 +58,12 @@ struct mvt_ep_table {
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	uint64_t lower_mac;	/**< the lower device's own MAC */
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
+	/**
+	 * The exact multicast groups each endpoint accepts (n_mc of them),
+	 * held in the snapshot itself: a table is self-contained, copied
+	 * whole, and points into nothing that changes after publication.
+	 */
+	uint64_t mc[MVT_MAX_ENDPOINTS][MVT_MC_MAX];
 };
 
 /**

@@ -391,11 +391,14 @@ assign_new(struct mvt_switch *sw, uint16_t id, uint16_t upto)
 	}
 }
 
-/* @p ec must be the switch's own copy: the state points at its lists. */
+/* Endpoint @p id of table @p t, its multicast list copied in, from @p ec. */
 static void
-ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
-	uint64_t lower_mac)
+ep_state_from_conf(struct mvt_ep_table *t, uint16_t id,
+	const struct mvt_endpoint_conf *ec, uint64_t lower_mac)
 {
+	struct mvt_ep_state *e = &t->ep[id];
+
+	RTE_BUILD_BUG_ON(sizeof(t->mc[id]) != sizeof(ec->mcast));
 	memset(e, 0, sizeof(*e));
 	e->mac = ec->mac;
 	if (ec->mode == MVT_MODE_PASSTHRU && e->mac == 0)
@@ -406,7 +409,7 @@ ep_state_from_conf(struct mvt_ep_state *e, const struct mvt_endpoint_conf *ec,
 	/* vhost-user backends do not see the guests' joins: all by default */
 	e->mc_all = ec->n_mcast == 0;
 	e->n_mc = ec->n_mcast;
-	e->mc = ec->mcast;
+	memcpy(t->mc[id], ec->mcast, sizeof(t->mc[id]));
 	e->spoofchk = ec->spoofchk;
 	e->n_src = ec->n_sources;
 }
@@ -758,7 +761,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	}
 
 	for (id = 0; id < c->n_endpoints; id++) {
-		ep_state_from_conf(&sw->tbl->ep[id], &sw->conf.ep[id],
+		ep_state_from_conf(sw->tbl, id, &sw->conf.ep[id],
 			sw->lower.eth.mac);
 		if (ep_link(sw, id, &sw->tbl->ep[id], err, errlen) != 0)
 			goto fail;
@@ -946,7 +949,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		goto out;
 	}
 	sw->conf.ep[id] = ec;
-	ep_state_from_conf(&t->ep[id], &sw->conf.ep[id], sw->lower.eth.mac);
+	ep_state_from_conf(t, id, &sw->conf.ep[id], sw->lower.eth.mac);
 	if (ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
 		add_undo(sw, id, &ec, t->ep[id].mac, 0, 0);
 		goto out;

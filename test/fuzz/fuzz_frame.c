@@ -292,8 +292,6 @@ static struct {
 	struct mvt_ep_table *tbl_lists;	/* TABLE_FULL with lists_mcast */
 	struct mvt_mactable *mt_full;
 	struct mvt_mactable *mt_pt;
-	uint64_t mc[N_FULL][EP_LIST_MAX];	/* the mcast= lists */
-	uint64_t mc_lists[N_FULL][EP_LIST_MAX];	/* of the lists table */
 	struct mvt_policy *pol[N_POLS];
 	struct mvt_policy_counters pol_before[N_POLS][MVT_POLICY_DIRS];
 	struct fport lower[2];		/* [1]: small TX ring */
@@ -642,10 +640,9 @@ tables_build(void)
 		t->ep[id].spoofchk = d->spoofchk;
 		/* as ep_state_from_conf(): every group unless mcast= */
 		for (s = 0; d->mcast[s] != NULL; s++)
-			g.mc[id][s] = mac_of(d->mcast[s]);
+			t->mc[id][s] = mac_of(d->mcast[s]);
 		t->ep[id].mc_all = s == 0;
 		t->ep[id].n_mc = (uint16_t)s;
-		t->ep[id].mc = g.mc[id];
 		ret = mvt_mactable_set_owner(g.mt_full, t->ep[id].mac, id);
 		for (s = 0; ret == 0 && d->sources[s] != NULL; s++) {
 			ret = mvt_mactable_add_lister(g.mt_full,
@@ -699,10 +696,9 @@ tables_build(void)
 		if (!t->ep[id].mc_all || !t->ep[id].up)
 			continue;
 		for (s = 0; lists_mcast[id][s] != NULL; s++)
-			g.mc_lists[id][s] = mac_of(lists_mcast[id][s]);
+			t->mc[id][s] = mac_of(lists_mcast[id][s]);
 		t->ep[id].mc_all = 0;
 		t->ep[id].n_mc = (uint16_t)s;
-		t->ep[id].mc = g.mc_lists[id];
 	}
 
 	t = g.tbl[TABLE_FULL_DOWN] = table_alloc();
@@ -1009,7 +1005,7 @@ expect_queued(const struct mvt_ep_table *t, uint64_t dst)
 		if (t->ep[id].mc_all || t->ep[id].mode == MVT_MODE_PASSTHRU)
 			return 1;
 		for (i = 0; i < t->ep[id].n_mc; i++)
-			n += t->ep[id].mc[i] == dst;
+			n += t->mc[id][i] == dst;
 	}
 	return n > t->bc_cutoff;
 }
