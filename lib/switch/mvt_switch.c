@@ -87,8 +87,8 @@ measure_tsc_hz(void)
 static int
 setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 {
+	struct rte_mempool *mp;
 	unsigned int nb_mbufs;
-	size_t sz;
 
 	sw->tsc_hz = measure_tsc_hz();
 	MVT_LOG(INFO, "TSC %" PRIu64 " Hz (EAL: %" PRIu64 ")", sw->tsc_hz,
@@ -105,33 +105,30 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 		MVT_TAP_MAX * 2 * MVT_TAP_DESC +
 		sw->nb_workers * (sw->conf.bcqueuelen + 2 * MVT_BURST) +
 		rte_lcore_count() * MVT_MBUF_CACHE * 3 / 2;
-	sw->mp = mvt_pool_create("mvtap_mbufs", nb_mbufs, MVT_MBUF_CACHE,
+	mp = mvt_pool_create("mvtap_mbufs", nb_mbufs, MVT_MBUF_CACHE,
 		rte_socket_id());
-	if (sw->mp == NULL) {
+	if (mp == NULL) {
 		snprintf(err, errlen, "cannot allocate %u mbufs: %s (more memory: -m or hugepages)",
 			nb_mbufs, rte_strerror(rte_errno));
 		return -1;
 	}
-	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
-	sw->qsbr = rte_zmalloc("mvtap_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (sw->qsbr == NULL || rte_rcu_qsbr_init(sw->qsbr, RTE_MAX_LCORE) != 0) {
-		snprintf(err, errlen, "cannot allocate the RCU variable");
-		return -1;
-	}
-	mvt_vhost_set_qsbr(sw->qsbr);
-	sw->mt = mvt_mactable_create("mvtap_macs", MVT_MACTABLE_SIZE,
-		rte_socket_id(), sw->qsbr);
-	sw->tbl = rte_zmalloc("mvtap_eps", sizeof(*sw->tbl), RTE_CACHE_LINE_SIZE);
-	sw->ports = rte_zmalloc("mvtap_ports",
-		sizeof(*sw->ports) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
-	if (sw->mt == NULL || sw->tbl == NULL || sw->ports == NULL) {
+	if (mvt_dp_init(&sw->dp, "mvtap", (uint16_t)sw->nb_workers,
+			MVT_MACTABLE_SIZE, mp) != 0) {
+		rte_mempool_free(mp);
 		snprintf(err, errlen, "cannot allocate the switch tables");
 		return -1;
 	}
-	sw->tbl->passthru = MVT_EP_NONE;
-	sw->tbl->strict_private = sw->conf.strict_private;
-	sw->tbl->lower_promisc = sw->conf.promisc;
-	sw->tbl->bc_cutoff = sw->conf.bclim;
+	mvt_vhost_set_qsbr(sw->dp.qsbr);
+	sw->dp.tbl = rte_zmalloc("mvtap_eps", sizeof(*sw->dp.tbl),
+		RTE_CACHE_LINE_SIZE);
+	if (sw->dp.tbl == NULL) {
+		snprintf(err, errlen, "cannot allocate the switch tables");
+		return -1;
+	}
+	sw->dp.tbl->passthru = MVT_EP_NONE;
+	sw->dp.tbl->strict_private = sw->conf.strict_private;
+	sw->dp.tbl->lower_promisc = sw->conf.promisc;
+	sw->dp.tbl->bc_cutoff = sw->conf.bclim;
 	return 0;
 }
 
@@ -150,7 +147,7 @@ table_copy(const struct mvt_switch *sw)
 		return NULL;
 	t = rte_malloc("mvtap_eps", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t != NULL)
-		memcpy(t, sw->tbl, sizeof(*t));
+		memcpy(t, sw->dp.tbl, sizeof(*t));
 	return t;
 }
 
@@ -173,13 +170,12 @@ table_fix(const struct mvt_switch *sw, struct mvt_ep_table *t)
 static void
 table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
 {
-	struct mvt_ep_table *old = sw->tbl;
+	struct mvt_ep_table *old = sw->dp.tbl;
 
 	table_fix(sw, t);
 	__atomic_store_n(&sw->dp.tbl, t, __ATOMIC_RELEASE);
-	sw->tbl = t;
 	if (old != t) {
-		rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
+		rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
 		rte_free(old);
 	}
 }
@@ -299,7 +295,7 @@ polls_swap(struct mvt_switch *sw, struct mvt_poll_list **lists)
 
 	for (w = 0; w < sw->nb_workers; w++)
 		old[w] = mvt_worker_set_polls(sw->workers[w], lists[w]);
-	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
 	for (w = 0; w < sw->nb_workers; w++)
 		rte_free(old[w]);
 }
@@ -430,7 +426,7 @@ ep_addr_busy(const struct mvt_switch *sw, const struct mvt_ep_state *e,
 		return 0;
 	if (e->mac == sw->lower.eth.mac)
 		owner = "the lower device";
-	else if (sw->dp.host != NULL && e->mac == sw->tbl->host_mac)
+	else if (sw->dp.host != NULL && e->mac == sw->dp.tbl->host_mac)
 		owner = "the host port";
 	else
 		return 0;
@@ -453,20 +449,20 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 
 	if (ep_addr_busy(sw, e, ec->name, err, errlen) != 0)
 		return -1;
-	ret = mvt_mactable_set_owner(sw->mt, e->mac, id);
+	ret = mvt_mactable_set_owner(sw->dp.mt, e->mac, id);
 	if (ret != 0) {
 		snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
 			ec->name, rte_strerror(-ret));
 		return -1;
 	}
 	for (i = 0; i < ec->n_sources; i++) {
-		ret = mvt_mactable_add_lister(sw->mt, ec->sources[i], id);
+		ret = mvt_mactable_add_lister(sw->dp.mt, ec->sources[i], id);
 		if (ret != 0)
 			break;
 	}
 	if (ret != 0) {
 		mvt_mac_format(ec->sources[i], mac);
-		me = mvt_mactable_lookup(sw->mt, ec->sources[i]);
+		me = mvt_mactable_lookup(sw->dp.mt, ec->sources[i]);
 		if (ret == -ENOSPC && me != NULL &&
 				me->n_listers == MVT_SRC_LISTERS_MAX)
 			snprintf(err, errlen,
@@ -482,8 +478,8 @@ ep_link(struct mvt_switch *sw, uint16_t id, const struct mvt_ep_state *e,
 		 * copies of the senders already listed).
 		 */
 		while (i-- > 0)
-			mvt_mactable_del_lister(sw->mt, ec->sources[i], id);
-		mvt_mactable_clear_owner(sw->mt, e->mac, id);
+			mvt_mactable_del_lister(sw->dp.mt, ec->sources[i], id);
+		mvt_mactable_clear_owner(sw->dp.mt, e->mac, id);
 		return -1;
 	}
 	/*
@@ -506,8 +502,8 @@ ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 	uint16_t i;
 
 	for (i = 0; i < ec->n_sources; i++)
-		mvt_mactable_del_lister(sw->mt, ec->sources[i], id);
-	mvt_mactable_clear_owner(sw->mt, mac, id);
+		mvt_mactable_del_lister(sw->dp.mt, ec->sources[i], id);
+	mvt_mactable_clear_owner(sw->dp.mt, mac, id);
 	/* a down endpoint put nothing in the filter (ep_link) */
 	if (ec->mode != MVT_MODE_PASSTHRU && ec->up)
 		mvt_ethdev_del_mac(&sw->lower.eth, mac);
@@ -518,8 +514,8 @@ static int
 ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac, char *err,
 	size_t errlen)
 {
-	return mvt_port_open_endpoint(&sw->ports[id], id, &sw->conf.ep[id], mac,
-		(uint16_t)sw->nb_workers, sw->mp, err, errlen);
+	return mvt_port_open_endpoint(&sw->dp.ports[id], id, &sw->conf.ep[id], mac,
+		(uint16_t)sw->nb_workers, sw->dp.mp, err, errlen);
 }
 
 /* The endpoint named @p name, or -1 with the error said in @p err. */
@@ -577,10 +573,10 @@ policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
 		return -1;
 	policy_dirs(pc, &in, &out);
 	if (in)
-		ret = mvt_mactable_set_policy(sw->mt, pc->mac,
+		ret = mvt_mactable_set_policy(sw->dp.mt, pc->mac,
 			MVT_POLICY_DIR_IN, sw->pol[i]);
 	if (ret == 0 && out)
-		ret = mvt_mactable_set_policy(sw->mt, pc->mac,
+		ret = mvt_mactable_set_policy(sw->dp.mt, pc->mac,
 			MVT_POLICY_DIR_OUT, sw->pol[i]);
 	if (ret != 0) {
 		snprintf(err, errlen, "--policy name=%s: MAC table: %s",
@@ -602,16 +598,16 @@ policy_detach(struct mvt_switch *sw, unsigned int i)
 		return;
 	policy_dirs(pc, &in, &out);
 	/* removals do not fail for lack of memory (mvt_mactable.h) */
-	if ((in && mvt_mactable_set_policy(sw->mt, pc->mac,
+	if ((in && mvt_mactable_set_policy(sw->dp.mt, pc->mac,
 			MVT_POLICY_DIR_IN, NULL) != 0) ||
-			(out && mvt_mactable_set_policy(sw->mt, pc->mac,
+			(out && mvt_mactable_set_policy(sw->dp.mt, pc->mac,
 			MVT_POLICY_DIR_OUT, NULL) != 0)) {
 		/* still reachable from the table: keep it rather than free it */
 		MVT_LOG(ERR, "policy %s: cannot detach it from its MAC; kept",
 			pc->name);
 		return;
 	}
-	rte_rcu_qsbr_synchronize(sw->qsbr, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
 	mvt_policy_free(sw->pol[i]);
 	sw->pol[i] = NULL;
 	memset(&sw->conf.policy[i], 0, sizeof(sw->conf.policy[i]));
@@ -720,26 +716,21 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	if (setup_core(sw, err, errlen) != 0)
 		goto fail;
 	if (mvt_port_open_ethdev(&sw->lower, "--lower", c->lower,
-			(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
+			(uint16_t)sw->nb_workers, sw->dp.mp, err, errlen) != 0)
 		goto fail;
 	if (c->host_port[0] != '\0') {
 		if (mvt_port_open_ethdev(&sw->host, "--host-port", c->host_port,
-				(uint16_t)sw->nb_workers, sw->mp, err, errlen) != 0)
+				(uint16_t)sw->nb_workers, sw->dp.mp, err, errlen) != 0)
 			goto fail;
 		sw->dp.host = &sw->host;
-		sw->tbl->host_mac = host_stack_mac(&sw->host.eth, c->host_port);
+		sw->dp.tbl->host_mac = host_stack_mac(&sw->host.eth, c->host_port);
 		/* the host's unicast must pass the lower's filter too */
-		mvt_ethdev_add_mac(&sw->lower.eth, sw->tbl->host_mac);
-		sw->tbl->host_bridge = c->host_bridge;
+		mvt_ethdev_add_mac(&sw->lower.eth, sw->dp.tbl->host_mac);
+		sw->dp.tbl->host_bridge = c->host_bridge;
 	}
-	sw->dp.mt = sw->mt;
-	sw->dp.ports = sw->ports;
 	sw->dp.lower = &sw->lower;
-	sw->dp.mp = sw->mp;
-	sw->dp.qsbr = sw->qsbr;
-	sw->dp.nb_workers = (uint16_t)sw->nb_workers;
 	sw->dp.hairpin = c->hairpin;
-	sw->tbl->lower_mac = sw->lower.eth.mac;
+	sw->dp.tbl->lower_mac = sw->lower.eth.mac;
 	sw->dp.bcqueuelen = c->bcqueuelen;
 	sw->dp.max_sleep_us = c->max_sleep_us;
 	if (c->promisc)
@@ -761,9 +752,9 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	}
 
 	for (id = 0; id < c->n_endpoints; id++) {
-		ep_state_from_conf(sw->tbl, id, &sw->conf.ep[id],
+		ep_state_from_conf(sw->dp.tbl, id, &sw->conf.ep[id],
 			sw->lower.eth.mac);
-		if (ep_link(sw, id, &sw->tbl->ep[id], err, errlen) != 0)
+		if (ep_link(sw, id, &sw->dp.tbl->ep[id], err, errlen) != 0)
 			goto fail;
 	}
 	for (pi = 0; pi < c->n_policies; pi++)
@@ -772,11 +763,11 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	for (id = 0; id < c->n_endpoints; id++) {
 		/* a passthru endpoint's rate= needed the lower's MAC */
 		if (c->ep[id].mac == 0 && mvt_conf_endpoint_policy(&c->ep[id],
-				sw->tbl->ep[id].mac, &pc) &&
+				sw->dp.tbl->ep[id].mac, &pc) &&
 				policy_new(sw, &pc, err, errlen) != 0)
 			goto fail;
 	}
-	table_publish(sw, sw->tbl);
+	table_publish(sw, sw->dp.tbl);
 	for (id = 0; id < c->n_endpoints; id++)
 		assign_new(sw, id, id);
 	if (polls_publish(sw) != 0) {
@@ -784,7 +775,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		goto fail;
 	}
 	for (id = 0; id < c->n_endpoints; id++)
-		if (ep_open(sw, id, sw->tbl->ep[id].mac, err, errlen) != 0)
+		if (ep_open(sw, id, sw->dp.tbl->ep[id].mac, err, errlen) != 0)
 			goto fail;
 	mvt_telemetry_attach(sw);
 	return sw;
@@ -855,9 +846,9 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	mvt_telemetry_detach(sw);
 	if (sw->running)
 		mvt_switch_stop(sw);
-	if (sw->ports != NULL)
+	if (sw->dp.ports != NULL)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
-			mvt_port_close(&sw->ports[id]);
+			mvt_port_close(&sw->dp.ports[id]);
 	mvt_port_close(&sw->lower);
 	mvt_port_close(&sw->host);
 	for (w = 0; w < MVT_MAX_WORKERS; w++) {
@@ -866,12 +857,10 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	}
 	for (w = 0; w < MVT_POLICIES_MAX; w++)
 		mvt_policy_free(sw->pol[w]);
-	mvt_mactable_free(sw->mt);
 	mvt_vhost_set_qsbr(NULL);
-	rte_free(sw->qsbr);
-	rte_free(sw->tbl);
-	rte_free(sw->ports);
-	rte_mempool_free(sw->mp);
+	rte_free(sw->dp.tbl);
+	mvt_dp_fini(&sw->dp);
+	rte_mempool_free(sw->dp.mp);
 	pthread_mutex_destroy(&sw->ctl);
 	rte_free(sw);
 }
@@ -886,7 +875,7 @@ add_undo(struct mvt_switch *sw, uint16_t id, const struct mvt_endpoint_conf *ec,
 	uint64_t mac, int opened, int linked)
 {
 	if (opened)
-		mvt_port_close(&sw->ports[id]);
+		mvt_port_close(&sw->dp.ports[id]);
 	if (linked) {
 		policy_detach_endpoint(sw, ec, mac);
 		ep_unlink(sw, id, mac);
@@ -1026,7 +1015,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
 	polls_commit(sw, &pl);
-	mvt_port_close(&sw->ports[id]);
+	mvt_port_close(&sw->dp.ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))
 		sw->conf.n_endpoints--;
@@ -1070,7 +1059,7 @@ mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 	/* leaving source mode flushes the source list, as Linux does */
 	if (ec->mode == MVT_MODE_SOURCE && mode != MVT_MODE_SOURCE) {
 		for (i = 0; i < ec->n_sources; i++)
-			mvt_mactable_del_lister(sw->mt, ec->sources[i],
+			mvt_mactable_del_lister(sw->dp.mt, ec->sources[i],
 				(uint16_t)id);
 		ec->n_sources = 0;
 		ec->nodst = 0;
@@ -1113,7 +1102,7 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 	if (mac_str == NULL) {
 		/* flush, as ip link's "macaddr flush" */
 		for (i = 0; i < ec->n_sources; i++)
-			mvt_mactable_del_lister(sw->mt, ec->sources[i],
+			mvt_mactable_del_lister(sw->dp.mt, ec->sources[i],
 				(uint16_t)id);
 		ec->n_sources = 0;
 		goto publish;
@@ -1133,13 +1122,13 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 				name, MVT_SOURCES_MAX);
 			goto out;
 		}
-		if (mvt_mactable_add_lister(sw->mt, mac, (uint16_t)id) != 0) {
+		if (mvt_mactable_add_lister(sw->dp.mt, mac, (uint16_t)id) != 0) {
 			snprintf(err, errlen, "source %s: MAC table full", mac_str);
 			goto out;
 		}
 		ec->sources[ec->n_sources++] = mac;
 	} else if (!add && i < ec->n_sources) {
-		mvt_mactable_del_lister(sw->mt, mac, (uint16_t)id);
+		mvt_mactable_del_lister(sw->dp.mt, mac, (uint16_t)id);
 		ec->sources[i] = ec->sources[--ec->n_sources];
 	}
 publish:
@@ -1462,5 +1451,5 @@ mvt_switch_abandon(struct mvt_switch *sw, FILE *f)
 	}
 	/* read without the lock: the change that holds it waits, stuck */
 	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
-		mvt_port_abandon(&sw->ports[id]);
+		mvt_port_abandon(&sw->dp.ports[id]);
 }

@@ -18,6 +18,7 @@
 
 #include "mvt_conf.h"
 #include "mvt_decide.h"
+#include "mvt_dp.h"
 #include "mvt_mactable.h"
 #include "mvt_policy.h"
 #include "mvt_port.h"
@@ -34,14 +35,14 @@ struct mvt_switch {
 	 * is the endpoint id everywhere (table, MAC table, vhost, counters).
 	 */
 	struct mvt_conf conf;
+	/*
+	 * What the workers read: the published endpoint table, the MAC
+	 * table, the ports, the pool and the RCU variable (mvt_dp_init()).
+	 * Only the control thread, holding ctl, replaces dp.tbl.
+	 */
 	struct mvt_dp dp;
-	struct mvt_port lower;
-	struct mvt_port host;		/* the host port, when configured */
-	struct mvt_ep_table *tbl;
-	struct mvt_port *ports;		/* the endpoints', by id */
-	struct mvt_mactable *mt;
-	struct rte_rcu_qsbr *qsbr;
-	struct rte_mempool *mp;
+	struct mvt_port lower;		/* dp.lower points at it */
+	struct mvt_port host;		/* dp.host, when configured */
 	uint64_t tsc_hz;		/* measured at start: see measure_tsc_hz() */
 	unsigned int nb_workers;
 	unsigned int running;
