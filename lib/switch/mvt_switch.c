@@ -777,7 +777,6 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	for (id = 0; id < c->n_endpoints; id++)
 		if (ep_open(sw, id, sw->dp.tbl->ep[id].mac, err, errlen) != 0)
 			goto fail;
-	mvt_telemetry_attach(sw);
 	return sw;
 fail:
 	mvt_switch_destroy(sw);
@@ -843,7 +842,6 @@ mvt_switch_destroy(struct mvt_switch *sw)
 
 	if (sw == NULL)
 		return;
-	mvt_telemetry_detach(sw);
 	if (sw->running)
 		mvt_switch_stop(sw);
 	if (sw->dp.ports != NULL)

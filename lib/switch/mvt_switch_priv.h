@@ -7,7 +7,8 @@
 
 /*
  * The switch's state, shared by the files of the switch module only
- * (mvt_switch.c builds and runs it, mvt_telemetry.c reports it).
+ * (mvt_switch.c builds and runs it), and with lib/telemetry, which
+ * reports it.
  */
 
 #include <pthread.h>
@@ -104,11 +105,5 @@ enum mvt_switch_step {
 };
 
 void mvt_switch_fail_at(enum mvt_switch_step step, unsigned int n);
-
-/* Make @p sw the switch the /mvtap/ telemetry commands report on. */
-void mvt_telemetry_attach(struct mvt_switch *sw);
-
-/* Stop reporting on @p sw; returns once no callback uses it. */
-void mvt_telemetry_detach(struct mvt_switch *sw);
 
 #endif /* MVT_SWITCH_PRIV_H */

@@ -21,6 +21,7 @@
 #include "mvt_decide.h"
 #include "mvt_switch_priv.h"
 #include "mvt_tel_page.h"
+#include "mvt_telemetry.h"
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mvt_switch *tel_sw;
