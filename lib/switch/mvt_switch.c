@@ -19,6 +19,7 @@
 #include <rte_mbuf.h>
 
 #include "mvt_log.h"
+#include "mvt_place.h"
 #include "mvt_pool.h"
 #include "mvt_switch_priv.h"
 
@@ -132,24 +133,6 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * Load of a worker for placement: its measured busy cycles per second,
- * plus, for queues placed in this round and not measured yet, an even
- * share of nothing -- so ties go to the worker with fewer queues.
- */
-static unsigned int
-least_loaded(const struct mvt_switch *sw, const uint64_t *load,
-	const unsigned int *nq)
-{
-	unsigned int w, best = 0;
-
-	for (w = 1; w < sw->nb_workers; w++)
-		if (load[w] < load[best] ||
-				(load[w] == load[best] && nq[w] < nq[best]))
-			best = w;
-	return best;
-}
-
 /* Queue pairs per worker, of the endpoints below @p upto other than @p skip */
 static void
 queues_per_worker(const struct mvt_switch *sw, uint16_t upto, uint16_t skip,
@@ -172,17 +155,11 @@ queues_per_worker(const struct mvt_switch *sw, uint16_t upto, uint16_t skip,
 void
 mvt_switch_assign_new(struct mvt_switch *sw, uint16_t id, uint16_t upto)
 {
-	unsigned int nq[MVT_MAX_WORKERS], w;
-	uint64_t load[MVT_MAX_WORKERS];
-	uint16_t qp;
+	unsigned int nq[MVT_MAX_WORKERS];
 
 	queues_per_worker(sw, upto, id, nq);
-	memcpy(load, sw->busy_rate, sizeof(load));
-	for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
-		w = least_loaded(sw, load, nq);
-		sw->assign[id][qp] = (uint8_t)w;
-		nq[w]++;
-	}
+	mvt_place_new(sw->busy_rate, nq, sw->nb_workers,
+		sw->conf.ep[id].queues, sw->assign[id]);
 }
 
 /*
@@ -449,10 +426,8 @@ mvt_switch_set_max_sleep(struct mvt_switch *sw, const char *value,
 int
 mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 {
-	struct { uint16_t id, qp; uint64_t rate; } q[MVT_MAX_ENDPOINTS *
-		MVT_QUEUES_MAX], tmp;
-	unsigned int nq[MVT_MAX_WORKERS], n = 0, i, j, w, moved = 0;
-	uint64_t load[MVT_MAX_WORKERS] = { 0 };
+	struct mvt_place_q q[MVT_MAX_ENDPOINTS * MVT_QUEUES_MAX];
+	unsigned int n = 0, i, moved = 0;
 	struct mvt_switch_poll_lists pl;
 	uint16_t id, qp;
 
@@ -463,7 +438,7 @@ mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 		if (!mvt_switch_slot_used(sw, id))
 			continue;
 		for (qp = 0; qp < sw->conf.ep[id].queues; qp++) {
-			q[n].id = id;
+			q[n].ep = id;
 			q[n].qp = qp;
 			/* per queue: the endpoint's rate spread over its queues */
 			q[n].rate = sw->rx_rate[id] / sw->conf.ep[id].queues;
@@ -471,20 +446,11 @@ mvt_switch_rebalance(struct mvt_switch *sw, char *err, size_t errlen)
 		}
 	}
 	/* heaviest first, each onto the least loaded worker (greedy LPT) */
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && q[j].rate > q[j - 1].rate; j--) {
-			tmp = q[j];
-			q[j] = q[j - 1];
-			q[j - 1] = tmp;
-		}
-	memset(nq, 0, sizeof(nq));
+	mvt_place_rebalance(q, n, sw->nb_workers);
 	for (i = 0; i < n; i++) {
-		w = least_loaded(sw, load, nq);
-		if (sw->assign[q[i].id][q[i].qp] != w)
+		if (sw->assign[q[i].ep][q[i].qp] != q[i].worker)
 			moved++;
-		sw->assign[q[i].id][q[i].qp] = (uint8_t)w;
-		load[w] += q[i].rate;
-		nq[w]++;
+		sw->assign[q[i].ep][q[i].qp] = q[i].worker;
 	}
 	if (mvt_switch_polls_build(sw, MVT_EP_NONE, &pl) != 0) {
 		memcpy(sw->assign, sw->assign_prev, sizeof(sw->assign));
