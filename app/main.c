@@ -19,6 +19,7 @@
 
 #include "mvt_conf.h"
 #include "mvt_switch.h"
+#include "mvt_telemetry.h"
 
 /*
  * How long a stop waits for the workers. A worker's loop iteration takes
@@ -94,8 +95,10 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	mvt_telemetry_attach(sw);
 	if (mvt_switch_start(sw) != 0) {
 		fprintf(stderr, "dpdk-mvtap: cannot launch the workers\n");
+		mvt_telemetry_detach(sw);
 		mvt_switch_destroy(sw);
 		rte_eal_cleanup();
 		return 1;
@@ -122,6 +125,7 @@ main(int argc, char **argv)
 	printf("dpdk-mvtap: stopping\n");
 	mvt_switch_print_counters(sw, stdout);
 	fflush(stdout);
+	mvt_telemetry_detach(sw);
 	mvt_switch_destroy(sw);
 	rte_eal_cleanup();
 	return 0;

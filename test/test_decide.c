@@ -67,7 +67,6 @@ struct world {
 		uint64_t mac;
 		struct mvt_mac_entry e;
 	} macs[16];
-	uint64_t mc[N_EPS][2];
 };
 
 static struct world w;
@@ -101,8 +100,7 @@ w_add_ep(uint16_t id, unsigned int mode, int up)
 	w_entry(e->mac, 1)->owner = id;
 	if (id >= w.t.n_eps)
 		w.t.n_eps = id + 1;
-	if (mode == MVT_MODE_PASSTHRU)
-		w.t.passthru = id;
+	mvt_ep_table_derive(&w.t, 0, 0);
 }
 
 static void
@@ -112,7 +110,8 @@ w_list_source(uint16_t lister, uint64_t sender, int nodst)
 
 	e->listers[e->n_listers++] = lister;
 	w.t.ep[lister].nodst = (uint8_t)nodst;
-	w.t.has_src_lists = 1;
+	w.t.ep[lister].n_src++;
+	mvt_ep_table_derive(&w.t, 0, 0);
 }
 
 /* Endpoint 0 in @p mode; the others beside it unless it is passthru. */
@@ -120,7 +119,6 @@ static void
 w_build(unsigned int mode)
 {
 	memset(&w, 0, sizeof(w));
-	w.t.passthru = MVT_EP_NONE;
 	w_add_ep(S, mode, 1);
 	if (mode == MVT_MODE_PASSTHRU)
 		return;
@@ -137,8 +135,7 @@ w_mc_only(uint16_t id, uint64_t group)
 {
 	w.t.ep[id].mc_all = 0;
 	w.t.ep[id].n_mc = group != 0;
-	w.mc[id][0] = group;
-	w.t.ep[id].mc = w.mc[id];
+	w.t.mc[id][0] = group;
 }
 
 struct outcome {
@@ -1079,7 +1076,8 @@ test_needs_src_and_names(void)
 	w_build(MVT_MODE_BRIDGE);
 	TEST_ASSERT(!mvt_decide_needs_src(&w.t, MAC(1)), "unicast needs no src");
 	TEST_ASSERT(mvt_decide_needs_src(&w.t, MVT_MAC_BROADCAST), "group does");
-	w.t.has_src_lists = 1;
+	w.t.ep[SRC].n_src = 1;
+	mvt_ep_table_derive(&w.t, 0, 0);
 	TEST_ASSERT(mvt_decide_needs_src(&w.t, MAC(1)), "source lists do");
 	for (i = 0; i < N_MODES; i++)
 		TEST_ASSERT_EQUAL(mvt_mode_parse(mvt_mode_name(modes[i])),

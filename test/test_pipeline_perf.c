@@ -127,7 +127,6 @@ world_build(unsigned int n_eps, unsigned int n_pol)
 		RTE_CACHE_LINE_SIZE);
 	TEST_ASSERT(p.dp.mt != NULL && p.tbl != NULL && p.stats != NULL,
 		"cannot allocate the tables");
-	p.tbl->passthru = MVT_EP_NONE;
 	p.tbl->n_eps = (uint16_t)n_eps;
 	for (i = 0; i < n_eps; i++) {
 		p.tbl->ep[i].mac = ep_mac(i);
@@ -158,9 +157,9 @@ world_build(unsigned int n_eps, unsigned int n_pol)
 			ret = mvt_mactable_set_policy(p.dp.mt, mac,
 				MVT_POLICY_DIR_OUT, p.pol[i]);
 		TEST_ASSERT_SUCCESS(ret, "policy %u in the MAC table", i);
-		p.tbl->has_out_policies = 1;
-		p.tbl->has_policies = 1;
 	}
+	/* every policy meters by source (out or both) */
+	mvt_ep_table_derive(p.tbl, n_pol, n_pol);
 	p.dp.tbl = p.tbl;
 	p.w = mvt_worker_create(&p.dp, 0, rte_lcore_id(), p.stats);
 	TEST_ASSERT_NOT_NULL(p.w, "cannot create the worker");

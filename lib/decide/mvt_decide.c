@@ -6,39 +6,6 @@
 
 #include "mvt_decide.h"
 
-static const struct {
-	const char *name;
-	unsigned int mode;
-} mode_names[] = {
-	{ "private", MVT_MODE_PRIVATE },
-	{ "vepa", MVT_MODE_VEPA },
-	{ "bridge", MVT_MODE_BRIDGE },
-	{ "passthru", MVT_MODE_PASSTHRU },
-	{ "source", MVT_MODE_SOURCE },
-};
-
-const char *
-mvt_mode_name(unsigned int mode)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(mode_names); i++)
-		if (mode_names[i].mode == mode)
-			return mode_names[i].name;
-	return NULL;
-}
-
-unsigned int
-mvt_mode_parse(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(mode_names); i++)
-		if (strcmp(mode_names[i].name, name) == 0)
-			return mode_names[i].mode;
-	return 0;
-}
-
 /* The endpoint that owns a MAC in Linux's table T: only up endpoints do. */
 static inline uint16_t
 owner_up(const struct mvt_ep_table *t, const struct mvt_mac_entry *e)
@@ -308,7 +275,7 @@ mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group)
 		if (e->mc_all)
 			return 1;
 		for (i = 0; i < e->n_mc; i++) {
-			if (e->mc[i] == group) {
+			if (t->mc[id][i] == group) {
 				joined++;
 				break;
 			}

@@ -25,23 +25,8 @@
 
 #include "mvt_common.h"
 #include "mvt_drop.h"
-
-struct mvt_policy;
-
-/** Endpoint modes; the values are Linux's MACVLAN_MODE_* UAPI values. */
-enum mvt_mode {
-	MVT_MODE_PRIVATE = 1,
-	MVT_MODE_VEPA = 2,
-	MVT_MODE_BRIDGE = 4,
-	MVT_MODE_PASSTHRU = 8,
-	MVT_MODE_SOURCE = 16,
-};
-
-/** Name of a mode ("vepa"), or NULL for a value that is not one mode. */
-const char *mvt_mode_name(unsigned int mode);
-
-/** Parse a mode name; returns the mode or 0 for an unknown name. */
-unsigned int mvt_mode_parse(const char *name);
+#include "mvt_eptable.h"
+#include "mvt_mactable.h"
 
 /** Ingress ids that are not endpoints. */
 #define MVT_INGRESS_LOWER (MVT_EP_NONE - 1)
@@ -49,57 +34,6 @@ unsigned int mvt_mode_parse(const char *name);
 
 /** Ethertype of 802.3x PAUSE frames, never flooded. */
 #define MVT_ETHERTYPE_PAUSE 0x8808
-
-/** What the engine needs to know of one endpoint. */
-struct mvt_ep_state {
-	uint64_t mac;		/**< own MAC key */
-	uint8_t mode;		/**< enum mvt_mode; 0 marks an unused slot */
-	uint8_t up;		/**< admin up: owns its MAC (Linux's table T) */
-	uint8_t nodst;		/**< source mode: what it lists reaches nobody else */
-	uint8_t mc_all;		/**< accepts every multicast group */
-	uint8_t spoofchk;	/**< may send from its own MAC only (policy) */
-	uint16_t n_mc;		/**< groups in @c mc when !mc_all */
-	const uint64_t *mc;	/**< exact list of accepted multicast groups */
-};
-
-/** The endpoint table, as one immutable snapshot. */
-struct mvt_ep_table {
-	uint16_t n_eps;		/**< endpoint ids are below this */
-	uint16_t passthru;	/**< the passthru endpoint, or MVT_EP_NONE */
-	uint8_t strict_private;	/**< drop reflected unicast to/from private eps */
-	uint8_t has_src_lists;	/**< some source-mode endpoint lists a sender */
-	uint8_t host_bridge;	/**< the host is a bridge peer (host port) */
-	uint8_t has_out_policies; /**< some policy meters frames by source */
-	uint8_t has_policies;	/**< some policy exists: the stage has work */
-	uint8_t lower_promisc;	/**< the lower is forced promiscuous */
-	int32_t bc_cutoff;	/**< Linux's bc_cutoff (bclim), default 1 */
-	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
-	uint64_t lower_mac;	/**< the lower device's own MAC */
-	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
-};
-
-/**
- * What the MAC table holds for one MAC address.
- */
-struct mvt_mac_entry {
-	uint16_t owner;		/**< endpoint whose own MAC this is, or none */
-	uint16_t n_listers;	/**< source-mode endpoints listing this sender */
-	uint16_t listers[MVT_SRC_LISTERS_MAX];
-	/**
-	 * For the policy stage, not the engine: the policy metering frames
-	 * to this MAC ([0], "in") and from it ([1], "out"), or NULL.
-	 */
-	struct mvt_policy *policy[2];
-};
-
-/** One frame, as classified for the engine. */
-struct mvt_cls {
-	uint64_t dst;			/**< destination MAC key */
-	uint64_t src;			/**< source MAC key */
-	const struct mvt_mac_entry *dst_e; /**< MAC table entry of dst, or NULL */
-	const struct mvt_mac_entry *src_e; /**< of src, or NULL (see needs_src) */
-	uint16_t ethertype;		/**< host order */
-};
 
 /** Verdict flags. */
 #define MVT_V_WIRE 0x01	 /**< transmit on the lower device */
@@ -189,16 +123,18 @@ int mvt_decide_bc_queued(const struct mvt_ep_table *t, uint64_t group);
 void mvt_decide_burst(const struct mvt_ep_table *t, uint16_t ingress,
 	const struct mvt_cls *c, uint16_t n, struct mvt_verdict *v);
 
-/** Whether endpoint @p e accepts group address @p group in a flood. */
+/** Whether endpoint @p id accepts group address @p group in a flood. */
 static inline int
-mvt_ep_accepts_group(const struct mvt_ep_state *e, uint64_t group)
+mvt_ep_accepts_group(const struct mvt_ep_table *t, uint16_t id,
+	uint64_t group)
 {
+	const struct mvt_ep_state *e = &t->ep[id];
 	uint16_t i;
 
 	if (e->mc_all || group == MVT_MAC_BROADCAST)
 		return 1;
 	for (i = 0; i < e->n_mc; i++)
-		if (e->mc[i] == group)
+		if (t->mc[id][i] == group)
 			return 1;
 	return 0;
 }
@@ -211,7 +147,7 @@ mvt_flood_reaches(const struct mvt_ep_table *t, const struct mvt_verdict *v,
 	const struct mvt_ep_state *e = &t->ep[id];
 
 	return (e->mode & v->flood) != 0 && e->up && id != v->exclude &&
-		mvt_ep_accepts_group(e, group);
+		mvt_ep_accepts_group(t, id, group);
 }
 
 /**

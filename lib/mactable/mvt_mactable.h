@@ -22,9 +22,33 @@
 
 #include <rte_rcu_qsbr.h>
 
-#include "mvt_decide.h"
+#include "mvt_common.h"
 
 struct mvt_mactable;
+struct mvt_policy;
+
+/**
+ * What the MAC table holds for one MAC address.
+ */
+struct mvt_mac_entry {
+	uint16_t owner;		/**< endpoint whose own MAC this is, or none */
+	uint16_t n_listers;	/**< source-mode endpoints listing this sender */
+	uint16_t listers[MVT_SRC_LISTERS_MAX];
+	/**
+	 * For the policy stage, not the engine: the policy metering frames
+	 * to this MAC ([0], "in") and from it ([1], "out"), or NULL.
+	 */
+	struct mvt_policy *policy[2];
+};
+
+/** One frame, as classified for the engine. */
+struct mvt_cls {
+	uint64_t dst;			/**< destination MAC key */
+	uint64_t src;			/**< source MAC key */
+	const struct mvt_mac_entry *dst_e; /**< MAC table entry of dst, or NULL */
+	const struct mvt_mac_entry *src_e; /**< of src, or NULL (see needs_src) */
+	uint16_t ethertype;		/**< host order */
+};
 
 /** Largest number of keys one bulk lookup takes (RTE_HASH_LOOKUP_BULK_MAX). */
 #define MVT_MACTABLE_BULK_MAX 64

@@ -7,7 +7,8 @@
 
 /*
  * The switch's state, shared by the files of the switch module only
- * (mvt_switch.c builds and runs it, mvt_telemetry.c reports it).
+ * (mvt_switch.c builds and runs it), and with lib/telemetry, which
+ * reports it.
  */
 
 #include <pthread.h>
@@ -18,6 +19,7 @@
 
 #include "mvt_conf.h"
 #include "mvt_decide.h"
+#include "mvt_dp.h"
 #include "mvt_mactable.h"
 #include "mvt_policy.h"
 #include "mvt_port.h"
@@ -34,14 +36,14 @@ struct mvt_switch {
 	 * is the endpoint id everywhere (table, MAC table, vhost, counters).
 	 */
 	struct mvt_conf conf;
+	/*
+	 * What the workers read: the published endpoint table, the MAC
+	 * table, the ports, the pool and the RCU variable (mvt_dp_init()).
+	 * Only the control thread, holding ctl, replaces dp.tbl.
+	 */
 	struct mvt_dp dp;
-	struct mvt_port lower;
-	struct mvt_port host;		/* the host port, when configured */
-	struct mvt_ep_table *tbl;
-	struct mvt_port *ports;		/* the endpoints', by id */
-	struct mvt_mactable *mt;
-	struct rte_rcu_qsbr *qsbr;
-	struct rte_mempool *mp;
+	struct mvt_port lower;		/* dp.lower points at it */
+	struct mvt_port host;		/* dp.host, when configured */
 	uint64_t tsc_hz;		/* measured at start: see measure_tsc_hz() */
 	unsigned int nb_workers;
 	unsigned int running;
@@ -104,10 +106,58 @@ enum mvt_switch_step {
 
 void mvt_switch_fail_at(enum mvt_switch_step step, unsigned int n);
 
-/* Make @p sw the switch the /mvtap/ telemetry commands report on. */
-void mvt_telemetry_attach(struct mvt_switch *sw);
+/*
+ * Shared by the files of the switch: mvt_switch.c (lifecycle, load,
+ * placement), mvt_switch_ep.c (endpoints), mvt_switch_policy.c
+ * (policies), mvt_switch_publish.c (tables and poll lists) and
+ * mvt_switch_report.c (counters). Control lock held, except at creation.
+ */
+/*
+ * The poll lists a change publishes: the final ones, and the hand-over
+ * ones published first, which hold only the queues each worker polls now
+ * and goes on polling.
+ */
+struct mvt_switch_poll_lists {
+	struct mvt_poll_list *next[MVT_MAX_WORKERS];
+	struct mvt_poll_list *handover[MVT_MAX_WORKERS];
+	unsigned int moved;	/**< queues going to another worker */
+};
 
-/* Stop reporting on @p sw; returns once no callback uses it. */
-void mvt_telemetry_detach(struct mvt_switch *sw);
+/* mvt_switch_fail_at(): whether this attempt at @p step fails */
+int mvt_switch_step_fails(enum mvt_switch_step step);
+
+/* mvt_switch_publish.c: endpoint tables and poll lists */
+struct mvt_ep_table *mvt_switch_table_copy(const struct mvt_switch *sw);
+struct mvt_ep_table *mvt_switch_table_prepare(const struct mvt_switch *sw,
+	char *err, size_t errlen);
+void mvt_switch_table_publish(struct mvt_switch *sw, struct mvt_ep_table *t);
+int mvt_switch_polls_build(const struct mvt_switch *sw, uint16_t skip,
+	struct mvt_switch_poll_lists *pl);
+void mvt_switch_polls_commit(struct mvt_switch *sw,
+	struct mvt_switch_poll_lists *pl);
+int mvt_switch_polls_publish(struct mvt_switch *sw);
+
+/* mvt_switch.c: placement */
+void mvt_switch_assign_new(struct mvt_switch *sw, uint16_t id, uint16_t upto);
+
+/* mvt_switch_ep.c: endpoints */
+void mvt_switch_ep_state(struct mvt_ep_table *t, uint16_t id,
+	const struct mvt_endpoint_conf *ec, uint64_t lower_mac);
+int mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
+	const struct mvt_ep_state *e, char *err, size_t errlen);
+int mvt_switch_ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac,
+	char *err, size_t errlen);
+
+/* mvt_switch_policy.c: policies */
+int mvt_switch_policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
+	size_t errlen);
+int mvt_switch_policy_new(struct mvt_switch *sw,
+	const struct mvt_policy_conf *pc, char *err, size_t errlen);
+void mvt_switch_policy_detach_endpoint(struct mvt_switch *sw,
+	const struct mvt_endpoint_conf *ec, uint64_t mac);
+
+/* mvt_switch_report.c: counters */
+void mvt_switch_port_counters_raw(const struct mvt_switch *sw,
+	unsigned int port, struct mvt_port_counters *out);
 
 #endif /* MVT_SWITCH_PRIV_H */

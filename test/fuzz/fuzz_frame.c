@@ -292,8 +292,6 @@ static struct {
 	struct mvt_ep_table *tbl_lists;	/* TABLE_FULL with lists_mcast */
 	struct mvt_mactable *mt_full;
 	struct mvt_mactable *mt_pt;
-	uint64_t mc[N_FULL][EP_LIST_MAX];	/* the mcast= lists */
-	uint64_t mc_lists[N_FULL][EP_LIST_MAX];	/* of the lists table */
 	struct mvt_policy *pol[N_POLS];
 	struct mvt_policy_counters pol_before[N_POLS][MVT_POLICY_DIRS];
 	struct fport lower[2];		/* [1]: small TX ring */
@@ -607,7 +605,7 @@ table_alloc(void)
 	t = rte_zmalloc("fuzz_eps", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		die("cannot allocate an endpoint table");
-	t->passthru = MVT_EP_NONE;
+	mvt_ep_table_derive(t, 0, 0);
 	t->host_mac = g.host[0].l.eth.mac;
 	t->lower_mac = g.lower[0].l.eth.mac;
 	return t;
@@ -619,9 +617,9 @@ tables_build(void)
 {
 	struct mvt_ep_table *t;
 	const struct ep_def *d;
+	unsigned int s, n_out;
 	uint64_t pt_mac;
 	uint16_t id;
-	unsigned int s;
 	int ret;
 
 	g.mt_full = mvt_mactable_create("fuzz_macs", 64, rte_socket_id(),
@@ -642,21 +640,21 @@ tables_build(void)
 		t->ep[id].spoofchk = d->spoofchk;
 		/* as ep_state_from_conf(): every group unless mcast= */
 		for (s = 0; d->mcast[s] != NULL; s++)
-			g.mc[id][s] = mac_of(d->mcast[s]);
+			t->mc[id][s] = mac_of(d->mcast[s]);
 		t->ep[id].mc_all = s == 0;
 		t->ep[id].n_mc = (uint16_t)s;
-		t->ep[id].mc = g.mc[id];
 		ret = mvt_mactable_set_owner(g.mt_full, t->ep[id].mac, id);
 		for (s = 0; ret == 0 && d->sources[s] != NULL; s++) {
 			ret = mvt_mactable_add_lister(g.mt_full,
 				mac_of(d->sources[s]), id);
-			t->has_src_lists = 1;
+			t->ep[id].n_src++;
 		}
 		if (ret != 0)
 			die("MAC table: %s", rte_strerror(-ret));
 	}
 
 	/* the policies, as policy_attach() in mvt_switch.c */
+	n_out = 0;
 	for (s = 0; s < N_POLS; s++) {
 		struct mvt_policy_conf pc;
 		char err[MVT_ERR_MAX];
@@ -685,12 +683,12 @@ tables_build(void)
 		if (ret == 0 && pc.dir != MVT_POLICY_DIR_IN) {
 			ret = mvt_mactable_set_policy(g.mt_full, pc.mac,
 				MVT_POLICY_DIR_OUT, g.pol[s]);
-			t->has_out_policies = 1;
+			n_out++;
 		}
-		t->has_policies = 1;
 		if (ret != 0)
 			die("MAC table: %s", rte_strerror(-ret));
 	}
+	mvt_ep_table_derive(t, N_POLS, n_out);
 
 	t = g.tbl_lists = table_alloc();
 	memcpy(t, g.tbl[TABLE_FULL], sizeof(*t));
@@ -698,10 +696,9 @@ tables_build(void)
 		if (!t->ep[id].mc_all || !t->ep[id].up)
 			continue;
 		for (s = 0; lists_mcast[id][s] != NULL; s++)
-			g.mc_lists[id][s] = mac_of(lists_mcast[id][s]);
+			t->mc[id][s] = mac_of(lists_mcast[id][s]);
 		t->ep[id].mc_all = 0;
 		t->ep[id].n_mc = (uint16_t)s;
-		t->ep[id].mc = g.mc_lists[id];
 	}
 
 	t = g.tbl[TABLE_FULL_DOWN] = table_alloc();
@@ -714,11 +711,11 @@ tables_build(void)
 	pt_mac = g.lower[0].l.eth.mac;
 	t = g.tbl[TABLE_PASSTHRU] = table_alloc();
 	t->n_eps = 1;
-	t->passthru = 0;
 	t->ep[0].mac = pt_mac;
 	t->ep[0].mode = MVT_MODE_PASSTHRU;
 	t->ep[0].up = 1;
 	t->ep[0].mc_all = 1;
+	mvt_ep_table_derive(t, 0, 0);
 	ret = mvt_mactable_set_owner(g.mt_pt, pt_mac, 0);
 	if (ret != 0)
 		die("MAC table: %s", rte_strerror(-ret));
@@ -1008,7 +1005,7 @@ expect_queued(const struct mvt_ep_table *t, uint64_t dst)
 		if (t->ep[id].mc_all || t->ep[id].mode == MVT_MODE_PASSTHRU)
 			return 1;
 		for (i = 0; i < t->ep[id].n_mc; i++)
-			n += t->ep[id].mc[i] == dst;
+			n += t->mc[id][i] == dst;
 	}
 	return n > t->bc_cutoff;
 }

@@ -21,6 +21,7 @@
 #include "mvt_decide.h"
 #include "mvt_switch_priv.h"
 #include "mvt_tel_page.h"
+#include "mvt_telemetry.h"
 
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mvt_switch *tel_sw;
@@ -73,9 +74,9 @@ ep_lookup(const struct mvt_switch *sw, const char *name)
 static const char *
 ep_state(const struct mvt_switch *sw, uint16_t id)
 {
-	if (!sw->tbl->ep[id].up)
+	if (!sw->dp.tbl->ep[id].up)
 		return "down";
-	return mvt_port_ready(&sw->ports[id]) ? "up" : "waiting";
+	return mvt_port_ready(&sw->dp.ports[id]) ? "up" : "waiting";
 }
 
 /* The row of endpoint slot @p id, for mvt_tel_endpoints_page(). */
@@ -87,8 +88,8 @@ endpoint_row(void *arg, uint16_t id, struct mvt_tel_ep_row *row)
 	if (!mvt_switch_slot_used(sw, id))
 		return -ENOENT;
 	row->name = sw->conf.ep[id].name;
-	row->mac = sw->tbl->ep[id].mac;
-	row->mode = mvt_mode_name(sw->tbl->ep[id].mode);
+	row->mac = sw->dp.tbl->ep[id].mac;
+	row->mode = mvt_mode_name(sw->dp.tbl->ep[id].mode);
 	row->state = ep_state(sw, id);
 	mvt_switch_port_counters(sw, id, &row->c);
 	return 0;
@@ -119,12 +120,12 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	id = ep_lookup(sw, params);
 	if (id < 0)
 		return -EINVAL;
-	mvt_port_get_info(&sw->ports[id], &pi);
+	mvt_port_get_info(&sw->dp.ports[id], &pi);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", sw->conf.ep[id].name);
-	mvt_tel_add_mac(d, "mac", sw->tbl->ep[id].mac);
+	mvt_tel_add_mac(d, "mac", sw->dp.tbl->ep[id].mac);
 	rte_tel_data_add_dict_string(d, "mode",
-		mvt_mode_name(sw->tbl->ep[id].mode));
+		mvt_mode_name(sw->dp.tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
 	if (sw->conf.ep[id].type == MVT_EP_TYPE_TAP) {
 		rte_tel_data_add_dict_string(d, "interface", pi.path);
@@ -236,8 +237,8 @@ read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
 	rte_tel_data_add_dict_int(d, "hairpin", sw->conf.hairpin);
 	/* mbufs out of the pool, lcore caches excluded: a leak shows here */
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
-		rte_mempool_in_use_count(sw->mp));
-	rte_tel_data_add_dict_u64(d, "mbufs", sw->mp->size);
+		rte_mempool_in_use_count(sw->dp.mp));
+	rte_tel_data_add_dict_u64(d, "mbufs", sw->dp.mp->size);
 	mvt_switch_port_counters(sw, MVT_PORT_LOWER, &c);
 	mvt_tel_add_counters(d, &c);
 	drops = drops_by_reason(&c);
