@@ -289,7 +289,7 @@ test_all(void)
 	TEST_ASSERT_EQUAL(st.seen, 64, "seen");
 	TEST_ASSERT_EQUAL(st.queued, 64, "queued");
 	TEST_ASSERT_EQUAL(st.ring_full + st.no_mbuf + st.filtered, 0, "lost");
-	TEST_ASSERT_SUCCESS(mvt_capture_destroy(c), "destroy");
+	TEST_ASSERT_SUCCESS(mvt_capture_destroy(c, NULL), "destroy");
 	t1 = now_ns();
 	TEST_ASSERT_SUCCESS(rd_file(path, &f), "%s is a pcapng file", path);
 	unlink(path);
@@ -350,7 +350,7 @@ test_select(void)
 	TEST_ASSERT_EQUAL(st.seen, 50, "only in is seen");
 	TEST_ASSERT_EQUAL(st.filtered, 30, "filtered");
 	TEST_ASSERT_EQUAL(st.queued, 20, "queued");
-	TEST_ASSERT_SUCCESS(mvt_capture_destroy(c), "destroy");
+	TEST_ASSERT_SUCCESS(mvt_capture_destroy(c, NULL), "destroy");
 	TEST_ASSERT_SUCCESS(rd_file(path, &f), "pcapng");
 	unlink(path);
 	TEST_ASSERT_EQUAL(f.n, 20, "port 7 only");
@@ -383,7 +383,7 @@ test_select(void)
 	TEST_ASSERT_EQUAL(st.discarded, 15, "past the count");
 	TEST_ASSERT_EQUAL(st.seen, 20, "nothing offered once done");
 	TEST_ASSERT_EQUAL(st.error, 0, "no error");
-	TEST_ASSERT_SUCCESS(mvt_capture_destroy(c), "destroy");
+	TEST_ASSERT_SUCCESS(mvt_capture_destroy(c, NULL), "destroy");
 	TEST_ASSERT_SUCCESS(rd_file(path, &f), "pcapng");
 	unlink(path);
 	TEST_ASSERT_EQUAL(f.n, 5, "five");
@@ -453,7 +453,7 @@ test_stalled_reader(void)
 	mvt_capture_get_stats(c, &st);
 	TEST_ASSERT(st.done, "done once the reader is gone");
 	TEST_ASSERT_EQUAL(st.error, EPIPE, "EPIPE");
-	TEST_ASSERT_EQUAL(mvt_capture_destroy(c), -EPIPE, "destroy");
+	TEST_ASSERT_EQUAL(mvt_capture_destroy(c, NULL), -EPIPE, "destroy");
 	rte_pktmbuf_free_bulk(m, 32);
 	return TEST_SUCCESS;
 }

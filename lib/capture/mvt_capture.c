@@ -362,7 +362,7 @@ mvt_capture_get_stats(const struct mvt_capture *c,
 }
 
 int
-mvt_capture_destroy(struct mvt_capture *c)
+mvt_capture_destroy(struct mvt_capture *c, struct mvt_capture_stats *out)
 {
 	struct mvt_capture_stats st;
 	uint64_t now = 0;
@@ -381,6 +381,11 @@ mvt_capture_destroy(struct mvt_capture *c)
 			st.seen - st.filtered, st.ring_full + st.no_mbuf);
 	if (mvt_pcapng_close(c->out) != 0 && ret == 0)
 		ret = -EIO;
+	if (out != NULL) {
+		*out = st;
+		out->done = 1;
+		out->error = -ret;
+	}
 	capture_free(c);
 	return ret;
 }

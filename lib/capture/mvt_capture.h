@@ -98,10 +98,10 @@ void mvt_capture_get_stats(const struct mvt_capture *c,
 /**
  * Stop the writer after it wrote what is queued (up to the count), write
  * the statistics, close the stream and free @p c. No worker may use @p c
- * any more. NULL: nothing.
+ * any more. NULL: nothing. The last counters go to @p st (may be NULL).
  *
  * @return 0, or -errno of the stream.
  */
-int mvt_capture_destroy(struct mvt_capture *c);
+int mvt_capture_destroy(struct mvt_capture *c, struct mvt_capture_stats *st);
 
 #endif /* MVT_CAPTURE_H */

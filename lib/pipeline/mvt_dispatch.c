@@ -6,7 +6,9 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 
+#include "mvt_capture.h"
 #include "mvt_dispatch.h"
 #include "mvt_port.h"
 
@@ -35,10 +37,15 @@ static void
 flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	struct mvt_port_counters *c)
 {
+	struct mvt_capture *cap;
 	uint64_t bytes;
 	uint16_t sent;
 	uint8_t why;
 
+	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
+	if (unlikely(cap != NULL))
+		mvt_capture_burst(cap, d->worker, MVT_CAPTURE_OUT, b->pkts, b->n,
+			rte_rdtsc());
 	/* read the lengths first: once sent, the mbufs belong to the port */
 	bytes = bytes_of(b->pkts, b->n);
 	sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);

@@ -862,6 +862,9 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	mvt_telemetry_detach(sw);
 	if (sw->running)
 		mvt_switch_stop(sw);
+	for (w = 0; w < MVT_SWITCH_CAPTURES_MAX; w++)
+		if (sw->captures[w].cap != NULL)
+			mvt_switch_capture_drop_port(sw, sw->captures[w].port);
 	if (sw->ports != NULL)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 			mvt_port_close(&sw->ports[id]);
@@ -1033,6 +1036,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
 	polls_commit(sw, &pl);
+	mvt_switch_capture_drop_port(sw, &sw->ports[id]);
 	mvt_port_close(&sw->ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))

@@ -16,6 +16,8 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 
+#include "mvt_capture.h"
+#include "mvt_capture_conf.h"
 #include "mvt_conf.h"
 #include "mvt_decide.h"
 #include "mvt_mactable.h"
@@ -67,6 +69,13 @@ struct mvt_switch {
 	uint64_t busy_rate[MVT_MAX_WORKERS];
 	uint64_t last_rx[MVT_MAX_ENDPOINTS];
 	uint64_t rx_rate[MVT_MAX_ENDPOINTS];
+	/* captures: cap[i] NULL is a free slot; its port holds the pointer */
+	struct mvt_switch_capture {
+		struct mvt_capture *cap;
+		struct mvt_port *port;
+		struct mvt_capture_conf conf;
+		uint64_t done_tsc;	/* when the reaper saw it done */
+	} captures[MVT_SWITCH_CAPTURES_MAX];
 };
 
 static inline int
@@ -87,6 +96,13 @@ mvt_switch_ep_find(const struct mvt_switch *sw, const char *name)
 			return id;
 	return -1;
 }
+
+/*
+ * Stop the capture of @p port, if any, and wait for the workers first
+ * (mvt_switch_capture.c). The caller holds the control lock; the port is
+ * about to close or to be reused.
+ */
+void mvt_switch_capture_drop_port(struct mvt_switch *sw, struct mvt_port *port);
 
 /*
  * Test seam: the control-path steps that fail only when memory runs out,
