@@ -206,6 +206,7 @@ poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 	struct rte_mbuf *pkts[MVT_BURST];
 	struct mvt_port_counters *in;
 	struct mvt_capture *cap;
+	struct mvt_mirror *mir;
 	uint64_t discarded = 0;
 	uint16_t n;
 
@@ -223,7 +224,13 @@ poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (unlikely(cap != NULL))
 		mvt_capture_burst(cap, w->index, MVT_CAPTURE_IN, pkts, n,
 			rte_rdtsc());
+	mir = __atomic_load_n(&p->mirror, __ATOMIC_ACQUIRE);
+	if (unlikely(mir != NULL) && (mir->dirs & MVT_MIRROR_IN))
+		mvt_dispatch_mirror(&w->out, mir, pkts, n);
 	mvt_worker_process(w, t, ingress, pkts, n);
+	/* a burst the pipeline dropped whole is not flushed there */
+	if (unlikely(w->out.mirror_dirty != 0))
+		mvt_dispatch_flush_mirrors(&w->out);
 	return n;
 }
 

@@ -47,6 +47,7 @@ enum mvt_port_kind {
 };
 
 struct mvt_capture;
+struct mvt_mirror;
 
 struct mvt_port {
 	uint8_t kind;		/**< enum mvt_port_kind */
@@ -56,6 +57,8 @@ struct mvt_port {
 	 * the control thread, read once per burst by the workers).
 	 */
 	struct mvt_capture *capture;
+	/** The mirror this port is a source of, NULL: none (as capture). */
+	struct mvt_mirror *mirror;
 	union {
 		struct mvt_ethdev eth;	/**< ETHDEV, and TAP (tap.eth) */
 		struct mvt_tap tap;

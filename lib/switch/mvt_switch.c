@@ -865,6 +865,9 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	for (w = 0; w < MVT_SWITCH_CAPTURES_MAX; w++)
 		if (sw->captures[w].cap != NULL)
 			mvt_switch_capture_drop_port(sw, sw->captures[w].port);
+	for (w = 0; w < MVT_MIRRORS_MAX; w++)
+		if (sw->mirror[w] != NULL)
+			mvt_switch_mirror_drop_port(sw, sw->mirror[w]->dst);
 	if (sw->ports != NULL)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 			mvt_port_close(&sw->ports[id]);
@@ -1037,6 +1040,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	ep_unlink(sw, (uint16_t)id, mac);
 	polls_commit(sw, &pl);
 	mvt_switch_capture_drop_port(sw, &sw->ports[id]);
+	mvt_switch_mirror_drop_port(sw, &sw->ports[id]);
 	mvt_port_close(&sw->ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))

@@ -182,4 +182,18 @@ int mvt_switch_capture_stop(struct mvt_switch *sw, const char *port,
  */
 void mvt_switch_capture_reap(struct mvt_switch *sw);
 
+/**
+ * Add a mirror (mvt_mirror_conf.h gives the SPEC: name=, src=, dst=,
+ * dir=): what its sources receive and/or send is also sent to dst. A port
+ * is the source of one mirror at most, and a destination is no source.
+ *
+ * @return 0, or -1 with one line in @p err.
+ */
+int mvt_switch_add_mirror(struct mvt_switch *sw, const char *spec,
+	char *err, size_t errlen);
+
+/** Remove mirror @p name. @return 0, or -1 ("no mirror named NAME"). */
+int mvt_switch_del_mirror(struct mvt_switch *sw, const char *name,
+	char *err, size_t errlen);
+
 #endif /* MVT_SWITCH_H */

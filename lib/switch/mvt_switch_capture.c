@@ -21,8 +21,9 @@
 #include "mvt_log.h"
 #include "mvt_switch_priv.h"
 
-static struct mvt_port *
-port_named(struct mvt_switch *sw, const char *name, char *descr, size_t len)
+struct mvt_port *
+mvt_switch_port_named(struct mvt_switch *sw, const char *name, char *descr,
+	size_t len)
 {
 	int id = mvt_switch_ep_find(sw, name);
 
@@ -98,7 +99,7 @@ mvt_switch_capture_start(struct mvt_switch *sw, const char *spec, char *err,
 	if (mvt_conf_parse_capture(spec, &cc, err, errlen) != 0)
 		return -1;
 	pthread_mutex_lock(&sw->ctl);
-	port = port_named(sw, cc.port, descr, sizeof(descr));
+	port = mvt_switch_port_named(sw, cc.port, descr, sizeof(descr));
 	if (port == NULL) {
 		snprintf(err, errlen, "capture: no port named %s (an endpoint, "
 			"lower or host)", cc.port);

@@ -21,6 +21,8 @@
 #include "mvt_conf.h"
 #include "mvt_decide.h"
 #include "mvt_mactable.h"
+#include "mvt_mirror.h"
+#include "mvt_mirror_conf.h"
 #include "mvt_policy.h"
 #include "mvt_port.h"
 #include "mvt_stats.h"
@@ -76,6 +78,10 @@ struct mvt_switch {
 		struct mvt_capture_conf conf;
 		uint64_t done_tsc;	/* when the reaper saw it done */
 	} captures[MVT_SWITCH_CAPTURES_MAX];
+	/* mirrors: mirror[i] NULL is a free slot; i is the mirror's id */
+	struct mvt_mirror *mirror[MVT_MIRRORS_MAX];
+	struct mvt_mirror_conf mirror_conf[MVT_MIRRORS_MAX];
+	struct mvt_port *mirror_src[MVT_MIRRORS_MAX][MVT_MIRROR_SRC_MAX];
 };
 
 static inline int
@@ -103,6 +109,19 @@ mvt_switch_ep_find(const struct mvt_switch *sw, const char *name)
  * about to close or to be reused.
  */
 void mvt_switch_capture_drop_port(struct mvt_switch *sw, struct mvt_port *port);
+
+/*
+ * The port named @p name: an endpoint, "lower", or "host" when there is a
+ * host port; NULL if none. A description for captures goes to @p descr.
+ */
+struct mvt_port *mvt_switch_port_named(struct mvt_switch *sw,
+	const char *name, char *descr, size_t len);
+
+/*
+ * Remove every mirror that @p port is a source or the destination of,
+ * waiting for the workers (mvt_switch_mirror.c); under the control lock.
+ */
+void mvt_switch_mirror_drop_port(struct mvt_switch *sw, struct mvt_port *port);
 
 /*
  * Test seam: the control-path steps that fail only when memory runs out,

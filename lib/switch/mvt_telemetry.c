@@ -351,6 +351,47 @@ read_captures(const struct mvt_switch *sw, const char *params __rte_unused,
 	return 0;
 }
 
+/* Mirrors: name -> src, dst, dir, copies sent and dropped by reason. */
+static int
+read_mirrors(const struct mvt_switch *sw, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	const struct mvt_mirror_conf *mc;
+	struct rte_tel_data *m, *src, *drops;
+	struct mvt_port_counters c;
+	unsigned int id, i;
+
+	rte_tel_data_start_dict(d);
+	for (id = 0; id < MVT_MIRRORS_MAX; id++) {
+		if (sw->mirror[id] == NULL)
+			continue;
+		mc = &sw->mirror_conf[id];
+		m = rte_tel_data_alloc();
+		src = rte_tel_data_alloc();
+		if (m == NULL || src == NULL) {
+			rte_tel_data_free(m);
+			rte_tel_data_free(src);
+			return -ENOMEM;
+		}
+		rte_tel_data_start_array(src, RTE_TEL_STRING_VAL);
+		for (i = 0; i < mc->n_src; i++)
+			rte_tel_data_add_array_string(src, mc->src[i]);
+		rte_tel_data_start_dict(m);
+		rte_tel_data_add_dict_container(m, "src", src, 0);
+		rte_tel_data_add_dict_string(m, "dst", mc->dst);
+		rte_tel_data_add_dict_string(m, "dir",
+			capture_dir_name(mc->dirs));
+		mvt_mirror_read(sw->mirror[id], &c);
+		rte_tel_data_add_dict_u64(m, "tx_packets", c.tx_packets);
+		rte_tel_data_add_dict_u64(m, "tx_bytes", c.tx_bytes);
+		drops = drops_by_reason(&c);
+		if (drops != NULL)
+			rte_tel_data_add_dict_container(m, "drops", drops, 0);
+		rte_tel_data_add_dict_container(d, mc->name, m, 0);
+	}
+	return 0;
+}
+
 /* The read commands; tel_read() runs them, with the locks taken. */
 static const struct {
 	const char *cmd;
@@ -368,6 +409,8 @@ static const struct {
 	  "The lower device: link, queues, MAC filter use, promiscuous, counters" },
 	{ "/mvtap/captures", read_captures,
 	  "Running captures: port -> file, dir, count, filter, frames written and lost" },
+	{ "/mvtap/mirrors", read_mirrors,
+	  "Mirrors: name -> src, dst, dir, copies sent and dropped by reason" },
 	{ "/mvtap/policies", read_policies,
 	  "Policies: mac, dir, limits, conform and exceed counters. Param: first index (next: the next page's)" },
 };
@@ -478,6 +521,10 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 		ret = mvt_switch_rebalance(sw, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
 		ret = mvt_switch_del_endpoint(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/mirror") == 0) {
+		ret = mvt_switch_add_mirror(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/del_mirror") == 0) {
+		ret = mvt_switch_del_mirror(sw, params, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/capture") == 0) {
 		ret = mvt_switch_capture_start(sw, params, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/capture_stop") == 0) {
@@ -517,6 +564,10 @@ RTE_INIT(mvt_telemetry_init)
 		"Remove the policies of a MAC. Param: MAC");
 	rte_telemetry_register_cmd("/mvtap/rebalance", tel_write,
 		"Reassign endpoint queues to workers by measured load");
+	rte_telemetry_register_cmd("/mvtap/mirror", tel_write,
+		"Add a mirror. Param: name=NAME,src=PORT[+PORT...],dst=PORT[,dir=in|out|both]");
+	rte_telemetry_register_cmd("/mvtap/del_mirror", tel_write,
+		"Remove a mirror. Param: name");
 	rte_telemetry_register_cmd("/mvtap/capture", tel_write,
 		"Capture a port to a pcapng file. Param: port=NAME,file=PATH[,dir=in|out|both][,count=N][,snaplen=N][,filter=EXPR]");
 	rte_telemetry_register_cmd("/mvtap/capture_stop", tel_write,

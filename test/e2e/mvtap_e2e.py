@@ -30,6 +30,7 @@ import scenarios_wire as wire
 SCENARIOS = {
     "bridge_unicast": modes.s_bridge_unicast,
     "capture": capture.s_capture,
+    "mirror": capture.s_mirror,
     "vepa_unicast": modes.s_vepa_unicast,
     "private_group": modes.s_private_group,
     "hairpin_relay": modes.s_hairpin_relay,

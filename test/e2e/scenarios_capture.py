@@ -180,3 +180,85 @@ def s_capture(sc):
           f"bad filter: {err!r}")
     check_eq(telemetry(prefix, "/mvtap/captures"), {}, "no capture left")
     sw.stop()
+
+
+def s_mirror(sc):
+    """A mirror of what a guest sends, to a tap endpoint in a namespace
+    where tcpdump reads it; forwarding and the ports' counters stay as
+    without it."""
+    if shutil.which("tcpdump") is None:
+        raise Skip("needs tcpdump")
+    ns = "mvte2e-ids"
+    subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    tcpdump = None
+    try:
+        for k in ("all", "default"):
+            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                            f"net.ipv6.conf.{k}.disable_ipv6=1"], check=True)
+        prefix = "mvte2e-mirror"
+        sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                       sc.endpoint("a", 1, "bridge") +
+                       sc.endpoint("b", 2, "bridge") +
+                       ["--endpoint", f"name=ids,type=tap,ifname=mvtids,"
+                        f"mac={mac(0x1d)},mode=bridge,netns={ns}"], "mirror")
+        sw.wait_log("forwarding")
+        code, out, err = ctl(prefix, "add-mirror",
+                             "name=m1,src=a,dst=ids,dir=in")
+        check_eq((code, err), (0, ""), "add-mirror")
+        pcap = os.path.join(sc.tmp, "ids.pcap")
+        tcpdump = subprocess.Popen(
+            ["ip", "netns", "exec", ns, "tcpdump", "-i", "mvtids", "-n",
+             "-U", "-c", "64", "-w", pcap, "ether", "src", mac(1)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # tcpdump says it listens once its socket is bound
+        line = tcpdump.stderr.readline()
+        check("listening on mvtids" in line, f"tcpdump: {line!r}")
+        gb = sc.guest("b", 2)
+        ready(sw, gb)
+        ga = burst_guest(sc, sw, "a", 1, mac(2), 64)
+        tcpdump.wait(30)
+        check_eq(tcpdump.returncode, 0, "tcpdump got its 64 frames")
+        tcpdump = None
+        check_eq(ga.stop(), (0, 64), "a sent 64")
+        check_eq(gb.stop(), (64, 0), "b received 64, mirror or not")
+        check_eq(tcpdump_count(pcap, "udp", "port", "9", "and", "ether",
+                               "dst", mac(2)), 64,
+                 "the namespace saw a's 64 frames to b")
+        ids = telemetry(prefix, "/mvtap/endpoint,ids")
+        check_eq(ids["tx_packets"], 0, "mirror copies are not ids's traffic")
+        check_eq(telemetry(prefix, "/mvtap/endpoint,a")["rx_packets"], 64,
+                 "a's counters")
+        check_eq(telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"], 64,
+                 "b's counters")
+        m = telemetry(prefix, "/mvtap/mirrors")["m1"]
+        check_eq((m["src"], m["dst"], m["dir"], m["tx_packets"],
+                  sum(m["drops"].values())), (["a"], "ids", "in", 64, 0),
+                 "the mirror's counters")
+        for spec, msg in (
+                ("name=m2,src=ids,dst=b", "mirror m2: ids is the "
+                 "destination of mirror m1"),
+                ("name=m2,src=b,dst=a", "mirror m2: a is a source of a "
+                 "mirror, so it cannot be a destination"),
+                ("name=m2,src=a,dst=b", "mirror m2: a is already a source "
+                 "of a mirror"),
+                ("name=m2,src=b,dst=b", "mirror m2: b is both a source and "
+                 "the destination"),
+                ("name=m1,src=b,dst=ids", "mirror m1: exists"),
+                ("name=m2,src=b,dst=nosuch", "mirror m2: no port named "
+                 "nosuch"),
+                ("name=m2,src=b,dst=ids,dir=up", "mirror dir=up: expected "
+                 "in, out or both")):
+            code, out, err = ctl(prefix, "add-mirror", spec)
+            check_eq((code, err.strip()), (1, "mvtap-ctl: " + msg), spec)
+        check_eq(ctl(prefix, "del-mirror", "m1")[0], 0, "del-mirror")
+        code, out, err = ctl(prefix, "del-mirror", "m1")
+        check_eq((code, err.strip()), (1, "mvtap-ctl: no mirror named m1"),
+                 "del-mirror twice")
+        check_eq(telemetry(prefix, "/mvtap/mirrors"), {}, "no mirror left")
+        sw.stop()
+    finally:
+        if tcpdump is not None:
+            tcpdump.kill()
+            tcpdump.wait()
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
