@@ -9,9 +9,12 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 
-from e2e_harness import (USERTOOLS, Failure, Skip, bridge_switch, burst_guest, check,
-                         check_eq, ctl, mac, ready, telemetry, wait_until)
+from e2e_harness import (EXT, USERTOOLS, Failure, Process, Skip, Switch,
+                         Wire, bridge_switch, burst_guest, check, check_eq,
+                         ctl, mac, ready, telemetry, wait_until,
+                         with_quiet_tap)
 
 
 def read_pcapng(path):
@@ -262,3 +265,47 @@ def s_mirror(sc):
             tcpdump.kill()
             tcpdump.wait()
         subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+
+
+@with_quiet_tap
+def s_dumpcap(sc):
+    """dpdk-dumpcap, a secondary process, captures the lower of a switch
+    that runs on hugepages: exactly the frames injected on the wire."""
+    dumpcap = shutil.which("dpdk-dumpcap")
+    if dumpcap is None:
+        raise Skip("needs dpdk-dumpcap")
+    ifname = "mvte2edc"
+    sw = Switch(sc.exe, sc.tmp, ["--lower", f"net_tap0,iface={ifname}"] +
+                sc.endpoint("a", 0xa, "bridge"), "dumpcap")
+    sw.cmd = [x for x in sw.cmd if x != "--no-huge"]
+    sc.procs.append(sw)
+    sw.start()
+    sw.wait_log("forwarding")
+    check("dpdk-dumpcap cannot attach" not in sw.output(),
+          "rte_pdump is initialised")
+    subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
+    pcap = os.path.join(sc.tmp, "lower.pcapng")
+    dc = Process(sc.tmp, "dpdk-dumpcap",
+                 [dumpcap, "--file-prefix=mvte2e-dumpcap", "-i", "net_tap0",
+                  "-f", "ether proto 0x88b5", "-c", "20", "-q", "-w", pcap])
+    sc.procs.append(dc)
+    dc.start()
+    # dumpcap has its callbacks on the port once the file exists
+    wait_until(lambda: os.path.exists(pcap) or dc.proc.poll() is not None,
+               30, "dpdk-dumpcap to start")
+    time.sleep(0.5)
+    wire = Wire(ifname)
+    wire.send(mac(0xa), EXT, 20)
+    sw.wait_rx("lower", 20)
+    try:
+        dc.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        raise Failure("dpdk-dumpcap did not stop after 20 frames")
+    check_eq(dc.proc.returncode, 0, "dpdk-dumpcap's exit status")
+    pkts, _ = read_pcapng(pcap)
+    check_eq(len(pkts), 20, "frames dpdk-dumpcap captured")
+    for i, (_, d, orig, f) in enumerate(pkts):
+        check_eq(f, Wire.frame(mac(0xa), EXT, i), f"frame {i}")
+    check_eq(tcpdump_count(pcap), 20, "tcpdump -r")
+    wire.close()
+    sw.stop()
