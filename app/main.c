@@ -16,6 +16,8 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "mvt_conf.h"
 #include "mvt_switch.h"
@@ -53,6 +55,7 @@ control_loop(struct mvt_switch *sw, unsigned int stats_period)
 	while (!quit) {
 		usleep(100 * 1000);
 		mvt_switch_sample(sw);
+		mvt_switch_capture_reap(sw);
 		if (stats_period == 0 || rte_get_timer_cycles() < next)
 			continue;
 		if (mvt_switch_stats_line(sw, line, sizeof(line)) != 0)
@@ -88,6 +91,16 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* a capture whose reader went away ends with EPIPE, not the process */
+	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * dpdk-dumpcap, a secondary process, captures the ethdev ports (the
+	 * lower, the host port, tap endpoints) through rte_pdump; it needs
+	 * the EAL's shared files, which --in-memory or --no-shconf leave out.
+	 */
+	if (rte_pdump_init() != 0)
+		printf("dpdk-mvtap: dpdk-dumpcap cannot attach: %s\n",
+			rte_strerror(rte_errno));
 
 	sw = mvt_switch_create(&conf, err, sizeof(err));
 	if (sw == NULL) {
@@ -127,6 +140,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 	mvt_telemetry_detach(sw);
 	mvt_switch_destroy(sw);
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return 0;
 }

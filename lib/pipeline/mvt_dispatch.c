@@ -6,7 +6,9 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 
+#include "mvt_capture.h"
 #include "mvt_dispatch.h"
 #include "mvt_port.h"
 
@@ -35,10 +37,19 @@ static void
 flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	struct mvt_port_counters *c)
 {
+	struct mvt_capture *cap;
+	struct mvt_mirror *mir;
 	uint64_t bytes;
 	uint16_t sent;
 	uint8_t why;
 
+	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
+	if (unlikely(cap != NULL))
+		mvt_capture_burst(cap, d->worker, MVT_CAPTURE_OUT, b->pkts, b->n,
+			rte_rdtsc());
+	mir = __atomic_load_n(&p->mirror, __ATOMIC_ACQUIRE);
+	if (unlikely(mir != NULL) && (mir->dirs & MVT_MIRROR_OUT))
+		mvt_dispatch_mirror(d, mir, b->pkts, b->n);
 	/* read the lengths first: once sent, the mbufs belong to the port */
 	bytes = bytes_of(b->pkts, b->n);
 	sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);
@@ -81,6 +92,49 @@ emit_ep(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf *m)
 	emit_port(d, &d->dp->ports[id], b, &d->stats->port[id], m);
 }
 
+/* Give a frame @p copies references, on every segment. */
+static inline void
+mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
+{
+	struct rte_mbuf *s;
+
+	for (s = m; s != NULL; s = s->next)
+		rte_mbuf_refcnt_update(s, (int16_t)(copies - 1));
+}
+
+void
+mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
+	struct rte_mbuf *const *pkts, uint16_t n)
+{
+	struct mvt_outbuf *b = &d->mirror_out[m->id];
+	uint16_t i;
+
+	d->mirror_of[m->id] = m;
+	d->mirror_dirty |= 1U << m->id;
+	for (i = 0; i < n; i++) {
+		if (unlikely(b->n == MVT_OUTBUF))
+			flush_port(d, m->dst, b, &m->worker[d->worker].c);
+		mbuf_set_copies(pkts[i], 2);
+		b->pkts[b->n++] = pkts[i];
+	}
+}
+
+void
+mvt_dispatch_flush_mirrors(struct mvt_dispatch *d)
+{
+	struct mvt_mirror *m;
+	unsigned int id;
+
+	while (d->mirror_dirty != 0) {
+		id = (unsigned int)__builtin_ctz(d->mirror_dirty);
+		d->mirror_dirty &= ~(1U << id);
+		m = d->mirror_of[id];
+		if (d->mirror_out[id].n > 0)
+			flush_port(d, m->dst, &d->mirror_out[id],
+				&m->worker[d->worker].c);
+	}
+}
+
 static void
 flush_all(struct mvt_dispatch *d)
 {
@@ -99,6 +153,9 @@ flush_all(struct mvt_dispatch *d)
 		d->ep_out[id].dirty = 0;
 	}
 	d->n_dirty = 0;
+	/* last: the copies the flushes above made for mirrors */
+	if (unlikely(d->mirror_dirty != 0))
+		mvt_dispatch_flush_mirrors(d);
 }
 
 /* One copy to each of the @p n flood receivers @p ids. */
@@ -112,16 +169,6 @@ emit_flood(struct mvt_dispatch *d, struct rte_mbuf *m, const uint16_t *ids,
 		mvt_ctr_add(&d->stats->port[ids[i]].multicast, 1);
 		emit_ep(d, ids[i], m);
 	}
-}
-
-/* Give a frame @p copies references, on every segment. */
-static inline void
-mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
-{
-	struct rte_mbuf *s;
-
-	for (s = m; s != NULL; s = s->next)
-		rte_mbuf_refcnt_update(s, (int16_t)(copies - 1));
 }
 
 /*

@@ -29,6 +29,7 @@
 
 #include "mvt_decide.h"
 #include "mvt_dp.h"
+#include "mvt_mirror.h"
 #include "mvt_stats.h"
 
 /** Broadcast queue: hard limit of bcqueuelen, and floods per loop. */
@@ -53,6 +54,10 @@ struct mvt_dispatch {
 	struct mvt_outbuf lower_out;
 	struct mvt_outbuf host_out;
 	struct mvt_outbuf ep_out[MVT_MAX_ENDPOINTS];
+	/* copies for mirror i's destination; bit i of mirror_dirty: some */
+	uint32_t mirror_dirty;
+	struct mvt_mirror *mirror_of[MVT_MIRRORS_MAX];
+	struct mvt_outbuf mirror_out[MVT_MIRRORS_MAX];
 	/*
 	 * At most dp->bcqueuelen entries wait. bcq_skip[i] is the mode mask
 	 * that entry's flood leaves out: the relay's sender already
@@ -77,6 +82,17 @@ void mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	uint16_t ingress, struct mvt_port_counters *in,
 	struct rte_mbuf **pkts, const struct mvt_cls *c,
 	const struct mvt_verdict *v, uint16_t n);
+
+/**
+ * Queue one more reference of each of the @p n frames for mirror @p m's
+ * destination; sent at the next mvt_dispatch_flush_mirrors(), which
+ * mvt_dispatch_burst() also calls.
+ */
+void mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
+	struct rte_mbuf *const *pkts, uint16_t n);
+
+/** Send what waits for mirror destinations. */
+void mvt_dispatch_flush_mirrors(struct mvt_dispatch *d);
 
 /** Frames waiting in the broadcast queue. */
 static inline uint32_t

@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "mvt_capture.h"
 #include "mvt_dispatch.h"
 #include "mvt_policy_stage.h"
 #include "mvt_pool.h"
@@ -201,21 +202,35 @@ static inline uint16_t
 poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint16_t ingress, uint16_t q)
 {
+	struct mvt_port *p = ingress_port(w, ingress);
 	struct rte_mbuf *pkts[MVT_BURST];
 	struct mvt_port_counters *in;
+	struct mvt_capture *cap;
+	struct mvt_mirror *mir;
 	uint64_t discarded = 0;
 	uint16_t n;
 
-	n = mvt_port_rx_burst(ingress_port(w, ingress), q, w->dp->mp, pkts,
-		MVT_BURST, &discarded);
+	n = mvt_port_rx_burst(p, q, w->dp->mp, pkts, MVT_BURST, &discarded);
 	if (unlikely(discarded > 0)) {
 		/* received and dropped: the port's books still balance */
 		in = port_ctr(w, ingress);
 		mvt_ctr_add(&in->rx_packets, discarded);
 		mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], discarded);
 	}
-	if (n > 0)
-		mvt_worker_process(w, t, ingress, pkts, n);
+	if (n == 0)
+		return 0;
+	/* what the port received, before any stage may drop it */
+	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
+	if (unlikely(cap != NULL))
+		mvt_capture_burst(cap, w->index, MVT_CAPTURE_IN, pkts, n,
+			rte_rdtsc());
+	mir = __atomic_load_n(&p->mirror, __ATOMIC_ACQUIRE);
+	if (unlikely(mir != NULL) && (mir->dirs & MVT_MIRROR_IN))
+		mvt_dispatch_mirror(&w->out, mir, pkts, n);
+	mvt_worker_process(w, t, ingress, pkts, n);
+	/* a burst the pipeline dropped whole is not flushed there */
+	if (unlikely(w->out.mirror_dirty != 0))
+		mvt_dispatch_flush_mirrors(&w->out);
 	return n;
 }
 

@@ -46,9 +46,19 @@ enum mvt_port_kind {
 	MVT_PORT_KIND_TAP,	/**< a tap endpoint's kernel interface */
 };
 
+struct mvt_capture;
+struct mvt_mirror;
+
 struct mvt_port {
 	uint8_t kind;		/**< enum mvt_port_kind */
 	uint32_t max_frame;	/**< longest frame taken, from DA to payload */
+	/**
+	 * The capture of this port's frames, NULL: none (RCU-published by
+	 * the control thread, read once per burst by the workers).
+	 */
+	struct mvt_capture *capture;
+	/** The mirror this port is a source of, NULL: none (as capture). */
+	struct mvt_mirror *mirror;
 	union {
 		struct mvt_ethdev eth;	/**< ETHDEV, and TAP (tap.eth) */
 		struct mvt_tap tap;

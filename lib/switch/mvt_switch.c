@@ -353,6 +353,12 @@ mvt_switch_destroy(struct mvt_switch *sw)
 		return;
 	if (sw->running)
 		mvt_switch_stop(sw);
+	for (w = 0; w < MVT_SWITCH_CAPTURES_MAX; w++)
+		if (sw->captures[w].cap != NULL)
+			mvt_switch_capture_drop_port(sw, sw->captures[w].port);
+	for (w = 0; w < MVT_MIRRORS_MAX; w++)
+		if (sw->mirror[w] != NULL)
+			mvt_switch_mirror_drop_port(sw, sw->mirror[w]->dst);
 	if (sw->dp.ports != NULL)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 			mvt_port_close(&sw->dp.ports[id]);

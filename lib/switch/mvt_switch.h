@@ -150,4 +150,50 @@ int mvt_switch_set_max_sleep(struct mvt_switch *sw, const char *value,
 int mvt_switch_source(struct mvt_switch *sw, const char *name,
 	const char *mac, int add, char *err, size_t errlen);
 
+/** Captures that can run at once. */
+#define MVT_SWITCH_CAPTURES_MAX 16
+
+struct mvt_capture_stats;
+
+/**
+ * Start a capture (mvt_capture_conf.h gives the SPEC: port=, file=, dir=,
+ * count=, snaplen=, filter=) of an endpoint, of "lower" or of "host". The
+ * file is created (or a FIFO opened, which must have a reader); one
+ * capture per port.
+ *
+ * @return 0, or -1 with one line in @p err.
+ */
+int mvt_switch_capture_start(struct mvt_switch *sw, const char *spec,
+	char *err, size_t errlen);
+
+/**
+ * Stop the capture of port @p port: the workers stop copying, the writer
+ * writes what they queued, and the stream is closed. Its last counters go
+ * to @p st (may be NULL).
+ *
+ * @return 0, or -1 with one line in @p err ("no capture of NAME").
+ */
+int mvt_switch_capture_stop(struct mvt_switch *sw, const char *port,
+	struct mvt_capture_stats *st, char *err, size_t errlen);
+
+/**
+ * Stop the captures that are done (count reached, or their reader went
+ * away). For the control loop: it does not wait for the control lock.
+ */
+void mvt_switch_capture_reap(struct mvt_switch *sw);
+
+/**
+ * Add a mirror (mvt_mirror_conf.h gives the SPEC: name=, src=, dst=,
+ * dir=): what its sources receive and/or send is also sent to dst. A port
+ * is the source of one mirror at most, and a destination is no source.
+ *
+ * @return 0, or -1 with one line in @p err.
+ */
+int mvt_switch_add_mirror(struct mvt_switch *sw, const char *spec,
+	char *err, size_t errlen);
+
+/** Remove mirror @p name. @return 0, or -1 ("no mirror named NAME"). */
+int mvt_switch_del_mirror(struct mvt_switch *sw, const char *name,
+	char *err, size_t errlen);
+
 #endif /* MVT_SWITCH_H */

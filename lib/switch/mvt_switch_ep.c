@@ -315,6 +315,8 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	mvt_switch_table_publish(sw, t);
 	ep_unlink(sw, (uint16_t)id, mac);
 	mvt_switch_polls_commit(sw, &pl);
+	mvt_switch_capture_drop_port(sw, &sw->dp.ports[id]);
+	mvt_switch_mirror_drop_port(sw, &sw->dp.ports[id]);
 	mvt_port_close(&sw->dp.ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))

@@ -17,10 +17,14 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 
+#include "mvt_capture.h"
+#include "mvt_capture_conf.h"
 #include "mvt_conf.h"
 #include "mvt_decide.h"
 #include "mvt_dp.h"
 #include "mvt_mactable.h"
+#include "mvt_mirror.h"
+#include "mvt_mirror_conf.h"
 #include "mvt_policy.h"
 #include "mvt_port.h"
 #include "mvt_stats.h"
@@ -69,6 +73,17 @@ struct mvt_switch {
 	uint64_t busy_rate[MVT_MAX_WORKERS];
 	uint64_t last_rx[MVT_MAX_ENDPOINTS];
 	uint64_t rx_rate[MVT_MAX_ENDPOINTS];
+	/* captures: cap[i] NULL is a free slot; its port holds the pointer */
+	struct mvt_switch_capture {
+		struct mvt_capture *cap;
+		struct mvt_port *port;
+		struct mvt_capture_conf conf;
+		uint64_t done_tsc;	/* when the reaper saw it done */
+	} captures[MVT_SWITCH_CAPTURES_MAX];
+	/* mirrors: mirror[i] NULL is a free slot; i is the mirror's id */
+	struct mvt_mirror *mirror[MVT_MIRRORS_MAX];
+	struct mvt_mirror_conf mirror_conf[MVT_MIRRORS_MAX];
+	struct mvt_port *mirror_src[MVT_MIRRORS_MAX][MVT_MIRROR_SRC_MAX];
 };
 
 static inline int
@@ -89,6 +104,26 @@ mvt_switch_ep_find(const struct mvt_switch *sw, const char *name)
 			return id;
 	return -1;
 }
+
+/*
+ * Stop the capture of @p port, if any, and wait for the workers first
+ * (mvt_switch_capture.c). The caller holds the control lock; the port is
+ * about to close or to be reused.
+ */
+void mvt_switch_capture_drop_port(struct mvt_switch *sw, struct mvt_port *port);
+
+/*
+ * The port named @p name: an endpoint, "lower", or "host" when there is a
+ * host port; NULL if none. A description for captures goes to @p descr.
+ */
+struct mvt_port *mvt_switch_port_named(struct mvt_switch *sw,
+	const char *name, char *descr, size_t len);
+
+/*
+ * Remove every mirror that @p port is a source or the destination of,
+ * waiting for the workers (mvt_switch_mirror.c); under the control lock.
+ */
+void mvt_switch_mirror_drop_port(struct mvt_switch *sw, struct mvt_port *port);
 
 /*
  * Test seam: the control-path steps that fail only when memory runs out,

@@ -299,6 +299,100 @@ read_policies(const struct mvt_switch *sw, const char *params,
 		policy_entry, (void *)(uintptr_t)sw);
 }
 
+static const char *
+capture_dir_name(unsigned int dirs)
+{
+	return dirs == MVT_CAPTURE_IN ? "in" : dirs == MVT_CAPTURE_OUT ?
+		"out" : "both";
+}
+
+static void
+add_capture_stats(struct rte_tel_data *d, const struct mvt_capture_stats *st)
+{
+	rte_tel_data_add_dict_u64(d, "seen", st->seen);
+	rte_tel_data_add_dict_u64(d, "filtered", st->filtered);
+	rte_tel_data_add_dict_u64(d, "written", st->written);
+	rte_tel_data_add_dict_u64(d, "ring_full", st->ring_full);
+	rte_tel_data_add_dict_u64(d, "no_mbuf", st->no_mbuf);
+	rte_tel_data_add_dict_u64(d, "past_count", st->discarded);
+	rte_tel_data_add_dict_int(d, "done", st->done);
+	rte_tel_data_add_dict_string(d, "error", st->error == 0 ? "" :
+		strerror(st->error));
+}
+
+/* Active captures: port -> file, dir, count, snaplen, filter, counters. */
+static int
+read_captures(const struct mvt_switch *sw, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	const struct mvt_switch_capture *slot;
+	struct mvt_capture_stats st;
+	struct rte_tel_data *c;
+	unsigned int i;
+
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < MVT_SWITCH_CAPTURES_MAX; i++) {
+		slot = &sw->captures[i];
+		if (slot->cap == NULL)
+			continue;
+		c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_string(c, "file", slot->conf.file);
+		rte_tel_data_add_dict_string(c, "dir",
+			capture_dir_name(slot->conf.dirs));
+		rte_tel_data_add_dict_u64(c, "count", slot->conf.count);
+		rte_tel_data_add_dict_u64(c, "snaplen", slot->conf.snaplen);
+		rte_tel_data_add_dict_string(c, "filter", slot->conf.filter);
+		mvt_capture_get_stats(slot->cap, &st);
+		add_capture_stats(c, &st);
+		rte_tel_data_add_dict_container(d, slot->conf.port, c, 0);
+	}
+	return 0;
+}
+
+/* Mirrors: name -> src, dst, dir, copies sent and dropped by reason. */
+static int
+read_mirrors(const struct mvt_switch *sw, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	const struct mvt_mirror_conf *mc;
+	struct rte_tel_data *m, *src, *drops;
+	struct mvt_port_counters c;
+	unsigned int id, i;
+
+	rte_tel_data_start_dict(d);
+	for (id = 0; id < MVT_MIRRORS_MAX; id++) {
+		if (sw->mirror[id] == NULL)
+			continue;
+		mc = &sw->mirror_conf[id];
+		m = rte_tel_data_alloc();
+		src = rte_tel_data_alloc();
+		if (m == NULL || src == NULL) {
+			rte_tel_data_free(m);
+			rte_tel_data_free(src);
+			return -ENOMEM;
+		}
+		rte_tel_data_start_array(src, RTE_TEL_STRING_VAL);
+		for (i = 0; i < mc->n_src; i++)
+			rte_tel_data_add_array_string(src, mc->src[i]);
+		rte_tel_data_start_dict(m);
+		rte_tel_data_add_dict_container(m, "src", src, 0);
+		rte_tel_data_add_dict_string(m, "dst", mc->dst);
+		rte_tel_data_add_dict_string(m, "dir",
+			capture_dir_name(mc->dirs));
+		mvt_mirror_read(sw->mirror[id], &c);
+		rte_tel_data_add_dict_u64(m, "tx_packets", c.tx_packets);
+		rte_tel_data_add_dict_u64(m, "tx_bytes", c.tx_bytes);
+		drops = drops_by_reason(&c);
+		if (drops != NULL)
+			rte_tel_data_add_dict_container(m, "drops", drops, 0);
+		rte_tel_data_add_dict_container(d, mc->name, m, 0);
+	}
+	return 0;
+}
+
 /* The read commands; tel_read() runs them, with the locks taken. */
 static const struct {
 	const char *cmd;
@@ -314,6 +408,10 @@ static const struct {
 	  "Worker lcores: busy and idle cycles, packets, what each polls" },
 	{ "/mvtap/lower", read_lower,
 	  "The lower device: link, queues, MAC filter use, promiscuous, counters" },
+	{ "/mvtap/captures", read_captures,
+	  "Running captures: port -> file, dir, count, filter, frames written and lost" },
+	{ "/mvtap/mirrors", read_mirrors,
+	  "Mirrors: name -> src, dst, dir, copies sent and dropped by reason" },
 	{ "/mvtap/policies", read_policies,
 	  "Policies: mac, dir, limits, conform and exceed counters. Param: first index (next: the next page's)" },
 };
@@ -381,6 +479,20 @@ two_params(const char *params, char *buf, size_t len, char **a, char **b)
 	return 0;
 }
 
+/* {"result": "ok", and the capture's last counters}, or {"error": ...} */
+static int
+capture_stop(struct mvt_switch *sw, const char *port, struct rte_tel_data *d)
+{
+	struct mvt_capture_stats st;
+	char err[MVT_ERR_MAX];
+
+	if (mvt_switch_capture_stop(sw, port, &st, err, sizeof(err)) != 0)
+		return reply(d, -1, err);
+	reply(d, 0, NULL);
+	add_capture_stats(d, &st);
+	return 0;
+}
+
 static int
 tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -410,6 +522,16 @@ tel_write(const char *cmd, const char *params, struct rte_tel_data *d)
 		ret = mvt_switch_rebalance(sw, err, sizeof(err));
 	} else if (strcmp(cmd, "/mvtap/del_endpoint") == 0) {
 		ret = mvt_switch_del_endpoint(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/mirror") == 0) {
+		ret = mvt_switch_add_mirror(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/del_mirror") == 0) {
+		ret = mvt_switch_del_mirror(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/capture") == 0) {
+		ret = mvt_switch_capture_start(sw, params, err, sizeof(err));
+	} else if (strcmp(cmd, "/mvtap/capture_stop") == 0) {
+		ret = capture_stop(sw, params, d);
+		pthread_mutex_unlock(&tel_lock);
+		return ret;
 	} else if (strcmp(cmd, "/mvtap/set_max_sleep") == 0) {
 		ret = mvt_switch_set_max_sleep(sw, params, err, sizeof(err));
 	} else if (two_params(params, buf, sizeof(buf), &a, &b) != 0) {
@@ -443,6 +565,14 @@ RTE_INIT(mvt_telemetry_init)
 		"Remove the policies of a MAC. Param: MAC");
 	rte_telemetry_register_cmd("/mvtap/rebalance", tel_write,
 		"Reassign endpoint queues to workers by measured load");
+	rte_telemetry_register_cmd("/mvtap/mirror", tel_write,
+		"Add a mirror. Param: name=NAME,src=PORT[+PORT...],dst=PORT[,dir=in|out|both]");
+	rte_telemetry_register_cmd("/mvtap/del_mirror", tel_write,
+		"Remove a mirror. Param: name");
+	rte_telemetry_register_cmd("/mvtap/capture", tel_write,
+		"Capture a port to a pcapng file. Param: port=NAME,file=PATH[,dir=in|out|both][,count=N][,snaplen=N][,filter=EXPR]");
+	rte_telemetry_register_cmd("/mvtap/capture_stop", tel_write,
+		"Stop the capture of a port; its last counters. Param: port name");
 	rte_telemetry_register_cmd("/mvtap/set_max_sleep", tel_write,
 		"Longest sleep of a worker after little work, in us (0: never). Param: us");
 	rte_telemetry_register_cmd("/mvtap/set_mode", tel_write,

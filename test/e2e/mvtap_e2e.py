@@ -19,6 +19,7 @@ import os
 import sys
 
 from e2e_harness import TESTPMD, Failure, Scenario, Skip
+import scenarios_capture as capture
 import scenarios_isolation as isolation
 import scenarios_modes as modes
 import scenarios_ops as ops
@@ -28,6 +29,9 @@ import scenarios_wire as wire
 
 SCENARIOS = {
     "bridge_unicast": modes.s_bridge_unicast,
+    "capture": capture.s_capture,
+    "mirror": capture.s_mirror,
+    "dumpcap": capture.s_dumpcap,
     "vepa_unicast": modes.s_vepa_unicast,
     "private_group": modes.s_private_group,
     "hairpin_relay": modes.s_hairpin_relay,

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-mvtap authors
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "mvt_mirror_conf.h"
+
+#define OPT "mirror"
+
+struct parser {
+	struct mvt_mirror_conf *mc;
+	char *err;
+	size_t errlen;
+};
+
+static int
+add_sources(struct parser *p, const char *val)
+{
+	struct mvt_mirror_conf *mc = p->mc;
+	const char *s = val, *plus;
+	char one[MVT_NAME_MAX];
+	unsigned int i;
+	size_t n;
+
+	do {
+		plus = strchr(s, '+');
+		n = plus != NULL ? (size_t)(plus - s) : strlen(s);
+		if (n == 0 || n >= sizeof(one))
+			return mvt_err(p->err, p->errlen, OPT " src=%s: "
+				"expected PORT[+PORT...]", val);
+		memcpy(one, s, n);
+		one[n] = '\0';
+		for (i = 0; i < mc->n_src; i++)
+			if (strcmp(mc->src[i], one) == 0)
+				return mvt_err(p->err, p->errlen, OPT " src=%s: "
+					"%s given twice", val, one);
+		if (mc->n_src == MVT_MIRROR_SRC_MAX)
+			return mvt_err(p->err, p->errlen, OPT " src=%s: more "
+				"than %u ports", val, MVT_MIRROR_SRC_MAX);
+		strcpy(mc->src[mc->n_src++], one);
+		s = plus != NULL ? plus + 1 : NULL;
+	} while (s != NULL);
+	return 0;
+}
+
+static int
+parser_set(void *ctx, const char *key, const char *val)
+{
+	struct parser *p = ctx;
+	struct mvt_mirror_conf *mc = p->mc;
+
+	if (strcmp(key, "name") == 0)
+		return mvt_name_set(mc->name, sizeof(mc->name), val, OPT,
+			p->err, p->errlen);
+	if (strcmp(key, "src") == 0)
+		return add_sources(p, val);
+	if (strcmp(key, "dst") == 0) {
+		if (val[0] == '\0' || strlen(val) >= sizeof(mc->dst))
+			return mvt_err(p->err, p->errlen, OPT " dst=%s: "
+				"expected an endpoint name, lower or host", val);
+		strcpy(mc->dst, val);
+		return 0;
+	}
+	if (strcmp(key, "dir") == 0) {
+		if (strcmp(val, "in") == 0)
+			mc->dirs = 1;
+		else if (strcmp(val, "out") == 0)
+			mc->dirs = 2;
+		else if (strcmp(val, "both") == 0)
+			mc->dirs = 3;
+		else
+			return mvt_err(p->err, p->errlen, OPT " dir=%s: "
+				"expected in, out or both", val);
+		return 0;
+	}
+	return mvt_err(p->err, p->errlen, OPT " %s=%s: unknown key (expected "
+		"name, src, dst, dir)", key, val);
+}
+
+int
+mvt_conf_parse_mirror(const char *spec, struct mvt_mirror_conf *mc,
+	char *err, size_t errlen)
+{
+	struct parser p = { mc, err, errlen };
+	int ret;
+
+	memset(mc, 0, sizeof(*mc));
+	mc->dirs = 3;
+	ret = mvt_kv_split(spec, 1024, OPT, parser_set, &p, err, errlen);
+	if (ret != 0)
+		return ret;
+	if (mc->name[0] == '\0')
+		return mvt_err(err, errlen, OPT ": name= is required");
+	if (mc->n_src == 0)
+		return mvt_err(err, errlen, OPT " %s: src= is required",
+			mc->name);
+	if (mc->dst[0] == '\0')
+		return mvt_err(err, errlen, OPT " %s: dst= is required",
+			mc->name);
+	return 0;
+}
