@@ -703,6 +703,7 @@ enum bad {
 	BAD_TUNNEL,
 	BAD_NOT_IP,
 	BAD_SHORT,
+	BAD_UDP_LEN,
 };
 
 static const struct {
@@ -729,6 +730,7 @@ static const struct {
 	{ BAD_TUNNEL, MVT_DROP_OFFLOAD_UNSUPPORTED, "VXLAN flag" },
 	{ BAD_NOT_IP, MVT_DROP_OFFLOAD_UNSUPPORTED, "ARP with a request" },
 	{ BAD_SHORT, MVT_DROP_OFFLOAD_BAD_HDR, "10 bytes" },
+	{ BAD_UDP_LEN, MVT_DROP_OFFLOAD_BAD_HDR, "UDP length not IP's" },
 };
 
 static struct rte_mbuf *
@@ -738,7 +740,8 @@ build_bad(enum bad b)
 	struct rte_mbuf *m;
 	uint8_t *p;
 
-	if (b == BAD_TSO_ON_UDP_TX || b == BAD_TSO_ON_UDP_RX)
+	if (b == BAD_TSO_ON_UDP_TX || b == BAD_TSO_ON_UDP_RX ||
+			b == BAD_UDP_LEN)
 		f.udp = true;
 	if (b == BAD_V6_EXT || b == BAD_V6_VERSION)
 		f.v6 = true;
@@ -817,6 +820,10 @@ build_bad(enum bad b)
 		break;
 	case BAD_SHORT:
 		m->data_len = m->pkt_len = 10;
+		break;
+	case BAD_UDP_LEN:
+		m->ol_flags = RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		put16(p + o_l4 + 4, get16(p + o_l4 + 4) - 2);
 		break;
 	default:
 		break;

@@ -186,6 +186,7 @@ parse_l4(const struct rte_mbuf *m, struct hdrs *h)
 	uint32_t l4t = h->ptype & RTE_PTYPE_L4_MASK;
 	uint32_t l4off = (uint32_t)h->l2 + h->l3;
 	const struct rte_tcp_hdr *th;
+	const struct rte_udp_hdr *uh;
 
 	if (h->proto == IPPROTO_TCP) {
 		/* rte_net_get_ptype leaves out an L4 it could not read */
@@ -203,6 +204,13 @@ parse_l4(const struct rte_mbuf *m, struct hdrs *h)
 				l4off + sizeof(struct rte_udp_hdr) > h->ip_end)
 			return MVT_DROP_OFFLOAD_BAD_HDR;
 		h->l4 = sizeof(struct rte_udp_hdr);
+		if (l4off + h->l4 > m->data_len)
+			return MVT_DROP_OFFLOAD_UNSUPPORTED;
+		/* the checksum covers the datagram the IP header says */
+		uh = rte_pktmbuf_mtod_offset(
+				m, const struct rte_udp_hdr *, l4off);
+		if (rte_be_to_cpu_16(uh->dgram_len) != h->ip_end - l4off)
+			return MVT_DROP_OFFLOAD_BAD_HDR;
 	} else {
 		return MVT_DROP_OFFLOAD_UNSUPPORTED;
 	}
