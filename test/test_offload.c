@@ -1024,6 +1024,108 @@ test_stats(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Hostile input: valid frames with random header bytes, lengths and flags
+ * changed. Whatever prepare() accepts must come out of fixup() with
+ * checksums that verify and IP lengths that match; nothing may be left
+ * allocated.
+ */
+static int
+test_random(void)
+{
+	static const uint64_t flags[] = { RTE_MBUF_F_RX_LRO,
+		RTE_MBUF_F_RX_L4_CKSUM_NONE, RTE_MBUF_F_TX_TCP_SEG,
+		RTE_MBUF_F_TX_TCP_CKSUM, RTE_MBUF_F_TX_UDP_CKSUM,
+		RTE_MBUF_F_TX_IP_CKSUM, RTE_MBUF_F_TX_IPV4,
+		RTE_MBUF_F_TX_IPV6 };
+	struct rte_mbuf *out[MVT_OFFLOAD_SEGS_MAX], *m;
+	unsigned int it, k, at, len, l3, l4, accepted = 0, made = 0;
+	struct frame f = { .tcp_flags = TCPF_ACK };
+	enum mvt_drop_reason why;
+	uint32_t x = 12345;
+	uint64_t pf;
+	uint16_t n, i;
+	uint8_t *p;
+	bool v6;
+
+#define RND() (x = x * 1103515245u + 12345u, x >> 8)
+	for (it = 0; it < 4000; it++) {
+		f.v6 = RND() & 1;
+		f.udp = (RND() % 4) == 0;
+		f.vlans = RND() % 3;
+		f.ipopt = f.v6 ? 0 : (RND() % 3) * 4;
+		f.payload = RND() % 5000;
+		m = build(&f);
+		TEST_ASSERT_NOT_NULL(m, "frame");
+		p = rte_pktmbuf_mtod(m, uint8_t *);
+		if (RND() & 1)
+			flag_rx_tso(m, 1 + RND() % 2000);
+		else
+			flag_tx_tso(m, RND() % 2000);
+		for (k = RND() % 4; k > 0; k--)
+			m->ol_flags ^= flags[RND() % RTE_DIM(flags)];
+		for (k = RND() % 3; k > 0; k--) {
+			at = RND() % o_pay;
+			p[at] ^= (uint8_t)(1u << (RND() % 8));
+		}
+		if (RND() % 4 == 0)
+			m->data_len = m->pkt_len = RND() % (m->pkt_len + 1);
+		if (RND() % 4 == 0)
+			m->l4_len = RND() % 64;
+		/* without a request, nothing is done and nothing to check */
+		if (!mvt_offload_requested(m) ||
+				mvt_offload_prepare(&ctx, m) != MVT_DROP_NONE) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		accepted++;
+		pf = m->ol_flags;
+		n = mvt_offload_fixup(
+				&ctx, m, &no_caps, out, RTE_DIM(out), &why);
+		for (i = 0; i < n; i++) {
+			len = flatten(out[i], seg);
+			TEST_ASSERT_EQUAL(out[i]->ol_flags & MVT_OFFLOAD_TX_REQ,
+					0, "iteration %u: flags", it);
+			if (out[i] != m || m->l4_len != 0)
+				made++;
+			l3 = m->l2_len;
+			l4 = l3 + m->l3_len;
+			v6 = (seg[l3] >> 4) == 6;
+			if (!v6) {
+				/* the sender's own, unless asked or remade */
+				TEST_ASSERT(!(pf & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_SEG)) ||
+								ip4_sum_ok(seg +
+										l3),
+						"iteration %u: IPv4 checksum",
+						it);
+				TEST_ASSERT(get16(seg + l3 + 2) <= len - l3,
+						"iteration %u: IPv4 length",
+						it);
+				len = l3 + get16(seg + l3 + 2);
+			} else {
+				TEST_ASSERT(l4 + get16(seg + l3 + 4) - 40 <=
+								len,
+						"iteration %u: IPv6 length",
+						it);
+				len = l3 + 40 + get16(seg + l3 + 4);
+			}
+			if (m->l4_len != 0)
+				TEST_ASSERT(l4_sum_ok(seg + l3, seg + l4,
+							    len - l4, v6,
+							    seg[l3 + (v6 ? 6 : 9)]),
+						"iteration %u: L4 checksum",
+						it);
+			if (out[i] != m)
+				rte_pktmbuf_free(out[i]);
+		}
+		rte_pktmbuf_free(m);
+	}
+#undef RND
+	printf("  %u of 4000 accepted, %u frames checked\n", accepted, made);
+	TEST_ASSERT(accepted > 500, "some accepted");
+	return pools_full();
+}
+
 static int
 suite_setup(void)
 {
@@ -1041,17 +1143,31 @@ suite_teardown(void)
 	rte_mempool_free(big_mp);
 }
 
-static struct unit_test_suite offload_suite = { .suite_name = "offload",
+/* clang-format off */
+static struct unit_test_suite offload_suite = {
+	.suite_name = "offload",
 	.setup = suite_setup,
 	.teardown = suite_teardown,
-	.unit_test_cases = { TEST_CASE(test_plain), TEST_CASE(test_tso_v4),
-			TEST_CASE(test_tso_v4_options), TEST_CASE(test_tso_v6),
-			TEST_CASE(test_tso_vlan), TEST_CASE(test_tso_linear),
-			TEST_CASE(test_tso_chained_input),
-			TEST_CASE(test_tso_one_segment), TEST_CASE(test_csum),
-			TEST_CASE(test_reject), TEST_CASE(test_exhaustion),
-			TEST_CASE(test_oversize), TEST_CASE(test_eth_caps),
-			TEST_CASE(test_stats), TEST_CASES_END() } };
+	.unit_test_cases = {
+		TEST_CASE(test_plain),
+		TEST_CASE(test_tso_v4),
+		TEST_CASE(test_tso_v4_options),
+		TEST_CASE(test_tso_v6),
+		TEST_CASE(test_tso_vlan),
+		TEST_CASE(test_tso_linear),
+		TEST_CASE(test_tso_chained_input),
+		TEST_CASE(test_tso_one_segment),
+		TEST_CASE(test_csum),
+		TEST_CASE(test_reject),
+		TEST_CASE(test_exhaustion),
+		TEST_CASE(test_oversize),
+		TEST_CASE(test_eth_caps),
+		TEST_CASE(test_stats),
+		TEST_CASE(test_random),
+		TEST_CASES_END()
+	}
+};
+/* clang-format on */
 
 static int
 test_offload(void)
