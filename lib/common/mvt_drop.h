@@ -31,7 +31,11 @@
 	_(RATE_LIMIT,  "rate_limit",  "over a MAC policy's rate") \
 	_(SPOOF,       "spoof",       "source MAC not allowed for this endpoint") \
 	_(LINK_LOCAL,  "link_local",  "link-local control frame (PAUSE, 01:80:c2:00:00:0X) from a spoofchk endpoint") \
-	_(BCAST_QUEUE, "bcast_queue", "broadcast queue full: the flood was lost")
+	_(BCAST_QUEUE, "bcast_queue", "broadcast queue full: the flood was lost") \
+	_(OFFLOAD_BAD_HDR, "offload_bad_hdr", "offload metadata that the frame's headers contradict, or headers too short for it") \
+	_(OFFLOAD_BAD_MSS, "offload_bad_mss", "segmentation asked with a segment size of 0, or one that makes too many segments") \
+	_(OFFLOAD_UNSUPPORTED, "offload_unsupported", "an offload the switch cannot do in software: UDP segmentation, IPv6 extension headers, tunnels, fragments, SCTP") \
+	_(GSO_NO_MBUF, "gso_no_mbuf", "mbuf pools of software segmentation exhausted")
 
 enum mvt_drop_reason {
 	MVT_DROP_NONE = 0,
