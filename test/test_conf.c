@@ -19,6 +19,7 @@
 
 #include <rte_string_fns.h>
 
+#include "mvt_capture_conf.h"
 #include "mvt_conf.h"
 #include "mvt_conf_opts.h"
 #include "mvt_decide.h"
@@ -1127,9 +1128,9 @@ test_ini_errors(void)
 		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",
 		  "config %s: [lower]: section given twice" },
 		{ "[bogus]\nx = 1\n",
-		  "config %s: [bogus]: unknown section (expected lower, endpoint NAME or policy NAME)" },
+		  "config %s: [bogus]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)" },
 		{ "[endpointa]\nmac = 02:00:00:00:00:01\n",
-		  "config %s: [endpointa]: unknown section (expected lower, endpoint NAME or policy NAME)" },
+		  "config %s: [endpointa]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)" },
 		{ "[endpoint a]\nfoo = 1\n",
 		  "config %s: [endpoint a] foo=1: unknown key " KEYS_EXPECTED },
 		{ "[endpoint a]\nmac = zz:00:00:00:00:01\n",
@@ -1456,7 +1457,7 @@ test_policy_ini(void)
 		{ "[policy a]\nmac = 02:00:00:00:00:01\ndir = sideways\n",
 		  "config %s: [policy a] dir=sideways: expected in, out or both" },
 		{ "[policya]\nrate = 1\n",
-		  "config %s: [policya]: unknown section (expected lower, endpoint NAME or policy NAME)" },
+		  "config %s: [policya]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)" },
 		{ "[endpoint a]\nburst = 100\n",
 		  "config %s: [endpoint a] burst=100: needs rate=" },
 		{ "[endpoint a]\nrate = x\n",
@@ -1491,6 +1492,91 @@ test_policy_ini(void)
 		"mac=02:00:00:00:00:01,dir=both,pps=3")),
 		"--policy mac=02:00:00:00:00:01: a policy for this MAC already exists (vm1)",
 		"file and command line"), "file and command line");
+	return TEST_SUCCESS;
+}
+
+/* --mirror, [mirror NAME] and the mirror and capture SPECs. */
+static int
+test_mirror_capture(void)
+{
+	struct mvt_capture_conf cc;
+	struct mvt_mirror_conf mc;
+	const char *path;
+
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x",
+		"--mirror", "name=m1,src=a+b+lower,dst=ids,dir=in")), "%s",
+		err);
+	TEST_ASSERT_EQUAL(conf.n_mirrors, 1, "n_mirrors");
+	mc = conf.mirror[0];
+	TEST_ASSERT(strcmp(mc.name, "m1") == 0 && mc.n_src == 3 &&
+		strcmp(mc.src[0], "a") == 0 && strcmp(mc.src[1], "b") == 0 &&
+		strcmp(mc.src[2], "lower") == 0 && strcmp(mc.dst, "ids") == 0 &&
+		mc.dirs == 1, "m1 as given");
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x",
+		"--mirror", "name=m1,src=a,dst=b",
+		"--mirror", "name=m1,src=c,dst=b")),
+		"mirror m1: name given twice", "twice"), "twice");
+	path = write_file("mirror.ini", "[mirror m2]\nsrc = a\ndst = b\n"
+		"dir = out\n");
+	TEST_ASSERT_NOT_NULL(path, "write_file");
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x", "--config", path)),
+		"%s", err);
+	TEST_ASSERT(conf.n_mirrors == 1 && strcmp(conf.mirror[0].name,
+		"m2") == 0 && conf.mirror[0].dirs == 2, "[mirror m2]");
+	path = write_file("mirror_bad.ini", "[mirror m3]\nsrc = a\n");
+	TEST_ASSERT(err_is(parse(ARGS("--lower", "x", "--config", path)),
+		fmt("config %s: [mirror m3]: mirror m3: dst= is required",
+			path), "no dst"), "no dst");
+
+	static const struct test_err_case mirror_cases[] = {
+		{ "src=a,dst=b", "mirror: name= is required" },
+		{ "name=m,dst=b", "mirror m: src= is required" },
+		{ "name=m,src=a", "mirror m: dst= is required" },
+		{ "name=m,src=a+a,dst=b", "mirror src=a+a: a given twice" },
+		{ "name=m,src=a++b,dst=b",
+		  "mirror src=a++b: expected PORT[+PORT...]" },
+		{ "name=m,src=a,dst=b,dir=up",
+		  "mirror dir=up: expected in, out or both" },
+		{ "name=m,src=a,dst=b,to=c",
+		  "mirror to=c: unknown key (expected name, src, dst, dir)" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(mirror_cases); i++)
+		TEST_ASSERT(err_is(mvt_conf_parse_mirror(mirror_cases[i].input,
+			&mc, err, sizeof(err)), mirror_cases[i].err,
+			mirror_cases[i].input), "%s", mirror_cases[i].input);
+
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_capture("port=vm1,file=/tmp/x,"
+		"dir=out,count=64,snaplen=96,filter=udp port 7, or tcp", &cc,
+		err, sizeof(err)), "%s", err);
+	TEST_ASSERT(strcmp(cc.port, "vm1") == 0 &&
+		strcmp(cc.file, "/tmp/x") == 0 && cc.dirs == 2 &&
+		cc.count == 64 && cc.snaplen == 96 &&
+		strcmp(cc.filter, "udp port 7, or tcp") == 0,
+		"the filter keeps its comma");
+	TEST_ASSERT_SUCCESS(mvt_conf_parse_capture("port=lower,file=/f", &cc,
+		err, sizeof(err)), "%s", err);
+	TEST_ASSERT(cc.dirs == 3 && cc.count == 0 && cc.snaplen == 0 &&
+		cc.filter[0] == '\0', "defaults");
+	static const struct test_err_case capture_cases[] = {
+		{ "file=/f", "capture: port= is required" },
+		{ "port=a", "capture: file= is required" },
+		{ "port=a,file=rel", "capture file=rel: expected an absolute path" },
+		{ "port=a,file=/f,dir=x",
+		  "capture dir=x: expected in, out or both" },
+		{ "port=a,file=/f,snaplen=65536",
+		  "capture snaplen=65536: expected 0..65535 (0: whole frames)" },
+		{ "port=a,file=/f,count=-1",
+		  "capture count=-1: expected a number of frames (0: until stopped)" },
+		{ "port=a,file=/f,x=1", "capture x=1: unknown key (expected port, "
+		  "file, dir, count, snaplen, filter)" },
+	};
+	for (i = 0; i < RTE_DIM(capture_cases); i++)
+		TEST_ASSERT(err_is(mvt_conf_parse_capture(
+			capture_cases[i].input, &cc, err, sizeof(err)),
+			capture_cases[i].err, capture_cases[i].input), "%s",
+			capture_cases[i].input);
 	return TEST_SUCCESS;
 }
 
@@ -1820,6 +1906,7 @@ static struct unit_test_suite conf_suite = {
 		TEST_CASE(test_policy_validate_direct),
 		TEST_CASE(test_too_many_policies),
 		TEST_CASE(test_policy_ini),
+		TEST_CASE(test_mirror_capture),
 		TEST_CASE(test_opt_tables),
 		TEST_CASE(test_global_ranges),
 		TEST_CASE(test_endpoint_ranges),

@@ -196,6 +196,16 @@ class FakeSwitch(Listener):
                              "rate_kbps": 1000, "conform_packets": 5,
                              "conform_bytes": 500, "exceed_packets": 1,
                              "exceed_bytes": 100}}
+        if cmd == "/mvtap/mirrors":
+            return {"m1": {"src": ["a"], "dst": "b", "dir": "in",
+                           "tx_packets": 64, "tx_bytes": 4096,
+                           "drops": drops(ring_full=3)}}
+        if cmd == "/mvtap/captures":
+            return {"a": {"file": "/tmp/a.pcapng", "dir": "both",
+                          "count": 0, "snaplen": 0, "filter": "",
+                          "seen": 80, "filtered": 0, "written": 70,
+                          "ring_full": 7, "no_mbuf": 1, "past_count": 0,
+                          "done": 0, "error": ""}}
         if cmd == "/mvtap/add_endpoint":
             if param.startswith("name=dup,"):
                 return {"error": "endpoint 'dup' already exists"}
@@ -788,6 +798,12 @@ def test_exporter(sw, sock, tmp):
             'mac="02:00:00:00:00:0a"} 1',
             'mvtap_policy_exceed_bytes_total{policy="p\\n1",'
             'mac="02:00:00:00:00:0a"} 100',
+            'mvtap_mirror_tx_packets_total{mirror="m1",dst="b"} 64',
+            'mvtap_mirror_tx_bytes_total{mirror="m1",dst="b"} 4096',
+            'mvtap_mirror_drops_total{mirror="m1",reason="ring_full"} 3',
+            'mvtap_capture_written_total{port="a"} 70',
+            'mvtap_capture_ring_full_total{port="a"} 7',
+            'mvtap_capture_no_mbuf_total{port="a"} 1',
         ]
         for w in want:
             check(w in samples, "scrape has %s" % w)

@@ -30,6 +30,9 @@
 /** Multicast groups an endpoint may list when it does not accept all. */
 #define MVT_MC_MAX 32
 
+/** Mirrors that can exist at once. */
+#define MVT_MIRRORS_MAX 8
+
 /** Broadcast queue length (Linux's bcqueuelen): default and limit. */
 #define MVT_BCQUEUELEN_DEFAULT 1000
 #define MVT_BCQUEUELEN_MAX 4096

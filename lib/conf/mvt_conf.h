@@ -89,6 +89,36 @@ struct mvt_endpoint_conf {
 	uint64_t sources[MVT_SOURCES_MAX];
 };
 
+/**
+ * A mirror, as /mvtap/mirror takes it:
+ *
+ *   name=NAME,src=PORT[+PORT...],dst=PORT[,dir=in|out|both]
+ *
+ * A PORT is an endpoint's name, "lower" or "host". dir is from the
+ * sources' side (in: what they received), both by default.
+ */
+
+/** Source ports of one mirror. */
+#define MVT_MIRROR_SRC_MAX 16
+
+struct mvt_mirror_conf {
+	char name[MVT_NAME_MAX];
+	char src[MVT_MIRROR_SRC_MAX][MVT_NAME_MAX];
+	unsigned int n_src;
+	char dst[MVT_NAME_MAX];
+	unsigned int dirs;		/**< 1: in, 2: out, 3: both */
+};
+
+/**
+ * Parse @p spec into @p mc.
+ *
+ * @return 0, or -EINVAL with one line in @p err naming the bad key, e.g.
+ *   "mirror dir=up: expected in, out or both".
+ */
+int mvt_conf_parse_mirror(const char *spec, struct mvt_mirror_conf *mc,
+	char *err, size_t errlen);
+
+
 struct mvt_conf {
 	char lower[MVT_DEVARGS_MAX];	/**< PCI address or vdev devargs */
 	char host_port[MVT_DEVARGS_MAX]; /**< empty: no host port */
@@ -110,7 +140,18 @@ struct mvt_conf {
 	 * and burst_kb).
 	 */
 	struct mvt_policy_conf policy[MVT_POLICIES_MAX];
+	uint16_t n_mirrors;
+	struct mvt_mirror_conf mirror[MVT_MIRRORS_MAX];	/**< --mirror, [mirror] */
 };
+
+/**
+ * Add mirror @p mc to @p c.
+ *
+ * @return 0, or -EINVAL with one line in @p err: a name given twice
+ *   ("mirror m1: name given twice") or too many mirrors.
+ */
+int mvt_conf_add_mirror(struct mvt_conf *c, const struct mvt_mirror_conf *mc,
+	char *err, size_t errlen);
 
 /** Defaults: nothing configured, no endpoints or policies, stats off. */
 void mvt_conf_init(struct mvt_conf *c);

@@ -26,6 +26,7 @@
 #define OPT_HAS_ARG_DEVICE required_argument
 #define OPT_HAS_ARG_ENDPOINT required_argument
 #define OPT_HAS_ARG_POLICY required_argument
+#define OPT_HAS_ARG_MIRROR required_argument
 #define OPT_HAS_ARG_CONFIG required_argument
 #define OPT_HAS_ARG_UINT required_argument
 #define OPT_HAS_ARG_INT required_argument
@@ -61,6 +62,7 @@ set_global(struct mvt_conf *c, const struct mvt_conf_opt *o, const char *val,
 {
 	struct mvt_endpoint_conf ep;
 	struct mvt_policy_conf pc;
+	struct mvt_mirror_conf mc;
 	char what[MVT_ERR_MAX];
 	int ret;
 
@@ -80,6 +82,11 @@ set_global(struct mvt_conf *c, const struct mvt_conf_opt *o, const char *val,
 		if (ret == 0)
 			ret = mvt_conf_add_policy(c, &pc, "--policy", err,
 				errlen);
+		return ret;
+	case MVT_OPT_T_MIRROR:
+		ret = mvt_conf_parse_mirror(val, &mc, err, errlen);
+		if (ret == 0)
+			ret = mvt_conf_add_mirror(c, &mc, err, errlen);
 		return ret;
 	case MVT_OPT_T_CONFIG:
 		return mvt_conf_load_file(c, val, err, errlen);

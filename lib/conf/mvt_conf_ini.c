@@ -206,6 +206,41 @@ section_name(const char *section, const char *kind)
 	return name;
 }
 
+/*
+ * [mirror NAME] with src=, dst= and dir=: the keys of a --mirror SPEC,
+ * the name from the section.
+ */
+static int
+load_mirror(struct mvt_conf *c, const char *path, const char *section,
+	const char *name, const struct rte_cfgfile_entry *e, int n, char *err,
+	size_t errlen)
+{
+	struct mvt_mirror_conf mc;
+	char spec[1024], msg[MVT_ERR_MAX];
+	size_t len;
+	int i;
+
+	if (name[0] == '\0')
+		return mvt_err(err, errlen, "config %s: [%s]: expected "
+			"[mirror NAME]", path, section);
+	len = (size_t)snprintf(spec, sizeof(spec), "name=%s", name);
+	for (i = 0; i < n && len < sizeof(spec); i++) {
+		if (strcmp(e[i].name, "name") == 0)
+			return mvt_err(err, errlen, "config %s: [%s]: name= is "
+				"the section's", path, section);
+		len += (size_t)snprintf(spec + len, sizeof(spec) - len,
+			",%s=%s", e[i].name, e[i].value);
+	}
+	if (len >= sizeof(spec))
+		return mvt_err(err, errlen, "config %s: [%s]: too long", path,
+			section);
+	if (mvt_conf_parse_mirror(spec, &mc, msg, sizeof(msg)) != 0 ||
+			mvt_conf_add_mirror(c, &mc, msg, sizeof(msg)) != 0)
+		return mvt_err(err, errlen, "config %s: [%s]: %s", path,
+			section, msg);
+	return 0;
+}
+
 static int
 load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 	char *err, size_t errlen)
@@ -244,9 +279,12 @@ load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 		} else if ((name = section_name(section, "policy")) != NULL) {
 			ret = load_policy(c, path, section, name, e, n, err,
 				errlen);
+		} else if ((name = section_name(section, "mirror")) != NULL) {
+			ret = load_mirror(c, path, section, name, e, n, err,
+				errlen);
 		} else {
 			ret = mvt_err(err, errlen,
-				"config %s: [%s]: unknown section (expected lower, endpoint NAME or policy NAME)",
+				"config %s: [%s]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)",
 				path, section);
 		}
 	}

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "mvt_mirror_conf.h"
+#include "mvt_conf.h"
 
 #define OPT "mirror"
 
@@ -77,6 +77,23 @@ parser_set(void *ctx, const char *key, const char *val)
 	}
 	return mvt_err(p->err, p->errlen, OPT " %s=%s: unknown key (expected "
 		"name, src, dst, dir)", key, val);
+}
+
+int
+mvt_conf_add_mirror(struct mvt_conf *c, const struct mvt_mirror_conf *mc,
+	char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_mirrors; i++)
+		if (strcmp(c->mirror[i].name, mc->name) == 0)
+			return mvt_err(err, errlen, OPT " %s: name given twice",
+				mc->name);
+	if (c->n_mirrors == MVT_MIRRORS_MAX)
+		return mvt_err(err, errlen, OPT " %s: more than %u mirrors",
+			mc->name, MVT_MIRRORS_MAX);
+	c->mirror[c->n_mirrors++] = *mc;
+	return 0;
 }
 
 int

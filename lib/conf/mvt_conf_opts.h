@@ -53,9 +53,12 @@
 		"one endpoint (repeat for more), SPEC is key=value,...") \
 	X(POLICY, "policy", NULL, POLICY, 0, 0, 0, MVT_OPT_NOF, -1, "SPEC", \
 		"a policy on one MAC (repeat for more), key=value,...") \
+	X(MIRROR, "mirror", NULL, MIRROR, 0, 0, 0, MVT_OPT_NOF, -1, "SPEC", \
+		"copies of ports' frames to a port (repeat for more),\n" \
+		"name=NAME,src=PORT[+PORT...],dst=PORT[,dir=in|out|both]") \
 	X(CONFIG, "config", NULL, CONFIG, 0, 0, 0, MVT_OPT_NOF, -1, "FILE", \
 		"load an INI file here: [lower], [endpoint NAME],\n" \
-		"[policy NAME]") \
+		"[policy NAME], [mirror NAME]") \
 	X(STATS_PERIOD, "stats-period", "stats-period", UINT, 0, \
 		MVT_STATS_PERIOD_MAX, 0, MVT_OPT_F(stats_period), 5, "SECS", \
 		"statistics period in seconds, {min}..{max} (0: off)") \
@@ -155,6 +158,7 @@ enum mvt_opt_type {
 	MVT_OPT_T_DEVICE,
 	MVT_OPT_T_ENDPOINT,
 	MVT_OPT_T_POLICY,
+	MVT_OPT_T_MIRROR,
 	MVT_OPT_T_CONFIG,
 	MVT_OPT_T_HELP,
 	MVT_OPT_T_NAME,

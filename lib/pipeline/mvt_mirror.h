@@ -30,9 +30,6 @@
 #include "mvt_port.h"
 #include "mvt_stats.h"
 
-/** Mirrors that can exist at once. */
-#define MVT_MIRRORS_MAX 8
-
 /** Directions, from the source port's side. */
 #define MVT_MIRROR_IN 1U	/**< what the port received */
 #define MVT_MIRROR_OUT 2U	/**< what the port sent */

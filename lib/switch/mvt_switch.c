@@ -286,6 +286,10 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		if (mvt_switch_ep_open(sw, id, sw->dp.tbl->ep[id].mac, err,
 				errlen) != 0)
 			goto fail;
+	for (id = 0; id < c->n_mirrors; id++)
+		if (mvt_switch_mirror_add_conf(sw, &c->mirror[id], err,
+				errlen) != 0)
+			goto fail;
 	return sw;
 fail:
 	mvt_switch_destroy(sw);

@@ -183,7 +183,7 @@ int mvt_switch_capture_stop(struct mvt_switch *sw, const char *port,
 void mvt_switch_capture_reap(struct mvt_switch *sw);
 
 /**
- * Add a mirror (mvt_mirror_conf.h gives the SPEC: name=, src=, dst=,
+ * Add a mirror (mvt_conf.h gives the SPEC: name=, src=, dst=,
  * dir=): what its sources receive and/or send is also sent to dst. A port
  * is the source of one mirror at most, and a destination is no source.
  *

@@ -43,15 +43,24 @@ int
 mvt_switch_add_mirror(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
-	struct mvt_port *src[MVT_MIRROR_SRC_MAX], *dst;
 	struct mvt_mirror_conf mc;
+
+	if (mvt_conf_parse_mirror(spec, &mc, err, errlen) != 0)
+		return -1;
+	return mvt_switch_mirror_add_conf(sw, &mc, err, errlen);
+}
+
+int
+mvt_switch_mirror_add_conf(struct mvt_switch *sw,
+	const struct mvt_mirror_conf *mcp, char *err, size_t errlen)
+{
+	struct mvt_port *src[MVT_MIRROR_SRC_MAX], *dst;
+	struct mvt_mirror_conf mc = *mcp;
 	struct mvt_mirror *m;
 	char descr[MVT_DEVARGS_MAX + 64];
 	int id = -1, ret = -1, other;
 	unsigned int i;
 
-	if (mvt_conf_parse_mirror(spec, &mc, err, errlen) != 0)
-		return -1;
 	pthread_mutex_lock(&sw->ctl);
 	if (mirror_find(sw, mc.name) >= 0) {
 		snprintf(err, errlen, "mirror %s: exists", mc.name);

@@ -24,7 +24,6 @@
 #include "mvt_dp.h"
 #include "mvt_mactable.h"
 #include "mvt_mirror.h"
-#include "mvt_mirror_conf.h"
 #include "mvt_policy.h"
 #include "mvt_port.h"
 #include "mvt_stats.h"
@@ -124,6 +123,10 @@ struct mvt_port *mvt_switch_port_named(struct mvt_switch *sw,
  * waiting for the workers (mvt_switch_mirror.c); under the control lock.
  */
 void mvt_switch_mirror_drop_port(struct mvt_switch *sw, struct mvt_port *port);
+
+/* Add mirror @p mc: mvt_switch_add_mirror() once the SPEC is parsed. */
+int mvt_switch_mirror_add_conf(struct mvt_switch *sw,
+	const struct mvt_mirror_conf *mc, char *err, size_t errlen);
 
 /*
  * Test seam: the control-path steps that fail only when memory runs out,

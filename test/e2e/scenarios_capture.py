@@ -204,15 +204,18 @@ def s_mirror(sc):
                        sc.endpoint("a", 1, "bridge") +
                        sc.endpoint("b", 2, "bridge") +
                        ["--endpoint", f"name=ids,type=tap,ifname=mvtids,"
-                        f"mac={mac(0x1d)},mode=bridge,netns={ns}"], "mirror")
+                        f"mac={mac(0x1d)},mode=bridge,netns={ns}",
+                        "--mirror", "name=m1,src=a,dst=ids,dir=in"],
+                       "mirror")
         sw.wait_log("forwarding")
+        # what a sends (m1, from the start) and what b gets (m2, live)
         code, out, err = ctl(prefix, "add-mirror",
-                             "name=m1,src=a,dst=ids,dir=in")
+                             "name=m2,src=b,dst=ids,dir=out")
         check_eq((code, err), (0, ""), "add-mirror")
         pcap = os.path.join(sc.tmp, "ids.pcap")
         tcpdump = subprocess.Popen(
             ["ip", "netns", "exec", ns, "tcpdump", "-i", "mvtids", "-n",
-             "-U", "-c", "64", "-w", pcap, "ether", "src", mac(1)],
+             "-U", "-c", "128", "-w", pcap, "ether", "src", mac(1)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # tcpdump says it listens once its socket is bound
         line = tcpdump.stderr.readline()
@@ -221,40 +224,45 @@ def s_mirror(sc):
         ready(sw, gb)
         ga = burst_guest(sc, sw, "a", 1, mac(2), 64)
         tcpdump.wait(30)
-        check_eq(tcpdump.returncode, 0, "tcpdump got its 64 frames")
+        check_eq(tcpdump.returncode, 0, "tcpdump got its 128 frames")
         tcpdump = None
         check_eq(ga.stop(), (0, 64), "a sent 64")
         check_eq(gb.stop(), (64, 0), "b received 64, mirror or not")
         check_eq(tcpdump_count(pcap, "udp", "port", "9", "and", "ether",
-                               "dst", mac(2)), 64,
-                 "the namespace saw a's 64 frames to b")
+                               "dst", mac(2)), 128,
+                 "the namespace saw a's 64 frames to b twice: as a sent "
+                 "them and as b got them")
         ids = telemetry(prefix, "/mvtap/endpoint,ids")
         check_eq(ids["tx_packets"], 0, "mirror copies are not ids's traffic")
         check_eq(telemetry(prefix, "/mvtap/endpoint,a")["rx_packets"], 64,
                  "a's counters")
         check_eq(telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"], 64,
                  "b's counters")
-        m = telemetry(prefix, "/mvtap/mirrors")["m1"]
-        check_eq((m["src"], m["dst"], m["dir"], m["tx_packets"],
-                  sum(m["drops"].values())), (["a"], "ids", "in", 64, 0),
-                 "the mirror's counters")
+        mirrors = telemetry(prefix, "/mvtap/mirrors")
+        for name, src, d in (("m1", "a", "in"), ("m2", "b", "out")):
+            m = mirrors[name]
+            check_eq((m["src"], m["dst"], m["dir"], m["tx_packets"],
+                      sum(m["drops"].values())), ([src], "ids", d, 64, 0),
+                     f"{name}'s counters")
         for spec, msg in (
-                ("name=m2,src=ids,dst=b", "mirror m2: ids is the "
+                ("name=m3,src=ids,dst=lower", "mirror m3: ids is the "
                  "destination of mirror m1"),
-                ("name=m2,src=b,dst=a", "mirror m2: a is a source of a "
+                ("name=m3,src=lower,dst=a", "mirror m3: a is a source of a "
                  "mirror, so it cannot be a destination"),
-                ("name=m2,src=a,dst=b", "mirror m2: a is already a source "
-                 "of a mirror"),
-                ("name=m2,src=b,dst=b", "mirror m2: b is both a source and "
-                 "the destination"),
-                ("name=m1,src=b,dst=ids", "mirror m1: exists"),
-                ("name=m2,src=b,dst=nosuch", "mirror m2: no port named "
+                ("name=m3,src=a,dst=lower", "mirror m3: a is already a "
+                 "source of a mirror"),
+                ("name=m3,src=lower,dst=lower", "mirror m3: lower is both a "
+                 "source and the destination"),
+                ("name=m1,src=lower,dst=ids", "mirror m1: exists"),
+                ("name=m3,src=lower,dst=nosuch", "mirror m3: no port named "
                  "nosuch"),
-                ("name=m2,src=b,dst=ids,dir=up", "mirror dir=up: expected "
-                 "in, out or both")):
+                ("name=m3,src=lower,dst=ids,dir=up", "mirror dir=up: "
+                 "expected in, out or both")):
             code, out, err = ctl(prefix, "add-mirror", spec)
             check_eq((code, err.strip()), (1, "mvtap-ctl: " + msg), spec)
         check_eq(ctl(prefix, "del-mirror", "m1")[0], 0, "del-mirror")
+        # removing an endpoint a mirror uses removes the mirror
+        check_eq(ctl(prefix, "del-endpoint", "b")[0], 0, "del-endpoint b")
         code, out, err = ctl(prefix, "del-mirror", "m1")
         check_eq((code, err.strip()), (1, "mvtap-ctl: no mirror named m1"),
                  "del-mirror twice")
