@@ -25,10 +25,12 @@
  * valgrind --tool=callgrind, for instruction counts).
  */
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eth_ring.h>
@@ -39,8 +41,10 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "mvt_capture.h"
 #include "mvt_common.h"
 #include "mvt_mactable.h"
+#include "mvt_mirror.h"
 #include "mvt_policy.h"
 #include "mvt_port.h"
 #include "mvt_worker.h"
@@ -209,11 +213,15 @@ measure(uint16_t ingress, uint64_t dst, uint64_t src, int process)
 	return (double)best / ((double)p.bursts * MVT_BURST);
 }
 
+/* What watches B: nothing, a capture of what it is sent, a mirror of it. */
+enum perf_watch { WATCH_NONE, WATCH_CAPTURE, WATCH_MIRROR };
+
 struct perf_case {
 	const char *name;
 	unsigned int eps;
 	unsigned int policies;
 	int from_wire;
+	enum perf_watch watch;
 };
 
 static const struct perf_case cases[] = {
@@ -223,7 +231,28 @@ static const struct perf_case cases[] = {
 	{ "bridge A->B, 256 endpoints, 256 policies", 256, PERF_POLICIES, 0 },
 	{ "wire->A, 2 endpoints", 2, 0, 1 },
 	{ "wire->A, 2 endpoints, 256 policies", 2, PERF_POLICIES, 1 },
+	/* B's output watched: a capture (to /dev/null), a mirror to C */
+	{ "bridge A->B, B captured", 3, 0, 0, WATCH_CAPTURE },
+	{ "bridge A->B, B mirrored to C", 3, 0, 0, WATCH_MIRROR },
 };
+
+static struct mvt_capture *
+capture_b(void)
+{
+	char err[MVT_ERR_MAX];
+	struct mvt_capture_params cp = {
+		.port = "B",
+		.dirs = MVT_CAPTURE_OUT,
+		.fd = open("/dev/null", O_WRONLY),
+		.tsc_hz = rte_get_tsc_hz(),
+		.socket = (int)rte_socket_id(),
+	};
+	struct mvt_capture *cap = mvt_capture_create(&cp, err, sizeof(err));
+
+	if (cap == NULL)
+		printf("  capture: %s\n", err);
+	return cap;
+}
 
 static int
 perf_run(void)
@@ -231,7 +260,11 @@ perf_run(void)
 	double base, cost, first = 0;
 	const struct perf_case *c;
 	uint64_t want, got;
-	struct mvt_port_counters *ctr;
+	struct mvt_port_counters *ctr, mc;
+	struct mvt_capture_stats cs;
+	struct mvt_capture *cap;
+	struct mvt_mirror *mir;
+	char note[96];
 	unsigned int i;
 	uint16_t in, out;
 
@@ -245,6 +278,14 @@ perf_run(void)
 			"cannot build case %s", c->name);
 		in = c->from_wire ? MVT_INGRESS_LOWER : 0;
 		out = c->from_wire ? 0 : 1;
+		cap = c->watch == WATCH_CAPTURE ? capture_b() : NULL;
+		mir = c->watch == WATCH_MIRROR ? mvt_mirror_create(0,
+			MVT_MIRROR_OUT, &p.dp.ports[2]) : NULL;
+		TEST_ASSERT((c->watch == WATCH_CAPTURE) == (cap != NULL) &&
+			(c->watch == WATCH_MIRROR) == (mir != NULL),
+			"%s: cannot set up the watch", c->name);
+		p.dp.ports[1].capture = cap;
+		p.dp.ports[1].mirror = mir;
 		base = measure(in, c->from_wire ? MAC_A : MAC_B,
 			c->from_wire ? MAC_WIRE : MAC_A, 0);
 		cost = measure(in, c->from_wire ? MAC_A : MAC_B,
@@ -256,10 +297,30 @@ perf_run(void)
 		got = ctr->drops[MVT_DROP_NOT_READY];
 		TEST_ASSERT_EQUAL(got, want, "%s: copies to the destination",
 			c->name);
+		note[0] = '\0';
+		p.dp.ports[1].capture = NULL;
+		p.dp.ports[1].mirror = NULL;
+		if (mir != NULL) {
+			mvt_mirror_read(mir, &mc);
+			TEST_ASSERT_EQUAL(mc.drops[MVT_DROP_NOT_READY], want,
+				"%s: a mirror copy of each frame", c->name);
+			mvt_mirror_free(mir);
+		}
+		if (cap != NULL) {
+			TEST_ASSERT_SUCCESS(mvt_capture_destroy(cap, &cs),
+				"%s: capture", c->name);
+			TEST_ASSERT_EQUAL(cs.seen, want, "%s: offered",
+				c->name);
+			TEST_ASSERT_EQUAL(cs.queued + cs.ring_full + cs.no_mbuf,
+				want, "%s: every copy counted", c->name);
+			snprintf(note, sizeof(note), "  %.0f %% of the copies "
+				"lost (ring full)", 100.0 * (double)(cs.ring_full +
+				cs.no_mbuf) / (double)want);
+		}
 		if (i == 0)
 			first = cost - base;
-		printf("  %-44s %7.1f  (%.2fx)\n", c->name, cost - base,
-			(cost - base) / first);
+		printf("  %-44s %7.1f  (%.2fx)%s\n", c->name, cost - base,
+			(cost - base) / first, note);
 		world_free();
 	}
 	return TEST_SUCCESS;
