@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mvt_capture_conf.h"
+#include "mvt_conf_priv.h"
 
 #define OPT "capture"
 #define KEYS "(expected port, file, dir, count, snaplen, filter)"
@@ -26,17 +27,8 @@ set_key(void *ctx, const char *key, const char *val)
 		strcpy(cc->file, val);
 		return 0;
 	}
-	if (strcmp(key, "dir") == 0) {
-		if (strcmp(val, "in") == 0)
-			cc->dirs = 1;
-		else if (strcmp(val, "out") == 0)
-			cc->dirs = 2;
-		else if (strcmp(val, "both") == 0)
-			cc->dirs = 3;
-		else
-			return -EINVAL;
-		return 0;
-	}
+	if (strcmp(key, "dir") == 0)
+		return mvt_conf_parse_dirs(val, &cc->dirs);
 	if (strcmp(key, "snaplen") == 0)
 		return mvt_parse_u32(val, 65535, &cc->snaplen) == 0 ? 0 :
 			-EINVAL;

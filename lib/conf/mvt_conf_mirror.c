@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mvt_conf.h"
+#include "mvt_conf_priv.h"
 
 #define OPT "mirror"
 
@@ -64,19 +65,27 @@ parser_set(void *ctx, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "dir") == 0) {
-		if (strcmp(val, "in") == 0)
-			mc->dirs = 1;
-		else if (strcmp(val, "out") == 0)
-			mc->dirs = 2;
-		else if (strcmp(val, "both") == 0)
-			mc->dirs = 3;
-		else
+		if (mvt_conf_parse_dirs(val, &mc->dirs) != 0)
 			return mvt_err(p->err, p->errlen, OPT " dir=%s: "
 				"expected in, out or both", val);
 		return 0;
 	}
 	return mvt_err(p->err, p->errlen, OPT " %s=%s: unknown key (expected "
 		"name, src, dst, dir)", key, val);
+}
+
+int
+mvt_conf_parse_dirs(const char *val, unsigned int *dirs)
+{
+	static const char *const names[] = { "in", "out", "both" };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(names); i++)
+		if (strcmp(val, names[i]) == 0) {
+			*dirs = i + 1;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int
