@@ -31,6 +31,7 @@ SCENARIOS = {
     "bridge_unicast": modes.s_bridge_unicast,
     "capture": capture.s_capture,
     "mirror": capture.s_mirror,
+    "capture_stall": capture.s_capture_stall,
     "dumpcap": capture.s_dumpcap,
     "vepa_unicast": modes.s_vepa_unicast,
     "private_group": modes.s_private_group,

@@ -13,8 +13,8 @@ import time
 
 from e2e_harness import (EXT, USERTOOLS, Failure, Process, Skip, Switch,
                          Wire, bridge_switch, burst_guest, check, check_eq,
-                         ctl, mac, ready, telemetry, wait_until,
-                         with_quiet_tap)
+                         ctl, mac, ready, telemetry,
+                         wait_until, with_quiet_tap)
 
 
 def read_pcapng(path):
@@ -316,4 +316,49 @@ def s_dumpcap(sc):
         check_eq(f, Wire.frame(mac(0xa), EXT, i), f"frame {i}")
     check_eq(tcpdump_count(pcap), 20, "tcpdump -r")
     wire.close()
+    sw.stop()
+
+
+BURST = 250
+
+
+def s_capture_stall(sc):
+    """A capture whose reader stops reading loses copies, counted, and
+    nothing else: the guest gets every frame; when the reader goes, the
+    capture ends by itself."""
+    sw = bridge_switch(sc, "capstall", ("a", 1), ("b", 2))
+    prefix = "mvte2e-capstall"
+    fifo = os.path.join(sc.tmp, "stalled")
+    os.mkfifo(fifo)
+    # a reader that never reads: the pipe fills, then the writer blocks
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        r = telemetry(prefix, f"/mvtap/capture,port=b,file={fifo},dir=out")
+        check_eq(r, {"result": "ok"}, "capture to the FIFO")
+        gb = sc.guest("b", 2)
+        ready(sw, gb)
+        # 1500-byte frames: the writer's buffer and the pipe hold few,
+        # so the ring of 4096 copies overflows before 5250 frames
+        total = 0
+        for i in range(21):
+            total += BURST
+            g = burst_guest(sc, sw, f"a{i}", 1, mac(2), BURST, rx=total,
+                            sock=sc.sock("a"), ep="a",
+                            extra=["--txpkts=1500"])
+            check_eq(g.stop(), (0, BURST), f"a's burst {i}")
+        wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,b")
+                   ["tx_packets"] == total, 20, f"b to be sent {total}")
+        check_eq(gb.stop(), (total, 0), "b got every frame")
+        st = telemetry(prefix, "/mvtap/captures")["b"]
+        check_eq(st["seen"], total, "the capture was offered every frame")
+        check(st["ring_full"] > 0, f"copies lost to the stalled reader: {st}")
+        check_eq(st["written"] + st["ring_full"] + st["no_mbuf"] <= total,
+                 True, "no copy counted twice")
+        check_eq(telemetry(prefix, "/mvtap/endpoint,b")["drops"], 0,
+                 "b dropped nothing")
+    finally:
+        os.close(reader)
+    # the reader is gone: the writer gets EPIPE and the switch ends it
+    wait_until(lambda: telemetry(prefix, "/mvtap/captures") == {}, 20,
+               "the capture to end without its reader")
     sw.stop()
