@@ -70,7 +70,8 @@ reserve(struct mvt_pcapng *w, uint32_t n)
 static uint8_t *
 put(uint8_t *p, const void *v, uint32_t n)
 {
-	memcpy(p, v, n);
+	if (n > 0)	/* an empty option has no value, not even a pointer */
+		memcpy(p, v, n);
 	return p + n;
 }
 
