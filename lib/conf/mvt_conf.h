@@ -145,6 +145,15 @@ struct mvt_conf {
 };
 
 /**
+ * A direction of a capture or a mirror, from the port's side: "in" 1,
+ * "out" 2, "both" 3. @return 0, or -EINVAL.
+ */
+int mvt_conf_parse_dirs(const char *val, unsigned int *dirs);
+
+/** The name of directions @p dirs (1, 2 or 3), as mvt_conf_parse_dirs() takes it. */
+const char *mvt_conf_dirs_name(unsigned int dirs);
+
+/**
  * Add mirror @p mc to @p c.
  *
  * @return 0, or -EINVAL with one line in @p err: a name given twice

@@ -12,50 +12,6 @@
 #define OPT "capture"
 #define KEYS "(expected port, file, dir, count, snaplen, filter)"
 
-static int
-set_key(void *ctx, const char *key, const char *val)
-{
-	struct mvt_capture_conf *cc = ctx;
-	char *end;
-
-	if (strcmp(key, "port") == 0)
-		return mvt_name_set(cc->port, sizeof(cc->port), val, OPT,
-			NULL, 0) == 0 ? 0 : -EINVAL;
-	if (strcmp(key, "file") == 0) {
-		if (val[0] != '/' || strlen(val) >= sizeof(cc->file))
-			return -EINVAL;
-		strcpy(cc->file, val);
-		return 0;
-	}
-	if (strcmp(key, "dir") == 0)
-		return mvt_conf_parse_dirs(val, &cc->dirs);
-	if (strcmp(key, "snaplen") == 0)
-		return mvt_parse_u32(val, 65535, &cc->snaplen) == 0 ? 0 :
-			-EINVAL;
-	if (strcmp(key, "count") == 0) {
-		if (val[0] < '0' || val[0] > '9')
-			return -EINVAL;
-		errno = 0;
-		cc->count = strtoull(val, &end, 10);
-		return errno == 0 && *end == '\0' ? 0 : -EINVAL;
-	}
-	return -ENOENT;
-}
-
-static const char *
-expected(const char *key)
-{
-	if (strcmp(key, "port") == 0)
-		return "expected an endpoint name, lower or host";
-	if (strcmp(key, "file") == 0)
-		return "expected an absolute path";
-	if (strcmp(key, "dir") == 0)
-		return "expected in, out or both";
-	if (strcmp(key, "snaplen") == 0)
-		return "expected 0..65535 (0: whole frames)";
-	return "expected a number of frames (0: until stopped)";
-}
-
 struct parser {
 	struct mvt_capture_conf *cc;
 	char *err;
@@ -63,17 +19,43 @@ struct parser {
 };
 
 static int
+bad(struct parser *p, const char *key, const char *val, const char *what)
+{
+	return mvt_err(p->err, p->errlen, OPT " %s=%s: %s", key, val, what);
+}
+
+static int
 parser_set(void *ctx, const char *key, const char *val)
 {
 	struct parser *p = ctx;
-	int ret = set_key(p->cc, key, val);
+	struct mvt_capture_conf *cc = p->cc;
+	char *end;
 
-	if (ret == -ENOENT)
-		return mvt_err(p->err, p->errlen, OPT " %s=%s: unknown key "
-			KEYS, key, val);
-	if (ret != 0)
-		return mvt_err(p->err, p->errlen, OPT " %s=%s: %s", key, val,
-			expected(key));
+	if (strcmp(key, "port") == 0) {
+		if (mvt_name_set(cc->port, sizeof(cc->port), val, OPT, NULL,
+				0) != 0)
+			return bad(p, key, val,
+				"expected an endpoint name, lower or host");
+	} else if (strcmp(key, "file") == 0) {
+		if (val[0] != '/' || strlen(val) >= sizeof(cc->file))
+			return bad(p, key, val, "expected an absolute path");
+		strcpy(cc->file, val);
+	} else if (strcmp(key, "dir") == 0) {
+		if (mvt_conf_parse_dirs(val, &cc->dirs) != 0)
+			return bad(p, key, val, "expected in, out or both");
+	} else if (strcmp(key, "snaplen") == 0) {
+		if (mvt_parse_u32(val, 65535, &cc->snaplen) != 0)
+			return bad(p, key, val,
+				"expected 0..65535 (0: whole frames)");
+	} else if (strcmp(key, "count") == 0) {
+		errno = 0;
+		cc->count = strtoull(val, &end, 10);
+		if (val[0] < '0' || val[0] > '9' || errno != 0 || *end != '\0')
+			return bad(p, key, val,
+				"expected a number of frames (0: until stopped)");
+	} else {
+		return bad(p, key, val, "unknown key " KEYS);
+	}
 	return 0;
 }
 

@@ -74,18 +74,26 @@ parser_set(void *ctx, const char *key, const char *val)
 		"name, src, dst, dir)", key, val);
 }
 
+static const char *const dirs_names[] = { "in", "out", "both" };
+
 int
 mvt_conf_parse_dirs(const char *val, unsigned int *dirs)
 {
-	static const char *const names[] = { "in", "out", "both" };
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(names); i++)
-		if (strcmp(val, names[i]) == 0) {
+	for (i = 0; i < RTE_DIM(dirs_names); i++)
+		if (strcmp(val, dirs_names[i]) == 0) {
 			*dirs = i + 1;
 			return 0;
 		}
 	return -EINVAL;
+}
+
+const char *
+mvt_conf_dirs_name(unsigned int dirs)
+{
+	return dirs >= 1 && dirs <= RTE_DIM(dirs_names) ?
+		dirs_names[dirs - 1] : "none";
 }
 
 int

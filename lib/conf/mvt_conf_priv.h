@@ -58,10 +58,4 @@ int mvt_conf_add_endpoint(struct mvt_conf *c,
 int mvt_conf_set_device(char *dst, const char *val, const char *what,
 	char *err, size_t errlen);
 
-/*
- * A direction of a capture or a mirror, from the port's side: "in" 1,
- * "out" 2, "both" 3. @return 0, or -EINVAL.
- */
-int mvt_conf_parse_dirs(const char *val, unsigned int *dirs);
-
 #endif /* MVT_CONF_PRIV_H */

@@ -57,7 +57,6 @@ mvt_switch_mirror_add_conf(struct mvt_switch *sw,
 	struct mvt_port *src[MVT_MIRROR_SRC_MAX], *dst;
 	struct mvt_mirror_conf mc = *mcp;
 	struct mvt_mirror *m;
-	char descr[MVT_DEVARGS_MAX + 64];
 	int id = -1, ret = -1, other;
 	unsigned int i;
 
@@ -66,7 +65,7 @@ mvt_switch_mirror_add_conf(struct mvt_switch *sw,
 		snprintf(err, errlen, "mirror %s: exists", mc.name);
 		goto out;
 	}
-	dst = mvt_switch_port_named(sw, mc.dst, descr, sizeof(descr));
+	dst = mvt_switch_port_named(sw, mc.dst, NULL, 0);
 	if (dst == NULL) {
 		snprintf(err, errlen, "mirror %s: no port named %s", mc.name,
 			mc.dst);
@@ -78,8 +77,7 @@ mvt_switch_mirror_add_conf(struct mvt_switch *sw,
 		goto out;
 	}
 	for (i = 0; i < mc.n_src; i++) {
-		src[i] = mvt_switch_port_named(sw, mc.src[i], descr,
-			sizeof(descr));
+		src[i] = mvt_switch_port_named(sw, mc.src[i], NULL, 0);
 		if (src[i] == NULL) {
 			snprintf(err, errlen, "mirror %s: no port named %s",
 				mc.name, mc.src[i]);

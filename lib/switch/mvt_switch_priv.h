@@ -113,7 +113,8 @@ void mvt_switch_capture_drop_port(struct mvt_switch *sw, struct mvt_port *port);
 
 /*
  * The port named @p name: an endpoint, "lower", or "host" when there is a
- * host port; NULL if none. A description for captures goes to @p descr.
+ * host port; NULL if none. A description for captures goes to @p descr
+ * (NULL and 0: none wanted).
  */
 struct mvt_port *mvt_switch_port_named(struct mvt_switch *sw,
 	const char *name, char *descr, size_t len);

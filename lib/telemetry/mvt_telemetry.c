@@ -299,13 +299,6 @@ read_policies(const struct mvt_switch *sw, const char *params,
 		policy_entry, (void *)(uintptr_t)sw);
 }
 
-static const char *
-capture_dir_name(unsigned int dirs)
-{
-	return dirs == MVT_CAPTURE_IN ? "in" : dirs == MVT_CAPTURE_OUT ?
-		"out" : "both";
-}
-
 static void
 add_capture_stats(struct rte_tel_data *d, const struct mvt_capture_stats *st)
 {
@@ -341,7 +334,7 @@ read_captures(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_string(c, "file", slot->conf.file);
 		rte_tel_data_add_dict_string(c, "dir",
-			capture_dir_name(slot->conf.dirs));
+			mvt_conf_dirs_name(slot->conf.dirs));
 		rte_tel_data_add_dict_u64(c, "count", slot->conf.count);
 		rte_tel_data_add_dict_u64(c, "snaplen", slot->conf.snaplen);
 		rte_tel_data_add_dict_string(c, "filter", slot->conf.filter);
@@ -381,7 +374,7 @@ read_mirrors(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_container(m, "src", src, 0);
 		rte_tel_data_add_dict_string(m, "dst", mc->dst);
 		rte_tel_data_add_dict_string(m, "dir",
-			capture_dir_name(mc->dirs));
+			mvt_conf_dirs_name(mc->dirs));
 		mvt_mirror_read(sw->mirror[id], &c);
 		rte_tel_data_add_dict_u64(m, "tx_packets", c.tx_packets);
 		rte_tel_data_add_dict_u64(m, "tx_bytes", c.tx_bytes);
