@@ -29,7 +29,7 @@
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
 	"state, rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, " \
-	"netns)"
+	"netns, offload)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \

@@ -135,6 +135,9 @@
 	X(NETNS, "netns", NETNS, 1, MVT_NETNS_MAX - 1, 0, MVT_OPT_F(netns), \
 		18, "NAME", NULL, \
 		"type=tap: move it into this ip netns namespace") \
+	X(OFFLOAD, "offload", ONOFF, 0, 1, 1, MVT_OPT_F(offload), 19, \
+		"on|off", NULL, \
+		"offer the guest TSO and checksum offload (default on)") \
 	X(OWNER, "owner", OWNER, 0, 0, 0, MVT_OPT_F(sock_uid), 12, "USER", \
 		NULL, "owner of the server socket (default: this process)") \
 	X(GROUP, "group", GROUP, 0, 0, 0, MVT_OPT_F(sock_gid), 13, "GROUP", \
@@ -169,6 +172,7 @@ enum mvt_opt_type {
 	MVT_OPT_T_PATH,
 	MVT_OPT_T_STATE,
 	MVT_OPT_T_TYPE,
+	MVT_OPT_T_ONOFF,
 	MVT_OPT_T_IFNAME,
 	MVT_OPT_T_NETNS,
 	MVT_OPT_T_OWNER,

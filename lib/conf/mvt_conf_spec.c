@@ -89,6 +89,7 @@ mvt_conf_ep_reset(struct mvt_endpoint_conf *ep)
 	ep->mode = MVT_MODE_VEPA;
 	ep->queues = 1;
 	ep->up = 1;
+	ep->offload = 1;
 	ep->sock_uid = UINT32_MAX;
 	ep->sock_gid = UINT32_MAX;
 	ep->sock_perm = MVT_SOCKET_PERM_DEFAULT;
@@ -274,6 +275,15 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 		else
 			return mvt_conf_ep_fail(p, key, val,
 				"expected up or down");
+		return 0;
+	case MVT_EPOPT_OFFLOAD:
+		if (strcmp(val, "on") == 0)
+			ep->offload = 1;
+		else if (strcmp(val, "off") == 0)
+			ep->offload = 0;
+		else
+			return mvt_conf_ep_fail(p, key, val,
+				"expected on or off");
 		return 0;
 	case MVT_EPOPT_TYPE:
 		if (strcmp(val, "vhost") == 0)

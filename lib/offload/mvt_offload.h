@@ -133,6 +133,25 @@ mvt_offload_requested(const struct rte_mbuf *m)
 }
 
 /**
+ * The bytes the prepared frame @p m puts on a wire: its length, or for a
+ * TCP super-frame that of its segments, each with its own copy of the
+ * headers. What rate limits meter.
+ */
+static inline uint32_t
+mvt_offload_wire_len(const struct rte_mbuf *m)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m), hdr, segs;
+
+	if (likely((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) == 0))
+		return len;
+	hdr = (uint32_t)m->l2_len + m->l3_len + m->l4_len;
+	if (m->tso_segsz == 0 || len <= hdr)
+		return len;
+	segs = (len - hdr + m->tso_segsz - 1) / m->tso_segsz;
+	return len + (segs - 1) * hdr;
+}
+
+/**
  * Check the offload request of @p m against its headers and rewrite it in
  * transmit form. Does not modify the frame's data.
  *

@@ -10,6 +10,7 @@
 
 #include "mvt_capture.h"
 #include "mvt_dispatch.h"
+#include "mvt_offload.h"
 #include "mvt_port.h"
 
 void
@@ -19,6 +20,13 @@ mvt_dispatch_init(struct mvt_dispatch *d, struct mvt_dp *dp, uint16_t worker,
 	d->dp = dp;
 	d->worker = worker;
 	d->stats = stats;
+	d->in = &stats->port[MVT_PORT_LOWER];
+	/*
+	 * Plain: checksums complete and no super-frame; segments are chains
+	 * only where every ethdev takes chains (an endpoint always does).
+	 */
+	d->plain.multi_seg = dp->lower->caps.multi_seg &&
+		(dp->host == NULL || dp->host->caps.multi_seg);
 }
 
 static inline uint64_t
@@ -30,6 +38,29 @@ bytes_of(struct rte_mbuf **pkts, uint16_t n)
 	for (i = 0; i < n; i++)
 		b += rte_pktmbuf_pkt_len(pkts[i]);
 	return b;
+}
+
+/*
+ * The frames of @p b that ask @p p for offloads it does itself, prepared
+ * for the device (mvt_port_tx_prepare()); one it finds unfit is dropped.
+ */
+static __rte_noinline void
+prepare_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c)
+{
+	uint16_t i = 0;
+
+	b->hw_req = 0;
+	for (;;) {
+		i += mvt_port_tx_prepare(p, d->worker, &b->pkts[i], b->n - i);
+		if (i >= b->n)
+			return;
+		mvt_ctr_add(&c->drops[MVT_DROP_OFFLOAD_BAD_HDR], 1);
+		rte_pktmbuf_free(b->pkts[i]);
+		memmove(&b->pkts[i], &b->pkts[i + 1],
+			(size_t)(b->n - i - 1) * sizeof(b->pkts[0]));
+		b->n--;
+	}
 }
 
 /* Send an output buffer on port @p p; what it does not take is dropped. */
@@ -50,6 +81,11 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	mir = __atomic_load_n(&p->mirror, __ATOMIC_ACQUIRE);
 	if (unlikely(mir != NULL) && (mir->dirs & MVT_MIRROR_OUT))
 		mvt_dispatch_mirror(d, mir, b->pkts, b->n);
+	if (unlikely(b->hw_req)) {
+		prepare_port(d, p, b, c);
+		if (b->n == 0)
+			return;
+	}
 	/* read the lengths first: once sent, the mbufs belong to the port */
 	bytes = bytes_of(b->pkts, b->n);
 	sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);
@@ -65,12 +101,75 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 
 /* Queue @p m for port @p p, flushing its buffer first when it is full. */
 static inline void
-emit_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+emit_plain(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	struct mvt_port_counters *c, struct rte_mbuf *m)
 {
 	if (unlikely(b->n == MVT_OUTBUF))
 		flush_port(d, p, b, c);
 	b->pkts[b->n++] = m;
+}
+
+/*
+ * What the software work made of @p m for a receiver (mvt_offload_fixup()
+ * returned @p n frames in @p out), counted on the sender: @p m itself
+ * with its checksums completed, or segments, for which this receiver's
+ * reference to @p m is dropped.
+ */
+static inline void
+count_fixup(struct mvt_port_counters *sender, struct rte_mbuf *m,
+	struct rte_mbuf *const *out, uint16_t n)
+{
+	if (out[0] == m) {
+		mvt_ctr_add(&sender->sw_csum, 1);
+		return;
+	}
+	mvt_ctr_add(&sender->sw_segmented, 1);
+	mvt_ctr_add(&sender->sw_segments, n);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * Queue @p m, which asks for offloads, for its one receiver @p p: as it
+ * is when the port does the work itself (the buffer is then prepared for
+ * the device before it is sent), otherwise what the software makes of it
+ * for this port. A port that is not ready drops it anyway, and its
+ * capabilities may be changing: they are read only once it is.
+ */
+static __rte_noinline void
+emit_offloaded(struct mvt_dispatch *d, struct mvt_port *p,
+	struct mvt_outbuf *b, struct mvt_port_counters *c, struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[MVT_OFFLOAD_SEGS_MAX];
+	enum mvt_drop_reason why;
+	uint16_t i, n;
+
+	if (!mvt_port_ready(p) || !mvt_offload_needs(m, &p->caps)) {
+		b->hw_req = 1;
+		emit_plain(d, p, b, c, m);
+		return;
+	}
+	n = mvt_offload_fixup(d->dp->offload, m, &p->caps, out, RTE_DIM(out),
+		&why);
+	if (n == 0) {
+		mvt_ctr_add(&c->drops[why], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	count_fixup(d->in, m, out, n);
+	for (i = 0; i < n; i++)
+		emit_plain(d, p, b, c, out[i]);
+}
+
+/* Queue @p m for port @p p, as the port takes it. */
+static inline void
+emit_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c, struct rte_mbuf *m)
+{
+	if (unlikely(m->ol_flags & MVT_OFFLOAD_TX_REQ)) {
+		emit_offloaded(d, p, b, c, m);
+		return;
+	}
+	emit_plain(d, p, b, c, m);
 }
 
 static inline void
@@ -102,6 +201,49 @@ mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
 		rte_mbuf_refcnt_update(s, (int16_t)(copies - 1));
 }
 
+/*
+ * The mirror copy of @p pkt, which asks for offloads: as it is when the
+ * destination does the work itself; otherwise the work is done on a copy
+ * of its own, since the frame's own receivers may be sending it already.
+ * A mirror of what a port received sees the frame before the pipeline has
+ * checked its request: one that fails is not mirrored (the pipeline drops
+ * it, and counts it).
+ */
+static __rte_noinline void
+mirror_offloaded(struct mvt_dispatch *d, struct mvt_mirror *m,
+	struct mvt_outbuf *b, struct rte_mbuf *pkt)
+{
+	struct mvt_port_counters *c = &m->worker[d->worker].c;
+	struct rte_mbuf *out[MVT_OFFLOAD_SEGS_MAX], *cp;
+	enum mvt_drop_reason why;
+	uint16_t i, n;
+
+	if (mvt_offload_prepare(NULL, pkt) != MVT_DROP_NONE)
+		return;
+	if (!mvt_port_ready(m->dst) || !mvt_offload_needs(pkt, &m->dst->caps)) {
+		mbuf_set_copies(pkt, 2);
+		b->hw_req = 1;
+		emit_plain(d, m->dst, b, c, pkt);
+		return;
+	}
+	cp = rte_pktmbuf_copy(pkt, d->dp->mp, 0, UINT32_MAX);
+	if (cp == NULL) {
+		mvt_ctr_add(&c->drops[MVT_DROP_NO_MBUF], 1);
+		return;
+	}
+	n = mvt_offload_fixup(d->dp->offload, cp, &m->dst->caps, out,
+		RTE_DIM(out), &why);
+	if (n == 0) {
+		mvt_ctr_add(&c->drops[why], 1);
+		rte_pktmbuf_free(cp);
+		return;
+	}
+	if (out[0] != cp)
+		rte_pktmbuf_free(cp);
+	for (i = 0; i < n; i++)
+		emit_plain(d, m->dst, b, c, out[i]);
+}
+
 void
 mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
 	struct rte_mbuf *const *pkts, uint16_t n)
@@ -112,6 +254,10 @@ mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
 	d->mirror_of[m->id] = m;
 	d->mirror_dirty |= 1U << m->id;
 	for (i = 0; i < n; i++) {
+		if (unlikely(mvt_offload_requested(pkts[i]))) {
+			mirror_offloaded(d, m, b, pkts[i]);
+			continue;
+		}
 		if (unlikely(b->n == MVT_OUTBUF))
 			flush_port(d, m->dst, b, &m->worker[d->worker].c);
 		mbuf_set_copies(pkts[i], 2);
@@ -171,6 +317,11 @@ emit_flood(struct mvt_dispatch *d, struct rte_mbuf *m, const uint16_t *ids,
 	}
 }
 
+static void dispatch_made_plain(struct mvt_dispatch *d,
+	const struct mvt_ep_table *t, uint16_t ingress,
+	struct mvt_port_counters *in, struct rte_mbuf *m,
+	const struct mvt_cls *c, const struct mvt_verdict *v);
+
 /*
  * Deliver one frame as its verdict says. A frame that reaches nobody is
  * charged to the ingress port, with the engine's reason or no_dest.
@@ -207,6 +358,10 @@ dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 		}
 	}
 
+	if (unlikely(m->ol_flags & MVT_OFFLOAD_TX_REQ)) {
+		dispatch_made_plain(d, t, ingress, in, m, c, v);
+		return;
+	}
 	copies = ((v->flags & MVT_V_WIRE) ? 1 : 0) + host;
 	if (v->target != MVT_EP_NONE)
 		copies++;
@@ -268,6 +423,43 @@ dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	emit_flood(d, m, ids, n_flood);
 }
 
+/* dispatch_one() as a call, for the frames dispatch_made_plain() makes. */
+static __rte_noinline void
+dispatch_one_call(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in, struct rte_mbuf *m,
+	const struct mvt_cls *c, const struct mvt_verdict *v)
+{
+	dispatch_one(d, t, ingress, in, m, c, v);
+}
+
+/*
+ * A frame that asks for offloads and goes to more than one port (a
+ * flood, source copies, the wire and the host): made plain once, for all
+ * of them, before any copy is handed out -- completing a checksum writes
+ * into the frame, which a port that already has it may be sending -- and
+ * each frame made delivered as the verdict says. Counted on the sender.
+ */
+static __rte_noinline void
+dispatch_made_plain(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in, struct rte_mbuf *m,
+	const struct mvt_cls *c, const struct mvt_verdict *v)
+{
+	struct rte_mbuf *out[MVT_OFFLOAD_SEGS_MAX];
+	enum mvt_drop_reason why;
+	uint16_t i, n;
+
+	n = mvt_offload_fixup(d->dp->offload, m, &d->plain, out, RTE_DIM(out),
+		&why);
+	if (n == 0) {
+		mvt_ctr_add(&in->drops[why], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	count_fixup(in, m, out, n);
+	for (i = 0; i < n; i++)
+		dispatch_one_call(d, t, ingress, in, out[i], c, v);
+}
+
 void
 mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	uint16_t ingress, struct mvt_port_counters *in,
@@ -276,6 +468,7 @@ mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 {
 	uint16_t i;
 
+	d->in = in;
 	for (i = 0; i < n; i++)
 		dispatch_one(d, t, ingress, in, pkts[i], &c[i], &v[i]);
 	flush_all(d);
@@ -298,6 +491,9 @@ mvt_dispatch_bcq_drain(struct mvt_dispatch *d, const struct mvt_ep_table *t)
 	const uint8_t *p;
 	uint16_t n = 0, copies, et;
 	uint8_t skip;
+
+	/* queued frames are plain: no software work is charged to anyone */
+	d->in = &d->stats->port[MVT_PORT_LOWER];
 
 	while (mvt_dispatch_bcq_used(d) > 0 && n < MVT_BCAST_BUDGET) {
 		skip = d->bcq_skip[d->bcq_head % MVT_BCQ_MAX];

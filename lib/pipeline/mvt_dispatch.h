@@ -12,8 +12,16 @@
  * Dispatch puts each frame of a burst in one output buffer per destination
  * (the lower, the host port, each endpoint) as its verdict says, and sends
  * the buffers at the end of the burst through mvt_port_tx_burst(). A frame
- * with several destinations gets one reference per copy. What a port does
- * not take is dropped and charged to it with the port's reason; a frame
+ * with several destinations gets one reference per copy.
+ *
+ * A frame that asks for offloads (a guest's TCP super-frame, a partial
+ * checksum) goes to one port as that port takes it: unchanged to a port
+ * that does the work itself (a guest that negotiated it, a device with
+ * the TX offload), completed or segmented in software for the others.
+ * One that goes to several ports is made plain once, before any copy is
+ * handed out, since completing a checksum writes into the frame.
+ *
+ * What a port does not take is dropped and charged to it with the port's reason; a frame
  * that reaches nobody is charged to its ingress port. Nothing blocks.
  *
  * The broadcast queue (Linux's bcqueuelen) holds group frames from the
@@ -42,6 +50,8 @@
 struct mvt_outbuf {
 	uint16_t n;
 	uint16_t dirty;
+	/** Some frame asks the port for an offload it does itself. */
+	uint16_t hw_req;
 	struct rte_mbuf *pkts[MVT_OUTBUF];
 };
 
@@ -49,6 +59,13 @@ struct mvt_dispatch {
 	struct mvt_dp *dp;
 	struct mvt_lcore_stats *stats;
 	uint16_t worker;		/**< the worker's index: TX queue choice */
+	/** The ingress port's counters, of the burst being dispatched. */
+	struct mvt_port_counters *in;
+	/**
+	 * What a frame that asks for offloads is made into when it goes to
+	 * more than one port: plain frames, which every port takes.
+	 */
+	struct mvt_offload_caps plain;
 	uint16_t n_dirty;
 	uint16_t dirty[MVT_MAX_ENDPOINTS];
 	struct mvt_outbuf lower_out;

@@ -27,8 +27,17 @@ mvt_dp_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers,
 		dp->qsbr);
 	dp->ports = rte_zmalloc("mvt_ports",
 		sizeof(*dp->ports) * MVT_MAX_ENDPOINTS, RTE_CACHE_LINE_SIZE);
-	if (dp->mt == NULL || dp->ports == NULL)
+	dp->offload = rte_zmalloc("mvt_offload", sizeof(*dp->offload),
+		RTE_CACHE_LINE_SIZE);
+	if (dp->mt == NULL || dp->ports == NULL || dp->offload == NULL)
 		goto fail;
+	snprintf(buf, sizeof(buf), "%s_gso", name);
+	if (mvt_offload_ctx_init(dp->offload, buf, MVT_DP_GSO_MBUFS,
+			rte_socket_id()) != 0) {
+		rte_free(dp->offload);
+		dp->offload = NULL;
+		goto fail;
+	}
 	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 		mvt_port_init(&dp->ports[id]);
 	dp->mp = mp;
@@ -44,9 +53,13 @@ void
 mvt_dp_fini(struct mvt_dp *dp)
 {
 	mvt_mactable_free(dp->mt);
+	if (dp->offload != NULL)
+		mvt_offload_ctx_free(dp->offload);
+	rte_free(dp->offload);
 	rte_free(dp->ports);
 	rte_free(dp->qsbr);
 	dp->mt = NULL;
 	dp->ports = NULL;
+	dp->offload = NULL;
 	dp->qsbr = NULL;
 }

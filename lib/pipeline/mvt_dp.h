@@ -20,7 +20,11 @@
 
 #include "mvt_decide.h"
 #include "mvt_mactable.h"
+#include "mvt_offload.h"
 #include "mvt_port.h"
+
+/** Mbufs in each pool of software segmentation (direct, indirect). */
+#define MVT_DP_GSO_MBUFS 8192
 
 struct mvt_dp {
 	struct mvt_ep_table *tbl;	/**< published snapshot (RCU) */
@@ -29,6 +33,8 @@ struct mvt_dp {
 	struct mvt_port *lower;
 	struct mvt_port *host;		/**< the host port, NULL for none */
 	struct rte_mempool *mp;
+	/** Software segmentation and checksums: pools, counters. */
+	struct mvt_offload_ctx *offload;
 	struct rte_rcu_qsbr *qsbr;
 	uint16_t nb_workers;
 	uint8_t hairpin;		/**< software reflective relay */
@@ -41,7 +47,8 @@ struct mvt_dp {
  * Set up @p dp (zeroed by the caller) for @p nb_workers workers: the RCU
  * variable (every lcore may register), a MAC table of @p mac_capacity
  * entries named after @p name, the endpoint port array (all closed), the
- * pool @p mp, and the default broadcast queue length. The caller opens
+ * pools of software segmentation, the pool @p mp, and the default
+ * broadcast queue length. The caller opens
  * the lower (and host) port, sets @c lower, @c host and @c tbl, and owns
  * the table.
  *

@@ -15,6 +15,7 @@
 
 #include "mvt_capture.h"
 #include "mvt_dispatch.h"
+#include "mvt_offload.h"
 #include "mvt_policy_stage.h"
 #include "mvt_pool.h"
 #include "mvt_worker.h"
@@ -127,19 +128,44 @@ ingress_port(struct mvt_worker *w, uint16_t ingress)
 }
 
 /*
- * The parse stage: drop runts and frames longer than the ingress port
- * takes, load both MACs and the EtherType, and compact the survivors.
+ * A frame that asks for offloads: its request checked against its headers
+ * and put in transmit form (mvt_offload_prepare()), or the reason to drop
+ * it. @p *len becomes what must fit the port's frame size: a super-frame's
+ * largest segment.
+ */
+static __rte_noinline enum mvt_drop_reason
+parse_offload(struct mvt_worker *w, struct mvt_port_counters *in,
+	struct rte_mbuf *m, uint32_t *len)
+{
+	enum mvt_drop_reason why;
+
+	why = mvt_offload_prepare_slow(w->dp->offload, m);
+	if (why != MVT_DROP_NONE)
+		return why;
+	mvt_ctr_add(&in->offload_rx, 1);
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
+		*len = (uint32_t)m->l2_len + m->l3_len + m->l4_len +
+			m->tso_segsz;
+	return MVT_DROP_NONE;
+}
+
+/*
+ * The parse stage: drop runts, frames with a bad offload request and
+ * frames longer than the ingress port takes (for a super-frame: segments
+ * longer), load both MACs and the EtherType, and compact the survivors.
  * Counts what was received, dropped frames included. @return survivors.
  */
 static inline uint16_t
 parse(struct mvt_worker *w, uint16_t ingress, struct mvt_port_counters *in,
 	struct rte_mbuf **pkts, uint16_t n, struct mvt_cls *cls)
 {
-	uint32_t max_frame = ingress_port(w, ingress)->max_frame;
+	uint32_t max_frame = ingress_port(w, ingress)->caps.max_frame;
+	enum mvt_drop_reason why;
 	uint64_t bytes = 0;
 	uint16_t i, k = 0, et;
 	const uint8_t *p;
 	struct rte_mbuf *m;
+	uint32_t len;
 
 	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -154,7 +180,16 @@ parse(struct mvt_worker *w, uint16_t ingress, struct mvt_port_counters *in,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(rte_pktmbuf_pkt_len(m) > max_frame)) {
+		len = rte_pktmbuf_pkt_len(m);
+		if (unlikely(mvt_offload_requested(m))) {
+			why = parse_offload(w, in, m, &len);
+			if (why != MVT_DROP_NONE) {
+				mvt_ctr_add(&in->drops[why], 1);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+		}
+		if (unlikely(len > max_frame)) {
 			mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], 1);
 			rte_pktmbuf_free(m);
 			continue;

@@ -4,6 +4,7 @@
 
 #include <rte_cycles.h>
 
+#include "mvt_offload.h"
 #include "mvt_policy_stage.h"
 
 /*
@@ -85,8 +86,9 @@ mvt_policy_stage_run(const struct mvt_ep_table *t, uint16_t ingress,
 	}
 	if (likely((has[MVT_POLICY_DIR_OUT] | has[MVT_POLICY_DIR_IN]) == 0))
 		return;
+	/* a super-frame costs what its segments will, headers and all */
 	for (i = 0; i < n; i++)
-		len[i] = rte_pktmbuf_pkt_len(pkts[i]);
+		len[i] = mvt_offload_wire_len(pkts[i]);
 	now = rte_rdtsc();
 	/* the sender's budget first: what it may not send meets no other */
 	if (has[MVT_POLICY_DIR_OUT])

@@ -96,8 +96,13 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
 	}
-	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
-		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/*
+	 * What the device does for frames that ask for it (a guest's
+	 * partial checksums and TCP super-frames); frames that do not ask
+	 * are sent as they are, at no cost.
+	 */
+	conf.txmode.offloads = info.tx_offload_capa & MVT_ETHDEV_TX_OFFLOADS;
+	l->tx_offloads = conf.txmode.offloads;
 	ret = rte_eth_dev_configure(l->port_id, l->nb_rxq, l->nb_txq, &conf);
 	if (ret == 0)
 		ret = rte_eth_dev_adjust_nb_rx_tx_desc(l->port_id, &nb_rxd,

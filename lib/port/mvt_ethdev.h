@@ -37,10 +37,16 @@ struct mvt_ethdev {
 	uint32_t mac_used;		/**< endpoint MACs in the filter */
 	uint32_t mac_max;		/**< filter size, own MAC excluded */
 	uint64_t mac;			/**< the device's own MAC */
+	uint64_t tx_offloads;		/**< TX offloads enabled */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	/** Taken only when workers outnumber TX queues and must share. */
 	rte_spinlock_t txq_lock[RTE_MAX_QUEUES_PER_PORT];
 };
+
+/** The TX offloads enabled where the device has them. */
+#define MVT_ETHDEV_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_MULTI_SEGS | \
+	RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
+	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO)
 
 /** Descriptors per RX and per TX queue of the lower and the host port. */
 #define MVT_LOWER_DESC 1024
@@ -96,6 +102,21 @@ mvt_ethdev_tx_burst(struct mvt_ethdev *l, uint16_t worker,
 	sent = rte_eth_tx_burst(l->port_id, txq, pkts, n);
 	rte_spinlock_unlock(&l->txq_lock[txq]);
 	return sent;
+}
+
+/**
+ * rte_eth_tx_prepare() on the queue mvt_ethdev_tx_burst() would use:
+ * what the device needs done to frames that ask it for offloads (the
+ * pseudo-header checksums, for most). @return the frames, from the
+ * first, that are fit to send; pkts[return] is not, when it is < @p n.
+ */
+static inline uint16_t
+mvt_ethdev_tx_prepare(struct mvt_ethdev *l, uint16_t worker,
+	struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t txq = l->nb_txq > 1 ? worker % l->nb_txq : 0;
+
+	return rte_eth_tx_prepare(l->port_id, txq, pkts, n);
 }
 
 #endif /* MVT_ETHDEV_H */

@@ -11,7 +11,7 @@ void
 mvt_port_init(struct mvt_port *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->max_frame = MVT_FRAME_MAX;
+	p->caps.max_frame = MVT_FRAME_MAX;
 }
 
 int
@@ -23,6 +23,8 @@ mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
 	if (mvt_ethdev_open(&p->eth, opt, devargs, nb_queues, mp, err,
 			errlen) != 0)
 		return -1;
+	mvt_offload_caps_from_eth(p->eth.tx_offloads, p->caps.max_frame,
+		&p->caps);
 	p->kind = MVT_PORT_KIND_ETHDEV;
 	return 0;
 }
@@ -37,12 +39,15 @@ mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
 		if (mvt_tap_open(&p->tap, id, ec, mac, nb_workers, mp, err,
 				errlen) != 0)
 			return -1;
+		mvt_offload_caps_from_eth(p->tap.eth.tx_offloads,
+			p->caps.max_frame, &p->caps);
 		/* published last: a port's kind says it can be used */
 		__atomic_store_n(&p->kind, MVT_PORT_KIND_TAP, __ATOMIC_RELEASE);
 		return 0;
 	}
 	p->kind = MVT_PORT_KIND_VHOST;
-	if (mvt_vhost_open(&p->vhost, id, ec, err, errlen) != 0) {
+	if (mvt_vhost_open(&p->vhost, id, ec, &p->caps, err,
+			errlen) != 0) {
 		p->kind = MVT_PORT_KIND_NONE;
 		return -1;
 	}

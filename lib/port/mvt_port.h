@@ -13,9 +13,11 @@
  * pipeline sees only mvt_port_rx_burst() and mvt_port_tx_burst(), which
  * are inline and cost one branch on the kind per burst.
  *
- * What a port can take lives here, in one place: today the longest frame
- * (@c max_frame); the offloads, MTU and VLAN of each port belong next to
- * it.
+ * What a port can take lives here, in one place (@c caps): the longest
+ * frame, and the offloads it completes itself -- checksums, TCP
+ * segmentation, chained mbufs. An ethdev's are fixed when it is opened; a
+ * vhost-user endpoint's follow the features its guest negotiated, set
+ * before the port is ready and read by the workers only once it is.
  *
  * A closed port (an endpoint slot not in use) takes nothing: its frames
  * are not_ready drops.
@@ -36,6 +38,7 @@
 #include "mvt_conf.h"
 #include "mvt_drop.h"
 #include "mvt_ethdev.h"
+#include "mvt_offload.h"
 #include "mvt_tap.h"
 #include "mvt_vhost.h"
 
@@ -51,7 +54,12 @@ struct mvt_mirror;
 
 struct mvt_port {
 	uint8_t kind;		/**< enum mvt_port_kind */
-	uint32_t max_frame;	/**< longest frame taken, from DA to payload */
+	/**
+	 * What it takes: caps.max_frame is its longest frame (DA to
+	 * payload) on receive and transmit, a super-frame's segments
+	 * included; the rest say what it completes itself.
+	 */
+	struct mvt_offload_caps caps;
 	/**
 	 * The capture of this port's frames, NULL: none (RCU-published by
 	 * the control thread, read once per burst by the workers).
@@ -104,7 +112,7 @@ int mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
 
 /**
  * Close the port (unregister the socket, remove the device). What it
- * takes (@c max_frame) stays: a frame it sent may still be in the
+ * takes (@c caps) stays: a frame it sent may still be in the
  * pipeline.
  */
 void mvt_port_close(struct mvt_port *p);
@@ -190,6 +198,22 @@ mvt_port_tx_burst(struct mvt_port *p, uint16_t worker, struct rte_mbuf **pkts,
 	}
 	*why = MVT_DROP_TX_FULL;
 	return mvt_ethdev_tx_burst(mvt_port_eth(p), worker, pkts, n);
+}
+
+/**
+ * Make @p n frames that ask @p p for offloads it has (see
+ * mvt_offload_tx_path()) fit for mvt_port_tx_burst(). @return the frames,
+ * from the first, that are fit; pkts[return] is not, when it is < @p n.
+ * An endpoint's guest needs nothing: librte_vhost's enqueue writes the
+ * virtio-net header from the transmit flags.
+ */
+static inline uint16_t
+mvt_port_tx_prepare(struct mvt_port *p, uint16_t worker,
+	struct rte_mbuf **pkts, uint16_t n)
+{
+	if (p->kind == MVT_PORT_KIND_ETHDEV || p->kind == MVT_PORT_KIND_TAP)
+		return mvt_ethdev_tx_prepare(mvt_port_eth(p), worker, pkts, n);
+	return n;
 }
 
 #endif /* MVT_PORT_H */

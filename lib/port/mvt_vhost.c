@@ -26,27 +26,43 @@
 #include "mvt_vhost.h"
 
 /*
- * Offloads are off: frames cross to the lower device and to other guests
- * unchanged, so a guest must neither send GSO frames nor rely on the
- * switch completing checksums. Mergeable RX buffers stay on. Packed rings
- * are off: a split ring's avail index counts frames, which is how frames
- * librte_vhost discards without a copy are counted (mvt_vhost_rx_burst);
- * vhost-net, what kernel macvtap uses, has no packed rings either.
+ * Never offered: what the switch cannot do in software for a receiver
+ * that lacks it -- UDP segmentation (UFO), ECN-marked segmentation, and
+ * VIRTIO_NET_F_GSO, the legacy "any GSO" bit that would let a guest send
+ * both. Packed rings are off: a split ring's avail index counts frames,
+ * which is how frames librte_vhost discards without a copy are counted
+ * (mvt_vhost_rx_burst); vhost-net, what kernel macvtap uses, has no
+ * packed rings either.
  */
-#define MVT_VHOST_DISABLED_FEATURES ( \
-	(1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
+#define MVT_VHOST_NEVER_FEATURES ( \
+	(1ULL << VIRTIO_NET_F_GSO) | \
 	(1ULL << VIRTIO_NET_F_HOST_ECN) | (1ULL << VIRTIO_NET_F_HOST_UFO) | \
-	(1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6) | \
 	(1ULL << VIRTIO_NET_F_GUEST_ECN) | (1ULL << VIRTIO_NET_F_GUEST_UFO) | \
-	(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
 	(1ULL << VIRTIO_F_RING_PACKED))
 
 /*
- * Linear mbufs: a frame longer than one mbuf is dropped by librte_vhost
- * before anything is copied or allocated for it, so a guest cannot empty
- * the shared pool with long descriptor chains.
+ * The offloads of offload=on, as vhost-net offers them to a guest on
+ * kernel macvtap: what it may send (CSUM, HOST_TSO4/6: partial checksums
+ * and TCP super-frames, which the switch completes or segments for
+ * receivers that lack them) and what it takes (GUEST_CSUM, GUEST_TSO4/6).
  */
-#define MVT_VHOST_FLAGS RTE_VHOST_USER_LINEARBUF_SUPPORT
+#define MVT_VHOST_OFFLOAD_FEATURES ( \
+	(1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
+	(1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) | \
+	(1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6))
+
+/*
+ * Linear mbufs: a frame is never a chain of pool mbufs, so a guest cannot
+ * empty the shared pool with long descriptor chains. Compliant offload
+ * flags: a dequeued frame says what it asks for with the standard receive
+ * flags (RX_LRO with tso_segsz, RX_L4_CKSUM_NONE), which the pipeline
+ * validates (mvt_offload_prepare()). With offloads on, a frame longer than
+ * a pool mbuf (a super-frame of up to 64 KiB) gets an external buffer
+ * from librte_vhost instead of being discarded; it lives as long as the
+ * frame is in the switch or in a transmit ring.
+ */
+#define MVT_VHOST_FLAGS (RTE_VHOST_USER_LINEARBUF_SUPPORT | \
+	RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS)
 
 static struct rte_rcu_qsbr *vhost_qsbr;
 
@@ -218,6 +234,22 @@ refuse_queue_pairs(struct mvt_vhost *v, unsigned int nb_qp)
 		v->name, nb_qp, v->queues);
 }
 
+/*
+ * What the guest takes, from the features it negotiated: published before
+ * the device is ready, and only then read by the workers.
+ */
+static void
+set_caps(struct mvt_vhost *v)
+{
+	struct mvt_offload_caps *c = v->caps;
+
+	c->csum = (v->features >> VIRTIO_NET_F_GUEST_CSUM) & 1;
+	c->tso4 = c->csum && ((v->features >> VIRTIO_NET_F_GUEST_TSO4) & 1);
+	c->tso6 = c->csum && ((v->features >> VIRTIO_NET_F_GUEST_TSO6) & 1);
+	/* the enqueue copies a chain as well as one mbuf */
+	c->multi_seg = true;
+}
+
 static int
 on_new_device(int vid)
 {
@@ -240,6 +272,7 @@ on_new_device(int vid)
 				&used) != 0)
 			v->rx_avail[q] = 0;
 	rte_vhost_get_negotiated_features(vid, &v->features);
+	set_caps(v);
 	v->nb_qp = nvr / 2;
 	v->connects++;
 	v->up_since = rte_get_timer_cycles();
@@ -442,15 +475,19 @@ own_socket_file(const struct mvt_vhost *v, const struct mvt_endpoint_conf *ec,
 static int
 socket_register(struct mvt_vhost *v)
 {
-	uint64_t flags = MVT_VHOST_FLAGS;
+	uint64_t flags = MVT_VHOST_FLAGS, off = MVT_VHOST_NEVER_FEATURES;
 
 	if (v->client)
 		flags |= RTE_VHOST_USER_CLIENT | RTE_VHOST_USER_NO_RECONNECT;
+	/* the same on every reconnect: features never change for a guest */
+	if (v->offload)
+		flags |= RTE_VHOST_USER_EXTBUF_SUPPORT;
+	else
+		off |= MVT_VHOST_OFFLOAD_FEATURES;
 	if (rte_vhost_driver_register(v->path, flags) != 0)
 		return -1;
 	v->in_use = 1;
-	if (rte_vhost_driver_disable_features(v->path,
-			MVT_VHOST_DISABLED_FEATURES) != 0 ||
+	if (rte_vhost_driver_disable_features(v->path, off) != 0 ||
 			rte_vhost_driver_callback_register(v->path,
 				&vhost_ops) != 0)
 		return -2;
@@ -500,7 +537,8 @@ reconnect(void *arg)
 
 int
 mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
-	const struct mvt_endpoint_conf *ec, char *err, size_t errlen)
+	const struct mvt_endpoint_conf *ec, struct mvt_offload_caps *caps,
+	char *err, size_t errlen)
 {
 	mode_t old_mask;
 	int ret;
@@ -512,6 +550,8 @@ mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 	v->ep_id = id;
 	v->client = ec->client;
 	v->queues = ec->queues;
+	v->offload = ec->offload;
+	v->caps = caps;
 	v->retry_ms = MVT_VHOST_RETRY_MIN_MS;
 	snprintf(v->name, sizeof(v->name), "%s", ec->name);
 	snprintf(v->path, sizeof(v->path), "%s", ec->socket);

@@ -44,6 +44,7 @@
 
 #include "mvt_conf.h"
 #include "mvt_drop.h"
+#include "mvt_offload.h"
 
 struct mvt_vhost {
 	/* read by workers on every poll */
@@ -59,6 +60,9 @@ struct mvt_vhost {
 	uint8_t refusal_logged;		/**< while this connection lives */
 	uint8_t qp_refusal_logged;
 	uint16_t queues;		/**< queue pairs configured */
+	uint8_t offload;		/**< offload=on: offloads offered */
+	/** The port's: what the guest takes, set by new_device. */
+	struct mvt_offload_caps *caps;
 	int conn_vid;			/**< the connection served, -1: none */
 	int conn_fd;			/**< its descriptor (server), -1: unknown */
 	uint64_t features;		/**< negotiated virtio features */
@@ -87,14 +91,17 @@ struct mvt_vhost {
 void mvt_vhost_set_qsbr(struct rte_rcu_qsbr *qsbr);
 
 /**
- * Register and start the socket of endpoint @p id from @p ec.
+ * Register and start the socket of endpoint @p id from @p ec. Each
+ * guest that connects sets @p caps (the offloads it takes) before the
+ * device is ready.
  * A stale server socket file (nobody listening) is removed first; a live
  * one is an error.
  *
  * @return 0, or -1 with one line in @p err.
  */
 int mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
-	const struct mvt_endpoint_conf *ec, char *err, size_t errlen);
+	const struct mvt_endpoint_conf *ec, struct mvt_offload_caps *caps,
+	char *err, size_t errlen);
 
 /** Unregister the socket (the file goes too, in server mode). */
 void mvt_vhost_close(struct mvt_vhost *v);
@@ -106,8 +113,9 @@ void mvt_vhost_close(struct mvt_vhost *v);
 /**
  * Receive up to @p n frames from guest TX queue pair @p qp of ready
  * endpoint @p v. Frames that librte_vhost consumed from the ring without
- * returning them (longer than one mbuf, or shorter than the virtio-net
- * header: it drops those before copying) are added to @p *discarded.
+ * returning them (longer than one mbuf without offloads, for which no
+ * external buffer could be had, or shorter than the virtio-net header:
+ * it drops those before copying) are added to @p *discarded.
  * Only the worker that polls @p qp calls this.
  */
 static inline uint16_t

@@ -16,11 +16,10 @@ mvt_stats_port_sum(const struct mvt_lcore_stats *const *blocks,
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++) {
 		c = &blocks[i]->port[port];
-		out->rx_packets += mvt_ctr_read(&c->rx_packets);
-		out->rx_bytes += mvt_ctr_read(&c->rx_bytes);
-		out->tx_packets += mvt_ctr_read(&c->tx_packets);
-		out->tx_bytes += mvt_ctr_read(&c->tx_bytes);
-		out->multicast += mvt_ctr_read(&c->multicast);
+#define SUM_(name) out->name += mvt_ctr_read(&c->name);
+		MVT_PORT_COUNTERS(SUM_)
+		MVT_PORT_OFFLOAD_COUNTERS(SUM_)
+#undef SUM_
 		for (r = 0; r < MVT_DROP_MAX; r++)
 			out->drops[r] += mvt_ctr_read(&c->drops[r]);
 	}

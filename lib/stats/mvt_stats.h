@@ -28,12 +28,38 @@
 #define MVT_PORT_HOST (MVT_MAX_ENDPOINTS + 1)
 #define MVT_PORTS (MVT_MAX_ENDPOINTS + 2)
 
+/**
+ * A port's counters besides its drops, with their telemetry names: one
+ * list for the struct, the sums, the baselines and every report (the
+ * offload ones only in the reports of one port).
+ *
+ * rx and tx count frames as the port sees them: a TCP super-frame a guest
+ * sent is one rx frame of that guest; its segments, when the switch cut it
+ * for a receiver, are each one tx frame of that receiver. The offload
+ * counters belong to the port that sent the frames: offload_rx the frames
+ * it sent with a valid offload request; sw_segmented its super-frames the
+ * switch cut in software (sw_segments: the segments made); sw_csum its
+ * frames whose checksums the switch completed.
+ */
+#define MVT_PORT_COUNTERS(_) \
+	_(rx_packets)	/* frames the switch took from the port */ \
+	_(rx_bytes) \
+	_(tx_packets)	/* frames the switch handed to the port */ \
+	_(tx_bytes) \
+	_(multicast)	/* flood deliveries to the port */
+
+/** The offload counters (see MVT_PORT_COUNTERS). */
+#define MVT_PORT_OFFLOAD_COUNTERS(_) \
+	_(offload_rx) \
+	_(sw_segmented) \
+	_(sw_segments) \
+	_(sw_csum)
+
 struct mvt_port_counters {
-	uint64_t rx_packets;	/**< frames the switch took from the port */
-	uint64_t rx_bytes;
-	uint64_t tx_packets;	/**< frames the switch handed to the port */
-	uint64_t tx_bytes;
-	uint64_t multicast;	/**< flood deliveries to the port */
+#define MVT_PORT_CTR_FIELD_(name) uint64_t name;
+	MVT_PORT_COUNTERS(MVT_PORT_CTR_FIELD_)
+	MVT_PORT_OFFLOAD_COUNTERS(MVT_PORT_CTR_FIELD_)
+#undef MVT_PORT_CTR_FIELD_
 	uint64_t drops[MVT_DROP_MAX];
 };
 

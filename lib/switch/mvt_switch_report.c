@@ -41,11 +41,10 @@ mvt_switch_port_counters(const struct mvt_switch *sw, unsigned int port,
 	if (port >= MVT_MAX_ENDPOINTS)
 		return;
 	b = &sw->base[port];
-	out->rx_packets -= b->rx_packets;
-	out->rx_bytes -= b->rx_bytes;
-	out->tx_packets -= b->tx_packets;
-	out->tx_bytes -= b->tx_bytes;
-	out->multicast -= b->multicast;
+#define SUB_(name) out->name -= b->name;
+	MVT_PORT_COUNTERS(SUB_)
+	MVT_PORT_OFFLOAD_COUNTERS(SUB_)
+#undef SUB_
 	for (r = 0; r < MVT_DROP_MAX; r++)
 		out->drops[r] -= b->drops[r];
 }

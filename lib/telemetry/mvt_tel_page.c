@@ -165,11 +165,9 @@ void
 mvt_tel_dict_counters(struct mvt_tel_dict *t,
 	const struct mvt_port_counters *c)
 {
-	mvt_tel_dict_u64(t, "rx_packets", c->rx_packets);
-	mvt_tel_dict_u64(t, "rx_bytes", c->rx_bytes);
-	mvt_tel_dict_u64(t, "tx_packets", c->tx_packets);
-	mvt_tel_dict_u64(t, "tx_bytes", c->tx_bytes);
-	mvt_tel_dict_u64(t, "multicast", c->multicast);
+#define ADD_(name) mvt_tel_dict_u64(t, #name, c->name);
+	MVT_PORT_COUNTERS(ADD_)
+#undef ADD_
 	mvt_tel_dict_u64(t, "drops", mvt_stats_drops_total(c));
 }
 
@@ -187,6 +185,9 @@ mvt_tel_add_counters(struct rte_tel_data *d, const struct mvt_port_counters *c)
 	struct mvt_tel_dict t = { .d = d };
 
 	mvt_tel_dict_counters(&t, c);
+#define ADD_(name) mvt_tel_dict_u64(&t, #name, c->name);
+	MVT_PORT_OFFLOAD_COUNTERS(ADD_)
+#undef ADD_
 }
 
 int

@@ -51,7 +51,10 @@ void mvt_tel_dict_mac(struct mvt_tel_dict *t, const char *key, uint64_t mac);
 void mvt_tel_dict_counters(struct mvt_tel_dict *t,
 	const struct mvt_port_counters *c);
 
-/** mvt_tel_dict_mac() and _counters() into a dict whose size is not kept. */
+/**
+ * mvt_tel_dict_mac() and _counters() into a dict whose size is not kept;
+ * _counters() with the offload counters too, for the reports of one port.
+ */
 void mvt_tel_add_mac(struct rte_tel_data *d, const char *key, uint64_t mac);
 void mvt_tel_add_counters(struct rte_tel_data *d,
 	const struct mvt_port_counters *c);
