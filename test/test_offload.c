@@ -13,8 +13,15 @@
  * checksums summed here in plain one's complement, not with the DPDK
  * helpers the module uses; the payloads put back together must be the
  * original's, byte for byte.
+ *
+ * The pipeline cases run the real mvt_worker_process() on such frames
+ * from endpoint A to endpoints whose ports (net_ring) say they take TSO
+ * (B) or nothing (C), and to floods, and check what each port's ring
+ * got and the counters.
  */
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -23,7 +30,16 @@
 #include <rte_mempool.h>
 #include <rte_net.h>
 
+#include <rte_eth_ring.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#include "mvt_dp.h"
+#include "mvt_eptable.h"
+#include "mvt_mactable.h"
 #include "mvt_offload.h"
+#include "mvt_worker.h"
 #include "test.h"
 
 #define BIG_ROOM 65400 /* data room of the test frames (buf_len is 16 bits) */
@@ -1126,6 +1142,370 @@ test_random(void)
 	return pools_full();
 }
 
+/*
+ * The pipeline: endpoints A, B and C in bridge mode on ring ports, B
+ * taking TSO and checksums, C nothing; the lower a ring port too.
+ */
+#define PL_EPS 3
+#define PL_A 0
+#define PL_B 1
+#define PL_C 2
+#define PL_LOWER PL_EPS
+
+static struct {
+	struct rte_ring *rx[PL_EPS + 1], *tx[PL_EPS + 1];
+	struct mvt_port lower;
+	struct mvt_ep_table *t;
+	struct mvt_lcore_stats *stats;
+	struct mvt_dp dp;
+	struct mvt_worker *w;
+} pl;
+
+static uint64_t
+pl_mac(unsigned int i)
+{
+	const uint8_t b[6] = { 0x52, 0x54, 0, 0, 0, (uint8_t)(i + 1) };
+
+	return mvt_mac_load6(b);
+}
+
+static int
+pl_ring_port(unsigned int i, struct mvt_port *port)
+{
+	char name[32], err[MVT_ERR_MAX];
+
+	snprintf(name, sizeof(name), "offl_pl%u_rx", i);
+	pl.rx[i] = rte_ring_create(name, 512, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "offl_pl%u_tx", i);
+	pl.tx[i] = rte_ring_create(name, 512, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (pl.rx[i] == NULL || pl.tx[i] == NULL)
+		return -1;
+	snprintf(name, sizeof(name), "offl_pl%u", i);
+	if (rte_eth_from_rings(name, &pl.rx[i], 1, &pl.tx[i], 1,
+			    SOCKET_ID_ANY) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "net_ring_offl_pl%u", i);
+	if (mvt_port_open_ethdev(port, "--lower", name, 1, big_mp, err,
+			    sizeof(err)) != 0) {
+		printf("%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Once per run (ring ports outlive their close); counters zero. */
+static int
+pl_setup(void)
+{
+	unsigned int i;
+
+	if (pl.w != NULL) {
+		memset(pl.stats, 0, sizeof(*pl.stats));
+		return 0;
+	}
+
+	if (mvt_dp_init(&pl.dp, "offl", 1, 64, big_mp) != 0)
+		return -1;
+	pl.t = rte_zmalloc("offl_eps", sizeof(*pl.t), RTE_CACHE_LINE_SIZE);
+	pl.stats = rte_zmalloc("offl_stats", sizeof(*pl.stats),
+			RTE_CACHE_LINE_SIZE);
+	if (pl.t == NULL || pl.stats == NULL ||
+			pl_ring_port(PL_LOWER, &pl.lower) != 0)
+		return -1;
+	pl.dp.lower = &pl.lower;
+	pl.t->n_eps = PL_EPS;
+	for (i = 0; i < PL_EPS; i++) {
+		if (pl_ring_port(i, &pl.dp.ports[i]) != 0 ||
+				mvt_mactable_set_owner(pl.dp.mt, pl_mac(i),
+						(uint16_t)i) != 0)
+			return -1;
+		pl.t->ep[i].mac = pl_mac(i);
+		pl.t->ep[i].mode = MVT_MODE_BRIDGE;
+		pl.t->ep[i].up = 1;
+		pl.t->ep[i].mc_all = 1;
+	}
+	mvt_ep_table_derive(pl.t, 0, 0);
+	pl.dp.tbl = pl.t;
+	/* what the guests behind B and C negotiated; the lower: nothing */
+	pl.dp.ports[PL_B].caps = tso_caps;
+	pl.dp.ports[PL_C].caps = no_caps;
+	pl.lower.caps = no_caps;
+	for (i = 0; i <= PL_EPS; i++)
+		(i == PL_LOWER ? &pl.lower : &pl.dp.ports[i])->caps.max_frame =
+				MVT_FRAME_MAX;
+	pl.dp.ports[PL_A].caps.max_frame = MVT_FRAME_MAX;
+	pl.w = mvt_worker_create(&pl.dp, 0, rte_lcore_id(), pl.stats);
+	return pl.w == NULL ? -1 : 0;
+}
+
+static void
+pl_free(void)
+{
+	unsigned int i;
+
+	mvt_worker_free(pl.w);
+	for (i = 0; i < PL_EPS && pl.dp.ports != NULL; i++)
+		mvt_port_close(&pl.dp.ports[i]);
+	mvt_port_close(&pl.lower);
+	mvt_dp_fini(&pl.dp);
+	rte_free(pl.t);
+	rte_free(pl.stats);
+	for (i = 0; i <= PL_EPS; i++) {
+		rte_ring_free(pl.rx[i]);
+		rte_ring_free(pl.tx[i]);
+	}
+	memset(&pl, 0, sizeof(pl));
+}
+
+/* The counters of port @p i (PL_LOWER: the lower), read. */
+static const struct mvt_port_counters *
+pl_ctr(unsigned int i)
+{
+	return &pl.stats->port[i == PL_LOWER ? MVT_PORT_LOWER : i];
+}
+
+/* Take what port @p i was sent, up to @p max frames; how many. */
+static unsigned int
+pl_take(unsigned int i, struct rte_mbuf **out, unsigned int max)
+{
+	return rte_ring_dequeue_burst(pl.tx[i], (void **)out, max, NULL);
+}
+
+/* A frame @p f from A to the port of @p dst_ep, with its destination MAC. */
+static struct rte_mbuf *
+pl_frame(const struct frame *f, unsigned int dst_ep, bool bcast)
+{
+	struct rte_mbuf *m = build(f);
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	if (bcast)
+		memset(p, 0xff, 6);
+	else
+		p[5] = (uint8_t)(dst_ep + 1);
+	return m;
+}
+
+static int
+pl_pools_full(void)
+{
+	TEST_ASSERT_EQUAL(rte_mempool_avail_count(pl.dp.offload->direct),
+			pl.dp.offload->direct->size, "direct pool full");
+	TEST_ASSERT_EQUAL(rte_mempool_avail_count(pl.dp.offload->indirect),
+			pl.dp.offload->indirect->size, "indirect pool full");
+	return pools_full();
+}
+
+/*
+ * A super-frame from A: unchanged to B, which takes TSO; cut for C, which
+ * takes nothing; counted on A.
+ */
+static int
+test_pipeline_tso(void)
+{
+	struct frame f = { .payload = 20000, .tcp_flags = TCPF_ACK | TCPF_PSH };
+	struct rte_mbuf *m, *got[MVT_OFFLOAD_SEGS_MAX];
+	const uint16_t mss = 1448;
+	unsigned int n, i, want, bytes = 0;
+	uint32_t wire;
+	int ret;
+
+	TEST_ASSERT_SUCCESS(pl_setup(), "pipeline setup");
+	want = (f.payload + mss - 1) / mss;
+	m = pl_frame(&f, PL_B, false);
+	TEST_ASSERT_NOT_NULL(m, "frame");
+	flag_rx_tso(m, mss);
+	flatten(m, orig);
+	mvt_worker_process(pl.w, pl.t, PL_A, &m, 1);
+	n = pl_take(PL_B, got, RTE_DIM(got));
+	TEST_ASSERT_EQUAL(n, 1, "B: the super-frame whole");
+	TEST_ASSERT(got[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG, "B: TSO asked");
+	TEST_ASSERT_EQUAL(got[0]->tso_segsz, mss, "B: its segment size");
+	TEST_ASSERT_EQUAL(got[0]->pkt_len, o_pay + f.payload, "B: length");
+	flatten(got[0], seg);
+	TEST_ASSERT(memcmp(seg, orig, o_pay + f.payload) == 0, "B: bytes");
+	wire = mvt_offload_wire_len(got[0]);
+	rte_pktmbuf_free(got[0]);
+
+	m = pl_frame(&f, PL_C, false);
+	TEST_ASSERT_NOT_NULL(m, "frame");
+	flag_rx_tso(m, mss);
+	flatten(m, orig);
+	mvt_worker_process(pl.w, pl.t, PL_A, &m, 1);
+	n = pl_take(PL_C, got, RTE_DIM(got));
+	ret = check_segments(&f, o_pay, mss, got, (uint16_t)n, false);
+	for (i = 0; i < n; i++)
+		bytes += got[i]->pkt_len;
+	free_all(got, (uint16_t)n);
+	if (ret != TEST_SUCCESS)
+		goto out;
+	TEST_ASSERT_EQUAL(bytes, wire, "what a policy meters: the segments");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_A)->rx_packets, 2, "A sent 2");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_A)->offload_rx, 2, "A: 2 requests");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_A)->sw_segmented, 1, "A: 1 segmented");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_A)->sw_segments, want, "A: segments");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_B)->tx_packets, 1, "B got 1 frame");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_C)->tx_packets, want, "C got segments");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_C)->tx_bytes, bytes, "C's bytes");
+	TEST_ASSERT_EQUAL(mvt_stats_drops_total(pl_ctr(PL_A)) +
+					mvt_stats_drops_total(pl_ctr(PL_B)) +
+					mvt_stats_drops_total(pl_ctr(PL_C)),
+			0, "no drops");
+	ret = pl_pools_full();
+out:
+	return ret;
+}
+
+/*
+ * A partial checksum: left for B, which completes it; completed in place
+ * for C, counted on A.
+ */
+static int
+test_pipeline_csum(void)
+{
+	struct frame f = { .payload = 1000, .tcp_flags = TCPF_ACK };
+	struct rte_mbuf *m, *got[4];
+	unsigned int n;
+	uint8_t *p;
+	int ret = TEST_FAILED;
+
+	TEST_ASSERT_SUCCESS(pl_setup(), "pipeline setup");
+	m = pl_frame(&f, PL_B, false);
+	TEST_ASSERT_NOT_NULL(m, "frame");
+	flag_rx_csum(m);
+	mvt_worker_process(pl.w, pl.t, PL_A, &m, 1);
+	n = pl_take(PL_B, got, RTE_DIM(got));
+	if (n != 1 || !(got[0]->ol_flags & RTE_MBUF_F_TX_TCP_CKSUM)) {
+		printf("B: %u frames, checksum %s\n", n,
+				n == 1 ? "not asked" : "-");
+		free_all(got, (uint16_t)n);
+		goto out;
+	}
+	rte_pktmbuf_free(got[0]);
+	m = pl_frame(&f, PL_C, false);
+	TEST_ASSERT_NOT_NULL(m, "frame");
+	flag_rx_csum(m);
+	mvt_worker_process(pl.w, pl.t, PL_A, &m, 1);
+	n = pl_take(PL_C, got, RTE_DIM(got));
+	if (n != 1) {
+		printf("C: %u frames\n", n);
+		free_all(got, (uint16_t)n);
+		goto out;
+	}
+	p = rte_pktmbuf_mtod(got[0], uint8_t *);
+	ret = (got[0]->ol_flags & MVT_OFFLOAD_TX_REQ) == 0 &&
+			l4_sum_ok(p + o_l3, p + o_l4, got[0]->pkt_len - o_l4,
+					false, 6) ?
+			TEST_SUCCESS :
+			TEST_FAILED;
+	rte_pktmbuf_free(got[0]);
+	if (ret != TEST_SUCCESS) {
+		printf("C: checksum not completed\n");
+		goto out;
+	}
+	ret = TEST_FAILED;
+	if (pl_ctr(PL_A)->offload_rx != 2 || pl_ctr(PL_A)->sw_csum != 1 ||
+			pl_ctr(PL_A)->sw_segmented != 0) {
+		printf("A: offload_rx %" PRIu64 " sw_csum %" PRIu64 "\n",
+				pl_ctr(PL_A)->offload_rx,
+				pl_ctr(PL_A)->sw_csum);
+		goto out;
+	}
+	ret = pl_pools_full();
+out:
+	return ret;
+}
+
+/*
+ * A super-frame to the broadcast address: B, C and the wire each get the
+ * same segments, made once.
+ */
+static int
+test_pipeline_flood(void)
+{
+	struct frame f = { .payload = 5000, .tcp_flags = TCPF_ACK };
+	static const unsigned int to[] = { PL_B, PL_C, PL_LOWER };
+	struct rte_mbuf *m, *got[MVT_OFFLOAD_SEGS_MAX];
+	const uint16_t mss = 1000;
+	unsigned int i, n;
+	int ret = TEST_SUCCESS;
+
+	TEST_ASSERT_SUCCESS(pl_setup(), "pipeline setup");
+	m = pl_frame(&f, 0, true);
+	TEST_ASSERT_NOT_NULL(m, "frame");
+	flag_rx_tso(m, mss);
+	flatten(m, orig);
+	mvt_worker_process(pl.w, pl.t, PL_A, &m, 1);
+	for (i = 0; i < RTE_DIM(to) && ret == TEST_SUCCESS; i++) {
+		n = pl_take(to[i], got, RTE_DIM(got));
+		ret = check_segments(&f, o_pay, mss, got, (uint16_t)n, false);
+		free_all(got, (uint16_t)n);
+		if (ret == TEST_SUCCESS && pl_ctr(to[i])->tx_packets != 5) {
+			printf("port %u: tx_packets %" PRIu64 "\n", to[i],
+					pl_ctr(to[i])->tx_packets);
+			ret = TEST_FAILED;
+		}
+	}
+	if (ret == TEST_SUCCESS && (pl_ctr(PL_A)->sw_segmented != 1 ||
+					   pl_ctr(PL_A)->sw_segments != 5)) {
+		printf("A: sw_segmented %" PRIu64 " sw_segments %" PRIu64
+		       " (made once for all)\n",
+				pl_ctr(PL_A)->sw_segmented,
+				pl_ctr(PL_A)->sw_segments);
+		ret = TEST_FAILED;
+	}
+	if (ret == TEST_SUCCESS)
+		ret = pl_pools_full();
+	return ret;
+}
+
+/*
+ * What A may not send: a segment size of 0, segments longer than A's
+ * frames may be, a super-frame whose IP length lies. Each dropped at
+ * ingress with its reason, charged to A.
+ */
+static int
+test_pipeline_bad(void)
+{
+	struct frame f = { .payload = 4000, .tcp_flags = TCPF_ACK };
+	struct rte_mbuf *m[3], *got[8];
+	uint8_t *p;
+	int ret = TEST_SUCCESS;
+
+	TEST_ASSERT_SUCCESS(pl_setup(), "pipeline setup");
+	m[0] = pl_frame(&f, PL_C, false);
+	m[1] = pl_frame(&f, PL_C, false);
+	m[2] = pl_frame(&f, PL_C, false);
+	TEST_ASSERT(m[0] != NULL && m[1] != NULL && m[2] != NULL, "frames");
+	flag_rx_tso(m[0], 0);
+	flag_rx_tso(m[1], 2000); /* 2054-byte segments, over 1518 */
+	flag_rx_tso(m[2], 1000);
+	p = rte_pktmbuf_mtod(m[2], uint8_t *);
+	put16(p + o_l3 + 2, get16(p + o_l3 + 2) + 100);
+	mvt_worker_process(pl.w, pl.t, PL_A, m, 3);
+	if (pl_take(PL_C, got, RTE_DIM(got)) != 0) {
+		printf("C got frames\n");
+		ret = TEST_FAILED;
+	} else if (pl_ctr(PL_A)->drops[MVT_DROP_OFFLOAD_BAD_MSS] != 1 ||
+			pl_ctr(PL_A)->drops[MVT_DROP_OVERSIZE] != 1 ||
+			pl_ctr(PL_A)->drops[MVT_DROP_OFFLOAD_BAD_HDR] != 1 ||
+			pl_ctr(PL_A)->rx_packets != 3) {
+		printf("A: bad_mss %" PRIu64 " oversize %" PRIu64
+		       " bad_hdr %" PRIu64 "\n",
+				pl_ctr(PL_A)->drops[MVT_DROP_OFFLOAD_BAD_MSS],
+				pl_ctr(PL_A)->drops[MVT_DROP_OVERSIZE],
+				pl_ctr(PL_A)->drops[MVT_DROP_OFFLOAD_BAD_HDR]);
+		ret = TEST_FAILED;
+	}
+	if (ret == TEST_SUCCESS)
+		ret = pl_pools_full();
+	return ret;
+}
+
 static int
 suite_setup(void)
 {
@@ -1139,6 +1519,7 @@ suite_setup(void)
 static void
 suite_teardown(void)
 {
+	pl_free();
 	mvt_offload_ctx_free(&ctx);
 	rte_mempool_free(big_mp);
 }
@@ -1164,6 +1545,10 @@ static struct unit_test_suite offload_suite = {
 		TEST_CASE(test_eth_caps),
 		TEST_CASE(test_stats),
 		TEST_CASE(test_random),
+		TEST_CASE(test_pipeline_tso),
+		TEST_CASE(test_pipeline_csum),
+		TEST_CASE(test_pipeline_flood),
+		TEST_CASE(test_pipeline_bad),
 		TEST_CASES_END()
 	}
 };
