@@ -266,6 +266,7 @@ static const struct mvt_offload_caps csum_caps = { .csum = true,
 static const struct mvt_offload_caps tso_caps = {
 	.csum = true, .tso4 = true, .tso6 = true, .multi_seg = true
 };
+static const struct mvt_offload_caps linear_caps = { .multi_seg = false };
 
 /* Copy the frame @p m into @p buf; its length. */
 static unsigned int
@@ -523,6 +524,70 @@ test_tso_linear(void)
 }
 
 /* A super-frame that is itself a chain of three mbufs. */
+static void
+ext_free(void *addr, void *opaque)
+{
+	RTE_SET_USED(addr);
+	rte_free(opaque);
+}
+
+/*
+ * A super-frame in an external buffer, as librte_vhost makes a guest's
+ * frame longer than a pool mbuf (EXTBUF): its segments, linear and
+ * chained, IPv4 and IPv6, and every buffer back where it came from.
+ */
+static int
+test_tso_extbuf(void)
+{
+	struct frame f = { .payload = 40000, .tcp_flags = TCPF_ACK | TCPF_PSH };
+	const struct mvt_offload_caps *caps[] = { &no_caps, &linear_caps };
+	struct rte_mbuf *out[MVT_OFFLOAD_SEGS_MAX], *m, *src;
+	struct rte_mbuf_ext_shared_info *sh;
+	enum mvt_drop_reason why;
+	unsigned int v, k, len;
+	uint16_t n, buf_len;
+	void *buf;
+	int ret;
+
+	for (v = 0; v < 4; v++) {
+		f.v6 = v & 1;
+		src = build(&f);
+		m = rte_pktmbuf_alloc(ctx.direct);
+		TEST_ASSERT(src != NULL && m != NULL, "mbufs");
+		len = src->pkt_len;
+		buf_len = (uint16_t)(RTE_PKTMBUF_HEADROOM + len + 64);
+		buf = rte_malloc(NULL, buf_len, RTE_CACHE_LINE_SIZE);
+		TEST_ASSERT_NOT_NULL(buf, "external buffer");
+		sh = rte_pktmbuf_ext_shinfo_init_helper(buf, &buf_len,
+				ext_free, buf);
+		TEST_ASSERT_NOT_NULL(sh, "shared info");
+		rte_pktmbuf_attach_extbuf(m, buf, rte_malloc_virt2iova(buf),
+				buf_len, sh);
+		rte_pktmbuf_reset_headroom(m);
+		memcpy(rte_pktmbuf_append(m, (uint16_t)len),
+				rte_pktmbuf_mtod(src, void *), len);
+		rte_pktmbuf_free(src);
+		flatten(m, orig);
+		flag_rx_tso(m, 1448);
+		TEST_ASSERT_EQUAL(mvt_offload_prepare(&ctx, m), MVT_DROP_NONE,
+				"prepare");
+		TEST_ASSERT(RTE_MBUF_HAS_EXTBUF(m), "still external");
+		k = v >> 1;
+		n = mvt_offload_fixup(&ctx, m, caps[k], out, RTE_DIM(out), &why);
+		TEST_ASSERT(n > 0, "fixup: %s", mvt_drop_name(why));
+		ret = check_segments(&f, o_pay, 1448, out, n, k == 1);
+		free_all(out, n);
+		TEST_ASSERT_EQUAL(rte_mbuf_ext_refcnt_read(sh), 1,
+				"the frame's buffer: only its own reference");
+		rte_pktmbuf_free(m);
+		if (ret != TEST_SUCCESS)
+			return ret;
+		if (pools_full() != TEST_SUCCESS)
+			return TEST_FAILED;
+	}
+	return TEST_SUCCESS;
+}
+
 static int
 test_tso_chained_input(void)
 {
@@ -1537,6 +1602,7 @@ static struct unit_test_suite offload_suite = {
 		TEST_CASE(test_tso_vlan),
 		TEST_CASE(test_tso_linear),
 		TEST_CASE(test_tso_chained_input),
+		TEST_CASE(test_tso_extbuf),
 		TEST_CASE(test_tso_one_segment),
 		TEST_CASE(test_csum),
 		TEST_CASE(test_reject),

@@ -27,6 +27,14 @@
 /* every transmit offload flag this module sets or clears */
 #define TX_ALL (MVT_OFFLOAD_TX_REQ | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)
 
+/*
+ * Flags that say where an mbuf's own data lives, never copied from the
+ * super-frame to a segment's header mbuf: one taken over from a frame in
+ * an external buffer (librte_vhost's for a long frame) would make the
+ * header mbuf's free call that buffer's free callback.
+ */
+#define MBUF_DATA_FLAGS (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT)
+
 /* transmit requests this module does not do: tunnels, UDP segmentation */
 #define TX_UNSUPPORTED                                                         \
 	(RTE_MBUF_F_TX_TUNNEL_MASK | RTE_MBUF_F_TX_OUTER_IPV4 |                \
@@ -439,7 +447,7 @@ split(struct rte_mbuf *pkt, uint16_t hdr, uint16_t mss,
 		h->data_len = hdr;
 		h->pkt_len = hdr;
 		h->port = pkt->port;
-		h->ol_flags = pkt->ol_flags;
+		h->ol_flags = pkt->ol_flags & ~MBUF_DATA_FLAGS;
 		h->packet_type = pkt->packet_type;
 		h->tx_offload = pkt->tx_offload;
 		prev = h;
@@ -528,7 +536,8 @@ finish_segments(const struct rte_mbuf *m, struct rte_mbuf **s, uint16_t n)
 			ip6->payload_len =
 					rte_cpu_to_be_16(s[i]->pkt_len - l4off);
 		}
-		s[i]->ol_flags = m->ol_flags & ~RTE_MBUF_F_TX_TCP_SEG;
+		s[i]->ol_flags = m->ol_flags &
+				~(RTE_MBUF_F_TX_TCP_SEG | MBUF_DATA_FLAGS);
 		s[i]->tso_segsz = 0;
 		complete_csum(s[i]);
 	}
@@ -564,7 +573,7 @@ linearize(const struct mvt_offload_ctx *ctx, struct rte_mbuf **s, uint16_t n)
 		d->data_len = s[i]->pkt_len;
 		d->pkt_len = s[i]->pkt_len;
 		d->port = s[i]->port;
-		d->ol_flags = s[i]->ol_flags;
+		d->ol_flags = s[i]->ol_flags & ~MBUF_DATA_FLAGS;
 		d->packet_type = s[i]->packet_type;
 		d->tx_offload = s[i]->tx_offload;
 		rte_pktmbuf_free(s[i]);
@@ -582,7 +591,12 @@ segment(struct mvt_offload_ctx *ctx, struct rte_mbuf *m, uint16_t hdr,
 	uint64_t f = m->ol_flags;
 	int n;
 
-	if (f & RTE_MBUF_F_TX_IPV4) {
+	/*
+	 * librte_gso gives its header mbufs the frame's flags as they are:
+	 * those of a frame in an external buffer would free what is not
+	 * theirs. Such frames go through split(), as IPv6 ones do.
+	 */
+	if ((f & RTE_MBUF_F_TX_IPV4) && !RTE_MBUF_HAS_EXTBUF(m)) {
 		memset(&g, 0, sizeof(g));
 		g.direct_pool = ctx->direct;
 		g.indirect_pool = ctx->indirect;
