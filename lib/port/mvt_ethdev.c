@@ -102,6 +102,14 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	 * are sent as they are, at no cost.
 	 */
 	conf.txmode.offloads = info.tx_offload_capa & MVT_ETHDEV_TX_OFFLOADS;
+	/*
+	 * net_tap's TSO is librte_gso in the driver, whose segments take
+	 * the super-frame's own flags: for a guest's frame in an external
+	 * buffer they free that buffer as theirs. The switch segments for
+	 * it instead (the kernel behind it checks its checksums either way).
+	 */
+	if (strcmp(info.driver_name, "net_tap") == 0)
+		conf.txmode.offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_TSO;
 	l->tx_offloads = conf.txmode.offloads;
 	ret = rte_eth_dev_configure(l->port_id, l->nb_rxq, l->nb_txq, &conf);
 	if (ret == 0)

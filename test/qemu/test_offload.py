@@ -66,6 +66,8 @@ def guest_listen(guest, port):
     rc, out = guest.run(f"(sleep 600 | nc -l -p {port} | sha256sum "
                         f"> /tmp/rx{port}) >/dev/null 2>&1 &")
     e2e.check_eq(rc, 0, f"{guest.name}: listener on {port}")
+    e2e.wait_until(lambda: f":{port} " in guest.run("netstat -ltn")[1], 30,
+                   f"{guest.name}: nc listening on {port}")
 
 
 def guest_received(guest, port, timeout=120):
@@ -93,6 +95,20 @@ def avg_frame(ep_before, ep_after, rx=True):
     pk = ep_after[f"{k}_packets"] - ep_before[f"{k}_packets"]
     by = ep_after[f"{k}_bytes"] - ep_before[f"{k}_bytes"]
     return by / pk if pk else 0.0, pk
+
+
+# A receiver slower than its sender (a TCG guest's ring, the kernel's tap
+# queue) loses frames, which TCP sends again; nothing else may drop.
+CONGESTION = ("ring_full", "tx_full")
+
+
+def check_drops(what, before, after):
+    b = before.get("drops_by_reason", {})
+    a = after.get("drops_by_reason", {})
+    other = {r: n - b.get(r, 0) for r, n in a.items()
+             if r not in CONGESTION and n != b.get(r, 0)}
+    e2e.check_eq(other, {}, f"{what}: drops other than congestion "
+                 f"(all: {a})")
 
 
 def pcap_frame_lengths(path):
@@ -225,7 +241,7 @@ def scenario(st):
                      "/sys/class/net/eth0/statistics/rx_errors")
     e2e.check(rc == 0 and out.split()[:2] == ["0", "0"],
               f"g3's virtio-net saw no length or other errors: {out!r}")
-    e2e.check_eq(a3["drops"], b3["drops"], "g3: no drops")
+    check_drops("g3", b3, a3)
     figures["g1->g3"] = (secs, avg)
 
     # 3. guest to the wire: a net_tap lower, a kernel behind it
@@ -267,8 +283,13 @@ def scenario(st):
     a1 = endpoint("g1")
     al = e2e.telemetry(PREFIX, "/mvtap/lower")
     avg, _ = avg_frame(b1, a1)
-    e2e.check(avg > MAX_FRAME, f"g1 -> wire: g1 sends super-frames "
-              f"(average {avg:.0f} bytes)")
+    # the kernel's quick ACKs keep the guest's bursts short: fewer
+    # super-frames than between guests, but some
+    e2e.check(a1["offload_rx"] > b1["offload_rx"] and
+              a1["sw_segmented"] > b1["sw_segmented"],
+              f"g1 -> wire: g1's super-frames segmented for the lower "
+              f"({a1['sw_segmented'] - b1['sw_segmented']}; average frame "
+              f"{avg:.0f} bytes)")
     lens = pcap_frame_lengths(cap)
     e2e.check(len(lens) > (STREAM_MIB << 20) // 1448,
               f"the kernel side captured the stream ({len(lens)} frames)")
@@ -276,7 +297,7 @@ def scenario(st):
               f"{MAX_FRAME} bytes (longest {max(lens)})")
     e2e.check_eq(ns_tcp_csum_errors() - errs0, 0,
                  "the kernel counted no TCP checksum errors")
-    e2e.check_eq(al["drops"], bl["drops"], "the lower: no drops")
+    check_drops("the lower", bl, al)
     figures["g1->wire"] = (secs, avg)
 
     for k, (secs, avg) in figures.items():
