@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-mvtap authors
+"""Live migration of a QEMU (TCG) guest between two dpdk-mvtap switches.
+
+Switches A and B each have a net_tap lower and one endpoint, "mig", with
+the guest's MAC. Both taps are ports of one Linux bridge in a network
+namespace, whose own address is the external host. The guest boots on A;
+a second QEMU, started with -incoming on B's endpoint, takes it over by
+QMP "migrate" while the host streams data to the guest over TCP and pings
+it every 50 ms. The guest device has guest_announce=off, so the
+announcement after the switch-over is the RARP librte_vhost injects on B.
+
+Asserted: the stream arrives intact (sha256 at both ends), the pings
+resume within PING_GAP_MAX seconds (the measured gap is printed), B sends
+the RARP with the guest's MAC to the wire, the bridge has learned the
+guest's MAC on B's tap, and A's endpoint counters stop moving.
+Addresses: 10.250.79.0/24, on these test hosts only.
+
+usage: test_migration.py DPDK_MVTAP GUEST_CACHE_DIR
+Exit status: 0 pass, 1 fail, 77 skipped (no QEMU to be had).
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+
+import e2e_harness as e2e  # noqa: E402
+from mvtguest import (Guest, GuestError, Qmp, build_guest,  # noqa: E402
+                      guest_files)
+
+NET = "10.250.79"
+NS = "mvm-ext"
+TAP = {"a": "mvm0", "b": "mvm1"}
+MAC = "52:54:00:79:00:01"
+PORT = 5000
+STREAM_BYTES = 6 << 20
+STREAM_SECONDS = 12
+PING_GAP_MAX = 5.0
+
+# The host's sender: a deterministic stream, paced over STREAM_SECONDS so
+# that the migration happens in its middle; prints the sha256 it sent.
+SENDER = r"""
+import hashlib, socket, sys, time
+n, secs, ip, port = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+s = socket.create_connection((ip, port), timeout=60)
+h = hashlib.sha256()
+chunk = 32768
+t0 = time.monotonic()
+sent = 0
+i = 0
+while sent < n:
+    block = hashlib.sha256(i.to_bytes(8, "big")).digest() * (chunk // 32)
+    block = block[:min(chunk, n - sent)]
+    s.sendall(block)
+    h.update(block)
+    sent += len(block)
+    i += 1
+    due = t0 + secs * sent / n
+    if due > time.monotonic():
+        time.sleep(due - time.monotonic())
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+print(h.hexdigest(), flush=True)
+"""
+
+# Waits for the first RARP (EtherType 0x8035) that arrives on an
+# interface; prints the sender's MAC and the time it was seen. ETH_P_ALL:
+# a socket of one EtherType sees nothing of a bridge port's input.
+SNIFFER = r"""
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((sys.argv[1], 0))
+s.settimeout(float(sys.argv[2]))
+while True:
+    f, addr = s.recvfrom(2048)
+    if addr[2] != socket.PACKET_OUTGOING and f[12:14] == b"\x80\x35":
+        break
+print(f[6:12].hex(":"), time.time(), flush=True)
+"""
+
+
+def sh(*cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def ns(*cmd):
+    return sh("ip", "netns", "exec", NS, *cmd)
+
+
+def ns_popen(tmp, name, *cmd):
+    out = open(os.path.join(tmp, name + ".out"), "w")
+    return subprocess.Popen(["ip", "netns", "exec", NS] + list(cmd),
+                            stdout=out, stderr=subprocess.STDOUT, text=True)
+
+
+def stop(p):
+    if p is not None and p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def read_out(tmp, name):
+    with open(os.path.join(tmp, name + ".out")) as f:
+        return f.read()
+
+
+def ping_gap(text):
+    """The longest time between two consecutive replies, in seconds, and
+    the number of replies."""
+    ts = [float(m) for m in re.findall(r"^\[(\d+\.\d+)\] \d+ bytes from",
+                                       text, re.M)]
+    gaps = [b - a for a, b in zip(ts, ts[1:])]
+    return (max(gaps) if gaps else None), len(ts)
+
+
+def ep_counters(prefix):
+    e = e2e.telemetry(prefix, "/mvtap/endpoint,mig")
+    return e
+
+
+class Setup:
+    def __init__(self, exe, cache):
+        self.sc = e2e.Scenario(exe)
+        self.cache = cache
+        self.guests = []
+        self.procs = []
+        self.qmps = []
+
+    def switch(self, side):
+        sw = e2e.Switch(self.sc.exe, self.sc.tmp,
+            ["--lower", f"net_tap0,iface={TAP[side]}", "--max-sleep-us",
+             "500", "--endpoint", f"name=mig,mac={MAC},mode=bridge,"
+             f"socket={self.sc.sock(side)}"], "mig" + side)
+        if os.environ.get("MVT_MIG_DEBUG"):
+            sw.cmd.insert(sw.cmd.index("--"), "--log-level=lib.vhost.*:debug")
+        self.sc.procs.append(sw)
+        sw.start()
+        sw.wait_log("forwarding")
+        return sw
+
+    def cleanup(self):
+        for p in self.procs:
+            stop(p)
+        for q in self.qmps:
+            q.close()
+        for g in self.guests:
+            g.stop()
+        subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
+        self.sc.cleanup()
+
+
+def scenario(st):
+    tmp = st.sc.tmp
+    kernel, initrd = guest_files(st.cache)
+    swa = st.switch("a")
+    swb = st.switch("b")
+    subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
+    sh("ip", "netns", "add", NS)
+    ns("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+    ns("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1")
+    ns("ip", "link", "add", "br0", "type", "bridge")
+    for t in TAP.values():
+        sh("ip", "link", "set", t, "netns", NS)
+        ns("ip", "link", "set", t, "master", "br0")
+        ns("ip", "link", "set", t, "up")
+    ns("ip", "link", "set", "br0", "up")
+    ns("ip", "addr", "add", f"{NET}.100/24", "dev", "br0")
+
+    common = dict(ip=f"{NET}.1/24", device="guest_announce=off")
+    src = Guest("src", tmp, kernel, initrd, st.sc.sock("a"), MAC,
+                qmp=os.path.join(tmp, "src.qmp"), **common)
+    st.guests.append(src.start())
+    src.wait_ready(180)
+    e2e.check(subprocess.run(["ip", "netns", "exec", NS, "ping", "-c", "2",
+                              "-W", "2", f"{NET}.1"],
+                             stdout=subprocess.DEVNULL).returncode == 0,
+              "the host reaches the guest on switch A")
+    fdb = ns("bridge", "fdb", "show", "br", "br0").stdout
+    e2e.check(re.search(rf"^{MAC} dev {TAP['a']} ", fdb, re.M) is not None,
+              f"the bridge learned the guest on A's tap:\n{fdb}")
+
+    mig_path = os.path.join(tmp, "mig.sock")
+    dst = Guest("dst", tmp, kernel, initrd, st.sc.sock("b"), MAC,
+                qmp=os.path.join(tmp, "dst.qmp"), incoming="unix:" + mig_path,
+                **common)
+    st.guests.append(dst.start())
+    qsrc = Qmp(src.qmp)
+    st.qmps.append(qsrc)
+    qdst = Qmp(dst.qmp)
+    st.qmps.append(qdst)
+    e2e.check_eq(qdst.command("query-status")["status"], "inmigrate",
+                 "the destination QEMU waits for the guest")
+
+    # the guest's receiver, detached from the console's command
+    rc, out = src.run("setsid sh -c 'sleep 600 | nc -l -p %d | sha256sum "
+                      "> /tmp/sum' </dev/null >/dev/null 2>&1 &" % PORT)
+    e2e.check_eq(rc, 0, f"receiver started in the guest: {out}")
+    time.sleep(1)
+    sniff = ns_popen(tmp, "sniff", "python3", "-c", SNIFFER, TAP["b"], "120")
+    st.procs.append(sniff)
+    pinger = ns_popen(tmp, "ping", "ping", "-D", "-i", "0.05", "-W", "1",
+                      f"{NET}.1")
+    st.procs.append(pinger)
+    sender = ns_popen(tmp, "sender", "python3", "-c", SENDER,
+                      str(STREAM_BYTES), str(STREAM_SECONDS), f"{NET}.1",
+                      str(PORT))
+    st.procs.append(sender)
+    time.sleep(3)
+
+    qsrc.command("migrate-set-parameters", **{"max-bandwidth": 1 << 30})
+    t_mig = time.time()
+    qsrc.command("migrate", uri="unix:" + mig_path)
+    deadline = time.monotonic() + 120
+    while True:
+        info = qsrc.command("query-migrate")
+        status = info.get("status")
+        if status == "completed":
+            break
+        e2e.check(status not in ("failed", "cancelled"),
+                  f"migration {status}: {info}")
+        e2e.check(time.monotonic() < deadline, f"migration too slow: {info}")
+        time.sleep(0.1)
+    t_done = time.time()
+    e2e.check_eq(qdst.command("query-status")["status"], "running",
+                 "the guest runs on the destination")
+    dst.adopt()
+    # the source QEMU goes, as libvirt stops it after a migration
+    src.stop()
+
+    e2e.check_eq(sender.wait(STREAM_SECONDS + 60), 0, "the sender finished")
+    sent_sum = read_out(tmp, "sender").split()[0]
+    e2e.wait_until(lambda: dst.run("cat /tmp/sum")[1].strip() != "", 30,
+                   "the guest's checksum")
+    got_sum = dst.run("cat /tmp/sum")[1].split()[0]
+    e2e.check_eq(got_sum, sent_sum, "sha256 of the stream at the guest")
+
+    time.sleep(2)
+    stop(pinger)
+    gap, replies = ping_gap(read_out(tmp, "ping"))
+    e2e.check(gap is not None and replies > 20, "pings were answered")
+    e2e.check(gap <= PING_GAP_MAX, f"pings resumed within {PING_GAP_MAX} s "
+              f"(gap {gap:.2f} s)")
+
+    e2e.check_eq(sniff.wait(10), 0, "a RARP reached B's tap")
+    rarp = read_out(tmp, "sniff").split()
+    e2e.check_eq(rarp[0], MAC, "the RARP announces the guest's MAC")
+    fdb = ns("bridge", "fdb", "show", "br", "br0").stdout
+    e2e.check(re.search(rf"^{MAC} dev {TAP['b']} ", fdb, re.M) is not None
+              and re.search(rf"^{MAC} dev {TAP['a']} ", fdb, re.M) is None,
+              f"the bridge learned the guest on B's tap:\n{fdb}")
+
+    a1 = ep_counters("mvte2e-miga")
+    e2e.check_eq(a1["state"], "waiting", "A's endpoint waits for a guest")
+    time.sleep(2)
+    e2e.check(dst.ping(f"{NET}.100"), "the guest reaches the host from B")
+    a2 = ep_counters("mvte2e-miga")
+    for k in ("rx_packets", "tx_packets"):
+        e2e.check_eq(a2[k], a1[k], f"A's endpoint {k} stopped moving")
+    b = ep_counters("mvte2e-migb")
+    e2e.check(b["rx_packets"] > 0 and b["tx_packets"] > 0,
+              "B's endpoint forwards")
+    print(f"migration: {t_done - t_mig:.2f} s from migrate to completed, "
+          f"ping gap {gap:.2f} s ({replies} replies every 50 ms), "
+          f"RARP {float(rarp[1]) - t_mig:.2f} s after migrate; "
+          f"A: {a2}; B: {b}")
+    swa.stop()
+    swb.stop()
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(f"usage: {argv[0]} DPDK_MVTAP GUEST_CACHE_DIR", file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        print("SKIP: needs root (namespaces, net_tap)")
+        return 77
+    rc = build_guest(argv[2])
+    if rc == 77:
+        print("SKIP: QEMU or the guest packages cannot be installed")
+        return 77
+    if rc != 0:
+        print("FAIL: the guest image did not build")
+        return 1
+    st = Setup(argv[1], argv[2])
+    t0 = time.monotonic()
+    try:
+        scenario(st)
+    except (e2e.Failure, GuestError, subprocess.CalledProcessError,
+            OSError, subprocess.TimeoutExpired) as e:
+        print(f"FAIL qemu migration: {e}")
+        st.sc.print_logs(2000, with_cmd=False)
+        for g in st.guests:
+            print(f"---- {g.name} console")
+            print(g.console()[-1500:])
+            print(g.qemu_log()[-1500:])
+        return 1
+    finally:
+        st.cleanup()
+    print(f"PASS qemu migration ({time.monotonic() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
