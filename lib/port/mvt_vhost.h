@@ -62,6 +62,8 @@ struct mvt_vhost {
 	int conn_vid;			/**< the connection served, -1: none */
 	int conn_fd;			/**< its descriptor (server), -1: unknown */
 	uint64_t features;		/**< negotiated virtio features */
+	uint8_t dirty_log;		/**< the frontend logs (migration) */
+	uint64_t log_starts;		/**< times it turned logging on */
 	uint64_t connects;		/**< new_device count */
 	uint64_t refused;		/**< connections refused, one was live */
 	uint64_t refused_devices;	/**< devices with too many queue pairs */

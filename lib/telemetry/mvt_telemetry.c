@@ -139,6 +139,11 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, pi.features);
 	rte_tel_data_add_dict_string(d, "features", buf);
 	rte_tel_data_add_dict_u64(d, "connects", pi.connects);
+	if (sw->conf.ep[id].type != MVT_EP_TYPE_TAP) {
+		rte_tel_data_add_dict_int(d, "dirty_log", pi.dirty_log);
+		rte_tel_data_add_dict_u64(d, "migrations_started",
+			pi.log_starts);
+	}
 	rte_tel_data_add_dict_u64(d, "frontends_refused", pi.frontends_refused);
 	rte_tel_data_add_dict_u64(d, "queue_pairs_refused",
 		pi.queue_pairs_refused);

@@ -218,6 +218,9 @@ def scenario(st):
     st.procs.append(sender)
     time.sleep(3)
 
+    a0 = ep_counters("mvte2e-miga")
+    e2e.check_eq((a0["dirty_log"], a0["migrations_started"]), (0, 0),
+                 "no dirty page logging before the migration")
     qsrc.command("migrate-set-parameters", **{"max-bandwidth": 1 << 30})
     t_mig = time.time()
     qsrc.command("migrate", uri="unix:" + mig_path)
@@ -262,10 +265,15 @@ def scenario(st):
 
     a1 = ep_counters("mvte2e-miga")
     e2e.check_eq(a1["state"], "waiting", "A's endpoint waits for a guest")
+    e2e.check_eq((a1["dirty_log"], a1["migrations_started"]), (0, 1),
+                 "A's frontend logged dirty pages once, and stopped")
+    swa.wait_log("endpoint mig: dirty page logging on")
+    e2e.check_eq(a1["drops"], a1["drops_by_reason"]["not_ready"],
+                 "A drops what still comes for the guest as not_ready only")
     time.sleep(2)
     e2e.check(dst.ping(f"{NET}.100"), "the guest reaches the host from B")
     a2 = ep_counters("mvte2e-miga")
-    for k in ("rx_packets", "tx_packets"):
+    for k in ("rx_packets", "tx_packets", "drops"):
         e2e.check_eq(a2[k], a1[k], f"A's endpoint {k} stopped moving")
     b = ep_counters("mvte2e-migb")
     e2e.check(b["rx_packets"] > 0 and b["tx_packets"] > 0,
