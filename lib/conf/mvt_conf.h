@@ -29,6 +29,7 @@
  *   rate=KBPS  burst=KB (shorthand for a policy on the endpoint's MAC with
  *   dir=out, named after the endpoint: what the guest sends, as OVS's
  *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
+ *   standby=0|1 (may share its MAC with one other vhost endpoint)
  *
  * Policy SPEC: see mvt_policy.h; parsed here (mvt_policy_conf_parse()).
  *
@@ -78,6 +79,7 @@ struct mvt_endpoint_conf {
 	uint8_t up;			/**< admin state, default 1 */
 	uint16_t queues;		/**< queue pairs, default 1 */
 	uint8_t spoofchk;		/**< drop what it sends from other MACs */
+	uint8_t standby;		/**< may share its MAC (migration) */
 	uint32_t sock_uid;		/**< owner= of the socket, UINT32_MAX: ours */
 	uint32_t sock_gid;		/**< group= of the socket, UINT32_MAX: ours */
 	uint32_t sock_perm;		/**< perm= of the socket, default 0660 */

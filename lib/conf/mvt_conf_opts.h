@@ -142,7 +142,11 @@
 	X(PERM, "perm", PERM, 0, 0777, MVT_SOCKET_PERM_DEFAULT, \
 		MVT_OPT_F(sock_perm), 14, "MODE", NULL, \
 		"octal mode of the server socket (default 0660;\n" \
-		"never world-writable)")
+		"never world-writable)") \
+	X(STANDBY, "standby", BOOL, 0, 1, 0, MVT_OPT_F(standby), 19, "0|1", \
+		NULL, "may have another endpoint's MAC, which then\n" \
+		"goes to the one whose guest connected last\n" \
+		"(live migration within the switch)")
 
 /** How a row's value is parsed. */
 enum mvt_opt_type {

@@ -127,6 +127,13 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	rte_tel_data_add_dict_string(d, "mode",
 		mvt_mode_name(sw->dp.tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
+	if (sw->conf.ep[id].standby ||
+			!mvt_switch_ep_owns_mac(sw, (uint16_t)id)) {
+		rte_tel_data_add_dict_int(d, "standby",
+			sw->conf.ep[id].standby);
+		rte_tel_data_add_dict_int(d, "owns_mac",
+			mvt_switch_ep_owns_mac(sw, (uint16_t)id));
+	}
 	if (sw->conf.ep[id].type == MVT_EP_TYPE_TAP) {
 		rte_tel_data_add_dict_string(d, "interface", pi.path);
 		rte_tel_data_add_dict_string(d, "netns", pi.netns);

@@ -37,7 +37,6 @@ from mvtguest import (Guest, GuestError, Qmp, build_guest,  # noqa: E402
 
 NET = "10.250.79"
 NS = "mvm-ext"
-TAP = {"a": "mvm0", "b": "mvm1"}
 MAC = "52:54:00:79:00:01"
 PORT = 5000
 STREAM_BYTES = 6 << 20
@@ -124,9 +123,8 @@ def ping_gap(text):
     return (max(gaps) if gaps else None), len(ts)
 
 
-def ep_counters(prefix):
-    e = e2e.telemetry(prefix, "/mvtap/endpoint,mig")
-    return e
+def ep_counters(switch, ep):
+    return e2e.telemetry("mvte2e-mig" + switch, "/mvtap/endpoint," + ep)
 
 
 class Setup:
@@ -137,11 +135,11 @@ class Setup:
         self.procs = []
         self.qmps = []
 
-    def switch(self, side):
+    def switch(self, name, tap, ep):
         sw = e2e.Switch(self.sc.exe, self.sc.tmp,
-            ["--lower", f"net_tap0,iface={TAP[side]}", "--max-sleep-us",
-             "500", "--endpoint", f"name=mig,mac={MAC},mode=bridge,"
-             f"socket={self.sc.sock(side)}"], "mig" + side)
+            ["--lower", f"net_tap0,iface={tap}", "--max-sleep-us",
+             "500", "--endpoint", f"name={ep},mac={MAC},mode=bridge,"
+             f"socket={self.sc.sock(ep)}"], "mig" + name)
         if os.environ.get("MVT_MIG_DEBUG"):
             sw.cmd.insert(sw.cmd.index("--"), "--log-level=lib.vhost.*:debug")
         self.sc.procs.append(sw)
@@ -160,67 +158,77 @@ class Setup:
         self.sc.cleanup()
 
 
-def scenario(st):
-    tmp = st.sc.tmp
-    kernel, initrd = guest_files(st.cache)
-    swa = st.switch("a")
-    swb = st.switch("b")
+def make_netns():
     subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
     sh("ip", "netns", "add", NS)
     ns("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
     ns("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1")
     ns("ip", "link", "add", "br0", "type", "bridge")
-    for t in TAP.values():
-        sh("ip", "link", "set", t, "netns", NS)
-        ns("ip", "link", "set", t, "master", "br0")
-        ns("ip", "link", "set", t, "up")
     ns("ip", "link", "set", "br0", "up")
     ns("ip", "addr", "add", f"{NET}.100/24", "dev", "br0")
 
+
+def bridge_port(tap):
+    sh("ip", "link", "set", tap, "netns", NS)
+    ns("ip", "link", "set", tap, "master", "br0")
+    ns("ip", "link", "set", tap, "up")
+
+
+def fdb_ports():
+    """The bridge ports the guest's MAC is learned on."""
+    fdb = ns("bridge", "fdb", "show", "br", "br0").stdout
+    return re.findall(rf"^{MAC} dev (\S+) (?!.*permanent)", fdb, re.M)
+
+
+def migrate(st, tag, src_ep, dst_ep, dst_tap):
+    """Boot the guest on src_ep, migrate it to dst_ep (each a pair of
+    switch name and endpoint name) under a stream and pings, and check
+    what both sides must show. Returns the measured figures."""
+    tmp = st.sc.tmp
+    kernel, initrd = guest_files(st.cache)
+    sock = {ep: st.sc.sock(ep[1]) for ep in (src_ep, dst_ep)}
     common = dict(ip=f"{NET}.1/24", device="guest_announce=off")
-    src = Guest("src", tmp, kernel, initrd, st.sc.sock("a"), MAC,
-                qmp=os.path.join(tmp, "src.qmp"), **common)
+    src = Guest(tag + "-src", tmp, kernel, initrd, sock[src_ep], MAC,
+                qmp=os.path.join(tmp, tag + "-src.qmp"), **common)
     st.guests.append(src.start())
     src.wait_ready(180)
     e2e.check(subprocess.run(["ip", "netns", "exec", NS, "ping", "-c", "2",
                               "-W", "2", f"{NET}.1"],
                              stdout=subprocess.DEVNULL).returncode == 0,
-              "the host reaches the guest on switch A")
-    fdb = ns("bridge", "fdb", "show", "br", "br0").stdout
-    e2e.check(re.search(rf"^{MAC} dev {TAP['a']} ", fdb, re.M) is not None,
-              f"the bridge learned the guest on A's tap:\n{fdb}")
+              f"{tag}: the host reaches the guest on {src_ep}")
 
-    mig_path = os.path.join(tmp, "mig.sock")
-    dst = Guest("dst", tmp, kernel, initrd, st.sc.sock("b"), MAC,
-                qmp=os.path.join(tmp, "dst.qmp"), incoming="unix:" + mig_path,
-                **common)
+    mig_path = os.path.join(tmp, tag + "-mig.sock")
+    dst = Guest(tag + "-dst", tmp, kernel, initrd, sock[dst_ep], MAC,
+                qmp=os.path.join(tmp, tag + "-dst.qmp"),
+                incoming="unix:" + mig_path, **common)
     st.guests.append(dst.start())
     qsrc = Qmp(src.qmp)
     st.qmps.append(qsrc)
     qdst = Qmp(dst.qmp)
     st.qmps.append(qdst)
     e2e.check_eq(qdst.command("query-status")["status"], "inmigrate",
-                 "the destination QEMU waits for the guest")
+                 f"{tag}: the destination QEMU waits for the guest")
 
     # the guest's receiver, detached from the console's command
     rc, out = src.run("setsid sh -c 'sleep 600 | nc -l -p %d | sha256sum "
                       "> /tmp/sum' </dev/null >/dev/null 2>&1 &" % PORT)
-    e2e.check_eq(rc, 0, f"receiver started in the guest: {out}")
+    e2e.check_eq(rc, 0, f"{tag}: receiver started in the guest: {out}")
     time.sleep(1)
-    sniff = ns_popen(tmp, "sniff", "python3", "-c", SNIFFER, TAP["b"], "120")
+    sniff = ns_popen(tmp, tag + "-sniff", "python3", "-c", SNIFFER,
+                     dst_tap, "120")
     st.procs.append(sniff)
-    pinger = ns_popen(tmp, "ping", "ping", "-D", "-i", "0.05", "-W", "1",
-                      f"{NET}.1")
+    pinger = ns_popen(tmp, tag + "-ping", "ping", "-D", "-i", "0.05", "-W",
+                      "1", f"{NET}.1")
     st.procs.append(pinger)
-    sender = ns_popen(tmp, "sender", "python3", "-c", SENDER,
+    sender = ns_popen(tmp, tag + "-sender", "python3", "-c", SENDER,
                       str(STREAM_BYTES), str(STREAM_SECONDS), f"{NET}.1",
                       str(PORT))
     st.procs.append(sender)
     time.sleep(3)
 
-    a0 = ep_counters("mvte2e-miga")
+    a0 = ep_counters(*src_ep)
     e2e.check_eq((a0["dirty_log"], a0["migrations_started"]), (0, 0),
-                 "no dirty page logging before the migration")
+                 f"{tag}: no dirty page logging before the migration")
     qsrc.command("migrate-set-parameters", **{"max-bandwidth": 1 << 30})
     t_mig = time.time()
     qsrc.command("migrate", uri="unix:" + mig_path)
@@ -231,59 +239,97 @@ def scenario(st):
         if status == "completed":
             break
         e2e.check(status not in ("failed", "cancelled"),
-                  f"migration {status}: {info}")
-        e2e.check(time.monotonic() < deadline, f"migration too slow: {info}")
+                  f"{tag}: migration {status}: {info}")
+        e2e.check(time.monotonic() < deadline,
+                  f"{tag}: migration too slow: {info}")
         time.sleep(0.1)
     t_done = time.time()
     e2e.check_eq(qdst.command("query-status")["status"], "running",
-                 "the guest runs on the destination")
+                 f"{tag}: the guest runs on the destination")
     dst.adopt()
     # the source QEMU goes, as libvirt stops it after a migration
     src.stop()
 
-    e2e.check_eq(sender.wait(STREAM_SECONDS + 60), 0, "the sender finished")
-    sent_sum = read_out(tmp, "sender").split()[0]
+    e2e.check_eq(sender.wait(STREAM_SECONDS + 60), 0,
+                 f"{tag}: the sender finished")
+    sent_sum = read_out(tmp, tag + "-sender").split()[0]
     e2e.wait_until(lambda: dst.run("cat /tmp/sum")[1].strip() != "", 30,
                    "the guest's checksum")
     got_sum = dst.run("cat /tmp/sum")[1].split()[0]
-    e2e.check_eq(got_sum, sent_sum, "sha256 of the stream at the guest")
+    e2e.check_eq(got_sum, sent_sum, f"{tag}: sha256 of the stream at the "
+                 "guest")
 
     time.sleep(2)
     stop(pinger)
-    gap, replies = ping_gap(read_out(tmp, "ping"))
-    e2e.check(gap is not None and replies > 20, "pings were answered")
-    e2e.check(gap <= PING_GAP_MAX, f"pings resumed within {PING_GAP_MAX} s "
-              f"(gap {gap:.2f} s)")
+    gap, replies = ping_gap(read_out(tmp, tag + "-ping"))
+    e2e.check(gap is not None and replies > 20, f"{tag}: pings answered")
+    e2e.check(gap <= PING_GAP_MAX, f"{tag}: pings resumed within "
+              f"{PING_GAP_MAX} s (gap {gap:.2f} s)")
 
-    e2e.check_eq(sniff.wait(10), 0, "a RARP reached B's tap")
-    rarp = read_out(tmp, "sniff").split()
-    e2e.check_eq(rarp[0], MAC, "the RARP announces the guest's MAC")
-    fdb = ns("bridge", "fdb", "show", "br", "br0").stdout
-    e2e.check(re.search(rf"^{MAC} dev {TAP['b']} ", fdb, re.M) is not None
-              and re.search(rf"^{MAC} dev {TAP['a']} ", fdb, re.M) is None,
-              f"the bridge learned the guest on B's tap:\n{fdb}")
+    e2e.check_eq(sniff.wait(10), 0, f"{tag}: a RARP reached {dst_tap}")
+    rarp = read_out(tmp, tag + "-sniff").split()
+    e2e.check_eq(rarp[0], MAC, f"{tag}: the RARP announces the guest's MAC")
+    e2e.check_eq(fdb_ports(), [dst_tap],
+                 f"{tag}: the bridge has the guest on {dst_tap}")
 
-    a1 = ep_counters("mvte2e-miga")
-    e2e.check_eq(a1["state"], "waiting", "A's endpoint waits for a guest")
+    a1 = ep_counters(*src_ep)
+    e2e.check_eq(a1["state"], "waiting",
+                 f"{tag}: {src_ep[1]} waits for a guest")
     e2e.check_eq((a1["dirty_log"], a1["migrations_started"]), (0, 1),
-                 "A's frontend logged dirty pages once, and stopped")
-    swa.wait_log("endpoint mig: dirty page logging on")
+                 f"{tag}: the source frontend logged dirty pages once, "
+                 "and stopped")
     e2e.check_eq(a1["drops"], a1["drops_by_reason"]["not_ready"],
-                 "A drops what still comes for the guest as not_ready only")
+                 f"{tag}: what still came for the guest to {src_ep[1]} "
+                 "is not_ready only")
     time.sleep(2)
-    e2e.check(dst.ping(f"{NET}.100"), "the guest reaches the host from B")
-    a2 = ep_counters("mvte2e-miga")
+    e2e.check(dst.ping(f"{NET}.100"),
+              f"{tag}: the guest reaches the host from {dst_ep}")
+    a2 = ep_counters(*src_ep)
     for k in ("rx_packets", "tx_packets", "drops"):
-        e2e.check_eq(a2[k], a1[k], f"A's endpoint {k} stopped moving")
-    b = ep_counters("mvte2e-migb")
+        e2e.check_eq(a2[k], a1[k], f"{tag}: {src_ep[1]} {k} stopped moving")
+    b = ep_counters(*dst_ep)
     e2e.check(b["rx_packets"] > 0 and b["tx_packets"] > 0,
-              "B's endpoint forwards")
-    print(f"migration: {t_done - t_mig:.2f} s from migrate to completed, "
-          f"ping gap {gap:.2f} s ({replies} replies every 50 ms), "
-          f"RARP {float(rarp[1]) - t_mig:.2f} s after migrate; "
-          f"A: {a2}; B: {b}")
+              f"{tag}: {dst_ep[1]} forwards")
+    fig = dict(migration=t_done - t_mig, gap=gap, replies=replies,
+               rarp=float(rarp[1]) - t_mig, src_not_ready=a2["drops"],
+               a=a2, b=b)
+    print(f"{tag}: {fig['migration']:.2f} s from migrate to completed, "
+          f"ping gap {gap:.2f} s ({replies} replies every 50 ms), RARP "
+          f"on the wire {fig['rarp']:.2f} s after migrate, "
+          f"{a2['drops']} frames not_ready on the source endpoint")
+    return fig
+
+
+def scenario(st):
+    make_netns()
+    # two switches, their lowers in one bridge
+    swa = st.switch("a", "mvm0", "a")
+    swb = st.switch("b", "mvm1", "b")
+    bridge_port("mvm0")
+    bridge_port("mvm1")
+    migrate(st, "two", ("a", "a"), ("b", "b"), "mvm1")
     swa.stop()
     swb.stop()
+
+    # one switch: the destination endpoint shares the MAC (standby=1),
+    # added live as a migration hook would, and takes the MAC over when
+    # the guest arrives
+    swc = st.switch("c", "mvm2", "m1")
+    bridge_port("mvm2")
+    r = e2e.telemetry("mvte2e-migc", "/mvtap/add_endpoint,name=m2,"
+                      f"mac={MAC},mode=bridge,socket={st.sc.sock('m2')},"
+                      "standby=1")
+    e2e.check_eq(r, {"result": "ok"}, "m2 added with m1's MAC")
+    m2 = ep_counters("c", "m2")
+    e2e.check_eq((m2["standby"], m2["owns_mac"]), (1, 0),
+                 "m2 does not own the MAC before its guest comes")
+    migrate(st, "one", ("c", "m1"), ("c", "m2"), "mvm2")
+    m1 = ep_counters("c", "m1")
+    m2 = ep_counters("c", "m2")
+    e2e.check_eq((m1["owns_mac"], m2["owns_mac"]), (0, 1),
+                 "the MAC went with the guest to m2")
+    swc.wait_log("endpoint m2: guest connected, owns its MAC")
+    swc.stop()
 
 
 def main(argv):
