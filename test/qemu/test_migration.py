@@ -1,20 +1,25 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mvtap authors
-"""Live migration of a QEMU (TCG) guest between two dpdk-mvtap switches.
+"""Live migration of a QEMU (TCG) guest on dpdk-mvtap endpoints.
 
-Switches A and B each have a net_tap lower and one endpoint, "mig", with
-the guest's MAC. Both taps are ports of one Linux bridge in a network
-namespace, whose own address is the external host. The guest boots on A;
-a second QEMU, started with -incoming on B's endpoint, takes it over by
-QMP "migrate" while the host streams data to the guest over TCP and pings
-it every 50 ms. The guest device has guest_announce=off, so the
-announcement after the switch-over is the RARP librte_vhost injects on B.
+First between two switches, A and B, each with a net_tap lower and one
+endpoint with the guest's MAC; both taps are ports of one Linux bridge in a
+network namespace, whose own address is the external host. Then between
+two endpoints of one switch, m1 and m2, m2 added live with standby=1 and
+m1's MAC. Each time the guest boots on the source endpoint, a second QEMU
+started with -incoming on the destination endpoint takes it over by QMP
+"migrate" while the host streams data to the guest over TCP and pings it
+every 50 ms. The guest device has guest_announce=off, so the announcement
+after the switch-over is the RARP librte_vhost injects; the endpoints have
+spoofchk=1, which must let it pass.
 
 Asserted: the stream arrives intact (sha256 at both ends), the pings
-resume within PING_GAP_MAX seconds (the measured gap is printed), B sends
-the RARP with the guest's MAC to the wire, the bridge has learned the
-guest's MAC on B's tap, and A's endpoint counters stop moving.
+resume within PING_GAP_MAX seconds (the measured gap is printed), the RARP
+with the guest's MAC arrives on the destination's tap, the bridge has the
+guest's MAC on that tap only, the source endpoint logged dirty pages once
+and its counters stop moving (its drops all not_ready), and within one
+switch the MAC moves from m1 to m2.
 Addresses: 10.250.79.0/24, on these test hosts only.
 
 usage: test_migration.py DPDK_MVTAP GUEST_CACHE_DIR
@@ -139,7 +144,7 @@ class Setup:
         sw = e2e.Switch(self.sc.exe, self.sc.tmp,
             ["--lower", f"net_tap0,iface={tap}", "--max-sleep-us",
              "500", "--endpoint", f"name={ep},mac={MAC},mode=bridge,"
-             f"socket={self.sc.sock(ep)}"], "mig" + name)
+             f"socket={self.sc.sock(ep)},spoofchk=1"], "mig" + name)
         if os.environ.get("MVT_MIG_DEBUG"):
             sw.cmd.insert(sw.cmd.index("--"), "--log-level=lib.vhost.*:debug")
         self.sc.procs.append(sw)
@@ -290,6 +295,9 @@ def migrate(st, tag, src_ep, dst_ep, dst_tap):
     b = ep_counters(*dst_ep)
     e2e.check(b["rx_packets"] > 0 and b["tx_packets"] > 0,
               f"{tag}: {dst_ep[1]} forwards")
+    e2e.check_eq((b["drops_by_reason"]["spoof"],
+                  b["drops_by_reason"]["link_local"]), (0, 0),
+                 f"{tag}: spoofchk=1 on {dst_ep[1]} passes the RARP")
     fig = dict(migration=t_done - t_mig, gap=gap, replies=replies,
                rarp=float(rarp[1]) - t_mig, src_not_ready=a2["drops"],
                a=a2, b=b)
@@ -318,7 +326,7 @@ def scenario(st):
     bridge_port("mvm2")
     r = e2e.telemetry("mvte2e-migc", "/mvtap/add_endpoint,name=m2,"
                       f"mac={MAC},mode=bridge,socket={st.sc.sock('m2')},"
-                      "standby=1")
+                      "spoofchk=1,standby=1")
     e2e.check_eq(r, {"result": "ok"}, "m2 added with m1's MAC")
     m2 = ep_counters("c", "m2")
     e2e.check_eq((m2["standby"], m2["owns_mac"]), (1, 0),
