@@ -127,8 +127,9 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	rte_tel_data_add_dict_string(d, "mode",
 		mvt_mode_name(sw->dp.tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
-	if (sw->conf.ep[id].standby ||
-			!mvt_switch_ep_owns_mac(sw, (uint16_t)id)) {
+	/* standby=1 and endpoints that share their MAC: which one has it */
+	if (sw->conf.ep[id].standby || mvt_switch_mac_sharer(sw, (uint16_t)id,
+			sw->dp.tbl->ep[id].mac) != MVT_EP_NONE) {
 		rte_tel_data_add_dict_int(d, "standby",
 			sw->conf.ep[id].standby);
 		rte_tel_data_add_dict_int(d, "owns_mac",
