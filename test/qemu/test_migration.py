@@ -14,6 +14,10 @@ every 50 ms. The guest device has guest_announce=off, so the announcement
 after the switch-over is the RARP librte_vhost injects; the endpoints have
 spoofchk=1, which must let it pass.
 
+Between the two switches a first migration is cancelled while the
+frontend logs dirty pages: logging goes on and off on a running device
+(librte_vhost's features_changed) and the guest stays on A.
+
 Asserted: the stream arrives intact (sha256 at both ends), the pings
 resume within PING_GAP_MAX seconds (the measured gap is printed), the RARP
 with the guest's MAC arrives on the destination's tap, the bridge has the
@@ -185,10 +189,11 @@ def fdb_ports():
     return re.findall(rf"^{MAC} dev (\S+) (?!.*permanent)", fdb, re.M)
 
 
-def migrate(st, tag, src_ep, dst_ep, dst_tap):
+def migrate(st, tag, src_ep, dst_ep, dst_tap, cancel_first=False):
     """Boot the guest on src_ep, migrate it to dst_ep (each a pair of
     switch name and endpoint name) under a stream and pings, and check
-    what both sides must show. Returns the measured figures."""
+    what both sides must show. With cancel_first, a migration is started
+    and cancelled first. Returns the measured figures."""
     tmp = st.sc.tmp
     kernel, initrd = guest_files(st.cache)
     sock = {ep: st.sc.sock(ep[1]) for ep in (src_ep, dst_ep)}
@@ -202,17 +207,21 @@ def migrate(st, tag, src_ep, dst_ep, dst_tap):
                              stdout=subprocess.DEVNULL).returncode == 0,
               f"{tag}: the host reaches the guest on {src_ep}")
 
-    mig_path = os.path.join(tmp, tag + "-mig.sock")
-    dst = Guest(tag + "-dst", tmp, kernel, initrd, sock[dst_ep], MAC,
-                qmp=os.path.join(tmp, tag + "-dst.qmp"),
-                incoming="unix:" + mig_path, **common)
-    st.guests.append(dst.start())
+    def destination(name):
+        path = os.path.join(tmp, name + "-mig.sock")
+        g = Guest(name, tmp, kernel, initrd, sock[dst_ep], MAC,
+                  qmp=os.path.join(tmp, name + ".qmp"),
+                  incoming="unix:" + path, **common)
+        st.guests.append(g.start())
+        q = Qmp(g.qmp)
+        st.qmps.append(q)
+        e2e.check_eq(q.command("query-status")["status"], "inmigrate",
+                     f"{name}: the destination QEMU waits for the guest")
+        return g, q, path
+
+    dst, qdst, mig_path = destination(tag + "-dst")
     qsrc = Qmp(src.qmp)
     st.qmps.append(qsrc)
-    qdst = Qmp(dst.qmp)
-    st.qmps.append(qdst)
-    e2e.check_eq(qdst.command("query-status")["status"], "inmigrate",
-                 f"{tag}: the destination QEMU waits for the guest")
 
     # the guest's receiver, detached from the console's command
     rc, out = src.run("setsid sh -c 'sleep 600 | nc -l -p %d | sha256sum "
@@ -234,6 +243,25 @@ def migrate(st, tag, src_ep, dst_ep, dst_tap):
     a0 = ep_counters(*src_ep)
     e2e.check_eq((a0["dirty_log"], a0["migrations_started"]), (0, 0),
                  f"{tag}: no dirty page logging before the migration")
+    if cancel_first:
+        # a migration slow enough to be cancelled: logging goes on and
+        # off while the device runs, and the guest stays where it was
+        qsrc.command("migrate-set-parameters", **{"max-bandwidth": 100000})
+        qsrc.command("migrate", uri="unix:" + mig_path)
+        e2e.wait_until(lambda: ep_counters(*src_ep)["dirty_log"] == 1, 30,
+                       f"{tag}: dirty page logging on")
+        qsrc.command("migrate_cancel")
+        e2e.wait_until(lambda: qsrc.command("query-migrate").get("status")
+                       == "cancelled", 30, f"{tag}: the migration cancelled")
+        e2e.wait_until(lambda: ep_counters(*src_ep)["dirty_log"] == 0, 30,
+                       f"{tag}: dirty page logging off")
+        c = ep_counters(*src_ep)
+        e2e.check_eq((c["state"], c["migrations_started"], c["connects"]),
+                     ("up", 1, 1), f"{tag}: {src_ep[1]} forwards on, "
+                     "its device never stopped")
+        # the destination QEMU gives up with its migration: a new one
+        dst.stop()
+        dst, qdst, mig_path = destination(tag + "-dst2")
     qsrc.command("migrate-set-parameters", **{"max-bandwidth": 1 << 30})
     t_mig = time.time()
     qsrc.command("migrate", uri="unix:" + mig_path)
@@ -280,9 +308,9 @@ def migrate(st, tag, src_ep, dst_ep, dst_tap):
     a1 = ep_counters(*src_ep)
     e2e.check_eq(a1["state"], "waiting",
                  f"{tag}: {src_ep[1]} waits for a guest")
-    e2e.check_eq((a1["dirty_log"], a1["migrations_started"]), (0, 1),
-                 f"{tag}: the source frontend logged dirty pages once, "
-                 "and stopped")
+    e2e.check_eq((a1["dirty_log"], a1["migrations_started"]),
+                 (0, 1 + cancel_first), f"{tag}: the source frontend "
+                 "logged dirty pages for each migration, and stopped")
     e2e.check_eq(a1["drops"], a1["drops_by_reason"]["not_ready"],
                  f"{tag}: what still came for the guest to {src_ep[1]} "
                  "is not_ready only")
@@ -315,7 +343,8 @@ def scenario(st):
     swb = st.switch("b", "mvm1", "b")
     bridge_port("mvm0")
     bridge_port("mvm1")
-    migrate(st, "two", ("a", "a"), ("b", "b"), "mvm1")
+    migrate(st, "two", ("a", "a"), ("b", "b"), "mvm1", cancel_first=True)
+    swa.wait_log("endpoint a: dirty page logging off")
     swa.stop()
     swb.stop()
 
