@@ -29,7 +29,7 @@
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
 	"state, rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, " \
-	"netns, offload)"
+	"netns, standby, offload)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
@@ -866,6 +866,16 @@ test_validate_errors(void)
 		  "--endpoint mac=02:ab:00:00:00:01: MAC already used by endpoint a" },
 		{ ARGS("--lower", "x",
 			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a),
+			"--endpoint", fmt("name=b,mac=02:00:00:00:00:01,%s,standby=1", b),
+			"--endpoint", fmt("name=c,mac=02:00:00:00:00:01,socket=%s,standby=1",
+				tpath("c.sock"))),
+		  "--endpoint mac=02:00:00:00:00:01: MAC already used by endpoint b" },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a),
+			"--endpoint", fmt("name=b,mac=02:00:00:00:00:01,%s,standby=1,rate=1000", b)),
+		  "--endpoint b: standby=1 needs a vhost-user endpoint, not passthru nor source, without rate=" },
+		{ ARGS("--lower", "x",
+			"--endpoint", fmt("name=a,mac=02:00:00:00:00:01,%s", a),
 			"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,%s", a)),
 		  fmt("--endpoint %s: socket already used by endpoint a", a) },
 		{ ARGS("--lower", "x",
@@ -905,6 +915,14 @@ test_validate_errors(void)
 		"--endpoint", "name=c,mac=02:ab:00:00:00:03,socket=/c.sock")),
 		"%s", err);
 	TEST_ASSERT_EQUAL(conf.n_endpoints, 3, "n_endpoints");
+
+	/* A standby endpoint may have another one's MAC, either one first. */
+	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x",
+		"--endpoint", fmt("name=a,mac=02:ab:00:00:00:01,%s,standby=1", a),
+		"--endpoint", fmt("name=b,mac=02:ab:00:00:00:01,%s", b))),
+		"%s", err);
+	TEST_ASSERT_EQUAL(conf.ep[0].standby, 1, "standby");
+	TEST_ASSERT_EQUAL(conf.ep[1].standby, 0, "not standby");
 	return TEST_SUCCESS;
 }
 

@@ -60,6 +60,12 @@ test_owner_add_del(void)
 		"a second owner is refused");
 	TEST_ASSERT_SUCCESS(mvt_mactable_set_owner(mt, MAC(1), 7), "idempotent");
 	TEST_ASSERT_EQUAL(mvt_mactable_count(mt), 1, "count");
+	/* a guest that moved: the MAC goes to its new endpoint, and back */
+	TEST_ASSERT_SUCCESS(mvt_mactable_move_owner(mt, MAC(1), 8), "move");
+	TEST_ASSERT_EQUAL(mvt_mactable_lookup(mt, MAC(1))->owner, 8, "moved");
+	TEST_ASSERT_SUCCESS(mvt_mactable_move_owner(mt, MAC(1), 7), "back");
+	TEST_ASSERT_EQUAL(mvt_mactable_lookup(mt, MAC(1))->owner, 7, "back");
+	TEST_ASSERT_EQUAL(mvt_mactable_count(mt), 1, "count after moves");
 	/* clearing for an endpoint that does not own it changes nothing */
 	TEST_ASSERT_SUCCESS(mvt_mactable_clear_owner(mt, MAC(1), 8), "clear other");
 	TEST_ASSERT_NOT_NULL(mvt_mactable_lookup(mt, MAC(1)), "still there");

@@ -30,6 +30,7 @@
  *   dir=out, named after the endpoint: what the guest sends, as OVS's
  *   ingress_policing_rate/burst)  spoofchk=0|1 (default 0)
  *   offload=on|off (TSO and checksum offload offered to the guest; on)
+ *   standby=0|1 (may share its MAC with one other vhost endpoint)
  *
  * Policy SPEC: see mvt_policy.h; parsed here (mvt_policy_conf_parse()).
  *
@@ -80,6 +81,7 @@ struct mvt_endpoint_conf {
 	uint16_t queues;		/**< queue pairs, default 1 */
 	uint8_t spoofchk;		/**< drop what it sends from other MACs */
 	uint8_t offload;		/**< offer TSO and checksum offload */
+	uint8_t standby;		/**< may share its MAC (migration) */
 	uint32_t sock_uid;		/**< owner= of the socket, UINT32_MAX: ours */
 	uint32_t sock_gid;		/**< group= of the socket, UINT32_MAX: ours */
 	uint32_t sock_perm;		/**< perm= of the socket, default 0660 */

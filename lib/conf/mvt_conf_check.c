@@ -135,6 +135,7 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 {
 	const struct mvt_endpoint_conf *ep = &c->ep[i], *o;
 	char mac[MVT_MAC_STRLEN];
+	unsigned int n_sharing = 0;
 	uint16_t j, s;
 	int ret;
 
@@ -185,6 +186,18 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 				mac);
 		}
 	}
+	/*
+	 * A standby endpoint takes its MAC over from the other endpoint of
+	 * that MAC when its guest connects: a vhost-user guest's, which has
+	 * one MAC (not a source list nor the lower's), and no policy of its
+	 * own, as a MAC has one policy per direction.
+	 */
+	if (ep->standby && (ep->type == MVT_EP_TYPE_TAP ||
+			ep->mode == MVT_MODE_PASSTHRU ||
+			ep->mode == MVT_MODE_SOURCE || ep->rate_kbps != 0))
+		return mvt_err(err, errlen,
+			"--endpoint %s: standby=1 needs a vhost-user endpoint, not passthru nor source, without rate=",
+			ep->name);
 	/* Linux refuses a passthru macvlan beside any other on the lower. */
 	if (ep->mode == MVT_MODE_PASSTHRU && c->n_endpoints > 1)
 		return mvt_err(err, errlen,
@@ -196,7 +209,9 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 			return mvt_err(err, errlen,
 				"--endpoint name=%s: duplicate endpoint name",
 				ep->name);
-		if (ep->mac != 0 && o->mac == ep->mac) {
+		if (ep->mac != 0 && o->mac == ep->mac &&
+				(!(ep->standby || o->standby) ||
+				 ++n_sharing > 1)) {
 			mvt_mac_format(ep->mac, mac);
 			return mvt_err(err, errlen,
 				"--endpoint mac=%s: MAC already used by endpoint %s",

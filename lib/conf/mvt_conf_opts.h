@@ -135,7 +135,7 @@
 	X(NETNS, "netns", NETNS, 1, MVT_NETNS_MAX - 1, 0, MVT_OPT_F(netns), \
 		18, "NAME", NULL, \
 		"type=tap: move it into this ip netns namespace") \
-	X(OFFLOAD, "offload", ONOFF, 0, 1, 1, MVT_OPT_F(offload), 19, \
+	X(OFFLOAD, "offload", ONOFF, 0, 1, 1, MVT_OPT_F(offload), 20, \
 		"on|off", NULL, \
 		"offer the guest TSO and checksum offload (default on)") \
 	X(OWNER, "owner", OWNER, 0, 0, 0, MVT_OPT_F(sock_uid), 12, "USER", \
@@ -145,7 +145,11 @@
 	X(PERM, "perm", PERM, 0, 0777, MVT_SOCKET_PERM_DEFAULT, \
 		MVT_OPT_F(sock_perm), 14, "MODE", NULL, \
 		"octal mode of the server socket (default 0660;\n" \
-		"never world-writable)")
+		"never world-writable)") \
+	X(STANDBY, "standby", BOOL, 0, 1, 0, MVT_OPT_F(standby), 19, "0|1", \
+		NULL, "may have another endpoint's MAC, which then\n" \
+		"goes to the one whose guest connected last\n" \
+		"(live migration within the switch)")
 
 /** How a row's value is parsed. */
 enum mvt_opt_type {

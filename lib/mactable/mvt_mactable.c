@@ -222,6 +222,23 @@ mvt_mactable_set_owner(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
 }
 
 int
+mvt_mactable_move_owner(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
+{
+	struct mvt_mac_entry *old = entry_get(mt, mac), *ne;
+
+	if (old == NULL || old->owner == MVT_EP_NONE)
+		return mvt_mactable_set_owner(mt, mac, ep);
+	if (old->owner == ep)
+		return 0;
+	/* one publication: no reader sees the MAC without an owner */
+	ne = entry_copy(mt, old, 0);
+	if (ne == NULL)
+		return -ENOMEM;
+	ne->owner = ep;
+	return entry_publish(mt, mac, old, ne);
+}
+
+int
 mvt_mactable_clear_owner(struct mvt_mactable *mt, uint64_t mac, uint16_t ep)
 {
 	struct mvt_mac_entry *old = entry_get(mt, mac);

@@ -79,6 +79,18 @@ int mvt_mactable_set_owner(struct mvt_mactable *mt, uint64_t mac,
 	uint16_t ep);
 
 /**
+ * Make @p ep the owner of @p mac in place of whichever endpoint owns it
+ * (the MAC of a guest that moved to another endpoint), in one
+ * publication: readers see the old owner or the new one, never none.
+ * The entry's policies and source listers stay.
+ * Control thread only.
+ *
+ * @return 0, -ENOSPC if the table is full, -ENOMEM.
+ */
+int mvt_mactable_move_owner(struct mvt_mactable *mt, uint64_t mac,
+	uint16_t ep);
+
+/**
  * Remove @p ep's ownership of @p mac; no-op if it does not own it.
  * Removals (this, mvt_mactable_del_lister() and mvt_mactable_set_policy()
  * with NULL) do not fail for lack of memory: the table holds an entry in

@@ -104,7 +104,9 @@ mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info)
 	info->is_client = v->client;
 	info->queues = v->queues;
 	info->queue_pairs = info->ready ? v->nb_qp : 0;
-	info->features = v->features;
+	info->features = __atomic_load_n(&v->features, __ATOMIC_RELAXED);
+	info->dirty_log = __atomic_load_n(&v->dirty_log, __ATOMIC_RELAXED);
+	info->log_starts = __atomic_load_n(&v->log_starts, __ATOMIC_RELAXED);
 	info->connects = v->connects;
 	info->frontends_refused = __atomic_load_n(&v->refused,
 		__ATOMIC_RELAXED);

@@ -133,6 +133,8 @@ struct mvt_port_info {
 	uint8_t ready;		/**< frames can pass */
 	uint8_t is_client;
 	uint64_t features;	/**< negotiated virtio features */
+	uint8_t dirty_log;	/**< a live migration logs dirty pages */
+	uint64_t log_starts;	/**< live migrations started */
 	uint64_t connects;
 	uint64_t frontends_refused;
 	uint64_t queue_pairs_refused;

@@ -250,6 +250,22 @@ set_caps(struct mvt_vhost *v)
 	c->multi_seg = true;
 }
 
+/*
+ * Disabling guest notifications writes the used ring's flags in guest
+ * memory (without VIRTIO_RING_F_EVENT_IDX), outside librte_vhost's enqueue
+ * and dequeue, which log what they write: log it too, so that a device
+ * that starts while the frontend logs (a guest that resets its device
+ * during a live migration) loses nothing. A no-op when nobody logs.
+ */
+static void
+log_notification_flags(int vid, uint16_t nvr)
+{
+	uint16_t q;
+
+	for (q = 0; q < nvr; q++)
+		rte_vhost_log_used_vring(vid, q, 0, sizeof(uint16_t));
+}
+
 static int
 on_new_device(int vid)
 {
@@ -267,12 +283,15 @@ on_new_device(int vid)
 	/* the switch polls: guest kicks would only cost syscalls */
 	for (q = 0; q < nvr; q++)
 		rte_vhost_enable_guest_notification(vid, q, 0);
+	log_notification_flags(vid, nvr);
 	for (q = 0; q < nvr / 2; q++)
 		if (rte_vhost_get_vring_base(vid, 2 * q + 1, &v->rx_avail[q],
 				&used) != 0)
 			v->rx_avail[q] = 0;
 	rte_vhost_get_negotiated_features(vid, &v->features);
 	set_caps(v);
+	__atomic_store_n(&v->dirty_log,
+		RTE_VHOST_NEED_LOG(v->features) != 0, __ATOMIC_RELAXED);
 	v->nb_qp = nvr / 2;
 	v->connects++;
 	v->up_since = rte_get_timer_cycles();
@@ -291,7 +310,36 @@ on_destroy_device(int vid)
 	if (v == NULL)
 		return;
 	device_stop(v);
+	__atomic_store_n(&v->dirty_log, 0, __ATOMIC_RELAXED);
 	MVT_LOG(INFO, "endpoint %s: guest disconnected", v->name);
+}
+
+/*
+ * The frontend turns VHOST_F_LOG_ALL on when a live migration of its
+ * guest starts and off when the migration is cancelled or fails (after a
+ * completed one it stops the device instead). Only that bit may change
+ * while the device runs. librte_vhost then logs every page its enqueue
+ * and dequeue write, which are all the writes the workers make into
+ * guest memory, so the data path changes nothing; this records the state
+ * for telemetry and the log.
+ */
+static int
+on_features_changed(int vid, uint64_t features)
+{
+	struct mvt_vhost *v = find_owner(vid);
+	uint8_t on = RTE_VHOST_NEED_LOG(features) != 0;
+
+	if (v == NULL)
+		return 0;
+	__atomic_store_n(&v->features, features, __ATOMIC_RELAXED);
+	if (on == __atomic_load_n(&v->dirty_log, __ATOMIC_RELAXED))
+		return 0;
+	__atomic_store_n(&v->dirty_log, on, __ATOMIC_RELAXED);
+	if (on)
+		__atomic_fetch_add(&v->log_starts, 1, __ATOMIC_RELAXED);
+	MVT_LOG(INFO, "endpoint %s: dirty page logging %s (live migration %s)",
+		v->name, on ? "on" : "off", on ? "started" : "stopped");
+	return 0;
 }
 
 static int
@@ -357,6 +405,7 @@ static const struct rte_vhost_device_ops vhost_ops = {
 	.new_device = on_new_device,
 	.destroy_device = on_destroy_device,
 	.vring_state_changed = on_vring_state_changed,
+	.features_changed = on_features_changed,
 	.new_connection = on_new_connection,
 	.destroy_connection = on_destroy_connection,
 };

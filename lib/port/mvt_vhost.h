@@ -24,7 +24,10 @@
  * @c vring_enabled; destroy_device clears @c ready and returns only after
  * every worker has reported a quiescent state (rte_rcu_qsbr_synchronize),
  * so no worker can still be inside a call on that vid. Workers check
- * @c ready (acquire) before every use of @c vid.
+ * @c ready (acquire) before every use of @c vid. features_changed (the
+ * frontend turning dirty page logging on or off for a live migration)
+ * only records @c dirty_log: librte_vhost logs what its enqueue and
+ * dequeue write, and those are the only writes into guest memory.
  *
  * A client endpoint (client=1) reconnects itself, not through librte_vhost:
  * after a failed connect or a connection that ended early, the next attempt
@@ -66,6 +69,8 @@ struct mvt_vhost {
 	int conn_vid;			/**< the connection served, -1: none */
 	int conn_fd;			/**< its descriptor (server), -1: unknown */
 	uint64_t features;		/**< negotiated virtio features */
+	uint8_t dirty_log;		/**< the frontend logs (migration) */
+	uint64_t log_starts;		/**< times it turned logging on */
 	uint64_t connects;		/**< new_device count */
 	uint64_t refused;		/**< connections refused, one was live */
 	uint64_t refused_devices;	/**< devices with too many queue pairs */

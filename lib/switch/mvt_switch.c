@@ -258,6 +258,7 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	}
 
 	for (id = 0; id < c->n_endpoints; id++) {
+		sw->has_standby |= c->ep[id].standby;
 		mvt_switch_ep_state(sw->dp.tbl, id, &sw->conf.ep[id],
 			sw->lower.eth.mac);
 		if (mvt_switch_ep_link(sw, id, &sw->dp.tbl->ep[id], err,
@@ -410,6 +411,7 @@ mvt_switch_sample(struct mvt_switch *sw)
 		sw->last_rx[id] = c.rx_packets;
 	}
 	sw->sample_tsc = now;
+	mvt_switch_follow_guests(sw);
 	pthread_mutex_unlock(&sw->ctl);
 	return 0;
 }

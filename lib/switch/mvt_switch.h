@@ -116,9 +116,19 @@ int mvt_switch_del_policy(struct mvt_switch *sw, const char *mac,
 	char *err, size_t errlen);
 
 /**
+ * Whether endpoint slot @p id owns its MAC: frames to the MAC go to it.
+ * Only an endpoint that shares its MAC (standby=1) may not; the one
+ * whose guest connected last owns it (see mvt_switch_sample()).
+ */
+int mvt_switch_ep_owns_mac(const struct mvt_switch *sw, uint16_t id);
+
+/**
  * Sample the load: workers' busy cycles and endpoints' receive rates since
  * the previous call. The control loop calls it periodically; placement of
  * new endpoints and mvt_switch_rebalance() use the last sample.
+ * It also gives each shared MAC (standby=1) to the endpoint whose guest
+ * connected last, so a MAC follows its guest within a sample period of
+ * the guest's connection (the control loop samples every 100 ms).
  *
  * It does not wait for a live change, which can itself wait long for a
  * slow worker: the control loop must go on noticing signals meanwhile.

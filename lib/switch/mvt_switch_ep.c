@@ -84,6 +84,13 @@ mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
 
 	if (ep_addr_busy(sw, e, ec->name, err, errlen) != 0)
 		return -1;
+	/*
+	 * The other endpoint of a shared MAC (standby=1) owns it and put it
+	 * in the lower's filter; this one takes it over when its guest
+	 * connects (mvt_switch_follow_guests).
+	 */
+	if (mvt_switch_mac_sharer(sw, id, e->mac) != MVT_EP_NONE)
+		return 0;
 	ret = mvt_mactable_set_owner(sw->dp.mt, e->mac, id);
 	if (ret != 0) {
 		snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
@@ -134,14 +141,82 @@ static void
 ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 {
 	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
-	uint16_t i;
+	uint16_t i, sharer;
 
 	for (i = 0; i < ec->n_sources; i++)
 		mvt_mactable_del_lister(sw->dp.mt, ec->sources[i], id);
+	sharer = mvt_switch_mac_sharer(sw, id, mac);
+	if (sharer != MVT_EP_NONE) {
+		/* the MAC stays, for the endpoint it is shared with */
+		mvt_mactable_move_owner(sw->dp.mt, mac, sharer);
+		return;
+	}
 	mvt_mactable_clear_owner(sw->dp.mt, mac, id);
 	/* a down endpoint put nothing in the filter (mvt_switch_ep_link) */
 	if (ec->mode != MVT_MODE_PASSTHRU && ec->up)
 		mvt_ethdev_del_mac(&sw->lower.eth, mac);
+}
+
+uint16_t
+mvt_switch_mac_sharer(const struct mvt_switch *sw, uint16_t id, uint64_t mac)
+{
+	uint16_t o;
+
+	if (mac == 0)
+		return MVT_EP_NONE;
+	for (o = 0; o < sw->conf.n_endpoints; o++)
+		if (o != id && mvt_switch_slot_used(sw, o) &&
+				sw->dp.tbl->ep[o].mac == mac &&
+				(sw->conf.ep[o].standby ||
+				 sw->conf.ep[id].standby))
+			return o;
+	return MVT_EP_NONE;
+}
+
+int
+mvt_switch_ep_owns_mac(const struct mvt_switch *sw, uint16_t id)
+{
+	const struct mvt_mac_entry *me;
+
+	me = mvt_mactable_lookup(sw->dp.mt, sw->dp.tbl->ep[id].mac);
+	return me != NULL && me->owner == id;
+}
+
+/*
+ * The MAC a guest brought goes with it: when a guest connects to an
+ * endpoint whose MAC another endpoint shares (standby=1), that endpoint
+ * owns the MAC from now on, so the frames of the MAC follow the guest
+ * that a live migration moved between the two. A guest that comes back to
+ * the first endpoint (a failed migration: its QEMU runs the guest again)
+ * takes the MAC back the same way.
+ */
+void
+mvt_switch_follow_guests(struct mvt_switch *sw)
+{
+	const struct mvt_mac_entry *me;
+	struct mvt_port_info pi;
+	uint64_t mac;
+	uint16_t id;
+
+	if (!sw->has_standby)
+		return;
+	for (id = 0; id < sw->conf.n_endpoints; id++) {
+		if (!mvt_switch_slot_used(sw, id) ||
+				sw->conf.ep[id].type == MVT_EP_TYPE_TAP)
+			continue;
+		mvt_port_get_info(&sw->dp.ports[id], &pi);
+		if (!pi.ready || pi.connects == sw->seen_connects[id])
+			continue;
+		sw->seen_connects[id] = pi.connects;
+		mac = sw->dp.tbl->ep[id].mac;
+		me = mvt_mactable_lookup(sw->dp.mt, mac);
+		if ((me != NULL && me->owner == id) ||
+				mvt_switch_mac_sharer(sw, id, mac) == MVT_EP_NONE)
+			continue;
+		if (mvt_mactable_move_owner(sw->dp.mt, mac, id) == 0)
+			MVT_LOG(INFO, "endpoint %s: guest connected, owns its MAC",
+				sw->conf.ep[id].name);
+	}
 }
 
 /* The endpoint's port: its vhost-user socket or its kernel interface. */
@@ -238,6 +313,8 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 		goto out;
 	}
 	sw->conf.ep[id] = ec;
+	sw->seen_connects[id] = 0;
+	sw->has_standby |= ec.standby;
 	mvt_switch_ep_state(t, id, &sw->conf.ep[id], sw->lower.eth.mac);
 	if (mvt_switch_ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
 		add_undo(sw, id, &ec, t->ep[id].mac, 0, 0);

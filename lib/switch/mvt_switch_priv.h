@@ -72,6 +72,13 @@ struct mvt_switch {
 	uint64_t busy_rate[MVT_MAX_WORKERS];
 	uint64_t last_rx[MVT_MAX_ENDPOINTS];
 	uint64_t rx_rate[MVT_MAX_ENDPOINTS];
+	/*
+	 * Shared MACs (standby=1): some endpoint has the key, and each
+	 * endpoint's guest connections that mvt_switch_follow_guests() has
+	 * seen.
+	 */
+	uint8_t has_standby;
+	uint64_t seen_connects[MVT_MAX_ENDPOINTS];
 	/* captures: cap[i] NULL is a free slot; its port holds the pointer */
 	struct mvt_switch_capture {
 		struct mvt_capture *cap;
@@ -186,6 +193,11 @@ int mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
 	const struct mvt_ep_state *e, char *err, size_t errlen);
 int mvt_switch_ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac,
 	char *err, size_t errlen);
+/* The other endpoint that shares @p mac with endpoint @p id, or none. */
+uint16_t mvt_switch_mac_sharer(const struct mvt_switch *sw, uint16_t id,
+	uint64_t mac);
+/* Shared MACs go to the endpoint whose guest connected last. */
+void mvt_switch_follow_guests(struct mvt_switch *sw);
 
 /* mvt_switch_policy.c: policies */
 int mvt_switch_policy_attach(struct mvt_switch *sw, unsigned int i, char *err,

@@ -127,6 +127,14 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	rte_tel_data_add_dict_string(d, "mode",
 		mvt_mode_name(sw->dp.tbl->ep[id].mode));
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
+	/* standby=1 and endpoints that share their MAC: which one has it */
+	if (sw->conf.ep[id].standby || mvt_switch_mac_sharer(sw, (uint16_t)id,
+			sw->dp.tbl->ep[id].mac) != MVT_EP_NONE) {
+		rte_tel_data_add_dict_int(d, "standby",
+			sw->conf.ep[id].standby);
+		rte_tel_data_add_dict_int(d, "owns_mac",
+			mvt_switch_ep_owns_mac(sw, (uint16_t)id));
+	}
 	if (sw->conf.ep[id].type == MVT_EP_TYPE_TAP) {
 		rte_tel_data_add_dict_string(d, "interface", pi.path);
 		rte_tel_data_add_dict_string(d, "netns", pi.netns);
@@ -139,6 +147,11 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, pi.features);
 	rte_tel_data_add_dict_string(d, "features", buf);
 	rte_tel_data_add_dict_u64(d, "connects", pi.connects);
+	if (sw->conf.ep[id].type != MVT_EP_TYPE_TAP) {
+		rte_tel_data_add_dict_int(d, "dirty_log", pi.dirty_log);
+		rte_tel_data_add_dict_u64(d, "migrations_started",
+			pi.log_starts);
+	}
 	rte_tel_data_add_dict_u64(d, "frontends_refused", pi.frontends_refused);
 	rte_tel_data_add_dict_u64(d, "queue_pairs_refused",
 		pi.queue_pairs_refused);

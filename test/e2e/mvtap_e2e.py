@@ -40,6 +40,7 @@ SCENARIOS = {
     "strict_private": modes.s_strict_private,
     "broadcast_flood": modes.s_broadcast_flood,
     "wire_to_endpoint": wire.s_wire_to_endpoint,
+    "mac_follows_guest": wire.s_mac_follows_guest,
     "endpoint_to_wire": wire.s_endpoint_to_wire,
     "passthru": wire.s_passthru,
     "host_port": wire.s_host_port,

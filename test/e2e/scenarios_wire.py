@@ -15,7 +15,7 @@ import time
 
 from e2e_harness import (BROADCAST, EXT, Wire, burst_guest, check, check_eq,
                          ctl, mac, ready, run_switch_expect_error, tap_switch,
-                         telemetry, with_quiet_tap)
+                         telemetry, wait_until, with_quiet_tap)
 
 
 @with_quiet_tap
@@ -37,6 +37,60 @@ def s_wire_to_endpoint(sc):
     check_eq(p["lower"]["rx_packets"], 32, "from the wire")
     check_eq(p["lower"].get("no_dest", 0), 5, "unknown unicast: no host port")
     check_eq(p["lower"]["tx_packets"], 0, "nothing back to the wire")
+    wire.close()
+
+
+@with_quiet_tap
+def s_mac_follows_guest(sc):
+    """Two endpoints with one MAC (b standby=1): frames from the wire to
+    the MAC go to the endpoint whose guest connected last, to b when its
+    guest comes (a migration's destination), back to a when a's guest
+    comes again (a failed migration); a third endpoint with the MAC is
+    refused, and removing the owner leaves the MAC to the other."""
+    prefix = "mvte2e-follow"
+    sw = tap_switch(sc, "mvte2e9", sc.endpoint("a", 0xa, "bridge") +
+                    sc.endpoint("b", 0xa, "bridge", ",standby=1"),
+                    name="follow")
+    wire = Wire("mvte2e9")
+
+    def owners():
+        return tuple(telemetry(prefix, f"/mvtap/endpoint,{n}")["owns_mac"]
+                     for n in ("a", "b"))
+
+    def send(n, total):
+        wire.send(mac(0xa), EXT, n)
+        sw.wait_rx("lower", total)
+
+    check_eq(owners(), (1, 0), "a owns the MAC, b stands by")
+    check_eq(telemetry(prefix, "/mvtap/add_endpoint,name=c,"
+                       f"mac={mac(0xa)},socket={sc.sock('c')},standby=1"),
+             {"error": f"--endpoint mac={mac(0xa)}: MAC already used by "
+              "endpoint b"}, "a third endpoint with the MAC")
+    ga = sc.guest("a", 0xa)
+    ready(sw, ga)
+    send(10, 10)
+    gb = sc.guest("b", 0xa)
+    ready(sw, gb)
+    wait_until(lambda: owners() == (0, 1), 5, "the MAC to move to b")
+    send(20, 30)
+    check_eq(gb.stop(), (20, 0), "b's guest: what came after it did")
+    check_eq(ga.stop(), (10, 0), "a's guest: what came before")
+    # b's guest went: b keeps the MAC, and counts what comes as not_ready
+    send(5, 35)
+    check_eq(owners(), (0, 1), "b keeps the MAC without a guest")
+    ga = sc.guest("a2", 0xa, sock=sc.sock("a"), ep="a")
+    wait_until(lambda: owners() == (1, 0), 10, "the MAC back to a")
+    ready(sw, ga)
+    send(15, 50)
+    check_eq(telemetry(prefix, "/mvtap/del_endpoint,a"), {"result": "ok"},
+             "a removed")
+    check_eq(telemetry(prefix, "/mvtap/endpoint,b")["owns_mac"], 1,
+             "b owns the MAC once a is gone")
+    send(3, 53)
+    check_eq(ga.stop(), (15, 0), "a's second guest: what came after it did")
+    p = sw.stop()
+    check_eq(p["b"].get("not_ready", 0), 8, "b, guest gone: 5 + 3 not_ready")
+    check_eq(p["lower"]["rx_packets"], 53, "from the wire")
     wire.close()
 
 

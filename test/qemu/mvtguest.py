@@ -66,6 +66,59 @@ def guest_files(cache_dir):
     return kernel, os.path.join(cache_dir, "initrd.img")
 
 
+class Qmp:
+    """A QMP connection to a QEMU started with qmp=PATH: command() sends
+    one command and returns its "return" value; events are kept."""
+
+    def __init__(self, path, timeout=30):
+        import json
+        import socket
+        self._json = json
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise GuestError("QMP %s: cannot connect" % path)
+                time.sleep(0.1)
+        self.sock.settimeout(timeout)
+        self.file = self.sock.makefile("rb")
+        self.events = []
+        self._read()    # the greeting
+        self.command("qmp_capabilities")
+
+    def _read(self):
+        line = self.file.readline()
+        if not line:
+            raise GuestError("QMP: QEMU closed the connection")
+        return self._json.loads(line)
+
+    def command(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(self._json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "event" in r:
+                self.events.append(r)
+            elif "error" in r:
+                raise GuestError("QMP %s: %s" % (name, r["error"]))
+            elif "return" in r:
+                return r["return"]
+
+    def close(self):
+        for f in (self.file, self.sock):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
 def _stop_all():
     with _live_lock:
         guests = list(_live)
@@ -100,6 +153,12 @@ class Guest:
                 (re)connect to socket_path; then QEMU may start before the
                 switch and follows a switch restart. Default None: QEMU
                 exits at once when socket_path does not accept.
+    device      extra properties of the virtio-net-pci device, e.g.
+                "guest_announce=off"
+    qmp         path of a QMP socket QEMU listens on (see Qmp), or None
+    incoming    migration URI (e.g. "unix:/tmp/m.sock"): the QEMU waits
+                for a migrated guest instead of booting one; call
+                adopt() once the migration has completed
 
     With vhost-user, QEMU does not run the guest before the backend is
     connected (server=True, or reconnect): wait_ready()'s timeout covers
@@ -110,7 +169,8 @@ class Guest:
 
     def __init__(self, name, workdir, vmlinuz, initrd, socket_path, mac, ip,
                  server=False, netdev="vhost-user", cpus="0", memory=256,
-                 append="", reconnect=None):
+                 append="", reconnect=None, device="", qmp=None,
+                 incoming=None):
         if netdev not in ("vhost-user", "user"):
             raise ValueError("netdev must be 'vhost-user' or 'user'")
         self.name = name
@@ -126,6 +186,9 @@ class Guest:
         self.memory = memory
         self.append = append
         self.reconnect = reconnect
+        self.device = device
+        self.qmp = qmp
+        self.incoming = incoming
         self.console_path = os.path.join(workdir, name + ".console")
         self.qemu_log_path = os.path.join(workdir, name + ".qemu.log")
         self.proc = None
@@ -180,9 +243,14 @@ class Guest:
                      "-netdev", "vhost-user,id=n0,chardev=c0"]
         else:
             argv += ["-netdev", "user,id=n0"]
-        argv += ["-device",
-                 "virtio-net-pci,netdev=n0,mac=%s,romfile=,vectors=0"
-                 % self.mac]
+        dev = "virtio-net-pci,netdev=n0,mac=%s,romfile=,vectors=0" % self.mac
+        if self.device:
+            dev += "," + self.device
+        argv += ["-device", dev]
+        if self.qmp:
+            argv += ["-qmp", "unix:%s,server=on,wait=off" % self.qmp]
+        if self.incoming:
+            argv += ["-incoming", self.incoming]
         return argv
 
     # -- life cycle --------------------------------------------------------
@@ -307,6 +375,13 @@ class Guest:
         self._ready_at = val
         self.boot_time = time.monotonic() - self._started_at
         return self.boot_time
+
+    def adopt(self):
+        """Take over the console of a guest migrated into this QEMU
+        (incoming=): its command loop runs on, so commands go here now."""
+        with self._cond:
+            self._ready_at = len(self._buf)
+        self.boot_time = 0.0
 
     def run(self, cmd, timeout=30):
         """Run a shell command line in the guest; returns (rc, output).
