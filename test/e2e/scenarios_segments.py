@@ -7,15 +7,34 @@ device against kernel VLAN interfaces in network namespaces.
 The scenarios of mvtap_e2e.py; their harness is e2e_harness.py.
 """
 
+import os
+import re
 import select
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
+import urllib.request
 
-from e2e_harness import (BROADCAST, EXT, Wire, burst_guest, check, check_eq,
-                         mac, ready, telemetry, with_quiet_tap)
+from e2e_harness import (BROADCAST, EXT, USERTOOLS, Wire, burst_guest, check,
+                         check_eq, mac, ready, telemetry, with_quiet_tap)
+import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
+
+
+def exporter_series(prefix):
+    """The exporter's series of the switch of prefix, one scrape."""
+    ex = subprocess.Popen([sys.executable,
+                           os.path.join(USERTOOLS, "mvtap-exporter"), "-f",
+                           prefix, "--listen", "127.0.0.1:0"],
+                          stdout=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"serving (http://\S+)", ex.stdout.readline()).group(1)
+        text = urllib.request.urlopen(url, timeout=10).read().decode()
+    finally:
+        mvtap_proc.kill_popen(ex)
+    return dict(re.findall(r"^(mvtap_\S+) (\S+)$", text, re.M))
 
 
 @with_quiet_tap
@@ -54,6 +73,10 @@ def s_two_lowers(sc):
     check_eq(lowers["l1"]["endpoints"], 2, "/mvtap/lowers: l1's endpoints")
     one = telemetry("mvte2e-seg2", "/mvtap/lower,l1")
     check_eq((one["name"], one["rx_packets"]), ("l1", 8), "/mvtap/lower,l1")
+    series = exporter_series("mvte2e-seg2")
+    check_eq((series.get('mvtap_lower_rx_packets_total{lower="l0"}'),
+              series.get('mvtap_lower_rx_packets_total{lower="l1"}')),
+             ("9", "8"), "exporter: per lower")
     # c's broadcast: l1's wire, not l0's, and no other bridge endpoint
     w0.received()
     w1.received()
