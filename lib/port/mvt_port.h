@@ -57,10 +57,6 @@ struct mvt_port {
 	uint8_t kind;		/**< enum mvt_port_kind */
 	uint8_t vlan_hw;	/**< VLAN lower: the device inserts the tag */
 	uint16_t vlan;		/**< ETHDEV: a VLAN lower's VID, 0: none */
-	/** VLAN lower: the device's ethdev (its TX queue locks), and the
-	 * pool of the copies of shared frames */
-	struct mvt_ethdev *vlan_dev;
-	struct rte_mempool *vlan_mp;
 	/**
 	 * What it takes: caps.max_frame is its longest frame (DA to
 	 * payload) on receive and transmit, a super-frame's segments
@@ -79,6 +75,13 @@ struct mvt_port {
 		struct mvt_tap tap;
 		struct mvt_vhost vhost;
 	};
+	/*
+	 * VLAN lower: the device's ethdev (its TX queue locks), and the pool
+	 * of the copies of shared frames; after the hot fields, read only
+	 * when vlan is set.
+	 */
+	struct mvt_ethdev *vlan_dev;
+	struct rte_mempool *vlan_mp;
 };
 
 /** The ethdev of an ETHDEV or TAP port: the same place for both. */
