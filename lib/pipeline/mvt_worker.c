@@ -362,7 +362,12 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 	if (unlikely(cap != NULL))
 		mvt_capture_burst(cap, w->index, MVT_CAPTURE_IN, pkts, n,
 			rte_rdtsc());
+	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET],
+				void *));
 		x = vlan_target(w, pkts[i]);
 		if (unlikely(x == NULL)) {
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
@@ -387,7 +392,9 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 	for (j = 0; j < nt; j++) {
 		x = tw[j];
 		t = __atomic_load_n(&x->dp->tbl, __ATOMIC_ACQUIRE);
-		mvt_worker_process(x, t, MVT_INGRESS_LOWER, sub[j], cnt[j]);
+		/* the usual burst, all of one segment: as it came */
+		mvt_worker_process(x, t, MVT_INGRESS_LOWER,
+			nt == 1 && drop == 0 ? pkts : sub[j], cnt[j]);
 		if (unlikely(x->out.mirror_dirty != 0))
 			mvt_dispatch_flush_mirrors(&x->out);
 	}
