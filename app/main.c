@@ -116,8 +116,14 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	printf("dpdk-mvtap: forwarding: lower %s, %u endpoints, %u workers\n",
-		conf.lower, conf.n_endpoints, mvt_switch_nb_workers(sw));
+	if (conf.n_lowers == 1)
+		printf("dpdk-mvtap: forwarding: lower %s, %u endpoints, %u workers\n",
+			conf.lowers[0].dev, conf.n_endpoints,
+			mvt_switch_nb_workers(sw));
+	else
+		printf("dpdk-mvtap: forwarding: %u lowers, %u endpoints, %u workers\n",
+			conf.n_lowers, conf.n_endpoints,
+			mvt_switch_nb_workers(sw));
 	fflush(stdout);
 
 	control_loop(sw, conf.stats_period);

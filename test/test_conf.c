@@ -26,14 +26,24 @@
 #include "mvt_policy.h"
 #include "test.h"
 
+/* A configuration's one lower, as --lower DEVICE makes it. */
+static void
+test_set_lower(struct mvt_conf *c, const char *dev)
+{
+	char err[MVT_ERR_MAX];
+
+	if (mvt_conf_parse_lower(c, dev, err, sizeof(err)) != 0)
+		printf("%s\n", err);
+}
+
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
 	"state, rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, " \
-	"netns, standby, offload)"
+	"netns, standby, offload, lower)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \
-	"(expected device, hairpin, strict-private, promisc, host-port, " \
+	"(expected vlan, mtu, device, hairpin, strict-private, promisc, host-port, " \
 	"stats-period, host-bridge, max-sleep-us, bcqueuelen, bclim)"
 
 #define MAC1 UINT64_C(0x010000000002) /* 02:00:00:00:00:01 */
@@ -339,7 +349,7 @@ test_validate_live(void)
 	struct mvt_endpoint_conf *ep = &conf.ep[0], *add = &conf.ep[1];
 
 	mvt_conf_init(&conf);
-	strlcpy(conf.lower, "x", sizeof(conf.lower));
+	test_set_lower(&conf, "x");
 	/* a tap endpoint on lo stands for one whose interface exists */
 	TEST_ASSERT_SUCCESS(mvt_conf_parse_endpoint(
 		"name=t,type=tap,ifname=lo,mac=02:00:00:00:00:01", ep, err,
@@ -631,8 +641,8 @@ test_args_good(void)
 		"--bclim", "-2147483648",
 		"--endpoint", fmt("name=b,mac=02:00:00:00:00:02,mode=bridge,"
 			"socket=%s,client=1", b))), "%s", err);
-	TEST_ASSERT(strcmp(conf.lower, "0000:01:00.0") == 0, "lower %s",
-		conf.lower);
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, "0000:01:00.0") == 0, "lower %s",
+		conf.lowers[0].dev);
 	TEST_ASSERT(strcmp(conf.host_port, "net_tap0,iface=mvt0") == 0,
 		"host_port %s", conf.host_port);
 	TEST_ASSERT_EQUAL(conf.hairpin, 1, "hairpin");
@@ -695,18 +705,18 @@ test_args_override(void)
 	TEST_ASSERT_SUCCESS(parse(ARGS("--stats-period", "5", "--lower", "x",
 		"--stats-period", "10", "--lower", "y")), "%s", err);
 	TEST_ASSERT_EQUAL(conf.stats_period, 10, "later --stats-period");
-	TEST_ASSERT(strcmp(conf.lower, "y") == 0, "later --lower: %s",
-		conf.lower);
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, "y") == 0, "later --lower: %s",
+		conf.lowers[0].dev);
 
 	TEST_ASSERT_SUCCESS(parse(ARGS("--stats-period", "9", "--config", ini)),
 		"%s", err);
 	TEST_ASSERT_EQUAL(conf.stats_period, 7, "file after option");
-	TEST_ASSERT(strcmp(conf.lower, "from_file") == 0, "lower %s",
-		conf.lower);
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, "from_file") == 0, "lower %s",
+		conf.lowers[0].dev);
 	TEST_ASSERT_SUCCESS(parse(ARGS("--config", ini, "--stats-period", "0",
 		"--lower", "z")), "%s", err);
 	TEST_ASSERT_EQUAL(conf.stats_period, 0, "option after file");
-	TEST_ASSERT(strcmp(conf.lower, "z") == 0, "lower %s", conf.lower);
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, "z") == 0, "lower %s", conf.lowers[0].dev);
 	return TEST_SUCCESS;
 }
 
@@ -727,7 +737,7 @@ test_args_help(void)
 	 */
 	TEST_ASSERT_EQUAL(parse(ARGS("-hx")), 1, "-hx");
 	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", "x")), "after -hx: %s", err);
-	TEST_ASSERT(strcmp(conf.lower, "x") == 0, "lower %s", conf.lower);
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, "x") == 0, "lower %s", conf.lowers[0].dev);
 	return TEST_SUCCESS;
 }
 
@@ -802,7 +812,7 @@ test_args_errors(void)
 	/* The longest device string fits. */
 	longdev[MVT_DEVARGS_MAX - 1] = '\0';
 	TEST_ASSERT_SUCCESS(parse(ARGS("--lower", longdev)), "%s", err);
-	TEST_ASSERT(strcmp(conf.lower, longdev) == 0, "lower");
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, longdev) == 0, "lower");
 	return TEST_SUCCESS;
 }
 
@@ -933,7 +943,7 @@ test_validate_direct(void)
 	struct mvt_endpoint_conf *ep = &conf.ep[0];
 
 	mvt_conf_init(&conf);
-	strlcpy(conf.lower, "x", sizeof(conf.lower));
+	test_set_lower(&conf, "x");
 	conf.n_endpoints = 1;
 	strlcpy(ep->name, "a", sizeof(ep->name));
 	strlcpy(ep->socket, "a.sock", sizeof(ep->socket));
@@ -1069,8 +1079,8 @@ test_ini_good(void)
 	TEST_ASSERT_SUCCESS(parse(ARGS("--config", ini, "--endpoint",
 		fmt("name=vm3,mac=02:00:00:00:00:04,socket=%s",
 			tpath("vm3.sock")))), "%s", err);
-	TEST_ASSERT(strcmp(conf.lower, "net_ring0") == 0, "lower %s",
-		conf.lower);
+	TEST_ASSERT(strcmp(conf.lowers[0].dev, "net_ring0") == 0, "lower %s",
+		conf.lowers[0].dev);
 	TEST_ASSERT(strcmp(conf.host_port, "net_tap0,iface=mvt0") == 0,
 		"host_port %s", conf.host_port);
 	TEST_ASSERT_EQUAL(conf.hairpin, 1, "hairpin");
@@ -1146,9 +1156,9 @@ test_ini_errors(void)
 		{ "[lower]\ndevice = a\n[lower]\nhairpin = 1\n",
 		  "config %s: [lower]: section given twice" },
 		{ "[bogus]\nx = 1\n",
-		  "config %s: [bogus]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)" },
+		  "config %s: [bogus]: unknown section (expected lower, lower NAME, endpoint NAME, policy NAME or mirror NAME)" },
 		{ "[endpointa]\nmac = 02:00:00:00:00:01\n",
-		  "config %s: [endpointa]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)" },
+		  "config %s: [endpointa]: unknown section (expected lower, lower NAME, endpoint NAME, policy NAME or mirror NAME)" },
 		{ "[endpoint a]\nfoo = 1\n",
 		  "config %s: [endpoint a] foo=1: unknown key " KEYS_EXPECTED },
 		{ "[endpoint a]\nmac = zz:00:00:00:00:01\n",
@@ -1334,7 +1344,7 @@ test_policy_validate_direct(void)
 	struct mvt_policy_conf *pc = &conf.policy[0];
 
 	mvt_conf_init(&conf);
-	strlcpy(conf.lower, "x", sizeof(conf.lower));
+	test_set_lower(&conf, "x");
 	conf.n_endpoints = 1;
 	strlcpy(ep->name, "a", sizeof(ep->name));
 	strlcpy(ep->socket, "a.sock", sizeof(ep->socket));
@@ -1475,7 +1485,7 @@ test_policy_ini(void)
 		{ "[policy a]\nmac = 02:00:00:00:00:01\ndir = sideways\n",
 		  "config %s: [policy a] dir=sideways: expected in, out or both" },
 		{ "[policya]\nrate = 1\n",
-		  "config %s: [policya]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)" },
+		  "config %s: [policya]: unknown section (expected lower, lower NAME, endpoint NAME, policy NAME or mirror NAME)" },
 		{ "[endpoint a]\nburst = 100\n",
 		  "config %s: [endpoint a] burst=100: needs rate=" },
 		{ "[endpoint a]\nrate = x\n",
@@ -1723,7 +1733,7 @@ test_global_ranges(void)
 			if (j < 2 || !fits_field(o, vals[j]))
 				continue;
 			mvt_conf_init(&conf);
-			strlcpy(conf.lower, "x", sizeof(conf.lower));
+			test_set_lower(&conf, "x");
 			mvt_conf_opt_put(o, &conf, vals[j]);
 			TEST_ASSERT(err_is(mvt_conf_validate(&conf, err,
 				sizeof(err)), fmt("--%s %s: %s", o->cli, v,
@@ -1773,7 +1783,7 @@ test_endpoint_ranges(void)
 			if (!fits_field(o, vals[j]))
 				continue;
 			mvt_conf_init(&conf);
-			strlcpy(conf.lower, "x", sizeof(conf.lower));
+			test_set_lower(&conf, "x");
 			TEST_ASSERT_SUCCESS(parse_ep(EP_BASE ",rate=1",
 				&conf.ep[0]), "%s", err);
 			conf.n_endpoints = 1;

@@ -144,7 +144,7 @@ failed_with(int ret, const char *expected)
 static int
 listed_by(uint64_t mac, uint16_t id)
 {
-	const struct mvt_mac_entry *e = mvt_mactable_lookup(sw->dp.mt, mac);
+	const struct mvt_mac_entry *e = mvt_mactable_lookup(sw->seg[0].dp.mt, mac);
 	uint16_t i;
 
 	for (i = 0; e != NULL && i < e->n_listers; i++)
@@ -160,7 +160,7 @@ listed_by(uint64_t mac, uint16_t id)
 static int
 from_wire(uint64_t dst, uint64_t src)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(sw->dp.mp);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(sw->seg[0].dp.mp);
 	uint8_t *p;
 
 	if (m == NULL)
@@ -171,7 +171,7 @@ from_wire(uint64_t dst, uint64_t src)
 	mvt_mac_store6(src, p + 6);
 	p[12] = 0x88;
 	p[13] = 0xb5;
-	mvt_worker_process(sw->workers[0], sw->dp.tbl, MVT_INGRESS_LOWER, &m, 1);
+	mvt_worker_process(sw->seg[0].workers[0], sw->seg[0].dp.tbl, MVT_INGRESS_LOWER, &m, 1);
 	return 0;
 }
 
@@ -211,11 +211,11 @@ test_add_full_source_list(void)
 			break;
 	TEST_ASSERT_EQUAL(id, n_eps, "the failed add's slot is free");
 	TEST_ASSERT_EQUAL(sw->conf.n_endpoints, n_eps, "endpoint count");
-	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->dp.mt, MAC_FAILED),
+	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_FAILED),
 		"no MAC table entry for the failed endpoint's MAC");
-	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->dp.mt, MAC_OTHER),
+	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_OTHER),
 		"no lister left for the sender it listed first");
-	e = mvt_mactable_lookup(sw->dp.mt, MAC_SENDER);
+	e = mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_SENDER);
 	TEST_ASSERT_NOT_NULL(e, "the full sender's entry");
 	TEST_ASSERT_EQUAL(e->n_listers, MVT_SRC_LISTERS_MAX,
 		"the full sender keeps its listers");
@@ -233,7 +233,7 @@ test_add_full_source_list(void)
 	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, "n"), id,
 		"the next endpoint takes the slot");
 	TEST_ASSERT(!listed_by(MAC_OTHER, id), "n lists nobody");
-	e = mvt_mactable_lookup(sw->dp.mt, MAC_NEXT);
+	e = mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_NEXT);
 	TEST_ASSERT(e != NULL && e->owner == id, "n owns its MAC");
 	/* frames for the failed endpoint's MAC, from its senders, for n */
 	TEST_ASSERT_SUCCESS(from_wire(MAC_FAILED, MAC_OTHER), "frame 1");
@@ -275,7 +275,7 @@ add_fails_clean(const char *spec, enum mvt_switch_step step,
 	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, name), -1, "no endpoint %s",
 		name);
 	TEST_ASSERT(no_policy_slot(mac), "no policy slot left by %s", name);
-	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->dp.mt, mac),
+	TEST_ASSERT_NULL(mvt_mactable_lookup(sw->seg[0].dp.mt, mac),
 		"no MAC table entry left by %s", name);
 	TEST_ASSERT(!sock_exists(name), "no socket left by %s", name);
 	return TEST_SUCCESS;
@@ -299,12 +299,12 @@ test_policy_create_fails(void)
 		"set_policy, meters not made");
 	TEST_ASSERT(no_policy_slot(MAC_A), "no policy slot left");
 	TEST_ASSERT_EQUAL(sw->conf.n_policies, 0, "policy count");
-	e = mvt_mactable_lookup(sw->dp.mt, MAC_A);
+	e = mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_A);
 	TEST_ASSERT(e != NULL && e->policy[0] == NULL && e->policy[1] == NULL,
 		"nothing attached to the MAC");
 	TEST_ASSERT_SUCCESS(mvt_switch_set_policy(sw, spec, err, sizeof(err)),
 		"the same set_policy again: %s", err);
-	e = mvt_mactable_lookup(sw->dp.mt, MAC_A);
+	e = mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_A);
 	TEST_ASSERT(e != NULL && e->policy[0] != NULL &&
 		e->policy[0] == e->policy[1], "the policy is attached");
 	TEST_ASSERT_SUCCESS(mvt_switch_set_policy(sw,
@@ -335,7 +335,7 @@ polls_of_worker0(void)
 {
 	struct mvt_worker_info wi;
 
-	mvt_worker_get_info(sw->workers[0], &wi);
+	mvt_worker_get_info(sw->seg[0].workers[0], &wi);
 	return wi.polls != NULL ? wi.polls->n : 0;
 }
 
@@ -364,9 +364,9 @@ test_publication_fails(void)
 		sizeof(err)), "endpoint a: cannot allocate the poll lists"),
 		"del_endpoint");
 	TEST_ASSERT_EQUAL(mvt_switch_ep_find(sw, "a"), 0, "a is still there");
-	e = mvt_mactable_lookup(sw->dp.mt, MAC_A);
+	e = mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_A);
 	TEST_ASSERT(e != NULL && e->owner == 0, "a still owns its MAC");
-	TEST_ASSERT(sw->dp.tbl->ep[0].mac == MAC_A, "a still in the table");
+	TEST_ASSERT(sw->seg[0].dp.tbl->ep[0].mac == MAC_A, "a still in the table");
 	TEST_ASSERT(sock_exists("a"), "a's socket is still there");
 	TEST_ASSERT_EQUAL(polls_of_worker0(), 1, "poll list unchanged");
 
@@ -379,7 +379,7 @@ test_publication_fails(void)
 		"mac=02:00:00:00:00:0a,rate=1000", err, sizeof(err)),
 		"out of memory"), "set_policy without a table copy");
 	TEST_ASSERT(no_policy_slot(MAC_A), "no policy slot left");
-	e = mvt_mactable_lookup(sw->dp.mt, MAC_A);
+	e = mvt_mactable_lookup(sw->seg[0].dp.mt, MAC_A);
 	TEST_ASSERT(e != NULL && e->policy[0] == NULL && e->policy[1] == NULL,
 		"nothing attached to a's MAC");
 

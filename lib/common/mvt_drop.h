@@ -35,7 +35,8 @@
 	_(OFFLOAD_BAD_HDR, "offload_bad_hdr", "offload metadata that the frame's headers contradict, or headers too short for it") \
 	_(OFFLOAD_BAD_MSS, "offload_bad_mss", "segmentation asked with a segment size of 0, or one that makes too many segments") \
 	_(OFFLOAD_UNSUPPORTED, "offload_unsupported", "an offload the switch cannot do in software: UDP segmentation, IPv6 extension headers, tunnels, fragments, SCTP") \
-	_(GSO_NO_MBUF, "gso_no_mbuf", "mbuf pools of software segmentation exhausted")
+	_(GSO_NO_MBUF, "gso_no_mbuf", "mbuf pools of software segmentation exhausted") \
+	_(NO_LOWER,    "no_lower",    "a frame from the device that no lower takes: untagged where only VLAN lowers are, or of a VLAN no lower is")
 
 enum mvt_drop_reason {
 	MVT_DROP_NONE = 0,

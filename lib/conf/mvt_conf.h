@@ -59,6 +59,10 @@
 #define MVT_SOCKET_PERM_DEFAULT 0660	/**< owner and group read and write */
 #define MVT_IFNAME_MAX 16		/**< IFNAMSIZ */
 #define MVT_NETNS_MAX 64		/**< ip netns name, with NUL */
+#define MVT_LOWERS_MAX 8		/**< lowers (segments) in one process */
+#define MVT_VLAN_MAX 4094		/**< highest VLAN id of a VLAN lower */
+/** The name of the lower that the plain --lower DEVICE (v1) defines. */
+#define MVT_LOWER_DEFAULT_NAME "lower"
 
 /** Endpoint kinds: a vhost-user socket, or a kernel network interface. */
 enum {
@@ -91,6 +95,20 @@ struct mvt_endpoint_conf {
 	uint32_t burst_kb;		/**< burst= shorthand, 0: default */
 	uint16_t n_sources;
 	uint64_t sources[MVT_SOURCES_MAX];
+	/** lower= : the lower it attaches to; "" for the only one */
+	char lower[MVT_NAME_MAX];
+};
+
+/**
+ * One lower: a device, or a VLAN of a device, and the macvlan segment it
+ * carries. Lowers are named; the v1 --lower DEVICE is the lower "lower".
+ */
+struct mvt_lower_conf {
+	char name[MVT_NAME_MAX];
+	char dev[MVT_DEVARGS_MAX];	/**< PCI address or vdev devargs */
+	char host_port[MVT_DEVARGS_MAX]; /**< its host port, "" for none */
+	uint16_t vlan;			/**< VLAN id, 0: the untagged frames */
+	uint32_t mtu;			/**< mtu= as given, 0: none given */
 };
 
 /**
@@ -124,8 +142,15 @@ int mvt_conf_parse_mirror(const char *spec, struct mvt_mirror_conf *mc,
 
 
 struct mvt_conf {
-	char lower[MVT_DEVARGS_MAX];	/**< PCI address or vdev devargs */
-	char host_port[MVT_DEVARGS_MAX]; /**< empty: no host port */
+	uint8_t n_lowers;
+	/** --lower and [lower NAME], in the order they were first given */
+	struct mvt_lower_conf lowers[MVT_LOWERS_MAX];
+	/**
+	 * The v1 --host-port DEVICE: the host port of the only lower (an
+	 * error with several); --host-port lower=NAME,dev=DEVICE and
+	 * host-port= in [lower NAME] set the lower's own.
+	 */
+	char host_port[MVT_DEVARGS_MAX];
 	uint8_t hairpin;		/**< software reflective relay */
 	uint8_t strict_private;
 	uint8_t promisc;		/**< force the lower promiscuous */
@@ -165,6 +190,48 @@ const char *mvt_conf_dirs_name(unsigned int dirs);
  */
 int mvt_conf_add_mirror(struct mvt_conf *c, const struct mvt_mirror_conf *mc,
 	char *err, size_t errlen);
+
+/**
+ * Apply one --lower argument: "DEVICE" (the lower "lower", replacing its
+ * device if given before) or "name=NAME[,vlan=VID][,mtu=N],dev=DEVICE",
+ * where dev= comes last and takes the rest of the argument. A name given
+ * again replaces that lower's settings.
+ *
+ * @return 0, or -EINVAL with one line in @p err, e.g.
+ *   "--lower name=a,vlan=5000: vlan: expected an integer 1..4094".
+ */
+int mvt_conf_parse_lower(struct mvt_conf *c, const char *arg, char *err,
+	size_t errlen);
+
+/**
+ * Apply one --host-port argument: "DEVICE" (the host port of the only
+ * lower) or "lower=NAME,dev=DEVICE" (of lower NAME).
+ *
+ * @return 0 or -EINVAL with one line in @p err.
+ */
+int mvt_conf_parse_host_port(struct mvt_conf *c, const char *arg, char *err,
+	size_t errlen);
+
+/** The index of lower @p name in @p c, or -1. */
+int mvt_conf_lower_find(const struct mvt_conf *c, const char *name);
+
+/**
+ * The index of the lower endpoint @p ep attaches to: its lower=, or the
+ * only lower when it gives none. @return the index, or -1 (no such lower,
+ * or none given while there are several: mvt_conf_validate() says which).
+ */
+int mvt_conf_ep_lower(const struct mvt_conf *c,
+	const struct mvt_endpoint_conf *ep);
+
+/** The host port devargs of lower @p i, "" for none. */
+const char *mvt_conf_lower_host_port(const struct mvt_conf *c, unsigned int i);
+
+/**
+ * The lower whose device lower @p i shares (the first one given with the
+ * same dev=), @p i itself if it is the first: that one opens the device.
+ */
+unsigned int mvt_conf_lower_dev_owner(const struct mvt_conf *c,
+	unsigned int i);
 
 /** Defaults: nothing configured, no endpoints or policies, stats off. */
 void mvt_conf_init(struct mvt_conf *c);

@@ -24,6 +24,8 @@
 #define OPT_HAS_ARG_FLAG no_argument
 #define OPT_HAS_ARG_HELP no_argument
 #define OPT_HAS_ARG_DEVICE required_argument
+#define OPT_HAS_ARG_LOWER required_argument
+#define OPT_HAS_ARG_HOSTPORT required_argument
 #define OPT_HAS_ARG_ENDPOINT required_argument
 #define OPT_HAS_ARG_POLICY required_argument
 #define OPT_HAS_ARG_MIRROR required_argument
@@ -67,6 +69,10 @@ set_global(struct mvt_conf *c, const struct mvt_conf_opt *o, const char *val,
 	int ret;
 
 	switch (o->type) {
+	case MVT_OPT_T_LOWER:
+		return mvt_conf_parse_lower(c, val, err, errlen);
+	case MVT_OPT_T_HOSTPORT:
+		return mvt_conf_parse_host_port(c, val, err, errlen);
 	case MVT_OPT_T_DEVICE:
 		snprintf(what, sizeof(what), "--%s", o->cli);
 		return mvt_conf_set_device((char *)c + o->off, val, what, err,

@@ -137,7 +137,7 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 	char mac[MVT_MAC_STRLEN];
 	unsigned int n_sharing = 0;
 	uint16_t j, s;
-	int ret;
+	int ret, seg;
 
 	/* Hand-built configurations reach here too, not just parsed ones. */
 	if (memchr(ep->name, '\0', sizeof(ep->name)) == NULL ||
@@ -186,6 +186,9 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 				mac);
 		}
 	}
+	if (memchr(ep->lower, '\0', sizeof(ep->lower)) == NULL)
+		return mvt_err(err, errlen, "--endpoint %s: lower= too long",
+			ep->name);
 	/*
 	 * A standby endpoint takes its MAC over from the other endpoint of
 	 * that MAC when its guest connects: a vhost-user guest's, which has
@@ -198,18 +201,35 @@ validate_endpoint(const struct mvt_conf *c, uint16_t i, int live, char *err,
 		return mvt_err(err, errlen,
 			"--endpoint %s: standby=1 needs a vhost-user endpoint, not passthru nor source, without rate=",
 			ep->name);
-	/* Linux refuses a passthru macvlan beside any other on the lower. */
-	if (ep->mode == MVT_MODE_PASSTHRU && c->n_endpoints > 1)
-		return mvt_err(err, errlen,
-			"--endpoint %s: a passthru endpoint must be the only endpoint",
-			ep->name);
+	ret = mvt_conf_validate_ep_lower(c, ep, err, errlen);
+	if (ret != 0)
+		return ret;
+	seg = mvt_conf_ep_lower(c, ep);
+	/*
+	 * Linux refuses a passthru macvlan beside any other on the lower:
+	 * on its lower, the others may have theirs.
+	 */
+	for (j = 0; j < c->n_endpoints; j++) {
+		o = &c->ep[j];
+		if (j == i || o->name[0] == '\0' ||
+				(ep->mode != MVT_MODE_PASSTHRU &&
+				 o->mode != MVT_MODE_PASSTHRU) ||
+				mvt_conf_ep_lower(c, o) != seg)
+			continue;
+		if (ep->mode == MVT_MODE_PASSTHRU)
+			return mvt_err(err, errlen,
+				"--endpoint %s: a passthru endpoint must be the only endpoint",
+				ep->name);
+	}
 	for (j = 0; j < i; j++) {
 		o = &c->ep[j];
 		if (strcmp(o->name, ep->name) == 0)
 			return mvt_err(err, errlen,
 				"--endpoint name=%s: duplicate endpoint name",
 				ep->name);
+		/* a MAC is unique in its segment, as in Linux per lower */
 		if (ep->mac != 0 && o->mac == ep->mac &&
+				mvt_conf_ep_lower(c, o) == seg &&
 				(!(ep->standby || o->standby) ||
 				 ++n_sharing > 1)) {
 			mvt_mac_format(ep->mac, mac);
@@ -273,6 +293,17 @@ validate_policies(const struct mvt_conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+any_host_port(const struct mvt_conf *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_lowers; i++)
+		if (mvt_conf_lower_host_port(c, i)[0] != '\0')
+			return 1;
+	return 0;
+}
+
 int
 mvt_conf_validate(const struct mvt_conf *c, char *err, size_t errlen)
 {
@@ -286,15 +317,14 @@ mvt_conf_validate_live(const struct mvt_conf *c, uint16_t n_live, char *err,
 	uint16_t i;
 	int ret;
 
-	if (memchr(c->lower, '\0', sizeof(c->lower)) == NULL ||
-			c->lower[0] == '\0')
-		return mvt_err(err, errlen,
-			"--lower: missing (a PCI address or vdev devargs string)");
+	ret = mvt_conf_validate_lowers(c, err, errlen);
+	if (ret != 0)
+		return ret;
 	ret = check_numbers(mvt_conf_global_opts, MVT_GOPT_N, c, NULL, err,
 		errlen);
 	if (ret != 0)
 		return ret;
-	if (c->host_bridge && c->host_port[0] == '\0')
+	if (c->host_bridge && !any_host_port(c))
 		return mvt_err(err, errlen,
 			"--host-bridge: needs a host port (--host-port DEVICE)");
 	if (c->n_endpoints > MVT_MAX_ENDPOINTS)

@@ -63,38 +63,98 @@ prescan_file(FILE *f, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * The keys of a lower's own, in [lower] and [lower NAME]: device=,
+ * vlan=, mtu= and, in [lower NAME], host-port=. @return 1 when @p key is
+ * not one of them, else 0 or -EINVAL.
+ */
 static int
-load_lower(struct mvt_conf *c, const char *path,
+lower_key(struct mvt_conf *c, const char *name, const char *key,
+	const char *val, const char *what, char *err, size_t errlen)
+{
+	struct mvt_lower_conf *l;
+
+	if (strcmp(key, "device") != 0 && strcmp(key, "vlan") != 0 &&
+			strcmp(key, "mtu") != 0 &&
+			(name == NULL || strcmp(key, "host-port") != 0))
+		return 1;
+	l = mvt_conf_lower_get(c, name != NULL ? name :
+		MVT_LOWER_DEFAULT_NAME, what, err, errlen);
+	if (l == NULL)
+		return -EINVAL;
+	if (strcmp(key, "device") == 0)
+		return mvt_conf_set_device(l->dev, val, what, err, errlen);
+	if (strcmp(key, "host-port") == 0)
+		return mvt_conf_set_device(l->host_port, val, what, err,
+			errlen);
+	if (strcmp(key, "vlan") == 0)
+		return mvt_conf_lower_set_vlan(l, val, what, err, errlen);
+	return mvt_conf_lower_set_mtu(l, val, what, err, errlen);
+}
+
+/*
+ * [lower] (@p name NULL) or [lower NAME]: the lower's own keys, and the
+ * switch-wide keys of the command line (hairpin=, bcqueuelen=, ...), which
+ * stay switch-wide in either section.
+ */
+static int
+load_lower(struct mvt_conf *c, const char *path, const char *name,
 	const struct rte_cfgfile_entry *e, int n, char *err, size_t errlen)
 {
 	const struct mvt_conf_opt *o;
-	char what[MVT_ERR_MAX];
-	unsigned int seen = 0;
+	char what[MVT_ERR_MAX], sec[MVT_NAME_MAX + 8];
+	unsigned int seen = 0, seen_own = 0, bit;
 	char keys[256];
 	uint8_t flag;
 	int i, k, ret;
 
+	snprintf(sec, sizeof(sec), name != NULL ? "lower %s" : "lower",
+		name);
+	if (name != NULL) {
+		snprintf(what, sizeof(what), "config %s: [%s]", path, sec);
+		if (!mvt_name_chars_ok(name) || strlen(name) >= MVT_NAME_MAX)
+			return mvt_err(err, errlen,
+				"%s: name may contain only A-Z a-z 0-9 _ . - (at most %d characters)",
+				what, MVT_NAME_MAX - 1);
+		if (mvt_conf_lower_get(c, name, what, err, errlen) == NULL)
+			return -EINVAL;
+	}
 	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "config %s: [%s] %s=%s", path,
+			sec, e[i].name, e[i].value);
+		bit = strcmp(e[i].name, "device") == 0 ? 1 :
+			strcmp(e[i].name, "vlan") == 0 ? 2 :
+			strcmp(e[i].name, "mtu") == 0 ? 4 :
+			strcmp(e[i].name, "host-port") == 0 ? 8 : 0;
+		if (bit != 0 && (seen_own & bit) != 0)
+			return mvt_err(err, errlen, "%s: key given twice",
+				what);
+		seen_own |= bit;
+		ret = lower_key(c, name, e[i].name, e[i].value, what, err,
+			errlen);
+		if (ret <= 0) {
+			if (ret < 0)
+				return ret;
+			continue;
+		}
 		k = mvt_conf_opt_find(mvt_conf_global_opts, MVT_GOPT_N,
 			e[i].name);
 		if (k < 0) {
 			mvt_conf_opt_keys(mvt_conf_global_opts, MVT_GOPT_N,
 				keys, sizeof(keys));
 			return mvt_err(err, errlen,
-				"config %s: [lower] %s: unknown key (expected %s)",
-				path, e[i].name, keys);
+				"config %s: [%s] %s: unknown key (expected vlan, mtu, %s)",
+				path, sec, e[i].name, keys);
 		}
 		o = &mvt_conf_global_opts[k];
-		snprintf(what, sizeof(what), "config %s: [lower] %s=%s", path,
-			e[i].name, e[i].value);
 		if ((seen & (1u << k)) != 0)
 			return mvt_err(err, errlen, "%s: key given twice",
 				what);
 		seen |= 1u << k;
 		switch (o->type) {
-		case MVT_OPT_T_DEVICE:
-			ret = mvt_conf_set_device((char *)c + o->off,
-				e[i].value, what, err, errlen);
+		case MVT_OPT_T_HOSTPORT:
+			ret = mvt_conf_set_device(c->host_port, e[i].value,
+				what, err, errlen);
 			break;
 		case MVT_OPT_T_FLAG:
 			ret = mvt_conf_parse_bool(e[i].value, &flag);
@@ -272,7 +332,11 @@ load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 					"config %s: [lower]: section given twice",
 					path);
 			else
-				ret = load_lower(c, path, e, n, err, errlen);
+				ret = load_lower(c, path, NULL, e, n, err,
+					errlen);
+		} else if ((name = section_name(section, "lower")) != NULL &&
+				name[0] != '\0') {
+			ret = load_lower(c, path, name, e, n, err, errlen);
 		} else if ((name = section_name(section, "endpoint")) != NULL) {
 			ret = load_endpoint(c, path, section, name, e, n, err,
 				errlen);
@@ -284,7 +348,7 @@ load_cfg(struct mvt_conf *c, const char *path, struct rte_cfgfile *cfg,
 				errlen);
 		} else {
 			ret = mvt_err(err, errlen,
-				"config %s: [%s]: unknown section (expected lower, endpoint NAME, policy NAME or mirror NAME)",
+				"config %s: [%s]: unknown section (expected lower, lower NAME, endpoint NAME, policy NAME or mirror NAME)",
 				path, section);
 		}
 	}

@@ -46,8 +46,10 @@
 
 /* clang-format off */
 #define MVT_GLOBAL_OPTS(X) \
-	X(LOWER, "lower", "device", DEVICE, 0, 0, 0, MVT_OPT_F(lower), 0, \
-		"DEVICE", "the physical port: a PCI address or vdev devargs") \
+	X(LOWER, "lower", "device", LOWER, 0, 0, 0, MVT_OPT_NOF, 0, \
+		"DEVICE", "the physical port: a PCI address or vdev devargs;\n" \
+		"several: name=NAME[,vlan=VID][,mtu=N],dev=DEVICE\n" \
+		"(repeat; dev= last)") \
 	X(ENDPOINT, "endpoint", NULL, ENDPOINT, 0, 0, 0, MVT_OPT_NOF, -1, \
 		"SPEC", \
 		"one endpoint (repeat for more), SPEC is key=value,...") \
@@ -69,9 +71,10 @@
 		"drop reflected unicast to or from private endpoints") \
 	X(PROMISC, "promisc", "promisc", FLAG, 0, 1, 0, MVT_OPT_F(promisc), \
 		3, NULL, "force the lower device promiscuous") \
-	X(HOST_PORT, "host-port", "host-port", DEVICE, 0, 0, 0, \
-		MVT_OPT_F(host_port), 4, "DEVICE", \
-		"the port towards the host stack (default: none)") \
+	X(HOST_PORT, "host-port", "host-port", HOSTPORT, 0, 0, 0, \
+		MVT_OPT_NOF, 4, "DEVICE", \
+		"the port towards the host stack (default: none);\n" \
+		"of one of several lowers: lower=NAME,dev=DEVICE") \
 	X(HOST_BRIDGE, "host-bridge", "host-bridge", FLAG, 0, 1, 0, \
 		MVT_OPT_F(host_bridge), 6, NULL, \
 		"the host reaches bridge-mode endpoints locally") \
@@ -138,6 +141,9 @@
 	X(OFFLOAD, "offload", ONOFF, 0, 1, 1, MVT_OPT_F(offload), 20, \
 		"on|off", NULL, \
 		"offer the guest TSO and checksum offload (default on)") \
+	X(LOWER, "lower", LOWERNAME, 1, MVT_NAME_MAX - 1, 0, \
+		MVT_OPT_F(lower), 20, "NAME", NULL, \
+		"the lower it attaches to (default: the only one)") \
 	X(OWNER, "owner", OWNER, 0, 0, 0, MVT_OPT_F(sock_uid), 12, "USER", \
 		NULL, "owner of the server socket (default: this process)") \
 	X(GROUP, "group", GROUP, 0, 0, 0, MVT_OPT_F(sock_gid), 13, "GROUP", \
@@ -163,6 +169,9 @@ enum mvt_opt_type {
 	MVT_OPT_T_BOOL,		/**< 0 or 1 */
 	/* What a parser of its own handles. */
 	MVT_OPT_T_DEVICE,
+	MVT_OPT_T_LOWER,	/**< --lower, [lower] device= */
+	MVT_OPT_T_HOSTPORT,	/**< --host-port, host-port= */
+	MVT_OPT_T_LOWERNAME,	/**< endpoint lower= */
 	MVT_OPT_T_ENDPOINT,
 	MVT_OPT_T_POLICY,
 	MVT_OPT_T_MIRROR,

@@ -58,4 +58,22 @@ int mvt_conf_add_endpoint(struct mvt_conf *c,
 int mvt_conf_set_device(char *dst, const char *val, const char *what,
 	char *err, size_t errlen);
 
+/* Lower @p name, appended (empty) if it is new; NULL when full. */
+struct mvt_lower_conf *mvt_conf_lower_get(struct mvt_conf *c,
+	const char *name, const char *what, char *err, size_t errlen);
+
+/* vlan= and mtu= of a lower, @p what names them in the error line. */
+int mvt_conf_lower_set_vlan(struct mvt_lower_conf *l, const char *val,
+	const char *what, char *err, size_t errlen);
+int mvt_conf_lower_set_mtu(struct mvt_lower_conf *l, const char *val,
+	const char *what, char *err, size_t errlen);
+
+/* Every lower has a device; no two share a device and a vlan. */
+int mvt_conf_validate_lowers(const struct mvt_conf *c, char *err,
+	size_t errlen);
+
+/* The endpoint's lower= names a lower, or it may go without. */
+int mvt_conf_validate_ep_lower(const struct mvt_conf *c,
+	const struct mvt_endpoint_conf *ep, char *err, size_t errlen);
+
 #endif /* MVT_CONF_PRIV_H */

@@ -240,6 +240,13 @@ mvt_conf_ep_set(struct ep_parser *p, const char *key, const char *val)
 	switch (k) {
 	case MVT_EPOPT_NAME:
 		return ep_set_name(p, val);
+	case MVT_EPOPT_LOWER:
+		if (val[0] == '\0' || strlen(val) >= sizeof(ep->lower) ||
+				!mvt_name_chars_ok(val))
+			return mvt_conf_ep_fail(p, key, val,
+				"expected the name of a lower");
+		strlcpy(ep->lower, val, sizeof(ep->lower));
+		return 0;
 	case MVT_EPOPT_MAC:
 		if (mvt_mac_parse(val, &mac) != 0)
 			return mvt_conf_ep_fail(p, key, val,

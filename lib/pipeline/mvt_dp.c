@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -49,9 +50,35 @@ fail:
 	return -ENOMEM;
 }
 
+int
+mvt_dp_init_segment(struct mvt_dp *dp, const struct mvt_dp *first,
+	const char *name, uint32_t mac_capacity)
+{
+	char buf[RTE_MEMZONE_NAMESIZE];
+
+	snprintf(buf, sizeof(buf), "%s_macs", name);
+	dp->mt = mvt_mactable_create(buf, mac_capacity, rte_socket_id(),
+		first->qsbr);
+	if (dp->mt == NULL)
+		return -ENOMEM;
+	dp->shared = 1;
+	dp->qsbr = first->qsbr;
+	dp->ports = first->ports;
+	dp->offload = first->offload;
+	dp->mp = first->mp;
+	dp->nb_workers = first->nb_workers;
+	dp->bcqueuelen = first->bcqueuelen;
+	return 0;
+}
+
 void
 mvt_dp_fini(struct mvt_dp *dp)
 {
+	if (dp->shared) {
+		mvt_mactable_free(dp->mt);
+		memset(dp, 0, sizeof(*dp));
+		return;
+	}
 	mvt_mactable_free(dp->mt);
 	if (dp->offload != NULL)
 		mvt_offload_ctx_free(dp->offload);

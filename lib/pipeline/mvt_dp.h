@@ -41,6 +41,13 @@ struct mvt_dp {
 	uint32_t bcqueuelen;		/**< broadcast queue length per worker */
 	uint32_t max_sleep_us;		/**< longest idle sleep, 0: none; live */
 	uint32_t quit;			/**< set to stop the workers */
+	/**
+	 * A segment after the first (one more lower): its own endpoint
+	 * table, MAC table, lower, host port, hairpin and broadcast queue
+	 * length; the first segment's ports, pool, offload context and RCU
+	 * variable. quit and max_sleep_us are read from the first only.
+	 */
+	uint8_t shared;
 };
 
 /**
@@ -59,5 +66,14 @@ int mvt_dp_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers,
 
 /** Free what mvt_dp_init() allocated; every port must be closed. */
 void mvt_dp_fini(struct mvt_dp *dp);
+
+/**
+ * Set up @p dp as one more segment of @p first's (see mvt_dp.shared):
+ * a MAC table of its own for @p mac_capacity addresses, the rest shared.
+ *
+ * @return 0, or -ENOMEM.
+ */
+int mvt_dp_init_segment(struct mvt_dp *dp, const struct mvt_dp *first,
+	const char *name, uint32_t mac_capacity);
 
 #endif /* MVT_DP_H */

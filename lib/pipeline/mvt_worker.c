@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The dpdk-mvtap authors
  */
 
+#include <errno.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -33,6 +34,18 @@ struct mvt_worker {
 	uint32_t polls_gen;		/**< generation of the last one set */
 	uint32_t sleep_us;		/**< the next idle sleep, 0: none yet */
 	struct mvt_sched sched;		/**< which of polls are busy */
+	/* the segments this lcore runs, segs[0] itself (lead only) */
+	uint16_t n_segs;
+	struct mvt_worker *segs[MVT_LOWERS_MAX];
+	/*
+	 * VLAN lowers of the device it receives for: frames of vlan_vid[i]
+	 * go to vlan_w[i]'s segment, untagged ones to untagged_w (NULL:
+	 * dropped). n_vlans 0: no demux, the frames are this segment's.
+	 */
+	uint16_t n_vlans;
+	uint16_t vlan_vid[MVT_LOWERS_MAX];
+	struct mvt_worker *vlan_w[MVT_LOWERS_MAX];
+	struct mvt_worker *untagged_w;
 	struct mvt_dispatch out;
 };
 
@@ -55,7 +68,32 @@ mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
 	w->host_rxq = dp->host != NULL && index < mvt_port_nb_rxq(dp->host) ?
 		index : RTE_MAX_QUEUES_PER_PORT;
 	mvt_dispatch_init(&w->out, dp, index, stats);
+	w->n_segs = 1;
+	w->segs[0] = w;
 	return w;
+}
+
+int
+mvt_worker_add_segment(struct mvt_worker *lead, struct mvt_worker *w)
+{
+	if (lead->n_segs >= MVT_LOWERS_MAX)
+		return -ENOSPC;
+	lead->segs[lead->n_segs++] = w;
+	return 0;
+}
+
+int
+mvt_worker_add_vlan(struct mvt_worker *rx, uint16_t vid, struct mvt_worker *w)
+{
+	if (vid == 0) {
+		rx->untagged_w = w;
+		return 0;
+	}
+	if (rx->n_vlans >= MVT_LOWERS_MAX)
+		return -ENOSPC;
+	rx->vlan_vid[rx->n_vlans] = vid;
+	rx->vlan_w[rx->n_vlans++] = w;
+	return 0;
 }
 
 struct mvt_poll_list *
@@ -270,6 +308,100 @@ poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 }
 
 /*
+ * The segment of a frame from a device with VLAN lowers (mvt_vlan.h): the
+ * worker of its outer VLAN, its tag popped, or of the untagged lower, or
+ * NULL.
+ */
+static inline struct mvt_worker *
+vlan_target(struct mvt_worker *w, struct rte_mbuf *m)
+{
+	uint16_t vid = mvt_vlan_peek(m), k;
+
+	if (vid != 0) {
+		for (k = 0; k < w->n_vlans; k++) {
+			if (w->vlan_vid[k] == vid) {
+				mvt_vlan_pop(m);
+				return w->vlan_w[k];
+			}
+		}
+		/* no lower of that VLAN: the untagged lower's, tag and all */
+		mvt_vlan_unstrip(m);
+	}
+	return w->untagged_w;
+}
+
+/*
+ * Poll the RX queue of a device with VLAN lowers: split the burst by
+ * segment and run each segment's share through that segment's pipeline.
+ * What no lower takes is counted on this (the device's first) lower as
+ * received and dropped as no_lower.
+ */
+static __rte_noinline uint16_t
+poll_lower_vlan(struct mvt_worker *w, uint16_t q)
+{
+	struct rte_mbuf *sub[MVT_LOWERS_MAX + 1][MVT_BURST];
+	struct mvt_worker *tw[MVT_LOWERS_MAX + 1], *x;
+	struct mvt_port *p = w->dp->lower;
+	struct rte_mbuf *pkts[MVT_BURST];
+	struct mvt_port_counters *in;
+	uint16_t cnt[MVT_LOWERS_MAX + 1];
+	uint16_t n, i, j, nt = 0, drop = 0;
+	const struct mvt_ep_table *t;
+	struct mvt_capture *cap;
+	uint64_t discarded = 0, bytes = 0;
+
+	n = mvt_port_rx_burst(p, q, w->dp->mp, pkts, MVT_BURST, &discarded);
+	in = port_ctr(w, MVT_INGRESS_LOWER);
+	if (unlikely(discarded > 0)) {
+		mvt_ctr_add(&in->rx_packets, discarded);
+		mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], discarded);
+	}
+	if (n == 0)
+		return 0;
+	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
+	if (unlikely(cap != NULL))
+		mvt_capture_burst(cap, w->index, MVT_CAPTURE_IN, pkts, n,
+			rte_rdtsc());
+	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET],
+				void *));
+		x = vlan_target(w, pkts[i]);
+		if (unlikely(x == NULL)) {
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			rte_pktmbuf_free(pkts[i]);
+			drop++;
+			continue;
+		}
+		for (j = 0; j < nt && tw[j] != x; j++)
+			;
+		if (j == nt) {
+			tw[nt] = x;
+			cnt[nt++] = 0;
+		}
+		sub[j][cnt[j]++] = pkts[i];
+	}
+	if (unlikely(drop > 0)) {
+		mvt_ctr_add(&in->rx_packets, drop);
+		mvt_ctr_add(&in->rx_bytes, bytes);
+		mvt_ctr_add(&in->drops[MVT_DROP_NO_LOWER], drop);
+		mvt_ctr_add(&w->stats->packets, drop);
+	}
+	for (j = 0; j < nt; j++) {
+		x = tw[j];
+		t = __atomic_load_n(&x->dp->tbl, __ATOMIC_ACQUIRE);
+		/* the usual burst, all of one segment: as it came */
+		mvt_worker_process(x, t, MVT_INGRESS_LOWER,
+			nt == 1 && drop == 0 ? pkts : sub[j], cnt[j]);
+		if (unlikely(x->out.mirror_dirty != 0))
+			mvt_dispatch_flush_mirrors(&x->out);
+	}
+	return n;
+}
+
+/*
  * After an iteration of little work, sleep: 1 us, then twice as long after
  * each such iteration up to dp->max_sleep_us; an iteration with work starts
  * over. Asleep the worker is offline for RCU, so that no writer waits for
@@ -299,10 +431,11 @@ idle_sleep(struct mvt_worker *w, uint64_t moved, uint64_t now)
 }
 
 /*
- * The worker loop. Each iteration polls the lower RX queue this worker
- * owns and the endpoint queue pairs of its poll list that mvt_pollsched.h
- * picks (the busy ones, and some idle ones), one burst each, runs
- * the pipeline on what arrived, then reports a quiescent state: between
+ * The worker loop. Each iteration polls, for each segment it runs (one per
+ * lower), the lower and host RX queues this worker owns, then the endpoint
+ * queue pairs of its poll list that mvt_pollsched.h picks (the busy ones,
+ * and some idle ones), one burst each, runs the pipeline of the port's
+ * segment on what arrived, then reports a quiescent state: between
  * iterations the worker holds no reference to a MAC table entry, a table
  * snapshot, a poll list or a vhost device, which is what writers and
  * destroy_device wait for. Busy and idle cycles are counted per iteration.
@@ -315,10 +448,11 @@ mvt_worker_main(void *arg)
 	struct mvt_lcore_stats *st = w->stats;
 	struct mvt_sched *s = &w->sched;
 	const struct mvt_poll_list *pl;
-	const struct mvt_ep_table *t;
+	const struct mvt_ep_table *ts[MVT_LOWERS_MAX];
 	const struct mvt_poll *po;
+	struct mvt_worker *x;
 	uint64_t t0, t1, moved;
-	uint16_t j, k, n;
+	uint16_t j, k, n, g;
 
 	mvt_pool_count_failures(&st->no_mbuf);
 	/* sleeps of a few microseconds, not the default 50 us of slack */
@@ -327,33 +461,42 @@ mvt_worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
 	t0 = rte_rdtsc();
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
-		t = __atomic_load_n(&dp->tbl, __ATOMIC_ACQUIRE);
 		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
 		moved = 0;
-		if (w->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
-			moved += poll_port(w, t, MVT_INGRESS_LOWER,
-				w->lower_rxq);
-		if (w->host_rxq != RTE_MAX_QUEUES_PER_PORT)
-			moved += poll_port(w, t, MVT_INGRESS_HOST,
-				w->host_rxq);
+		for (g = 0; g < w->n_segs; g++) {
+			x = w->segs[g];
+			ts[g] = __atomic_load_n(&x->dp->tbl, __ATOMIC_ACQUIRE);
+			if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+				moved += likely(x->n_vlans == 0) ?
+					poll_port(x, ts[g], MVT_INGRESS_LOWER,
+						x->lower_rxq) :
+					poll_lower_vlan(x, x->lower_rxq);
+			if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
+				moved += poll_port(x, ts[g], MVT_INGRESS_HOST,
+					x->host_rxq);
+		}
 		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0)))
 			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
 				pl != NULL ? pl->n : 0);
 		for (j = 0; j < s->n_busy; ) {
 			po = &pl->p[s->busy[j]];
-			n = poll_port(w, t, po->ep, po->qp);
+			n = poll_port(w->segs[po->seg], ts[po->seg], po->ep,
+				po->qp);
 			moved += n;
 			j = mvt_sched_busy_done(s, j, n);
 		}
 		for (k = mvt_sched_idle_budget(s);
 				k > 0 && s->n_idle > 0; k--) {
 			po = &pl->p[mvt_sched_idle_next(s)];
-			n = poll_port(w, t, po->ep, po->qp);
+			n = poll_port(w->segs[po->seg], ts[po->seg], po->ep,
+				po->qp);
 			moved += n;
 			mvt_sched_idle_done(s, n);
 		}
-		if (mvt_dispatch_bcq_used(&w->out) > 0)
-			moved += mvt_dispatch_bcq_drain(&w->out, t);
+		for (g = 0; g < w->n_segs; g++)
+			if (mvt_dispatch_bcq_used(&w->segs[g]->out) > 0)
+				moved += mvt_dispatch_bcq_drain(
+					&w->segs[g]->out, ts[g]);
 		rte_rcu_qsbr_quiescent(dp->qsbr, w->lcore_id);
 		t1 = rte_rdtsc();
 		if (moved > 0)
@@ -364,7 +507,8 @@ mvt_worker_main(void *arg)
 		t0 = idle_sleep(w, moved, t1);
 	}
 	/* what still waits for its flood is dropped, and said so */
-	mvt_dispatch_bcq_flush(&w->out);
+	for (g = 0; g < w->n_segs; g++)
+		mvt_dispatch_bcq_flush(&w->segs[g]->out);
 	rte_rcu_qsbr_thread_offline(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_unregister(dp->qsbr, w->lcore_id);
 	mvt_pool_count_failures(NULL);

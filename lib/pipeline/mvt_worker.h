@@ -36,6 +36,7 @@
 struct mvt_poll {
 	uint16_t ep;
 	uint16_t qp;
+	uint16_t seg;	/**< the endpoint's segment: mvt_worker_add_segment() */
 };
 
 /**
@@ -77,6 +78,30 @@ struct mvt_poll_list *mvt_worker_set_polls(struct mvt_worker *w,
 
 /** Free a worker and its poll list; it must not be running. */
 void mvt_worker_free(struct mvt_worker *w);
+
+/**
+ * Several lowers: the worker of another segment (its own struct mvt_dp)
+ * on the same lcore, run by @p lead's loop. @p lead is segment 0 and
+ * itself the first; segments are added in their order, so that a poll
+ * list entry's seg indexes them. @p w's own poll list is not used: the
+ * lead's lists hold the endpoint queue pairs of every segment. Before
+ * the lead starts.
+ *
+ * @return 0, or -ENOSPC beyond MVT_LOWERS_MAX.
+ */
+int mvt_worker_add_segment(struct mvt_worker *lead, struct mvt_worker *w);
+
+/**
+ * VLAN lowers: the frames that @p rx, the worker of the first lower of a
+ * device, receives with outer VLAN @p vid (0: the untagged ones) go,
+ * without their tag, to the segment of worker @p w, on the same lcore.
+ * Once any is set, a frame with no segment is dropped as no_lower. Before
+ * the workers start.
+ *
+ * @return 0, or -ENOSPC beyond MVT_LOWERS_MAX.
+ */
+int mvt_worker_add_vlan(struct mvt_worker *rx, uint16_t vid,
+	struct mvt_worker *w);
 
 /**
  * Run the pipeline on @p n received frames from @p ingress (an endpoint

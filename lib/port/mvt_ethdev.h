@@ -46,7 +46,8 @@ struct mvt_ethdev {
 /** The TX offloads enabled where the device has them. */
 #define MVT_ETHDEV_TX_OFFLOADS (RTE_ETH_TX_OFFLOAD_MULTI_SEGS | \
 	RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
-	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO)
+	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO | \
+	RTE_ETH_TX_OFFLOAD_VLAN_INSERT)
 
 /** Descriptors per RX and per TX queue of the lower and the host port. */
 #define MVT_LOWER_DESC 1024

@@ -29,6 +29,47 @@ mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
 	return 0;
 }
 
+void
+mvt_port_open_shared(struct mvt_port *p, struct mvt_port *dev)
+{
+	mvt_port_init(p);
+	p->caps = dev->caps;
+	p->eth = dev->eth;
+	/* the device is dev's: this port neither polls nor closes it */
+	p->eth.nb_rxq = 0;
+	p->eth.have_port = 0;
+	p->eth.probed = 0;
+	p->eth.started = 0;
+	p->vlan_dev = &dev->eth;
+	p->kind = MVT_PORT_KIND_ETHDEV;
+}
+
+int
+mvt_port_set_vlan(struct mvt_port *p, uint16_t vid, int strip,
+	struct rte_mempool *mp)
+{
+	struct rte_eth_dev_info info;
+	struct mvt_ethdev *dev;
+	int mask;
+
+	if (p->kind != MVT_PORT_KIND_ETHDEV)
+		return -ENOTSUP;
+	dev = p->vlan_dev != NULL ? p->vlan_dev : &p->eth;
+	p->vlan_dev = dev;
+	p->vlan_mp = mp;
+	p->vlan_hw = (dev->tx_offloads & RTE_ETH_TX_OFFLOAD_VLAN_INSERT) != 0;
+	if (strip && rte_eth_dev_info_get(dev->port_id, &info) == 0 &&
+			(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)) {
+		mask = rte_eth_dev_get_vlan_offload(dev->port_id);
+		if (mask >= 0)
+			rte_eth_dev_set_vlan_offload(dev->port_id,
+				mask | RTE_ETH_VLAN_STRIP_OFFLOAD);
+	}
+	/* published last: a worker that sees vlan finds the rest */
+	__atomic_store_n(&p->vlan, vid, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int
 mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
 	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_workers,

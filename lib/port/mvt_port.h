@@ -41,6 +41,7 @@
 #include "mvt_offload.h"
 #include "mvt_tap.h"
 #include "mvt_vhost.h"
+#include "mvt_vlan.h"
 
 enum mvt_port_kind {
 	MVT_PORT_KIND_NONE = 0,	/**< closed */
@@ -54,6 +55,8 @@ struct mvt_mirror;
 
 struct mvt_port {
 	uint8_t kind;		/**< enum mvt_port_kind */
+	uint8_t vlan_hw;	/**< VLAN lower: the device inserts the tag */
+	uint16_t vlan;		/**< ETHDEV: a VLAN lower's VID, 0: none */
 	/**
 	 * What it takes: caps.max_frame is its longest frame (DA to
 	 * payload) on receive and transmit, a super-frame's segments
@@ -72,6 +75,13 @@ struct mvt_port {
 		struct mvt_tap tap;
 		struct mvt_vhost vhost;
 	};
+	/*
+	 * VLAN lower: the device's ethdev (its TX queue locks), and the pool
+	 * of the copies of shared frames; after the hot fields, read only
+	 * when vlan is set.
+	 */
+	struct mvt_ethdev *vlan_dev;
+	struct rte_mempool *vlan_mp;
 };
 
 /** The ethdev of an ETHDEV or TAP port: the same place for both. */
@@ -122,6 +132,26 @@ void mvt_port_close(struct mvt_port *p);
  * stuck): remove what would outlive it, a server endpoint's socket file.
  */
 void mvt_port_abandon(struct mvt_port *p);
+
+/**
+ * Make @p p a lower on the device @p dev opened: another lower of the same
+ * device (a VLAN lower beside the first lower of its device). It shares
+ * the device's queues: it polls nothing itself (the device's first lower
+ * receives for all its lowers) and sends on the device's TX queues.
+ * Closing it leaves the device open.
+ */
+void mvt_port_open_shared(struct mvt_port *p, struct mvt_port *dev);
+
+/**
+ * Make lower port @p p (opened or shared) the VLAN @p vid of its device:
+ * it sends its frames tagged (mvt_vlan_push()), in the hardware when the
+ * device inserts tags. Copies of shared frames come from @p mp. With
+ * @p strip, also turn on the device's VLAN stripping if it has it.
+ *
+ * @return 0, or -ENOTSUP if @p p is not an ethdev port.
+ */
+int mvt_port_set_vlan(struct mvt_port *p, uint16_t vid, int strip,
+	struct rte_mempool *mp);
 
 /** What telemetry reports of an endpoint's port. */
 struct mvt_port_info {
@@ -184,6 +214,39 @@ mvt_port_rx_burst(struct mvt_port *p, uint16_t q, struct rte_mempool *mp,
 }
 
 /**
+ * Send @p n frames on a VLAN lower: each tagged (mvt_vlan_push()), then
+ * on the device's TX queue. A frame whose copy could not be made is left
+ * unsent, at the end, and the unsent are then counted as no_mbuf.
+ */
+static inline uint16_t
+mvt_port_vlan_tx_burst(struct mvt_port *p, uint16_t worker,
+	struct rte_mbuf **pkts, uint16_t n, uint8_t *why)
+{
+	struct rte_mbuf *failed[MVT_BURST * 2];
+	struct rte_mbuf *m;
+	uint16_t i, k = 0, nf = 0;
+
+	for (i = 0; i < n; i++) {
+		m = mvt_vlan_push(pkts[i], p->vlan, p->vlan_hw, p->vlan_mp);
+		if (unlikely(m == NULL)) {
+			if (nf < RTE_DIM(failed)) {
+				failed[nf++] = pkts[i];
+				continue;
+			}
+			/* never: a burst holds at most MVT_OUTBUF frames */
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		pkts[k++] = m;
+	}
+	if (unlikely(nf > 0)) {
+		*why = MVT_DROP_NO_MBUF;
+		memcpy(&pkts[k], failed, nf * sizeof(*failed));
+	}
+	return mvt_ethdev_tx_burst(p->vlan_dev, worker, pkts, k);
+}
+
+/**
  * Transmit @p n frames from worker @p worker. @return the frames sent;
  * the rest stay the caller's, and @p *why (an enum mvt_drop_reason) says
  * why they were not sent.
@@ -199,6 +262,8 @@ mvt_port_tx_burst(struct mvt_port *p, uint16_t worker, struct rte_mbuf **pkts,
 		return 0;
 	}
 	*why = MVT_DROP_TX_FULL;
+	if (unlikely(p->vlan != 0))
+		return mvt_port_vlan_tx_burst(p, worker, pkts, n, why);
 	return mvt_ethdev_tx_burst(mvt_port_eth(p), worker, pkts, n);
 }
 

@@ -89,9 +89,16 @@ measure_tsc_hz(void)
 static int
 setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 {
+	unsigned int nb_mbufs, nb_devs = 0, i;
 	struct rte_mempool *mp;
-	unsigned int nb_mbufs;
 
+	/* the devices opened: each lower's device once, each host port */
+	for (i = 0; i < sw->conf.n_lowers; i++) {
+		if (mvt_conf_lower_dev_owner(&sw->conf, i) == i)
+			nb_devs++;
+		if (mvt_conf_lower_host_port(&sw->conf, i)[0] != '\0')
+			nb_devs++;
+	}
 	sw->tsc_hz = measure_tsc_hz();
 	MVT_LOG(INFO, "TSC %" PRIu64 " Hz (EAL: %" PRIu64 ")", sw->tsc_hz,
 		rte_get_tsc_hz());
@@ -102,8 +109,7 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 	 * and burst in flight, and the lcore caches (up to 1.5 times their
 	 * size). An allocation that still fails is counted (no_mbuf).
 	 */
-	nb_mbufs = sw->nb_workers * 2 * MVT_LOWER_DESC *
-			(sw->conf.host_port[0] != '\0' ? 2 : 1) +
+	nb_mbufs = sw->nb_workers * 2 * MVT_LOWER_DESC * nb_devs +
 		MVT_TAP_MAX * 2 * MVT_TAP_DESC +
 		sw->nb_workers * (sw->conf.bcqueuelen + 2 * MVT_BURST) +
 		rte_lcore_count() * MVT_MBUF_CACHE * 3 / 2;
@@ -114,23 +120,39 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 			nb_mbufs, rte_strerror(rte_errno));
 		return -1;
 	}
-	if (mvt_dp_init(&sw->dp, "mvtap", (uint16_t)sw->nb_workers,
+	if (mvt_dp_init(&sw->seg[0].dp, "mvtap", (uint16_t)sw->nb_workers,
 			MVT_MACTABLE_SIZE, mp) != 0) {
 		rte_mempool_free(mp);
 		snprintf(err, errlen, "cannot allocate the switch tables");
 		return -1;
 	}
-	mvt_vhost_set_qsbr(sw->dp.qsbr);
-	sw->dp.tbl = rte_zmalloc("mvtap_eps", sizeof(*sw->dp.tbl),
-		RTE_CACHE_LINE_SIZE);
-	if (sw->dp.tbl == NULL) {
+	mvt_vhost_set_qsbr(sw->seg[0].dp.qsbr);
+	return 0;
+}
+
+/* Segment @p g's data plane (after the first: sharing its) and table. */
+static int
+setup_seg(struct mvt_switch *sw, unsigned int g, char *err, size_t errlen)
+{
+	struct mvt_dp *dp = &sw->seg[g].dp;
+	char name[32];
+
+	snprintf(name, sizeof(name), "mvtap_s%u", g);
+	if (g > 0 && mvt_dp_init_segment(dp, &sw->seg[0].dp, name,
+			MVT_MACTABLE_SIZE) != 0) {
 		snprintf(err, errlen, "cannot allocate the switch tables");
 		return -1;
 	}
-	sw->dp.tbl->passthru = MVT_EP_NONE;
-	sw->dp.tbl->strict_private = sw->conf.strict_private;
-	sw->dp.tbl->lower_promisc = sw->conf.promisc;
-	sw->dp.tbl->bc_cutoff = sw->conf.bclim;
+	dp->tbl = rte_zmalloc("mvtap_eps", sizeof(*dp->tbl),
+		RTE_CACHE_LINE_SIZE);
+	if (dp->tbl == NULL) {
+		snprintf(err, errlen, "cannot allocate the switch tables");
+		return -1;
+	}
+	dp->tbl->passthru = MVT_EP_NONE;
+	dp->tbl->strict_private = sw->conf.strict_private;
+	dp->tbl->lower_promisc = sw->conf.promisc;
+	dp->tbl->bc_cutoff = sw->conf.bclim;
 	return 0;
 }
 
@@ -195,12 +217,98 @@ host_stack_mac(const struct mvt_ethdev *host, const char *devargs)
 	return mvt_mac_parse(buf, &mac) == 0 ? mac : host->mac;
 }
 
+/* Whether the device lower @p g opened also carries VLAN lowers. */
+static int
+dev_has_vlans(const struct mvt_switch *sw, unsigned int g)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_segs; i++)
+		if (sw->seg[i].dev_owner == g && sw->conf.lowers[i].vlan != 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Segment @p g's lower and host port: its device opened, or shared with
+ * the first lower on the same device; its VLAN set; its table told the
+ * MACs of the lower and the host.
+ */
+static int
+open_seg(struct mvt_switch *sw, unsigned int g, char *err, size_t errlen)
+{
+	const struct mvt_lower_conf *lc = &sw->conf.lowers[g];
+	struct mvt_switch_seg *sg = &sw->seg[g];
+	const char *host = mvt_conf_lower_host_port(&sw->conf, g);
+	char opt[MVT_NAME_MAX + 16];
+	struct mvt_ethdev *eth;
+	unsigned int o;
+
+	o = mvt_conf_lower_dev_owner(&sw->conf, g);
+	sg->dev_owner = o;
+	snprintf(opt, sizeof(opt), sw->conf.n_lowers > 1 ? "--lower %s" :
+		"--lower", lc->name);
+	if (o == g) {
+		if (mvt_port_open_ethdev(&sg->lower, opt, lc->dev,
+				(uint16_t)sw->nb_workers, sw->seg[0].dp.mp, err,
+				errlen) != 0)
+			return -1;
+	} else {
+		mvt_port_open_shared(&sg->lower, &sw->seg[o].lower);
+	}
+	if (lc->vlan != 0)
+		mvt_port_set_vlan(&sg->lower, lc->vlan, 1, sw->seg[0].dp.mp);
+	eth = mvt_switch_seg_eth(sw, g);
+	if (host[0] != '\0') {
+		snprintf(opt, sizeof(opt), sw->conf.n_lowers > 1 ?
+			"--host-port lower=%s" : "--host-port", lc->name);
+		if (mvt_port_open_ethdev(&sg->host, opt, host,
+				(uint16_t)sw->nb_workers, sw->seg[0].dp.mp, err,
+				errlen) != 0)
+			return -1;
+		sg->dp.host = &sg->host;
+		sg->dp.tbl->host_mac = host_stack_mac(&sg->host.eth, host);
+		/* the host's unicast must pass the lower's filter too */
+		mvt_ethdev_add_mac(eth, sg->dp.tbl->host_mac);
+		sg->dp.tbl->host_bridge = sw->conf.host_bridge;
+	}
+	sg->dp.lower = &sg->lower;
+	sg->dp.hairpin = sw->conf.hairpin;
+	sg->dp.tbl->lower_mac = eth->mac;
+	sg->dp.bcqueuelen = sw->conf.bcqueuelen;
+	sg->dp.max_sleep_us = sw->conf.max_sleep_us;
+	if (sw->conf.promisc)
+		mvt_ethdev_force_promisc(eth);
+	return 0;
+}
+
+/*
+ * The frames of a device with VLAN lowers are received by the worker of
+ * the device's first lower and handed to the segment of their VLAN, on
+ * the same lcore (mvt_worker_add_vlan()).
+ */
+static void
+link_vlans(struct mvt_switch *sw, unsigned int w)
+{
+	unsigned int g, o;
+
+	for (g = 0; g < sw->n_segs; g++) {
+		o = sw->seg[g].dev_owner;
+		if (sw->conf.lowers[g].vlan == 0 && o == g &&
+				!dev_has_vlans(sw, g))
+			continue;
+		mvt_worker_add_vlan(sw->seg[o].workers[w],
+			sw->conf.lowers[g].vlan, sw->seg[g].workers[w]);
+	}
+}
+
 struct mvt_switch *
 mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 {
 	struct mvt_policy_conf pc;
+	struct mvt_switch_seg *sg;
 	struct mvt_switch *sw;
-	unsigned int lcore, w = 0, pi;
+	unsigned int lcore, w = 0, pi, g;
 	uint16_t id;
 
 	sw = rte_zmalloc("mvtap_switch", sizeof(*sw), RTE_CACHE_LINE_SIZE);
@@ -219,49 +327,42 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 	}
 	if (setup_core(sw, err, errlen) != 0)
 		goto fail;
-	if (mvt_port_open_ethdev(&sw->lower, "--lower", c->lower,
-			(uint16_t)sw->nb_workers, sw->dp.mp, err, errlen) != 0)
-		goto fail;
-	if (c->host_port[0] != '\0') {
-		if (mvt_port_open_ethdev(&sw->host, "--host-port", c->host_port,
-				(uint16_t)sw->nb_workers, sw->dp.mp, err,
-				errlen) != 0)
+	sw->n_segs = c->n_lowers;
+	for (g = 0; g < sw->n_segs; g++)
+		if (setup_seg(sw, g, err, errlen) != 0 ||
+				open_seg(sw, g, err, errlen) != 0)
 			goto fail;
-		sw->dp.host = &sw->host;
-		sw->dp.tbl->host_mac = host_stack_mac(&sw->host.eth,
-			c->host_port);
-		/* the host's unicast must pass the lower's filter too */
-		mvt_ethdev_add_mac(&sw->lower.eth, sw->dp.tbl->host_mac);
-		sw->dp.tbl->host_bridge = c->host_bridge;
-	}
-	sw->dp.lower = &sw->lower;
-	sw->dp.hairpin = c->hairpin;
-	sw->dp.tbl->lower_mac = sw->lower.eth.mac;
-	sw->dp.bcqueuelen = c->bcqueuelen;
-	sw->dp.max_sleep_us = c->max_sleep_us;
-	if (c->promisc)
-		mvt_ethdev_force_promisc(&sw->lower.eth);
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (w == sw->nb_workers)
 			break;
-		sw->stats[w] = rte_zmalloc("mvtap_stats",
-			sizeof(struct mvt_lcore_stats), RTE_CACHE_LINE_SIZE);
-		if (sw->stats[w] != NULL)
-			sw->workers[w] = mvt_worker_create(&sw->dp, (uint16_t)w,
-				lcore, sw->stats[w]);
-		if (sw->workers[w] == NULL) {
-			snprintf(err, errlen, "cannot allocate the workers");
-			goto fail;
+		for (g = 0; g < sw->n_segs; g++) {
+			sg = &sw->seg[g];
+			sg->stats[w] = rte_zmalloc("mvtap_stats",
+				sizeof(struct mvt_lcore_stats),
+				RTE_CACHE_LINE_SIZE);
+			if (sg->stats[w] != NULL)
+				sg->workers[w] = mvt_worker_create(&sg->dp,
+					(uint16_t)w, lcore, sg->stats[w]);
+			if (sg->workers[w] == NULL ||
+					(g > 0 && mvt_worker_add_segment(
+					sw->seg[0].workers[w],
+					sg->workers[w]) != 0)) {
+				snprintf(err, errlen,
+					"cannot allocate the workers");
+				goto fail;
+			}
 		}
+		link_vlans(sw, w);
 		w++;
 	}
 
 	for (id = 0; id < c->n_endpoints; id++) {
 		sw->has_standby |= c->ep[id].standby;
-		mvt_switch_ep_state(sw->dp.tbl, id, &sw->conf.ep[id],
-			sw->lower.eth.mac);
-		if (mvt_switch_ep_link(sw, id, &sw->dp.tbl->ep[id], err,
+		g = mvt_switch_ep_seg(sw, id);
+		mvt_switch_ep_state(sw->seg[g].dp.tbl, id, &sw->conf.ep[id],
+			mvt_switch_seg_eth(sw, g)->mac);
+		if (mvt_switch_ep_link(sw, id, &sw->seg[g].dp.tbl->ep[id], err,
 				errlen) != 0)
 			goto fail;
 	}
@@ -270,13 +371,15 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 			goto fail;
 	for (id = 0; id < c->n_endpoints; id++) {
 		/* a passthru endpoint's rate= needed the lower's MAC */
+		g = mvt_switch_ep_seg(sw, id);
 		if (c->ep[id].mac == 0 && mvt_conf_endpoint_policy(&c->ep[id],
-				sw->dp.tbl->ep[id].mac, &pc) &&
+				sw->seg[g].dp.tbl->ep[id].mac, &pc) &&
 				mvt_switch_policy_new(sw, &pc, err,
 					errlen) != 0)
 			goto fail;
 	}
-	mvt_switch_table_publish(sw, sw->dp.tbl);
+	for (g = 0; g < sw->n_segs; g++)
+		mvt_switch_table_publish(sw, g, sw->seg[g].dp.tbl);
 	for (id = 0; id < c->n_endpoints; id++)
 		mvt_switch_assign_new(sw, id, id);
 	if (mvt_switch_polls_publish(sw) != 0) {
@@ -284,8 +387,8 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		goto fail;
 	}
 	for (id = 0; id < c->n_endpoints; id++)
-		if (mvt_switch_ep_open(sw, id, sw->dp.tbl->ep[id].mac, err,
-				errlen) != 0)
+		if (mvt_switch_ep_open(sw, id, sw->seg[mvt_switch_ep_seg(sw,
+				id)].dp.tbl->ep[id].mac, err, errlen) != 0)
 			goto fail;
 	for (id = 0; id < c->n_mirrors; id++)
 		if (mvt_switch_mirror_add_conf(sw, &c->mirror[id], err,
@@ -302,10 +405,10 @@ mvt_switch_start(struct mvt_switch *sw)
 {
 	unsigned int w;
 
-	__atomic_store_n(&sw->dp.quit, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&sw->seg[0].dp.quit, 0, __ATOMIC_RELAXED);
 	for (w = 0; w < sw->nb_workers; w++) {
-		if (rte_eal_remote_launch(mvt_worker_main, sw->workers[w],
-				mvt_worker_lcore(sw->workers[w])) != 0) {
+		if (rte_eal_remote_launch(mvt_worker_main, sw->seg[0].workers[w],
+				mvt_worker_lcore(sw->seg[0].workers[w])) != 0) {
 			mvt_switch_stop(sw);
 			return -1;
 		}
@@ -319,9 +422,9 @@ mvt_switch_stop(struct mvt_switch *sw)
 {
 	unsigned int w;
 
-	__atomic_store_n(&sw->dp.quit, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&sw->seg[0].dp.quit, 1, __ATOMIC_RELAXED);
 	for (w = 0; w < sw->running; w++)
-		rte_eal_wait_lcore(mvt_worker_lcore(sw->workers[w]));
+		rte_eal_wait_lcore(mvt_worker_lcore(sw->seg[0].workers[w]));
 	sw->running = 0;
 }
 
@@ -332,9 +435,9 @@ mvt_switch_stop_within(struct mvt_switch *sw, unsigned int seconds,
 	uint64_t end = rte_get_timer_cycles() + seconds * rte_get_timer_hz();
 	unsigned int w, lcore;
 
-	__atomic_store_n(&sw->dp.quit, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&sw->seg[0].dp.quit, 1, __ATOMIC_RELAXED);
 	for (w = 0; w < sw->running; w++) {
-		lcore = mvt_worker_lcore(sw->workers[w]);
+		lcore = mvt_worker_lcore(sw->seg[0].workers[w]);
 		while (rte_eal_get_lcore_state(lcore) == RUNNING) {
 			if (rte_get_timer_cycles() >= end) {
 				*stuck_lcore = lcore;
@@ -351,7 +454,7 @@ mvt_switch_stop_within(struct mvt_switch *sw, unsigned int seconds,
 void
 mvt_switch_destroy(struct mvt_switch *sw)
 {
-	unsigned int w;
+	unsigned int w, g;
 	uint16_t id;
 
 	if (sw == NULL)
@@ -364,21 +467,28 @@ mvt_switch_destroy(struct mvt_switch *sw)
 	for (w = 0; w < MVT_MIRRORS_MAX; w++)
 		if (sw->mirror[w] != NULL)
 			mvt_switch_mirror_drop_port(sw, sw->mirror[w]->dst);
-	if (sw->dp.ports != NULL)
+	if (sw->seg[0].dp.ports != NULL)
 		for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
-			mvt_port_close(&sw->dp.ports[id]);
-	mvt_port_close(&sw->lower);
-	mvt_port_close(&sw->host);
-	for (w = 0; w < MVT_MAX_WORKERS; w++) {
-		mvt_worker_free(sw->workers[w]);
-		rte_free(sw->stats[w]);
+			mvt_port_close(&sw->seg[0].dp.ports[id]);
+	/* a shared lower first: closing it leaves the device open */
+	for (g = MVT_LOWERS_MAX; g-- > 0; ) {
+		mvt_port_close(&sw->seg[g].lower);
+		mvt_port_close(&sw->seg[g].host);
+		for (w = 0; w < MVT_MAX_WORKERS; w++) {
+			mvt_worker_free(sw->seg[g].workers[w]);
+			rte_free(sw->seg[g].stats[w]);
+		}
 	}
 	for (w = 0; w < MVT_POLICIES_MAX; w++)
 		mvt_policy_free(sw->pol[w]);
 	mvt_vhost_set_qsbr(NULL);
-	rte_free(sw->dp.tbl);
-	mvt_dp_fini(&sw->dp);
-	rte_mempool_free(sw->dp.mp);
+	for (g = MVT_LOWERS_MAX; g-- > 1; ) {
+		rte_free(sw->seg[g].dp.tbl);
+		mvt_dp_fini(&sw->seg[g].dp);
+	}
+	rte_free(sw->seg[0].dp.tbl);
+	mvt_dp_fini(&sw->seg[0].dp);
+	rte_mempool_free(sw->seg[0].dp.mp);
 	pthread_mutex_destroy(&sw->ctl);
 	rte_free(sw);
 }
@@ -397,7 +507,7 @@ mvt_switch_sample(struct mvt_switch *sw)
 	if (sw->sample_tsc == 0 || dt == 0)
 		dt = 0;
 	for (w = 0; w < sw->nb_workers; w++) {
-		v = mvt_ctr_read(&sw->stats[w]->busy_cycles);
+		v = mvt_ctr_read(&sw->seg[0].stats[w]->busy_cycles);
 		if (dt != 0)
 			sw->busy_rate[w] = (v - sw->last_busy[w]) * hz / dt;
 		sw->last_busy[w] = v;
@@ -432,7 +542,7 @@ mvt_switch_set_max_sleep(struct mvt_switch *sw, const char *value,
 	us = (uint32_t)v;
 	pthread_mutex_lock(&sw->ctl);
 	sw->conf.max_sleep_us = us;
-	__atomic_store_n(&sw->dp.max_sleep_us, us, __ATOMIC_RELAXED);
+	__atomic_store_n(&sw->seg[0].dp.max_sleep_us, us, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&sw->ctl);
 	MVT_LOG(INFO, "workers sleep at most %u us when idle", us);
 	return 0;

@@ -69,6 +69,14 @@ unsigned int mvt_switch_nb_workers(const struct mvt_switch *sw);
  * Counters of a port: an endpoint index (its position in the
  * configuration), MVT_PORT_LOWER or MVT_PORT_HOST.
  */
+/**
+ * Counter ports of the lowers: segment @p s's lower (0: MVT_PORT_LOWER)
+ * and its host port (0: MVT_PORT_HOST), as mvt_switch_port_counters()
+ * takes them; segments are the lowers in the order of the configuration.
+ */
+#define MVT_SWITCH_LOWER(s) (MVT_PORT_LOWER + 2 * (s))
+#define MVT_SWITCH_HOST(s) (MVT_PORT_HOST + 2 * (s))
+
 void mvt_switch_port_counters(const struct mvt_switch *sw, unsigned int port,
 	struct mvt_port_counters *out);
 

@@ -25,23 +25,28 @@ struct mvt_port *
 mvt_switch_port_named(struct mvt_switch *sw, const char *name, char *descr,
 	size_t len)
 {
-	int id = mvt_switch_ep_find(sw, name);
+	int id = mvt_switch_ep_find(sw, name), g;
 
 	if (id >= 0) {
 		snprintf(descr, len, "dpdk-mvtap endpoint %s (%s)", name,
 			sw->conf.ep[id].type == MVT_EP_TYPE_TAP ? "tap" :
 			"vhost-user");
-		return &sw->dp.ports[id];
+		return &sw->seg[0].dp.ports[id];
 	}
-	if (strcmp(name, "lower") == 0) {
+	/* a lower by its name; "lower" is the first in any case */
+	g = mvt_conf_lower_find(&sw->conf, name);
+	if (g < 0 && strcmp(name, "lower") == 0)
+		g = 0;
+	if (g >= 0) {
 		snprintf(descr, len, "dpdk-mvtap lower device %s",
-			sw->conf.lower);
-		return &sw->lower;
+			sw->conf.lowers[g].dev);
+		return &sw->seg[g].lower;
 	}
-	if (strcmp(name, "host") == 0 && sw->conf.host_port[0] != '\0') {
+	if (strcmp(name, "host") == 0 &&
+			mvt_conf_lower_host_port(&sw->conf, 0)[0] != '\0') {
 		snprintf(descr, len, "dpdk-mvtap host port %s",
-			sw->conf.host_port);
-		return &sw->host;
+			mvt_conf_lower_host_port(&sw->conf, 0));
+		return &sw->seg[0].host;
 	}
 	return NULL;
 }
@@ -157,7 +162,7 @@ capture_end(struct mvt_switch *sw, struct mvt_switch_capture *slot,
 	int ret;
 
 	__atomic_store_n(&slot->port->capture, NULL, __ATOMIC_RELEASE);
-	rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_synchronize(sw->seg[0].dp.qsbr, RTE_QSBR_THRID_INVALID);
 	if (st == NULL)
 		st = &tmp;
 	ret = mvt_capture_destroy(slot->cap, st);

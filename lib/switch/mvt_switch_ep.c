@@ -51,17 +51,19 @@ mvt_switch_ep_state(struct mvt_ep_table *t, uint16_t id,
  * lower's stack, so its MAC is the lower's too. Only an up endpoint opens.
  */
 static int
-ep_addr_busy(const struct mvt_switch *sw, const struct mvt_ep_state *e,
-	const char *name, char *err, size_t errlen)
+ep_addr_busy(struct mvt_switch *sw, unsigned int g,
+	const struct mvt_ep_state *e, const char *name, char *err,
+	size_t errlen)
 {
 	char buf[MVT_MAC_STRLEN];
 	const char *owner;
 
 	if (!e->up || e->mode == MVT_MODE_PASSTHRU)
 		return 0;
-	if (e->mac == sw->lower.eth.mac)
+	if (e->mac == mvt_switch_seg_eth(sw, g)->mac)
 		owner = "the lower device";
-	else if (sw->dp.host != NULL && e->mac == sw->dp.tbl->host_mac)
+	else if (sw->seg[g].dp.host != NULL &&
+			e->mac == sw->seg[g].dp.tbl->host_mac)
 		owner = "the host port";
 	else
 		return 0;
@@ -82,7 +84,8 @@ mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
 	uint16_t i;
 	int ret;
 
-	if (ep_addr_busy(sw, e, ec->name, err, errlen) != 0)
+	if (ep_addr_busy(sw, mvt_switch_ep_seg(sw, id), e, ec->name, err,
+			errlen) != 0)
 		return -1;
 	/*
 	 * The other endpoint of a shared MAC (standby=1) owns it and put it
@@ -91,20 +94,20 @@ mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
 	 */
 	if (mvt_switch_mac_sharer(sw, id, e->mac) != MVT_EP_NONE)
 		return 0;
-	ret = mvt_mactable_set_owner(sw->dp.mt, e->mac, id);
+	ret = mvt_mactable_set_owner(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, e->mac, id);
 	if (ret != 0) {
 		snprintf(err, errlen, "--endpoint name=%s: MAC table: %s",
 			ec->name, rte_strerror(-ret));
 		return -1;
 	}
 	for (i = 0; i < ec->n_sources; i++) {
-		ret = mvt_mactable_add_lister(sw->dp.mt, ec->sources[i], id);
+		ret = mvt_mactable_add_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, ec->sources[i], id);
 		if (ret != 0)
 			break;
 	}
 	if (ret != 0) {
 		mvt_mac_format(ec->sources[i], mac);
-		me = mvt_mactable_lookup(sw->dp.mt, ec->sources[i]);
+		me = mvt_mactable_lookup(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, ec->sources[i]);
 		if (ret == -ENOSPC && me != NULL &&
 				me->n_listers == MVT_SRC_LISTERS_MAX)
 			snprintf(err, errlen,
@@ -120,8 +123,8 @@ mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
 		 * copies of the senders already listed).
 		 */
 		while (i-- > 0)
-			mvt_mactable_del_lister(sw->dp.mt, ec->sources[i], id);
-		mvt_mactable_clear_owner(sw->dp.mt, e->mac, id);
+			mvt_mactable_del_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, ec->sources[i], id);
+		mvt_mactable_clear_owner(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, e->mac, id);
 		return -1;
 	}
 	/*
@@ -131,9 +134,9 @@ mvt_switch_ep_link(struct mvt_switch *sw, uint16_t id,
 	if (!e->up)
 		return 0;
 	if (ec->mode == MVT_MODE_PASSTHRU)
-		mvt_ethdev_force_promisc(&sw->lower.eth);
+		mvt_ethdev_force_promisc(mvt_switch_seg_eth(sw, mvt_switch_ep_seg(sw, id)));
 	else
-		mvt_ethdev_add_mac(&sw->lower.eth, e->mac);
+		mvt_ethdev_add_mac(mvt_switch_seg_eth(sw, mvt_switch_ep_seg(sw, id)), e->mac);
 	return 0;
 }
 
@@ -144,17 +147,17 @@ ep_unlink(struct mvt_switch *sw, uint16_t id, uint64_t mac)
 	uint16_t i, sharer;
 
 	for (i = 0; i < ec->n_sources; i++)
-		mvt_mactable_del_lister(sw->dp.mt, ec->sources[i], id);
+		mvt_mactable_del_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, ec->sources[i], id);
 	sharer = mvt_switch_mac_sharer(sw, id, mac);
 	if (sharer != MVT_EP_NONE) {
 		/* the MAC stays, for the endpoint it is shared with */
-		mvt_mactable_move_owner(sw->dp.mt, mac, sharer);
+		mvt_mactable_move_owner(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, mac, sharer);
 		return;
 	}
-	mvt_mactable_clear_owner(sw->dp.mt, mac, id);
+	mvt_mactable_clear_owner(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, mac, id);
 	/* a down endpoint put nothing in the filter (mvt_switch_ep_link) */
 	if (ec->mode != MVT_MODE_PASSTHRU && ec->up)
-		mvt_ethdev_del_mac(&sw->lower.eth, mac);
+		mvt_ethdev_del_mac(mvt_switch_seg_eth(sw, mvt_switch_ep_seg(sw, id)), mac);
 }
 
 uint16_t
@@ -166,7 +169,9 @@ mvt_switch_mac_sharer(const struct mvt_switch *sw, uint16_t id, uint64_t mac)
 		return MVT_EP_NONE;
 	for (o = 0; o < sw->conf.n_endpoints; o++)
 		if (o != id && mvt_switch_slot_used(sw, o) &&
-				sw->dp.tbl->ep[o].mac == mac &&
+				mvt_switch_ep_seg(sw, o) == mvt_switch_ep_seg(sw, id) &&
+				sw->seg[mvt_switch_ep_seg(sw, o)].dp.tbl->ep[o].mac ==
+				mac &&
 				(sw->conf.ep[o].standby ||
 				 sw->conf.ep[id].standby))
 			return o;
@@ -178,7 +183,9 @@ mvt_switch_ep_owns_mac(const struct mvt_switch *sw, uint16_t id)
 {
 	const struct mvt_mac_entry *me;
 
-	me = mvt_mactable_lookup(sw->dp.mt, sw->dp.tbl->ep[id].mac);
+	const struct mvt_dp *dp = &sw->seg[mvt_switch_ep_seg(sw, id)].dp;
+
+	me = mvt_mactable_lookup(dp->mt, dp->tbl->ep[id].mac);
 	return me != NULL && me->owner == id;
 }
 
@@ -195,6 +202,7 @@ mvt_switch_follow_guests(struct mvt_switch *sw)
 {
 	const struct mvt_mac_entry *me;
 	struct mvt_port_info pi;
+	struct mvt_dp *dp;
 	uint64_t mac;
 	uint16_t id;
 
@@ -204,16 +212,17 @@ mvt_switch_follow_guests(struct mvt_switch *sw)
 		if (!mvt_switch_slot_used(sw, id) ||
 				sw->conf.ep[id].type == MVT_EP_TYPE_TAP)
 			continue;
-		mvt_port_get_info(&sw->dp.ports[id], &pi);
+		mvt_port_get_info(&sw->seg[0].dp.ports[id], &pi);
 		if (!pi.ready || pi.connects == sw->seen_connects[id])
 			continue;
 		sw->seen_connects[id] = pi.connects;
-		mac = sw->dp.tbl->ep[id].mac;
-		me = mvt_mactable_lookup(sw->dp.mt, mac);
+		dp = &sw->seg[mvt_switch_ep_seg(sw, id)].dp;
+		mac = dp->tbl->ep[id].mac;
+		me = mvt_mactable_lookup(dp->mt, mac);
 		if ((me != NULL && me->owner == id) ||
 				mvt_switch_mac_sharer(sw, id, mac) == MVT_EP_NONE)
 			continue;
-		if (mvt_mactable_move_owner(sw->dp.mt, mac, id) == 0)
+		if (mvt_mactable_move_owner(dp->mt, mac, id) == 0)
 			MVT_LOG(INFO, "endpoint %s: guest connected, owns its MAC",
 				sw->conf.ep[id].name);
 	}
@@ -224,8 +233,8 @@ int
 mvt_switch_ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac, char *err,
 	size_t errlen)
 {
-	return mvt_port_open_endpoint(&sw->dp.ports[id], id, &sw->conf.ep[id],
-		mac, (uint16_t)sw->nb_workers, sw->dp.mp, err, errlen);
+	return mvt_port_open_endpoint(&sw->seg[0].dp.ports[id], id, &sw->conf.ep[id],
+		mac, (uint16_t)sw->nb_workers, sw->seg[0].dp.mp, err, errlen);
 }
 
 /* The endpoint named @p name, or -1 with the error said in @p err. */
@@ -250,7 +259,7 @@ add_undo(struct mvt_switch *sw, uint16_t id, const struct mvt_endpoint_conf *ec,
 	uint64_t mac, int opened, int linked)
 {
 	if (opened)
-		mvt_port_close(&sw->dp.ports[id]);
+		mvt_port_close(&sw->seg[0].dp.ports[id]);
 	if (linked) {
 		mvt_switch_policy_detach_endpoint(sw, ec, mac);
 		ep_unlink(sw, id, mac);
@@ -268,7 +277,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	struct mvt_ep_table *t = NULL;
 	struct mvt_conf *check;
 	uint16_t id, n = 0, n_live, n_endpoints;
-	unsigned int i;
+	unsigned int i, g;
 	int ret = -1;
 
 	if (mvt_conf_parse_endpoint(spec, &ec, err, errlen) != 0)
@@ -307,7 +316,8 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	for (id = 0; id < MVT_MAX_ENDPOINTS; id++)
 		if (!mvt_switch_slot_used(sw, id))
 			break;
-	t = mvt_switch_table_copy(sw);
+	g = (unsigned int)mvt_conf_ep_lower(&sw->conf, &ec);
+	t = mvt_switch_table_copy(sw, g);
 	if (t == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -315,7 +325,8 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	sw->conf.ep[id] = ec;
 	sw->seen_connects[id] = 0;
 	sw->has_standby |= ec.standby;
-	mvt_switch_ep_state(t, id, &sw->conf.ep[id], sw->lower.eth.mac);
+	mvt_switch_ep_state(t, id, &sw->conf.ep[id],
+		mvt_switch_seg_eth(sw, g)->mac);
 	if (mvt_switch_ep_link(sw, id, &t->ep[id], err, errlen) != 0) {
 		add_undo(sw, id, &ec, t->ep[id].mac, 0, 0);
 		goto out;
@@ -343,7 +354,7 @@ mvt_switch_add_endpoint(struct mvt_switch *sw, const char *spec, char *err,
 	mvt_switch_port_counters_raw(sw, id, &sw->base[id]);
 	sw->last_rx[id] = sw->base[id].rx_packets;
 	sw->rx_rate[id] = 0;
-	mvt_switch_table_publish(sw, t);
+	mvt_switch_table_publish(sw, g, t);
 	t = NULL;
 	mvt_switch_polls_commit(sw, &pl);
 	MVT_LOG(INFO, "endpoint %s: added (%s)", ec.name, mvt_mode_name(ec.mode));
@@ -368,7 +379,7 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	id = ep_find_named(sw, name, err, errlen);
 	if (id < 0)
 		goto out;
-	t = mvt_switch_table_copy(sw);
+	t = mvt_switch_table_copy(sw, mvt_switch_ep_seg(sw, id));
 	if (t == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -389,12 +400,12 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	memset(&t->ep[id], 0, sizeof(t->ep[id]));
 	mvt_switch_policy_detach_endpoint(sw, &sw->conf.ep[id], mac);
 	sw->conf.ep[id].name[0] = '\0';
-	mvt_switch_table_publish(sw, t);
+	mvt_switch_table_publish(sw, mvt_switch_ep_seg(sw, id), t);
 	ep_unlink(sw, (uint16_t)id, mac);
 	mvt_switch_polls_commit(sw, &pl);
-	mvt_switch_capture_drop_port(sw, &sw->dp.ports[id]);
-	mvt_switch_mirror_drop_port(sw, &sw->dp.ports[id]);
-	mvt_port_close(&sw->dp.ports[id]);
+	mvt_switch_capture_drop_port(sw, &sw->seg[0].dp.ports[id]);
+	mvt_switch_mirror_drop_port(sw, &sw->seg[0].dp.ports[id]);
+	mvt_port_close(&sw->seg[0].dp.ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))
 		sw->conf.n_endpoints--;
@@ -430,7 +441,7 @@ mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 			name);
 		goto out;
 	}
-	t = mvt_switch_table_copy(sw);
+	t = mvt_switch_table_copy(sw, mvt_switch_ep_seg(sw, id));
 	if (t == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -438,7 +449,7 @@ mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 	/* leaving source mode flushes the source list, as Linux does */
 	if (ec->mode == MVT_MODE_SOURCE && mode != MVT_MODE_SOURCE) {
 		for (i = 0; i < ec->n_sources; i++)
-			mvt_mactable_del_lister(sw->dp.mt, ec->sources[i],
+			mvt_mactable_del_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, ec->sources[i],
 				(uint16_t)id);
 		ec->n_sources = 0;
 		ec->nodst = 0;
@@ -447,7 +458,7 @@ mvt_switch_set_mode(struct mvt_switch *sw, const char *name,
 	}
 	ec->mode = mode;
 	t->ep[id].mode = (uint8_t)mode;
-	mvt_switch_table_publish(sw, t);
+	mvt_switch_table_publish(sw, mvt_switch_ep_seg(sw, id), t);
 	MVT_LOG(INFO, "endpoint %s: mode %s", name, mode_name);
 	ret = 0;
 out:
@@ -475,13 +486,14 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 			name);
 		goto out;
 	}
-	t = mvt_switch_table_prepare(sw, err, errlen);
+	t = mvt_switch_table_prepare(sw, mvt_switch_ep_seg(sw, id), err,
+		errlen);
 	if (t == NULL)
 		goto out;
 	if (mac_str == NULL) {
 		/* flush, as ip link's "macaddr flush" */
 		for (i = 0; i < ec->n_sources; i++)
-			mvt_mactable_del_lister(sw->dp.mt, ec->sources[i],
+			mvt_mactable_del_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, ec->sources[i],
 				(uint16_t)id);
 		ec->n_sources = 0;
 		goto publish;
@@ -501,19 +513,19 @@ mvt_switch_source(struct mvt_switch *sw, const char *name,
 				name, MVT_SOURCES_MAX);
 			goto out;
 		}
-		if (mvt_mactable_add_lister(sw->dp.mt, mac,
+		if (mvt_mactable_add_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, mac,
 				(uint16_t)id) != 0) {
 			snprintf(err, errlen, "source %s: MAC table full", mac_str);
 			goto out;
 		}
 		ec->sources[ec->n_sources++] = mac;
 	} else if (!add && i < ec->n_sources) {
-		mvt_mactable_del_lister(sw->dp.mt, mac, (uint16_t)id);
+		mvt_mactable_del_lister(sw->seg[mvt_switch_ep_seg(sw, id)].dp.mt, mac, (uint16_t)id);
 		ec->sources[i] = ec->sources[--ec->n_sources];
 	}
 publish:
 	t->ep[id].n_src = ec->n_sources;
-	mvt_switch_table_publish(sw, t);
+	mvt_switch_table_publish(sw, mvt_switch_ep_seg(sw, id), t);
 	t = NULL;
 	ret = 0;
 out:

@@ -139,7 +139,7 @@ mirror_remove(struct mvt_switch *sw, unsigned int id)
 		sw->mirror_src[id][i] = NULL;
 	}
 	/* no worker holds a copy for it past its iteration */
-	rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_synchronize(sw->seg[0].dp.qsbr, RTE_QSBR_THRID_INVALID);
 	mvt_mirror_free(sw->mirror[id]);
 	sw->mirror[id] = NULL;
 	MVT_LOG(INFO, "mirror %s: removed", sw->mirror_conf[id].name);

@@ -46,6 +46,7 @@ mvt_switch_policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
 {
 	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
 	int in, out, ret = 0;
+	unsigned int g;
 
 	if (mvt_switch_step_fails(MVT_STEP_POLICY_CREATE)) {
 		/* as mvt_policy_create() says it */
@@ -56,12 +57,15 @@ mvt_switch_policy_attach(struct mvt_switch *sw, unsigned int i, char *err,
 	if (sw->pol[i] == NULL)
 		return -1;
 	policy_dirs(pc, &in, &out);
-	if (in)
-		ret = mvt_mactable_set_policy(sw->dp.mt, pc->mac,
-			MVT_POLICY_DIR_IN, sw->pol[i]);
-	if (ret == 0 && out)
-		ret = mvt_mactable_set_policy(sw->dp.mt, pc->mac,
-			MVT_POLICY_DIR_OUT, sw->pol[i]);
+	/* a policy is the MAC's in every segment where the MAC appears */
+	for (g = 0; g < sw->n_segs && ret == 0; g++) {
+		if (in)
+			ret = mvt_mactable_set_policy(sw->seg[g].dp.mt,
+				pc->mac, MVT_POLICY_DIR_IN, sw->pol[i]);
+		if (ret == 0 && out)
+			ret = mvt_mactable_set_policy(sw->seg[g].dp.mt,
+				pc->mac, MVT_POLICY_DIR_OUT, sw->pol[i]);
+	}
 	if (ret != 0) {
 		snprintf(err, errlen, "--policy name=%s: MAC table: %s",
 			pc->name, rte_strerror(-ret));
@@ -76,22 +80,27 @@ static void
 policy_detach(struct mvt_switch *sw, unsigned int i)
 {
 	const struct mvt_policy_conf *pc = &sw->conf.policy[i];
+	unsigned int g;
 	int in, out;
 
 	if (sw->pol[i] == NULL)
 		return;
 	policy_dirs(pc, &in, &out);
 	/* removals do not fail for lack of memory (mvt_mactable.h) */
-	if ((in && mvt_mactable_set_policy(sw->dp.mt, pc->mac,
-			MVT_POLICY_DIR_IN, NULL) != 0) ||
-			(out && mvt_mactable_set_policy(sw->dp.mt, pc->mac,
-			MVT_POLICY_DIR_OUT, NULL) != 0)) {
-		/* still reachable from the table: keep it rather than free it */
-		MVT_LOG(ERR, "policy %s: cannot detach it from its MAC; kept",
-			pc->name);
-		return;
+	for (g = 0; g < sw->n_segs; g++) {
+		if ((in && mvt_mactable_set_policy(sw->seg[g].dp.mt, pc->mac,
+				MVT_POLICY_DIR_IN, NULL) != 0) ||
+				(out && mvt_mactable_set_policy(
+				sw->seg[g].dp.mt, pc->mac,
+				MVT_POLICY_DIR_OUT, NULL) != 0)) {
+			/* still reachable: keep it rather than free it */
+			MVT_LOG(ERR,
+				"policy %s: cannot detach it from its MAC; kept",
+				pc->name);
+			return;
+		}
 	}
-	rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
+	rte_rcu_qsbr_synchronize(sw->seg[0].dp.qsbr, RTE_QSBR_THRID_INVALID);
 	mvt_policy_free(sw->pol[i]);
 	sw->pol[i] = NULL;
 	memset(&sw->conf.policy[i], 0, sizeof(sw->conf.policy[i]));
@@ -147,8 +156,8 @@ int
 mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 	size_t errlen)
 {
+	struct mvt_ep_table *t[MVT_LOWERS_MAX];
 	struct mvt_policy_conf pc;
-	struct mvt_ep_table *t = NULL;
 	unsigned int i;
 	int ret = -1;
 
@@ -177,15 +186,16 @@ mvt_switch_set_policy(struct mvt_switch *sw, const char *spec, char *err,
 			goto out;
 		}
 	}
-	t = mvt_switch_table_prepare(sw, err, errlen);
-	if (t == NULL || mvt_switch_policy_new(sw, &pc, err, errlen) != 0)
+	if (mvt_switch_tables_prepare(sw, t, err, errlen) != 0)
 		goto out;
-	mvt_switch_table_publish(sw, t);
-	t = NULL;
+	if (mvt_switch_policy_new(sw, &pc, err, errlen) != 0) {
+		mvt_switch_tables_free(sw, t);
+		goto out;
+	}
+	mvt_switch_tables_publish(sw, t);
 	ret = 0;
 out:
 	pthread_mutex_unlock(&sw->ctl);
-	rte_free(t);
 	return ret;
 }
 
@@ -193,7 +203,7 @@ int
 mvt_switch_del_policy(struct mvt_switch *sw, const char *mac_str, char *err,
 	size_t errlen)
 {
-	struct mvt_ep_table *t;
+	struct mvt_ep_table *t[MVT_LOWERS_MAX];
 	unsigned int i, n = 0;
 	uint64_t mac;
 	int ret = -1;
@@ -210,13 +220,12 @@ mvt_switch_del_policy(struct mvt_switch *sw, const char *mac_str, char *err,
 		snprintf(err, errlen, "no policy for %s", mac_str);
 		goto out;
 	}
-	t = mvt_switch_table_prepare(sw, err, errlen);
-	if (t == NULL)
+	if (mvt_switch_tables_prepare(sw, t, err, errlen) != 0)
 		goto out;
 	for (i = 0; i < sw->conf.n_policies; i++)
 		if (sw->conf.policy[i].mac == mac && mac != 0)
 			policy_detach(sw, i);
-	mvt_switch_table_publish(sw, t);
+	mvt_switch_tables_publish(sw, t);
 	ret = 0;
 out:
 	pthread_mutex_unlock(&sw->ctl);

@@ -30,6 +30,21 @@
 #include "mvt_switch.h"
 #include "mvt_worker.h"
 
+/*
+ * A segment: what one lower carries. Its workers are run by the loops of
+ * seg[0]'s (mvt_worker_add_segment()); its lower is the device itself or,
+ * for a further lower of the same device (VLAN lowers), a port that shares
+ * it (mvt_port_open_shared()).
+ */
+struct mvt_switch_seg {
+	struct mvt_dp dp;
+	struct mvt_port lower;		/* dp.lower points at it */
+	struct mvt_port host;		/* dp.host, when configured */
+	unsigned int dev_owner;		/* the segment that opened the device */
+	struct mvt_worker *workers[MVT_MAX_WORKERS];
+	struct mvt_lcore_stats *stats[MVT_MAX_WORKERS];
+};
+
 struct mvt_switch {
 	/* serialises every control operation and report */
 	pthread_mutex_t ctl;
@@ -40,18 +55,17 @@ struct mvt_switch {
 	 */
 	struct mvt_conf conf;
 	/*
-	 * What the workers read: the published endpoint table, the MAC
-	 * table, the ports, the pool and the RCU variable (mvt_dp_init()).
-	 * Only the control thread, holding ctl, replaces dp.tbl.
+	 * One segment per lower (conf.lowers[i] is seg[i]). seg[0].dp holds
+	 * what all segments share: the ports, the pool and the RCU variable
+	 * (mvt_dp_init()); each seg[i].dp has its own published endpoint
+	 * table, in which only its endpoints are used slots, and MAC table.
+	 * Only the control thread, holding ctl, replaces a dp.tbl.
 	 */
-	struct mvt_dp dp;
-	struct mvt_port lower;		/* dp.lower points at it */
-	struct mvt_port host;		/* dp.host, when configured */
+	struct mvt_switch_seg seg[MVT_LOWERS_MAX];
+	unsigned int n_segs;
 	uint64_t tsc_hz;		/* measured at start: see measure_tsc_hz() */
 	unsigned int nb_workers;
 	unsigned int running;
-	struct mvt_worker *workers[MVT_MAX_WORKERS];
-	struct mvt_lcore_stats *stats[MVT_MAX_WORKERS];
 	/* counters of a slot when its endpoint was added: reads subtract */
 	struct mvt_port_counters base[MVT_MAX_ENDPOINTS];
 	/*
@@ -91,6 +105,22 @@ struct mvt_switch {
 	struct mvt_mirror_conf mirror_conf[MVT_MIRRORS_MAX];
 	struct mvt_port *mirror_src[MVT_MIRRORS_MAX][MVT_MIRROR_SRC_MAX];
 };
+
+/* The segment of endpoint slot @p id (its lower's index). */
+static inline unsigned int
+mvt_switch_ep_seg(const struct mvt_switch *sw, uint16_t id)
+{
+	int s = mvt_conf_ep_lower(&sw->conf, &sw->conf.ep[id]);
+
+	return s < 0 ? 0 : (unsigned int)s;
+}
+
+/* The ethdev of segment @p s's device: its MAC filter, promiscuity. */
+static inline struct mvt_ethdev *
+mvt_switch_seg_eth(struct mvt_switch *sw, unsigned int s)
+{
+	return &sw->seg[sw->seg[s].dev_owner].lower.eth;
+}
 
 static inline int
 mvt_switch_slot_used(const struct mvt_switch *sw, uint16_t id)
@@ -173,10 +203,18 @@ struct mvt_switch_poll_lists {
 int mvt_switch_step_fails(enum mvt_switch_step step);
 
 /* mvt_switch_publish.c: endpoint tables and poll lists */
-struct mvt_ep_table *mvt_switch_table_copy(const struct mvt_switch *sw);
+struct mvt_ep_table *mvt_switch_table_copy(const struct mvt_switch *sw,
+	unsigned int seg);
 struct mvt_ep_table *mvt_switch_table_prepare(const struct mvt_switch *sw,
-	char *err, size_t errlen);
-void mvt_switch_table_publish(struct mvt_switch *sw, struct mvt_ep_table *t);
+	unsigned int seg, char *err, size_t errlen);
+void mvt_switch_table_publish(struct mvt_switch *sw, unsigned int seg,
+	struct mvt_ep_table *t);
+int mvt_switch_tables_prepare(const struct mvt_switch *sw,
+	struct mvt_ep_table **t, char *err, size_t errlen);
+void mvt_switch_tables_publish(struct mvt_switch *sw,
+	struct mvt_ep_table **t);
+void mvt_switch_tables_free(const struct mvt_switch *sw,
+	struct mvt_ep_table **t);
 int mvt_switch_polls_build(const struct mvt_switch *sw, uint16_t skip,
 	struct mvt_switch_poll_lists *pl);
 void mvt_switch_polls_commit(struct mvt_switch *sw,

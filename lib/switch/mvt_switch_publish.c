@@ -29,7 +29,7 @@
  * one writer.
  */
 struct mvt_ep_table *
-mvt_switch_table_copy(const struct mvt_switch *sw)
+mvt_switch_table_copy(const struct mvt_switch *sw, unsigned int seg)
 {
 	struct mvt_ep_table *t;
 
@@ -37,7 +37,7 @@ mvt_switch_table_copy(const struct mvt_switch *sw)
 		return NULL;
 	t = rte_malloc("mvtap_eps", sizeof(*t), RTE_CACHE_LINE_SIZE);
 	if (t != NULL)
-		memcpy(t, sw->dp.tbl, sizeof(*t));
+		memcpy(t, sw->seg[seg].dp.tbl, sizeof(*t));
 	return t;
 }
 
@@ -58,14 +58,15 @@ table_fix(const struct mvt_switch *sw, struct mvt_ep_table *t)
 }
 
 void
-mvt_switch_table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
+mvt_switch_table_publish(struct mvt_switch *sw, unsigned int seg,
+	struct mvt_ep_table *t)
 {
-	struct mvt_ep_table *old = sw->dp.tbl;
+	struct mvt_ep_table *old = sw->seg[seg].dp.tbl;
 
 	table_fix(sw, t);
-	__atomic_store_n(&sw->dp.tbl, t, __ATOMIC_RELEASE);
+	__atomic_store_n(&sw->seg[seg].dp.tbl, t, __ATOMIC_RELEASE);
 	if (old != t) {
-		rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
+		rte_rcu_qsbr_synchronize(sw->seg[0].dp.qsbr, RTE_QSBR_THRID_INVALID);
 		rte_free(old);
 	}
 }
@@ -78,13 +79,54 @@ mvt_switch_table_publish(struct mvt_switch *sw, struct mvt_ep_table *t)
  * the error said.
  */
 struct mvt_ep_table *
-mvt_switch_table_prepare(const struct mvt_switch *sw, char *err, size_t errlen)
+mvt_switch_table_prepare(const struct mvt_switch *sw, unsigned int seg,
+	char *err, size_t errlen)
 {
-	struct mvt_ep_table *t = mvt_switch_table_copy(sw);
+	struct mvt_ep_table *t = mvt_switch_table_copy(sw, seg);
 
 	if (t == NULL)
 		snprintf(err, errlen, "out of memory");
 	return t;
+}
+
+/*
+ * A fresh copy of every segment's table, for what they all derive from
+ * the switch (the policies): made before the change, so that a failure
+ * changes nothing, and published after it.
+ */
+int
+mvt_switch_tables_prepare(const struct mvt_switch *sw,
+	struct mvt_ep_table **t, char *err, size_t errlen)
+{
+	unsigned int s;
+
+	for (s = 0; s < sw->n_segs; s++) {
+		t[s] = mvt_switch_table_prepare(sw, s, err, errlen);
+		if (t[s] == NULL) {
+			while (s-- > 0)
+				rte_free(t[s]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void
+mvt_switch_tables_publish(struct mvt_switch *sw, struct mvt_ep_table **t)
+{
+	unsigned int s;
+
+	for (s = 0; s < sw->n_segs; s++)
+		mvt_switch_table_publish(sw, s, t[s]);
+}
+
+void
+mvt_switch_tables_free(const struct mvt_switch *sw, struct mvt_ep_table **t)
+{
+	unsigned int s;
+
+	for (s = 0; s < sw->n_segs; s++)
+		rte_free(t[s]);
 }
 
 static void
@@ -138,6 +180,8 @@ mvt_switch_polls_build(const struct mvt_switch *sw, uint16_t skip,
 			w = sw->assign[id][qp];
 			pl->next[w]->p[pl->next[w]->n].ep = id;
 			pl->next[w]->p[pl->next[w]->n].qp = qp;
+			pl->next[w]->p[pl->next[w]->n].seg =
+				(uint16_t)mvt_switch_ep_seg(sw, id);
 			pl->next[w]->n++;
 		}
 	}
@@ -145,8 +189,8 @@ mvt_switch_polls_build(const struct mvt_switch *sw, uint16_t skip,
 	memset(owner, 0, sizeof(owner));
 	for (w = 0; w < sw->nb_workers; w++) {
 		cur = NULL;
-		if (sw->workers[w] != NULL) {
-			mvt_worker_get_info(sw->workers[w], &wi);
+		if (sw->seg[0].workers[w] != NULL) {
+			mvt_worker_get_info(sw->seg[0].workers[w], &wi);
 			cur = wi.polls;
 		}
 		for (i = 0; cur != NULL && i < cur->n; i++)
@@ -173,8 +217,8 @@ polls_swap(struct mvt_switch *sw, struct mvt_poll_list **lists)
 	unsigned int w;
 
 	for (w = 0; w < sw->nb_workers; w++)
-		old[w] = mvt_worker_set_polls(sw->workers[w], lists[w]);
-	rte_rcu_qsbr_synchronize(sw->dp.qsbr, RTE_QSBR_THRID_INVALID);
+		old[w] = mvt_worker_set_polls(sw->seg[0].workers[w], lists[w]);
+	rte_rcu_qsbr_synchronize(sw->seg[0].dp.qsbr, RTE_QSBR_THRID_INVALID);
 	for (w = 0; w < sw->nb_workers; w++)
 		rte_free(old[w]);
 }

@@ -71,12 +71,19 @@ ep_lookup(const struct mvt_switch *sw, const char *name)
 	return -1;
 }
 
+/* Endpoint @p id's state in its segment's table. */
+static const struct mvt_ep_state *
+ep_tbl(const struct mvt_switch *sw, uint16_t id)
+{
+	return &sw->seg[mvt_switch_ep_seg(sw, id)].dp.tbl->ep[id];
+}
+
 static const char *
 ep_state(const struct mvt_switch *sw, uint16_t id)
 {
-	if (!sw->dp.tbl->ep[id].up)
+	if (!ep_tbl(sw, id)->up)
 		return "down";
-	return mvt_port_ready(&sw->dp.ports[id]) ? "up" : "waiting";
+	return mvt_port_ready(&sw->seg[0].dp.ports[id]) ? "up" : "waiting";
 }
 
 /* The row of endpoint slot @p id, for mvt_tel_endpoints_page(). */
@@ -88,8 +95,8 @@ endpoint_row(void *arg, uint16_t id, struct mvt_tel_ep_row *row)
 	if (!mvt_switch_slot_used(sw, id))
 		return -ENOENT;
 	row->name = sw->conf.ep[id].name;
-	row->mac = sw->dp.tbl->ep[id].mac;
-	row->mode = mvt_mode_name(sw->dp.tbl->ep[id].mode);
+	row->mac = ep_tbl(sw, id)->mac;
+	row->mode = mvt_mode_name(ep_tbl(sw, id)->mode);
 	row->state = ep_state(sw, id);
 	mvt_switch_port_counters(sw, id, &row->c);
 	return 0;
@@ -120,16 +127,19 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	id = ep_lookup(sw, params);
 	if (id < 0)
 		return -EINVAL;
-	mvt_port_get_info(&sw->dp.ports[id], &pi);
+	mvt_port_get_info(&sw->seg[0].dp.ports[id], &pi);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", sw->conf.ep[id].name);
-	mvt_tel_add_mac(d, "mac", sw->dp.tbl->ep[id].mac);
+	mvt_tel_add_mac(d, "mac", ep_tbl(sw, (uint16_t)id)->mac);
 	rte_tel_data_add_dict_string(d, "mode",
-		mvt_mode_name(sw->dp.tbl->ep[id].mode));
+		mvt_mode_name(ep_tbl(sw, (uint16_t)id)->mode));
+	rte_tel_data_add_dict_string(d, "lower",
+		sw->conf.lowers[mvt_switch_ep_seg(sw, (uint16_t)id)].name);
 	rte_tel_data_add_dict_string(d, "state", ep_state(sw, id));
 	/* standby=1 and endpoints that share their MAC: which one has it */
 	if (sw->conf.ep[id].standby || mvt_switch_mac_sharer(sw, (uint16_t)id,
-			sw->dp.tbl->ep[id].mac) != MVT_EP_NONE) {
+			sw->seg[mvt_switch_ep_seg(sw, (uint16_t)id)].dp.tbl->ep[id].mac) !=
+			MVT_EP_NONE) {
 		rte_tel_data_add_dict_int(d, "standby",
 			sw->conf.ep[id].standby);
 		rte_tel_data_add_dict_int(d, "owns_mac",
@@ -174,13 +184,14 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 	const struct mvt_lcore_stats *st;
 	struct rte_tel_data *e;
 	char key[16], polls[RTE_TEL_MAX_STRING_LEN];
-	unsigned int i, p;
+	unsigned int i, p, g;
+	uint64_t packets;
 	size_t off;
 
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < sw->nb_workers; i++) {
-		mvt_worker_get_info(sw->workers[i], &wi);
-		st = sw->stats[i];
+		mvt_worker_get_info(sw->seg[0].workers[i], &wi);
+		st = sw->seg[0].stats[i];
 		e = rte_tel_data_alloc();
 		if (e == NULL)
 			return -ENOMEM;
@@ -189,8 +200,11 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 			mvt_ctr_read(&st->busy_cycles));
 		rte_tel_data_add_dict_u64(e, "idle_cycles",
 			mvt_ctr_read(&st->idle_cycles));
-		rte_tel_data_add_dict_u64(e, "packets",
-			mvt_ctr_read(&st->packets));
+		packets = 0;
+		for (g = 0; g < sw->n_segs; g++)
+			packets += mvt_ctr_read(
+				&sw->seg[g].stats[i]->packets);
+		rte_tel_data_add_dict_u64(e, "packets", packets);
 		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
 		rte_tel_data_add_dict_u64(e, "no_mbuf",
 			mvt_ctr_read(&st->no_mbuf));
@@ -199,7 +213,7 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "sleeps",
 			mvt_ctr_read(&st->sleeps));
 		rte_tel_data_add_dict_u64(e, "max_sleep_us",
-			__atomic_load_n(&sw->dp.max_sleep_us,
+			__atomic_load_n(&sw->seg[0].dp.max_sleep_us,
 				__ATOMIC_RELAXED));
 		rte_tel_data_add_dict_u64(e, "tsc_hz", sw->tsc_hz);
 		/* the worker's own scheduler state: a recent value, no more */
@@ -225,38 +239,118 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 	return 0;
 }
 
+/* The lower of @p params, a lower's name, "" or none: the first. */
 static int
-read_lower(const struct mvt_switch *sw, const char *params __rte_unused,
+lower_lookup(const struct mvt_switch *sw, const char *params)
+{
+	if (params == NULL || params[0] == '\0')
+		return 0;
+	return mvt_conf_lower_find(&sw->conf, params);
+}
+
+/* Endpoints attached to segment @p g. */
+static unsigned int
+seg_endpoints(const struct mvt_switch *sw, unsigned int g)
+{
+	unsigned int n = 0;
+	uint16_t id;
+
+	for (id = 0; id < sw->conf.n_endpoints; id++)
+		if (mvt_switch_slot_used(sw, id) &&
+				mvt_switch_ep_seg(sw, id) == g)
+			n++;
+	return n;
+}
+
+static int
+read_lower(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
+	const struct mvt_lower_conf *lc;
+	const struct mvt_ethdev *eth;
 	struct mvt_port_counters c;
 	struct rte_eth_link link;
 	struct rte_tel_data *drops;
+	int g = lower_lookup(sw, params);
 
+	if (g < 0)
+		return -EINVAL;
+	lc = &sw->conf.lowers[g];
+	/* a lower sharing its device reports the device's state */
+	eth = &sw->seg[sw->seg[g].dev_owner].lower.eth;
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "device", sw->conf.lower);
-	rte_tel_data_add_dict_int(d, "port_id", sw->lower.eth.port_id);
-	mvt_tel_add_mac(d, "mac", sw->lower.eth.mac);
-	if (rte_eth_link_get_nowait(sw->lower.eth.port_id, &link) == 0) {
+	rte_tel_data_add_dict_string(d, "name", lc->name);
+	rte_tel_data_add_dict_string(d, "device", lc->dev);
+	rte_tel_data_add_dict_int(d, "vlan", lc->vlan);
+	rte_tel_data_add_dict_string(d, "host_port",
+		mvt_conf_lower_host_port(&sw->conf, (unsigned int)g));
+	rte_tel_data_add_dict_int(d, "endpoints",
+		(int)seg_endpoints(sw, (unsigned int)g));
+	rte_tel_data_add_dict_int(d, "port_id", eth->port_id);
+	mvt_tel_add_mac(d, "mac", eth->mac);
+	if (rte_eth_link_get_nowait(eth->port_id, &link) == 0) {
 		rte_tel_data_add_dict_string(d, "link",
 			link.link_status ? "up" : "down");
 		rte_tel_data_add_dict_u64(d, "speed_mbps", link.link_speed);
 	}
-	rte_tel_data_add_dict_int(d, "rx_queues", sw->lower.eth.nb_rxq);
-	rte_tel_data_add_dict_int(d, "tx_queues", sw->lower.eth.nb_txq);
-	rte_tel_data_add_dict_int(d, "mac_filter_used", sw->lower.eth.mac_used);
-	rte_tel_data_add_dict_int(d, "mac_filter_size", sw->lower.eth.mac_max);
-	rte_tel_data_add_dict_int(d, "promiscuous", sw->lower.eth.promisc);
+	rte_tel_data_add_dict_int(d, "rx_queues", eth->nb_rxq);
+	rte_tel_data_add_dict_int(d, "tx_queues", eth->nb_txq);
+	rte_tel_data_add_dict_int(d, "vlan_hw_insert",
+		sw->seg[g].lower.vlan_hw);
+	rte_tel_data_add_dict_int(d, "mac_filter_used", eth->mac_used);
+	rte_tel_data_add_dict_int(d, "mac_filter_size", eth->mac_max);
+	rte_tel_data_add_dict_int(d, "promiscuous", eth->promisc);
 	rte_tel_data_add_dict_int(d, "hairpin", sw->conf.hairpin);
 	/* mbufs out of the pool, lcore caches excluded: a leak shows here */
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
-		rte_mempool_in_use_count(sw->dp.mp));
-	rte_tel_data_add_dict_u64(d, "mbufs", sw->dp.mp->size);
-	mvt_switch_port_counters(sw, MVT_PORT_LOWER, &c);
+		rte_mempool_in_use_count(sw->seg[0].dp.mp));
+	rte_tel_data_add_dict_u64(d, "mbufs", sw->seg[0].dp.mp->size);
+	mvt_switch_port_counters(sw, MVT_SWITCH_LOWER(g), &c);
 	mvt_tel_add_counters(d, &c);
 	drops = drops_by_reason(&c);
 	if (drops != NULL)
 		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
+	return 0;
+}
+
+/* Every lower: name -> device, vlan, endpoints and the lower's counters. */
+static int
+read_lowers(const struct mvt_switch *sw, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	const struct mvt_lower_conf *lc;
+	struct mvt_port_counters c;
+	struct rte_tel_data *e;
+	unsigned int g;
+
+	rte_tel_data_start_dict(d);
+	for (g = 0; g < sw->n_segs; g++) {
+		lc = &sw->conf.lowers[g];
+		e = rte_tel_data_alloc();
+		if (e == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_string(e, "device", lc->dev);
+		rte_tel_data_add_dict_int(e, "vlan", lc->vlan);
+		rte_tel_data_add_dict_int(e, "endpoints",
+			(int)seg_endpoints(sw, g));
+		mvt_switch_port_counters(sw, MVT_SWITCH_LOWER(g), &c);
+		rte_tel_data_add_dict_u64(e, "rx_packets", c.rx_packets);
+		rte_tel_data_add_dict_u64(e, "tx_packets", c.tx_packets);
+		rte_tel_data_add_dict_u64(e, "rx_bytes", c.rx_bytes);
+		rte_tel_data_add_dict_u64(e, "tx_bytes", c.tx_bytes);
+		rte_tel_data_add_dict_u64(e, "multicast", c.multicast);
+		rte_tel_data_add_dict_u64(e, "drops",
+			mvt_stats_drops_total(&c));
+		if (sw->seg[g].dp.host != NULL) {
+			mvt_switch_port_counters(sw, MVT_SWITCH_HOST(g), &c);
+			rte_tel_data_add_dict_u64(e, "host_rx_packets",
+				c.rx_packets);
+			rte_tel_data_add_dict_u64(e, "host_tx_packets",
+				c.tx_packets);
+		}
+		rte_tel_data_add_dict_container(d, lc->name, e, 0);
+	}
 	return 0;
 }
 
@@ -413,7 +507,9 @@ static const struct {
 	{ "/mvtap/lcores", read_lcores,
 	  "Worker lcores: busy and idle cycles, packets, what each polls" },
 	{ "/mvtap/lower", read_lower,
-	  "The lower device: link, queues, MAC filter use, promiscuous, counters" },
+	  "One lower: device, vlan, link, queues, MAC filter use, promiscuous, counters. Param: name (default: the first)" },
+	{ "/mvtap/lowers", read_lowers,
+	  "Every lower: name -> device, vlan, endpoints, counters" },
 	{ "/mvtap/captures", read_captures,
 	  "Running captures: port -> file, dir, count, filter, frames written and lost" },
 	{ "/mvtap/mirrors", read_mirrors,

@@ -23,6 +23,7 @@ import scenarios_capture as capture
 import scenarios_isolation as isolation
 import scenarios_modes as modes
 import scenarios_ops as ops
+import scenarios_segments as segments
 import scenarios_stress as stress
 import scenarios_wire as wire
 
@@ -69,6 +70,8 @@ SCENARIOS = {
     "rebalance": ops.s_rebalance,
     "observability": ops.s_observability,
     "policy": ops.s_policy,
+    "two_lowers": segments.s_two_lowers,
+    "vlan_lowers": segments.s_vlan_lowers,
 }
 
 

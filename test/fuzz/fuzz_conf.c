@@ -44,6 +44,16 @@
 #include "mvt_conf.h"
 #include "mvt_decide.h"
 
+/* A configuration's one lower, as --lower DEVICE makes it. */
+static void
+test_set_lower(struct mvt_conf *c, const char *dev)
+{
+	char err[MVT_ERR_MAX];
+
+	if (mvt_conf_parse_lower(c, dev, err, sizeof(err)) != 0)
+		printf("%s\n", err);
+}
+
 #define MAX_ARGS 32
 #define PROG "dpdk-mvtap"
 
@@ -211,7 +221,7 @@ fuzz_endpoint(const uint8_t *data, size_t size, char *err)
 		check_endpoint(ep);
 		/* and the whole-configuration rules on it */
 		mvt_conf_init(c);
-		strcpy(c->lower, "net_null0");
+		test_set_lower(c, "net_null0");
 		c->ep[0] = *ep;
 		c->n_endpoints = 1;
 		err[0] = '\0';
