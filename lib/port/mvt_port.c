@@ -58,6 +58,16 @@ mvt_port_set_vlan(struct mvt_port *p, uint16_t vid, int strip,
 	p->vlan_dev = dev;
 	p->vlan_mp = mp;
 	p->vlan_hw = (dev->tx_offloads & RTE_ETH_TX_OFFLOAD_VLAN_INSERT) != 0;
+	/*
+	 * A tag pushed in software moves the headers after the frame was
+	 * prepared for the device's checksum and TSO offloads: the switch
+	 * does that work itself then.
+	 */
+	if (!p->vlan_hw) {
+		p->caps.csum = false;
+		p->caps.tso4 = false;
+		p->caps.tso6 = false;
+	}
 	if (strip && rte_eth_dev_info_get(dev->port_id, &info) == 0 &&
 			(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)) {
 		mask = rte_eth_dev_get_vlan_offload(dev->port_id);

@@ -42,7 +42,7 @@ artifacts=$builddir/fuzz-artifacts
 mkdir -p "$artifacts"
 status=0
 
-for target in frame conf; do
+for target in frame conf offload; do
 	bin=$builddir/test/fuzz/fuzz_$target
 	if [ ! -x "$bin" ]; then
 		echo "fuzz_$target: not built (CC=clang meson setup ... -Dfuzz=true)" >&2

@@ -171,8 +171,8 @@ class Guest:
                  server=False, netdev="vhost-user", cpus="0", memory=256,
                  append="", reconnect=None, device="", qmp=None,
                  incoming=None):
-        if netdev not in ("vhost-user", "user"):
-            raise ValueError("netdev must be 'vhost-user' or 'user'")
+        if netdev not in ("vhost-user", "user", "tap"):
+            raise ValueError("netdev must be 'vhost-user', 'user' or 'tap'")
         self.name = name
         self.workdir = workdir
         self.vmlinuz = vmlinuz
@@ -193,6 +193,7 @@ class Guest:
         self.qemu_log_path = os.path.join(workdir, name + ".qemu.log")
         self.proc = None
         self.pid = None
+        self._tap_fd = None
         self.boot_time = None   # seconds from start() to MVT-READY
         self._buf = ""
         self._ready_at = None   # index in _buf just after the MVT-READY line
@@ -241,6 +242,9 @@ class Guest:
                 chardev += ",reconnect=%d" % self.reconnect
             argv += ["-chardev", chardev,
                      "-netdev", "vhost-user,id=n0,chardev=c0"]
+        elif self.netdev == "tap":
+            # socket_path is a macvtap's /dev/tapN, opened by start()
+            argv += ["-netdev", "tap,id=n0,fd=%d" % self._tap_fd]
         else:
             argv += ["-netdev", "user,id=n0"]
         dev = "virtio-net-pci,netdev=n0,mac=%s,romfile=,vectors=0" % self.mac
@@ -263,9 +267,18 @@ class Guest:
         self._console = open(self.console_path, "wb")
         self._qemu_log = open(self.qemu_log_path, "wb")
         self._started_at = time.monotonic()
-        self.proc = subprocess.Popen(
-            self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._qemu_log, bufsize=0, close_fds=True)
+        fds = ()
+        if self.netdev == "tap":
+            self._tap_fd = os.open(self.socket_path, os.O_RDWR)
+            fds = (self._tap_fd,)
+        try:
+            self.proc = subprocess.Popen(
+                self.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=self._qemu_log, bufsize=0, close_fds=True,
+                pass_fds=fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
         self.pid = self.proc.pid
         with _live_lock:
             _live.add(self)
