@@ -1704,35 +1704,52 @@ test_pipeline_prepare_refused(void)
 
 /*
  * A receiver without multi_seg gets each segment in one mbuf: C for a
- * super-frame to it alone; B, C and the wire for a flood when the lower
- * takes no chains (a flood is made plain once, for all).
+ * super-frame to it alone; a mirror destination (the lower) for the
+ * segments its source (C) got as chains; B, C and the wire for a flood
+ * when the lower takes no chains (a flood is made plain once, for all).
  */
 static int
 test_pipeline_linear(void)
 {
 	struct frame f = { .payload = 9000, .tcp_flags = TCPF_ACK };
 	static const unsigned int to[] = { PL_B, PL_C, PL_LOWER };
-	const uint16_t mss = 1448;
+	const uint16_t mss = 1448, want = (9000 + 1448 - 1) / 1448;
+	struct mvt_port_counters mc;
+	struct mvt_mirror *mir;
 	unsigned int i;
 	int ret;
 
 	TEST_ASSERT_SUCCESS(pl_setup(), "pipeline setup");
+	mir = mvt_mirror_create(0, MVT_MIRROR_OUT, &pl.lower);
+	TEST_ASSERT_NOT_NULL(mir, "mirror");
 	pl.dp.ports[PL_C].caps.multi_seg = false;
 	ret = pl_send(&f, PL_C, false, mss);
 	if (ret == TEST_SUCCESS)
 		ret = pl_expect(PL_C, &f, mss, PL_LINEAR, 1, NULL);
+	pl.dp.ports[PL_C].caps.multi_seg = true;
 	pl.lower.caps.multi_seg = false;
+	pl.dp.ports[PL_C].mirror = mir;
+	if (ret == TEST_SUCCESS)
+		ret = pl_send(&f, PL_C, false, mss);
+	pl.dp.ports[PL_C].mirror = NULL;
+	if (ret == TEST_SUCCESS)
+		ret = pl_expect(PL_C, &f, mss, PL_SEGMENTS, 1, NULL);
+	if (ret == TEST_SUCCESS)
+		ret = pl_expect(PL_LOWER, &f, mss, PL_LINEAR, 1, NULL);
 	if (ret == TEST_SUCCESS)
 		ret = pl_worker_renew();
 	if (ret == TEST_SUCCESS)
 		ret = pl_send(&f, 0, true, mss);
 	for (i = 0; i < RTE_DIM(to) && ret == TEST_SUCCESS; i++)
 		ret = pl_expect(to[i], &f, mss, PL_LINEAR, 1, NULL);
-	pl.dp.ports[PL_C].caps.multi_seg = true;
 	pl.lower.caps.multi_seg = true;
+	mvt_mirror_read(mir, &mc);
+	mvt_mirror_free(mir);
 	TEST_ASSERT_SUCCESS(pl_worker_renew(), "worker");
 	TEST_ASSERT_SUCCESS(ret, "linear segments");
-	TEST_ASSERT_EQUAL(pl_ctr(PL_A)->sw_segmented, 2, "A: 2 segmented");
+	TEST_ASSERT_EQUAL(mc.tx_packets, want, "the mirror: C's segments");
+	TEST_ASSERT_EQUAL(mvt_stats_drops_total(&mc), 0, "the mirror: drops");
+	TEST_ASSERT_EQUAL(pl_ctr(PL_A)->sw_segmented, 3, "A: 3 segmented");
 	TEST_ASSERT_EQUAL(mvt_stats_drops_total(pl_ctr(PL_A)), 0, "A: drops");
 	return pl_pools_full();
 }

@@ -202,6 +202,29 @@ mbuf_set_copies(struct rte_mbuf *m, uint16_t copies)
 }
 
 /*
+ * A copy in one mbuf of the chain @p pkt (software segments are chains),
+ * for the mirror destination of @p c that takes no chains; NULL, counted,
+ * without an mbuf or for a frame longer than one.
+ */
+static __rte_noinline struct rte_mbuf *
+mirror_linear(struct mvt_dispatch *d, struct mvt_port_counters *c,
+	struct rte_mbuf *pkt)
+{
+	struct rte_mbuf *cp = rte_pktmbuf_copy(pkt, d->dp->mp, 0, UINT32_MAX);
+
+	if (cp == NULL) {
+		mvt_ctr_add(&c->drops[MVT_DROP_NO_MBUF], 1);
+		return NULL;
+	}
+	if (cp->nb_segs > 1) {
+		mvt_ctr_add(&c->drops[MVT_DROP_OVERSIZE], 1);
+		rte_pktmbuf_free(cp);
+		return NULL;
+	}
+	return cp;
+}
+
+/*
  * The mirror copy of @p pkt, which asks for offloads: as it is when the
  * destination does the work itself; otherwise the work is done on a copy
  * of its own, since the frame's own receivers may be sending it already.
@@ -221,9 +244,16 @@ mirror_offloaded(struct mvt_dispatch *d, struct mvt_mirror *m,
 	if (mvt_offload_prepare(NULL, pkt) != MVT_DROP_NONE)
 		return;
 	if (!mvt_port_ready(m->dst) || !mvt_offload_needs(pkt, &m->dst->caps)) {
-		mbuf_set_copies(pkt, 2);
+		if (pkt->nb_segs > 1 && !m->dst->caps.multi_seg) {
+			cp = mirror_linear(d, c, pkt);
+			if (cp == NULL)
+				return;
+		} else {
+			mbuf_set_copies(pkt, 2);
+			cp = pkt;
+		}
 		b->hw_req = 1;
-		emit_plain(d, m->dst, b, c, pkt);
+		emit_plain(d, m->dst, b, c, cp);
 		return;
 	}
 	cp = rte_pktmbuf_copy(pkt, d->dp->mp, 0, UINT32_MAX);
@@ -248,7 +278,9 @@ void
 mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
 	struct rte_mbuf *const *pkts, uint16_t n)
 {
+	struct mvt_port_counters *c = &m->worker[d->worker].c;
 	struct mvt_outbuf *b = &d->mirror_out[m->id];
+	struct rte_mbuf *cp;
 	uint16_t i;
 
 	d->mirror_of[m->id] = m;
@@ -258,8 +290,14 @@ mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
 			mirror_offloaded(d, m, b, pkts[i]);
 			continue;
 		}
+		if (unlikely(pkts[i]->nb_segs > 1) && !m->dst->caps.multi_seg) {
+			cp = mirror_linear(d, c, pkts[i]);
+			if (cp != NULL)
+				emit_plain(d, m->dst, b, c, cp);
+			continue;
+		}
 		if (unlikely(b->n == MVT_OUTBUF))
-			flush_port(d, m->dst, b, &m->worker[d->worker].c);
+			flush_port(d, m->dst, b, c);
 		mbuf_set_copies(pkts[i], 2);
 		b->pkts[b->n++] = pkts[i];
 	}

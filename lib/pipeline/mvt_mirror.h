@@ -19,6 +19,12 @@
  * counters change, and a copy the destination does not take is dropped
  * and counted here, never retried, so forwarding is not slowed.
  *
+ * A copy is the frame itself, with one reference more, unless the
+ * destination cannot take it as it is: a frame that asks for offloads
+ * the destination does not do gets the work done on a copy of its own,
+ * and a chain (software segments are chains) for a destination that
+ * takes no chains is copied into one mbuf.
+ *
  * A destination is never a source of any mirror, so copies are never
  * mirrored again.
  */
