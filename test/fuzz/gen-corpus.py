@@ -9,7 +9,9 @@
 corpus/frame: inputs of fuzz_frame (see the input format at the top of
 fuzz_frame.c): valid frames of each kind from each kind of ingress, frames
 the policy stage drops or meters, runts, chained mbufs, bursts. corpus/conf: inputs of fuzz_conf: endpoint SPECs,
-command lines and INI files, valid and invalid. The seeds are committed;
+command lines and INI files, valid and invalid. corpus/offload/pipe-*: inputs
+of fuzz_offload through the pipeline (see the top of fuzz_offload.c):
+super-frames and partial checksums of each kind to each kind of receiver. The seeds are committed;
 rerun this after changing the input format or the endpoint table.
 """
 
@@ -290,6 +292,87 @@ def conf_seeds():
     return s
 
 
+# fuzz_offload through the pipeline (bytes 6 and 8 of its input)
+O_RX_LRO, O_RX_CSUM_NONE, O_TX_SEG, O_TX_IPV4, O_TX_IPV6 = 1, 2, 4, 8, 16
+O_TX_TCP_CSUM, O_TX_UDP_CSUM, O_TX_IP_CSUM = 32, 64, 128
+P_CHAIN, P_PIPE, P_FROM_LOWER, P_MIRROR, P_FIX_LEN = 1, 2, 0x20, 0x40, 0x80
+D_B, D_C, D_D, D_BCAST, D_WIRE = 0, 1, 2, 3, 4
+
+
+def l3l4(v6=False, udp=False, ipopt=0, tcpopt=0, payload=1000, vlans=0,
+         trunc=None):
+    """Ethernet (addresses filled in by the harness), IP, TCP or UDP."""
+    out = bytes(12)
+    for i in range(vlans):
+        out += struct.pack(">HH", 0x88A8 if i + 1 < vlans else 0x8100, 42)
+    l4 = (8 if udp else 20 + tcpopt) + payload
+    if v6:
+        out += struct.pack(">H", 0x86DD)
+        out += struct.pack(">IHBB", 0x60000000, l4, 17 if udp else 6, 64)
+        out += bytes(range(0x20, 0x30)) + bytes(range(0x40, 0x50))
+    else:
+        ihl = 20 + ipopt
+        out += struct.pack(">H", 0x0800)
+        out += struct.pack(">BBHHHBBH", 0x40 | ihl // 4, 0, ihl + l4,
+                           0x1234, 0x4000, 64, 17 if udp else 6, 0)
+        out += bytes([10, 0, 0, 1, 10, 0, 0, 2]) + bytes([1] * ipopt)
+    if udp:
+        out += struct.pack(">HHHH", 40000, 5201, l4, 0xBEEF)
+    else:
+        out += struct.pack(">HHIIBBHHH", 40000, 5201, 0xFFFFF000, 1,
+                           (20 + tcpopt) // 4 << 4, 0x18, 0xFFFF, 0xBEEF, 0)
+        out += bytes([1] * tcpopt)
+    out += bytes(i & 0xFF for i in range(payload))
+    return out[:trunc] if trunc is not None else out
+
+
+def pipe(flags, segsz, dst, frame, lower=0, grow=0, opt=P_FIX_LEN,
+         lens=(0, 0, 0), cut=0):
+    meta = struct.pack("<BHBBB", flags, segsz, *lens)
+    meta += bytes([P_PIPE | opt | dst << 2, cut, lower | grow << 2])
+    return meta + frame
+
+
+def offload_seeds():
+    tso = O_RX_LRO | O_RX_CSUM_NONE
+    s = {}
+    for d, dn in ((D_B, "b"), (D_C, "c"), (D_D, "d"), (D_BCAST, "flood"),
+                  (D_WIRE, "wire")):
+        s["pipe-tso4-" + dn] = pipe(tso, 1000, d, l3l4(), grow=8,
+                                    lower=2 if d == D_WIRE else 0)
+    s["pipe-tso4-wire-csum"] = pipe(tso, 1448, D_WIRE, l3l4(), grow=12,
+                                    lower=1)
+    s["pipe-tso4-wire-linear"] = pipe(tso, 700, D_WIRE, l3l4(), grow=4,
+                                      lower=3)
+    s["pipe-tso4-flood-linear"] = pipe(tso, 500, D_BCAST, l3l4(), grow=2,
+                                       lower=3)
+    s["pipe-tso6-d"] = pipe(tso, 1200, D_D, l3l4(v6=True), grow=8)
+    s["pipe-tso6-flood"] = pipe(tso, 1000, D_BCAST, l3l4(v6=True), grow=4)
+    s["pipe-tso4-vlan-d"] = pipe(tso, 1000, D_D, l3l4(vlans=1), grow=4)
+    s["pipe-tso4-qinq-wire"] = pipe(tso, 900, D_WIRE, l3l4(vlans=2),
+                                    grow=4)
+    s["pipe-tso4-odd-hdr"] = pipe(tso, 333, D_D,
+                                  l3l4(ipopt=4, tcpopt=12), grow=4)
+    s["pipe-tso4-trunc-tcp"] = pipe(tso, 1000, D_D,
+                                    l3l4(payload=0, trunc=14 + 20 + 13))
+    s["pipe-tso4-segsz0"] = pipe(tso, 0, D_D, l3l4(), grow=4)
+    s["pipe-csum-udp4-d"] = pipe(O_RX_CSUM_NONE, 0, D_D,
+                                 l3l4(udp=True, payload=700))
+    s["pipe-csum-tcp6-wire"] = pipe(O_RX_CSUM_NONE, 0, D_WIRE,
+                                    l3l4(v6=True, payload=1100))
+    s["pipe-csum-tcp4-flood"] = pipe(O_RX_CSUM_NONE, 0, D_BCAST,
+                                     l3l4(payload=300))
+    tx = O_TX_SEG | O_TX_IPV4 | O_TX_TCP_CSUM | O_TX_IP_CSUM
+    s["pipe-tx-tso4-b-mirror"] = pipe(tx, 1000, D_B, l3l4(), grow=4,
+                                      opt=P_FIX_LEN | P_MIRROR,
+                                      lens=(14, 20, 20), lower=3)
+    s["pipe-tso4-d-mirror"] = pipe(tso, 1000, D_D, l3l4(), grow=4,
+                                   opt=P_FIX_LEN | P_MIRROR, lower=1)
+    s["pipe-lro4-from-lower"] = pipe(tso, 1448, D_D, l3l4(), grow=8,
+                                     opt=P_FIX_LEN | P_FROM_LOWER)
+    return s
+
+
 def write(d, seeds):
     os.makedirs(d, exist_ok=True)
     for name, data in seeds.items():
@@ -302,6 +385,7 @@ def main():
         os.path.dirname(os.path.abspath(__file__)), "corpus")
     write(os.path.join(top, "frame"), frame_seeds())
     write(os.path.join(top, "conf"), conf_seeds())
+    write(os.path.join(top, "offload"), offload_seeds())
 
 
 if __name__ == "__main__":
