@@ -370,6 +370,10 @@ def offload_seeds():
                                    opt=P_FIX_LEN | P_MIRROR, lower=1)
     s["pipe-lro4-from-lower"] = pipe(tso, 1448, D_D, l3l4(), grow=8,
                                      opt=P_FIX_LEN | P_FROM_LOWER)
+    # found by fuzz_offload: segments made for D (chains) went to a mirror
+    # destination that takes no chains, the lower, as chains
+    s["regress-mirror-chain-to-linear"] = pipe(
+        tso, 1000, D_D, l3l4(), grow=4, opt=P_FIX_LEN | P_MIRROR, lower=3)
     return s
 
 
