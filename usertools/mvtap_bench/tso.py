@@ -101,7 +101,11 @@ class TsoGenerator(Proc):
             "--total-num-mbufs=4096"]
         self.setup = ["csum set tcp hw 1", "tso set %d 1" % MSS]
         if lro:
-            self.setup.append("port config 2 rx_offload tcp_lro on")
+            # TCP LRO makes the virtio PMD keep GUEST_TSO4/6; GUEST_CSUM,
+            # which the virtio spec requires with them, it keeps only with
+            # a receive checksum offload
+            self.setup += ["port config 2 rx_offload tcp_lro on",
+                           "port config 2 rx_offload tcp_cksum on"]
         self.setup += ["port start all", "start"]
         super().__init__("generator", cmd, logdir, stdin_pipe=True)
 
@@ -177,6 +181,16 @@ class OvsTso(Ovs):
         self.config.append("other_config:userspace-tso-enable=true")
         self.commands[3] = self.commands[3] + [self.config[-1]]
 
+    def diag(self):
+        """What ovs-vswitchd logged about TSO and the vhost features."""
+        try:
+            with open(os.path.join(self.dir, "ovs-vswitchd.log"),
+                      errors="replace") as f:
+                return [line.strip() for line in f
+                        if re.search(r"TSO|tso|features|vhost", line)][-20:]
+        except OSError:
+            return []
+
 
 def tso_once(kind, args, tmp, pcap):
     workdir = tempfile.mkdtemp(prefix="tso-%s-" % kind, dir=tmp)
@@ -228,6 +242,8 @@ def tso_once(kind, args, tmp, pcap):
         res["error"] = str(e)
         if gen is not None:
             res["generator_tail"] = gen.tail()
+        if hasattr(sw, "diag"):
+            res["switch_log"] = sw.diag()
     finally:
         if gen is not None:
             gen.stop()
