@@ -20,8 +20,9 @@ The switches, in turn and repeated:
   testpmd    dpdk-testpmd io forwarding between two net_vhost ports with
              tso=1 and legacy-ol-flags=1 (no classification, nothing
              done to the frames)
-  ovs        OVS-DPDK, NORMAL action, dpdkvhostuser ports, with
-             other_config:userspace-tso-enable=true
+  ovs        OVS-DPDK, NORMAL action, with
+             other_config:userspace-tso-enable=true and dpdkvhostuserclient
+             ports (the generator's virtio-user ports are the servers)
 
 Over a window of --duration seconds after --warmup: the bytes port 2
 received (generator telemetry), the switch's busy cycles (as in the
@@ -44,7 +45,8 @@ from .driver_ovs import Ovs
 from .driver_testpmd import TestpmdSwitch
 from .harness import (BenchError, GEN_LCORES, LINEBUF, MAC_A, MAC_B,
                       PREFIX_GEN, PREFIX_MVTAP, Proc, TESTPMD, cleanup_dir,
-                      cleanup_hugefiles, log, now_iso, telemetry, wait_until)
+                      cleanup_hugefiles, log, now_iso, run, telemetry,
+                      wait_until)
 from .machine import load1, quiet_gate
 
 SUPER_LEN = 16000   # bytes of a super-frame (net_pcap reads up to 16128)
@@ -90,14 +92,17 @@ class TsoGenerator(Proc):
     interactive: the offloads are set on the stopped ports, then they are
     started."""
 
-    def __init__(self, logdir, socks, pcap, lro):
+    def __init__(self, logdir, socks, pcap, lro, server=False):
+        srv = ",server=1" if server else ""
         cmd = LINEBUF + [
             TESTPMD, "--lcores", GEN_LCORES, "--no-pci",
             "--single-file-segments", "--socket-mem", "512",
             "--file-prefix", PREFIX_GEN,
             "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
-            "--vdev", "net_virtio_user0,path=%s,mac=%s" % (socks[0], MAC_A),
-            "--vdev", "net_virtio_user1,path=%s,mac=%s" % (socks[1], MAC_B),
+            "--vdev", "net_virtio_user0,path=%s,mac=%s%s" % (socks[0], MAC_A,
+                                                            srv),
+            "--vdev", "net_virtio_user1,path=%s,mac=%s%s" % (socks[1], MAC_B,
+                                                            srv),
             "--", "-i", "--disable-device-start", "--forward-mode=csum",
             "--port-topology=chained", "--eth-peer=1,%s" % MAC_B,
             "--eth-peer=2,%s" % MAC_A, "--mbuf-size=%d" % MBUF_SIZE,
@@ -185,10 +190,46 @@ class TestpmdTso(TestpmdSwitch):
 
 
 class OvsTso(Ovs):
+    """OVS-DPDK with userspace TSO, its vhost-user ports clients of the
+    generator's (dpdkvhostuserclient): OVS 3.1 registers its server ports
+    (dpdkvhostuser) with linear buffers and no external buffers, for which
+    librte_vhost withdraws HOST_TSO4/6; only its client ports take
+    super-frames."""
+    guest_is_server = True
+
     def __init__(self, workdir):
         super().__init__({"switch": "ovs", "size": SUPER_LEN}, workdir)
         self.config.append("other_config:userspace-tso-enable=true")
         self.commands[3] = self.commands[3] + [self.config[-1]]
+        for i in (0, 1):
+            self.commands[6 + i] = self.vsctl + [
+                "add-port", "br0", "vh%d" % i, "--", "set", "Interface",
+                "vh%d" % i, "type=dpdkvhostuserclient",
+                "options:vhost-server-path=%s" % self.socks()[i]]
+
+    def socks(self):
+        return [os.path.join(self.dir, "g0.sock"),
+                os.path.join(self.dir, "g1.sock")]
+
+    def start(self):
+        c = self.commands
+        run(c[0], env=self.env)
+        db = Proc("ovsdb-server", c[1], self.workdir, env=self.env).start()
+        self.procs.append(db)
+        wait_until(lambda: os.path.exists(self.dbsock) or not db.alive(), 20,
+                   "ovsdb-server's socket")
+        if not db.alive():
+            raise BenchError("ovsdb-server exited:\n" + db.tail())
+        run(c[2], env=self.env)
+        run(c[3], env=self.env)
+        sw = Proc("ovs-vswitchd", c[4], self.workdir, env=self.env).start()
+        self.procs.append(sw)
+        self.vswitchd = sw
+        for cmd in c[5:]:
+            if not sw.alive():
+                raise BenchError("ovs-vswitchd exited:\n" + sw.tail())
+            run(cmd, env=self.env, timeout=90)
+        # the sockets are the generator's: OVS connects once it listens
 
     def diag(self):
         """What ovs-vswitchd logged about TSO and the vhost features."""
@@ -216,7 +257,8 @@ def tso_once(kind, args, tmp, pcap):
     gen = None
     try:
         sw.start()
-        gen = TsoGenerator(workdir, sw.socks(), pcap, kind != "mvtap-seg")
+        gen = TsoGenerator(workdir, sw.socks(), pcap, kind != "mvtap-seg",
+                           getattr(sw, "guest_is_server", False))
         res["commands"] = [shlex.join(c) for c in sw.commands] + [
             shlex.join(gen.cmd)] + ["(generator) " + c for c in gen.setup]
         gen.start()
