@@ -38,6 +38,7 @@ struct mvt_ethdev {
 	uint32_t mac_max;		/**< filter size, own MAC excluded */
 	uint64_t mac;			/**< the device's own MAC */
 	uint64_t tx_offloads;		/**< TX offloads enabled */
+	uint32_t mtu;			/**< its MTU */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	/** Taken only when workers outnumber TX queues and must share. */
 	rte_spinlock_t txq_lock[RTE_MAX_QUEUES_PER_PORT];
@@ -48,6 +49,9 @@ struct mvt_ethdev {
 	RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
 	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO | \
 	RTE_ETH_TX_OFFLOAD_VLAN_INSERT)
+
+/** With an MTU to mvt_ethdev_open_desc(): that or the device's largest. */
+#define MVT_ETHDEV_MTU_AT_MOST 0x80000000u
 
 /** Descriptors per RX and per TX queue of the lower and the host port. */
 #define MVT_LOWER_DESC 1024
@@ -60,19 +64,26 @@ struct mvt_ethdev {
  * @p nb_users workers transmit on it: worker i on queue i % nb_txq, under
  * a lock when they outnumber the queues. @p opt ("--lower", "--host-port",
  * "--endpoint") names the option in error messages.
+ * The device gets MTU @p mtu, which it must take (with
+ * MVT_ETHDEV_MTU_AT_MOST: or its largest, if smaller), and the mbufs of
+ * @p mp must hold its longest frame (MVT_MTU_FRAME()) whole; a driver
+ * without an MTU setting (net_ring, net_vhost) limits no frame and is
+ * accepted. l->mtu is the MTU it got.
  *
  * @return 0, or -1 with one line in @p err.
  */
 int mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt,
 	const char *devargs, uint16_t nb_queues, uint16_t nb_users,
-	uint16_t nb_desc, struct rte_mempool *mp, char *err, size_t errlen);
+	uint16_t nb_desc, uint32_t mtu, struct rte_mempool *mp, char *err,
+	size_t errlen);
 
 /**
  * mvt_ethdev_open_desc() with MVT_LOWER_DESC descriptors and as many
  * users as queues asked for: the lower and the host port.
  */
 int mvt_ethdev_open(struct mvt_ethdev *l, const char *opt, const char *devargs,
-	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen);
+	uint16_t nb_queues, uint32_t mtu, struct rte_mempool *mp, char *err,
+	size_t errlen);
 
 /** Put @p mac in the unicast filter, or go promiscuous if it is full. */
 int mvt_ethdev_add_mac(struct mvt_ethdev *l, uint64_t mac);
