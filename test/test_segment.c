@@ -651,6 +651,51 @@ test_mtu_ports(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * config/example-lowers.ini, the libvirt networks of a host with two
+ * NICs, is what it says: three lowers, one a VLAN, eth1 at MTU 9000 and
+ * a guest on it at 1500.
+ */
+static int
+test_example_lowers(void)
+{
+	static struct mvt_conf c;
+	const char *cdir = getenv("MVT_CONFIG_DIR");
+	char path[512];
+	unsigned int i;
+	int vm1, vm2;
+
+	if (cdir == NULL) {
+		printf("MVT_CONFIG_DIR is not set: skipped\n");
+		return TEST_SKIPPED;
+	}
+	snprintf(path, sizeof(path), "%s/example-lowers.ini", cdir);
+	/* loaded, not validated: its socket directory need not exist here */
+	mvt_conf_init(&c);
+	TEST_ASSERT_SUCCESS(mvt_conf_load_file(&c, path, err, sizeof(err)),
+		"%s: %s", path, err);
+	TEST_ASSERT_EQUAL(c.n_lowers, 3, "eth1, eth2, eth2.100");
+	TEST_ASSERT(strcmp(c.lowers[2].name, "eth2.100") == 0 &&
+		c.lowers[2].vlan == 100, "eth2.100 is VLAN 100");
+	TEST_ASSERT_EQUAL(mvt_conf_lower_dev_owner(&c, 2), 1,
+		"of eth2's device");
+	TEST_ASSERT_EQUAL(mvt_conf_lower_mtu(&c, 0), 9000, "eth1 jumbo");
+	TEST_ASSERT_EQUAL(mvt_conf_lower_mtu(&c, 1), 1500, "eth2 default");
+	TEST_ASSERT_EQUAL(mvt_conf_max_mtu(&c), 9000, "largest");
+	for (i = 0, vm1 = vm2 = -1; i < c.n_endpoints; i++) {
+		if (strcmp(c.ep[i].name, "vm1") == 0)
+			vm1 = (int)i;
+		if (strcmp(c.ep[i].name, "vm2") == 0)
+			vm2 = (int)i;
+	}
+	TEST_ASSERT(vm1 >= 0 && vm2 >= 0, "vm1, vm2");
+	TEST_ASSERT_EQUAL(mvt_conf_ep_mtu(&c, &c.ep[vm1]), 9000,
+		"vm1 takes eth1's");
+	TEST_ASSERT_EQUAL(mvt_conf_ep_mtu(&c, &c.ep[vm2]), 1500,
+		"vm2 says 1500");
+	return TEST_SUCCESS;
+}
+
 /* MTUs out of range, or above the lower's, at start and live. */
 static int
 test_mtu_errors(void)
@@ -728,6 +773,7 @@ static struct unit_test_suite segment_suite = {
 		TEST_CASE(test_lower_forms),
 		TEST_CASE(test_lower_errors),
 		TEST_CASE(test_lower_ini),
+		TEST_CASE(test_example_lowers),
 		TEST_CASE(test_vlan_pop),
 		TEST_CASE(test_vlan_push),
 		TEST_CASE_ST(switch_up, switch_down, test_segments_apart),
