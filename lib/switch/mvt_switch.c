@@ -282,8 +282,10 @@ open_seg(struct mvt_switch *sw, unsigned int g, char *err, size_t errlen)
 	if (host[0] != '\0') {
 		snprintf(opt, sizeof(opt), sw->conf.n_lowers > 1 ?
 			"--host-port lower=%s" : "--host-port", lc->name);
+		/* the lower's MTU, or what a net_tap host port takes */
 		if (mvt_port_open_ethdev(&sg->host, opt, host,
-				(uint16_t)sw->nb_workers, mtu, sw->seg[0].dp.mp,
+				(uint16_t)sw->nb_workers,
+				mtu | MVT_ETHDEV_MTU_AT_MOST, sw->seg[0].dp.mp,
 				err, errlen) != 0)
 			return -1;
 		sg->dp.host = &sg->host;
