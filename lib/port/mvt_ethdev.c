@@ -158,6 +158,8 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 			opt, devargs, rte_strerror(-ret));
 		goto fail;
 	}
+	/* a queue pair per worker at most: so many TX locks there are */
+	nb_queues = RTE_MIN(nb_queues, (uint16_t)RTE_DIM(l->txq_lock));
 	l->nb_rxq = RTE_MIN(nb_queues, info.max_rx_queues);
 	l->nb_txq = RTE_MIN(nb_queues, info.max_tx_queues);
 	if (l->nb_rxq == 0 || l->nb_txq == 0) {
@@ -216,7 +218,7 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	l->started = 1;
 	l->txq_shared = nb_users > l->nb_txq;
 	for (q = 0; q < RTE_DIM(l->txq_lock); q++)
-		rte_spinlock_init(&l->txq_lock[q]);
+		rte_spinlock_init(&l->txq_lock[q].lock);
 	l->mac_max = info.max_mac_addrs > 0 ? info.max_mac_addrs - 1 : 0;
 	if (rte_eth_macaddr_get(l->port_id, &addr) == 0)
 		l->mac = mvt_mac_load6(addr.addr_bytes);

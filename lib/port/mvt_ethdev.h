@@ -40,8 +40,15 @@ struct mvt_ethdev {
 	uint64_t tx_offloads;		/**< TX offloads enabled */
 	uint32_t mtu;			/**< its MTU */
 	char name[RTE_ETH_NAME_MAX_LEN];
-	/** Taken only when workers outnumber TX queues and must share. */
-	rte_spinlock_t txq_lock[RTE_MAX_QUEUES_PER_PORT];
+	/**
+	 * Taken only when workers outnumber TX queues and must share; one
+	 * cache line each, since workers that take different ones would
+	 * otherwise still pass one line between them (scale_perf_autotest:
+	 * as costly as one contended lock).
+	 */
+	struct {
+		rte_spinlock_t lock;
+	} __rte_cache_aligned txq_lock[MVT_MAX_WORKERS];
 };
 
 /** The TX offloads enabled where the device has them. */
@@ -110,9 +117,9 @@ mvt_ethdev_tx_burst(struct mvt_ethdev *l, uint16_t worker,
 
 	if (!l->txq_shared)
 		return rte_eth_tx_burst(l->port_id, txq, pkts, n);
-	rte_spinlock_lock(&l->txq_lock[txq]);
+	rte_spinlock_lock(&l->txq_lock[txq].lock);
 	sent = rte_eth_tx_burst(l->port_id, txq, pkts, n);
-	rte_spinlock_unlock(&l->txq_lock[txq]);
+	rte_spinlock_unlock(&l->txq_lock[txq].lock);
 	return sent;
 }
 
