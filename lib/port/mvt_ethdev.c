@@ -69,9 +69,9 @@ ethdev_check_mtu(struct mvt_ethdev *l, const char *opt,
 	if (mtu & MVT_ETHDEV_MTU_AT_MOST) {
 		mtu &= ~MVT_ETHDEV_MTU_AT_MOST;
 		if (mtu > max && max >= MVT_MTU_MIN) {
-			MVT_LOG(INFO, "%s %s: mtu %u, the most the device takes (asked: %u)",
-				opt + 2, l->name, max, mtu);
-			mtu = max;
+			MVT_LOG(INFO, "%s %s: mtu %u, as the device takes no %u",
+				opt + 2, l->name, RTE_MIN(max, (uint32_t)MVT_MTU), mtu);
+			mtu = RTE_MIN(max, (uint32_t)MVT_MTU);
 		}
 	}
 	if (MVT_MTU_FRAME(mtu) > room) {
@@ -82,7 +82,7 @@ ethdev_check_mtu(struct mvt_ethdev *l, const char *opt,
 	}
 	/*
 	 * net_tap and net_af_packet in DPDK 22.11 say their frames are at
-	 * most 1522 and 1518 bytes: no MTU above 1500 for them.
+	 * most 1522 and 1518 bytes: no jumbo frames for them.
 	 */
 	if (mtu < info->min_mtu || mtu > max) {
 		snprintf(err, errlen, "%s %s: mtu=%u: the device takes %u..%u",

@@ -57,7 +57,10 @@ struct mvt_ethdev {
 	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO | \
 	RTE_ETH_TX_OFFLOAD_VLAN_INSERT)
 
-/** With an MTU to mvt_ethdev_open_desc(): that or the device's largest. */
+/**
+ * With an MTU to mvt_ethdev_open_desc(): that, or the default MVT_MTU (at
+ * most the device's largest) if the device does not take it.
+ */
 #define MVT_ETHDEV_MTU_AT_MOST 0x80000000u
 
 /** Descriptors per RX and per TX queue of the lower and the host port. */
@@ -72,7 +75,7 @@ struct mvt_ethdev {
  * a lock when they outnumber the queues. @p opt ("--lower", "--host-port",
  * "--endpoint") names the option in error messages.
  * The device gets MTU @p mtu, which it must take (with
- * MVT_ETHDEV_MTU_AT_MOST: or its largest, if smaller), and the mbufs of
+ * MVT_ETHDEV_MTU_AT_MOST: or else the default), and the mbufs of
  * @p mp must hold its longest frame (MVT_MTU_FRAME()) whole; a driver
  * without an MTU setting (net_ring, net_vhost) limits no frame and is
  * accepted. l->mtu is the MTU it got.

@@ -298,7 +298,7 @@ JUMBO = 9014          # an MTU 9000 frame without a tag
 @with_quiet_tap
 def s_jumbo(sc):
     """A net_tap lower cannot have MTU 9000 (DPDK 22.11's net_tap takes
-    1500 at most): the switch says so. A lower at MTU 9000 (a net_vhost
+    1504 at most): the switch says so. A lower at MTU 9000 (a net_vhost
     device, whose wire is a testpmd guest) with a tap endpoint, which gets
     1500: 9014-byte
     frames cross guest to guest, guest to wire and wire to guest with
@@ -307,7 +307,7 @@ def s_jumbo(sc):
     it came in."""
     run_switch_expect_error(
         sc, ["--lower", "name=t,mtu=9000,dev=net_tap0,iface=mvjt0"],
-        "--lower net_tap0: mtu=9000: the device takes 68..1500", "jumbo_tap")
+        "--lower net_tap0: mtu=9000: the device takes 46..1504", "jumbo_tap")
     wire_sock = sc.sock("wire")
     sw = sc.switch(["--lower", f"name=up,mtu=9000,dev=net_vhost0,"
                     f"iface={wire_sock}"] +
