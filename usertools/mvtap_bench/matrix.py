@@ -217,6 +217,8 @@ def run_matrix(args, tmp, report):
     confdir = os.path.join(args.out, "configs")
     os.makedirs(confdir, exist_ok=True)
     total = len(cfgs) * args.reps
+    if args.quick:
+        total -= (args.reps - 1) * len([c for c in cfgs if scenario_tag(c)])
     log("matrix: %d configurations x %d rounds = %d runs of about "
         "%g s; order A B C ... A B C ..., ratios taken within each round"
         % (len(cfgs), args.reps, total, args.warmup + args.duration + 4))
@@ -227,6 +229,8 @@ def run_matrix(args, tmp, report):
     ovs_failed = None
     for rep in range(args.reps):
         for cfg in cfgs:
+            if args.quick and rep > 0 and scenario_tag(cfg):
+                continue            # the smoke test: the scenarios once
             n += 1
             if cfg["switch"] == "ovs" and ovs_failed:
                 continue
