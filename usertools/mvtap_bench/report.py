@@ -275,6 +275,8 @@ def plot(summary, outdir):
     if not ensure_package("gnuplot", "gnuplot-nox"):
         log("no gnuplot: no plot")
         return []
+    # the matrix of the closed pair; the other scenarios are in the tables
+    summary = [r for r in summary if not scenario_tag(r["config"])]
     mv = [r for r in summary if r["config"]["switch"] == "mvtap" and r["ok"]]
     if not mv:
         return []
