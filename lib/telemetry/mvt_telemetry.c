@@ -203,6 +203,8 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 			mvt_ctr_read(&st->busy_cycles));
 		rte_tel_data_add_dict_u64(e, "idle_cycles",
 			mvt_ctr_read(&st->idle_cycles));
+		rte_tel_data_add_dict_u64(e, "poll_busy_cycles",
+			mvt_ctr_read(&st->poll_busy_cycles));
 		packets = 0;
 		for (g = 0; g < sw->n_segs; g++)
 			packets += mvt_ctr_read(
