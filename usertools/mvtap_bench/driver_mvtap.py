@@ -7,8 +7,8 @@ start, and its cycles per frame from /mvtap/lcores.
 
 import os
 
-from .harness import (BenchError, POLICY_RATE, PREFIX_MVTAP, Proc,
-                      SWITCH_LCORES, Switch, cfg_name, guest_mac,
+from .harness import (BenchError, JUMBO_MTU, POLICY_RATE, PREFIX_MVTAP, Proc,
+                      SWITCH_LCORES, Switch, cfg_name, guest_mac, jumbo,
                       scenario_guests, telemetry, telemetry_ready,
                       wait_until)
 
@@ -28,10 +28,13 @@ def mvtap_ini(cfg, sockdir):
     mode = "bridge" if cfg["mode"] == "bridge" else "vepa"
     lines = ["; dpdk-mvtap benchmark: %s" % cfg_name(cfg), ""]
     eps = endpoint_macs(cfg)
+    # with more lowers the endpoints say theirs: the first
+    where = ["lower = lower"] if cfg.get("lowers", 1) > 1 else []
     for i, mac in enumerate(eps):
         lines += ["[endpoint e%d]" % i, "mac = %s" % mac,
                   "mode = %s" % mode,
-                  "socket = %s" % os.path.join(sockdir, "e%d.sock" % i), ""]
+                  "socket = %s" % os.path.join(sockdir, "e%d.sock" % i)
+                  ] + where + [""]
     pols = cfg["policies"]
     if pols > 0:
         macs = list(eps)
@@ -61,12 +64,24 @@ class Mvtap(Switch):
         self.cmd = [exe, "--lcores", SWITCH_LCORES, "--socket-mem", "512",
                     "--file-prefix", PREFIX_MVTAP, "--no-pci",
                     "--log-level=lib.vhost.*:error", "--",
-                    "--lower", "net_null0,no-rx=1", "--config", self.ini]
+                    "--lower", self.lower_arg(0), "--config", self.ini]
+        # the other lowers carry nothing: what they cost the one that does
+        for i in range(1, cfg.get("lowers", 1)):
+            self.cmd += ["--lower", self.lower_arg(i)]
         if cfg["mode"] == "vepa":
             self.cmd.append("--hairpin")
         self.commands = [self.cmd]
         self.t0 = None
         self.guests = ["e%d" % i for i in range(scenario_guests(cfg))]
+
+    def lower_arg(self, i):
+        """--lower of lower i: net_null devices that receive nothing, the
+        first named "lower" and at MTU 9000 for jumbo frames."""
+        mtu = ",mtu=%d" % JUMBO_MTU if jumbo(self.cfg) else ""
+        if i == 0 and self.cfg.get("lowers", 1) == 1 and not mtu:
+            return "net_null0,no-rx=1"
+        return "name=%s%s,dev=net_null%d,no-rx=1" % (
+            "lower" if i == 0 else "idle%d" % i, mtu, i)
 
     def socks(self):
         return [os.path.join(self.sockdir, ep + ".sock")

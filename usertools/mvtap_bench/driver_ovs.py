@@ -9,8 +9,8 @@ import os
 import re
 import signal
 
-from .harness import (BenchError, PREFIX_OVS, Proc, Switch, guest_mac, run,
-                      scenario_guests, wait_until)
+from .harness import (BenchError, JUMBO_MTU, PREFIX_OVS, Proc, Switch,
+                      guest_mac, jumbo, run, scenario_guests, wait_until)
 
 
 OVS_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
@@ -54,7 +54,8 @@ class Ovs(Switch):
             self.vsctl + ["add-br", "br0", "--", "set", "bridge", "br0",
                           "datapath_type=netdev"]] + [
             self.vsctl + ["add-port", "br0", "vh%d" % i, "--", "set",
-                          "Interface", "vh%d" % i, "type=dpdkvhostuser"]
+                          "Interface", "vh%d" % i, "type=dpdkvhostuser"] +
+            (["mtu_request=%d" % JUMBO_MTU] if jumbo(cfg) else [])
             for i in range(self.nports)]
         self.vswitchd = None
 

@@ -11,7 +11,8 @@ import re
 import time
 
 from .harness import (BenchError, LINEBUF, PREFIX_TESTPMD, Proc, SWITCH_LCORES,
-                      Switch, TESTPMD, scenario_guests, wait_until)
+                      Switch, TESTPMD, TESTPMD_JUMBO, jumbo, scenario_guests,
+                      wait_until)
 
 
 class TestpmdSwitch(Switch):
@@ -35,6 +36,8 @@ class TestpmdSwitch(Switch):
             self.cmd += ["--vdev", "net_vhost%d,iface=%s" % (i, sock)]
         self.cmd += ["--", "-i", "--auto-start", "--forward-mode=io",
                      "--record-core-cycles"]
+        if jumbo(cfg):
+            self.cmd += TESTPMD_JUMBO
         self.commands = [self.cmd]
         self.proc = None
         self.mark = 0

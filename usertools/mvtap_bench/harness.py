@@ -147,9 +147,22 @@ def scenario_tag(cfg):
     return "-".join(tag)
 
 
+# Frames longer than an MTU of 1500 allows: every switch and the generator
+# are set up for MTU 9000, with mbufs that hold such a frame whole.
+JUMBO_MTU = 9000
+TESTPMD_JUMBO = ["--mbuf-size=10240", "--max-pkt-len=9100",
+                 "--total-num-mbufs=8192"]
+
+
+def jumbo(cfg):
+    return cfg["size"] > 1518
+
+
 def cfg_name(cfg):
     tag = scenario_tag(cfg)
     tag = "-" + tag if tag else ""
+    if cfg.get("lowers", 1) > 1:
+        tag += "-lowers%d" % cfg["lowers"]
     if cfg["switch"] == "mvtap":
         return "mvtap-%s-%dB-ep%d-pol%d%s" % (cfg["mode"], cfg["size"],
                                               cfg["endpoints"],
@@ -162,6 +175,8 @@ def cfg_label(cfg):
     tag = " [%s]" % tag if tag else ""
     if cfg["switch"] == "mvtap":
         mode = "bridge" if cfg["mode"] == "bridge" else "vepa+hairpin"
+        if cfg.get("lowers", 1) > 1:
+            tag = " lowers=%d%s" % (cfg["lowers"], tag)
         return "dpdk-mvtap %s ep=%d pol=%d%s" % (mode, cfg["endpoints"],
                                                  cfg["policies"], tag)
     return {"testpmd": "testpmd io (ceiling)", "ovs": "OVS-DPDK NORMAL"}[
@@ -257,6 +272,8 @@ class Generator(Proc):
         cmd += ["--eth-peer=%d,%s" % (i, guest_mac(p))
                 for i, p in enumerate(plan["peers"])]
         cmd += ["--tx-first", "--txpkts=%d" % size, "--stats-period", "1"]
+        if size > 1518:
+            cmd += TESTPMD_JUMBO
         super().__init__("generator", cmd, logdir)
 
     def wait_forwarding(self, timeout=30):

@@ -188,9 +188,10 @@ def build_matrix(args, have_ovs):
                         eps = args.large_endpoints
                     for pol in args.policies:
                         for ep in eps:
-                            cfgs.append({"switch": "mvtap", "size": size,
-                                         "mode": mode, "endpoints": ep,
-                                         "policies": pol})
+                            for nl in args.lowers:
+                                cfgs.append({"switch": "mvtap", "size": size,
+                                             "mode": mode, "endpoints": ep,
+                                             "policies": pol, "lowers": nl})
             elif sw == "ovs" and not have_ovs:
                 continue
             else:

@@ -116,6 +116,15 @@ def summarise(cfgs, samples):
                        else key, lower)
             if p:
                 row["paired"]["%s_vs_%s" % (key, peer)] = p
+        # more lowers than one: against the same with one, same rounds
+        c = row["config"]
+        one = next((r for r in out if c["switch"] == "mvtap" and
+                    c.get("lowers", 1) > 1 and
+                    r["config"] == dict(c, lowers=1)), None)
+        for key, lower in (("mpps", False), ("cycles_per_packet", True)):
+            p = one and paired(row, one, samples, key, key, lower)
+            if p:
+                row["paired"]["%s_vs_one_lower" % key] = p
         for peer in ("testpmd", "ovs"):
             ref = next((r for r in out if r["config"]["switch"] == peer and
                         same_traffic(r["config"], row["config"])), None)
@@ -233,6 +242,12 @@ def print_paired_table(summary):
                              "%s vs %s" % (PAIRED_LABEL[key], {
                                  "testpmd": "testpmd io",
                                  "ovs": "OVS-DPDK"}[peer]),
+                             fmt_paired(p)])
+        for key in ("mpps", "cycles_per_packet"):
+            p = r.get("paired", {}).get("%s_vs_one_lower" % key)
+            if p:
+                rows.append(["%d" % r["config"]["size"], r["label"],
+                             "%s vs one lower" % PAIRED_LABEL[key],
                              fmt_paired(p)])
     if not rows:
         return
