@@ -39,7 +39,7 @@ test_set_lower(struct mvt_conf *c, const char *dev)
 #define KEYS_EXPECTED \
 	"(expected name, mac, mode, socket, client, queues, sources, nodst, " \
 	"state, rate, burst, spoofchk, owner, group, perm, mcast, type, ifname, " \
-	"netns, standby, offload, lower)"
+	"netns, standby, offload, lower, mtu)"
 #define POLICY_KEYS_EXPECTED \
 	"(expected mac, name, rate, burst, peak, pps, dir, action)"
 #define LOWER_KEYS_EXPECTED \

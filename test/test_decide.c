@@ -192,7 +192,7 @@ pl_port(unsigned int i, const char *name, struct mvt_port *l)
 			rte_socket_id()) < 0)
 		return -1;
 	snprintf(dev, sizeof(dev), "net_ring_%s", name);
-	if (mvt_port_open_ethdev(l, "--lower", dev, 1, pl.mp, err,
+	if (mvt_port_open_ethdev(l, "--lower", dev, 1, MVT_MTU, pl.mp, err,
 			sizeof(err)) != 0) {
 		printf("%s\n", err);
 		return -1;

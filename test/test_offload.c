@@ -1023,7 +1023,7 @@ test_oversize(void)
 	TEST_ASSERT_EQUAL(
 			mvt_offload_fixup(&ctx, m, &c, out, RTE_DIM(out), &why),
 			0, "nothing");
-	TEST_ASSERT_EQUAL(why, MVT_DROP_OVERSIZE, "%s", mvt_drop_name(why));
+	TEST_ASSERT_EQUAL(why, MVT_DROP_MTU_EXCEEDED, "%s", mvt_drop_name(why));
 	/* 1460 + 54 fits 1518 */
 	m->tso_segsz = 1460;
 	TEST_ASSERT_EQUAL(
@@ -1257,7 +1257,7 @@ pl_ring_port(unsigned int i, struct mvt_port *port)
 			    SOCKET_ID_ANY) < 0)
 		return -1;
 	snprintf(name, sizeof(name), "net_ring_offl_pl%u", i);
-	if (mvt_port_open_ethdev(port, "--lower", name, 1, big_mp, err,
+	if (mvt_port_open_ethdev(port, "--lower", name, 1, MVT_MTU, big_mp, err,
 			    sizeof(err)) != 0) {
 		printf("%s\n", err);
 		return -1;

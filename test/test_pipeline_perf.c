@@ -353,7 +353,7 @@ perf_setup(void)
 	TEST_ASSERT(rte_eth_from_rings("perf_lower", &p.rx, 1, &p.tx, 1,
 		rte_socket_id()) >= 0, "cannot create the ring port");
 	TEST_ASSERT_SUCCESS(mvt_port_open_ethdev(&p.lower, "--lower",
-		"net_ring_perf_lower", 1, p.mp, err, sizeof(err)), "%s", err);
+		"net_ring_perf_lower", 1, MVT_MTU, p.mp, err, sizeof(err)), "%s", err);
 	p.dp.lower = &p.lower;
 	return TEST_SUCCESS;
 }

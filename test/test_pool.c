@@ -11,6 +11,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "mvt_common.h"
 #include "mvt_pool.h"
 #include "test.h"
 
@@ -39,7 +40,7 @@ one_pool(unsigned int cache)
 	unsigned int got;
 
 	mp = mvt_pool_create(cache ? "pool_cached" : "pool_plain", N, cache,
-		SOCKET_ID_ANY);
+		MVT_FRAME_MAX, SOCKET_ID_ANY);
 	TEST_ASSERT_NOT_NULL(mp, "pool of %u (cache %u)", N, cache);
 	mvt_pool_count_failures(&fails);
 	drain(mp, m, &got);

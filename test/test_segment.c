@@ -4,8 +4,9 @@
 
 /*
  * Several lowers: the --lower and --host-port forms and their error lines,
- * the 802.1Q tag handling of VLAN lowers (mvt_vlan.h), and a switch with
- * two segments whose MAC tables and floods stay apart.
+ * the 802.1Q tag handling of VLAN lowers (mvt_vlan.h), a switch with two
+ * segments whose MAC tables and floods stay apart, and the MTUs of lowers
+ * and endpoints, held at every ingress and egress.
  */
 
 #include <errno.h>
@@ -364,18 +365,17 @@ test_vlan_push(void)
 }
 
 /*
- * A switch with lowers a (x: bridge, y: bridge) and b (z: vepa, with x's
- * MAC), --bclim -1 so that floods are delivered inline.
+ * A switch with lowers a (x: bridge, y: bridge with @p y_keys) and b (z:
+ * vepa, with x's MAC), --bclim -1 so that floods are delivered inline.
  */
 static int
-switch_up(void)
+switch_start(const char *lower_a, const char *lower_b, const char *y_keys)
 {
 	static char s[3][256];
 	static struct mvt_conf c;
-	const char *args[] = { "--lower", "name=a,dev=net_null10,no-rx=1",
-		"--lower", "name=b,dev=net_null11,no-rx=1", "--bclim", "-1",
-		"--endpoint", s[0], "--endpoint", s[1], "--endpoint", s[2],
-		NULL };
+	const char *args[] = { "--lower", lower_a, "--lower", lower_b,
+		"--bclim", "-1", "--endpoint", s[0], "--endpoint", s[1],
+		"--endpoint", s[2], NULL };
 
 	snprintf(dir, sizeof(dir), "/tmp/mvt-seg-XXXXXX");
 	if (mkdtemp(dir) == NULL)
@@ -384,8 +384,8 @@ switch_up(void)
 		"name=x,mac=02:00:00:00:00:0a,mode=bridge,lower=a,socket=%s",
 		sock("x"));
 	snprintf(s[1], sizeof(s[1]),
-		"name=y,mac=02:00:00:00:00:0b,mode=bridge,lower=a,socket=%s",
-		sock("y"));
+		"name=y,mac=02:00:00:00:00:0b,mode=bridge,lower=a%s,socket=%s",
+		y_keys, sock("y"));
 	snprintf(s[2], sizeof(s[2]),
 		"name=z,mac=02:00:00:00:00:0a,mode=vepa,lower=b,socket=%s",
 		sock("z"));
@@ -401,6 +401,21 @@ switch_up(void)
 	return 0;
 }
 
+static int
+switch_up(void)
+{
+	return switch_start("name=a,dev=net_null10,no-rx=1",
+		"name=b,dev=net_null11,no-rx=1", "");
+}
+
+/* Lower a at MTU 9000, b at the default; y on a at 1500, x at a's. */
+static int
+switch_up_mtu(void)
+{
+	return switch_start("name=a,mtu=9000,dev=net_null12,no-rx=1",
+		"name=b,dev=net_null13,no-rx=1", ",mtu=1500");
+}
+
 static void
 switch_down(void)
 {
@@ -409,21 +424,33 @@ switch_down(void)
 	rmdir(dir);
 }
 
-/* A frame into segment @p g from port @p ingress, through its pipeline. */
+/*
+ * A frame of @p len bytes into segment @p g from port @p ingress, through
+ * its pipeline.
+ */
 static int
-send_frame(unsigned int g, uint16_t ingress, uint64_t dst, uint64_t src)
+send_frame_len(unsigned int g, uint16_t ingress, uint64_t dst, uint64_t src,
+	uint16_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(sw->seg[0].dp.mp);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(sw->seg[0].dp.mp), *t;
+	uint16_t first;
 	uint8_t *p;
 
 	if (m == NULL)
 		return -1;
-	p = (uint8_t *)rte_pktmbuf_append(m, 60);
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		return -1;
+	first = RTE_MIN(len, (uint16_t)rte_pktmbuf_tailroom(m));
+	/* longer than one mbuf holds: the rest in a second one */
+	p = (uint8_t *)rte_pktmbuf_append(m, first);
+	memset(p, 0, first);
+	if (len > first) {
+		t = rte_pktmbuf_alloc(sw->seg[0].dp.mp);
+		if (t == NULL || rte_pktmbuf_append(t, len - first) == NULL ||
+				rte_pktmbuf_chain(m, t) != 0) {
+			rte_pktmbuf_free(t);
+			rte_pktmbuf_free(m);
+			return -1;
+		}
 	}
-	memset(p, 0, 60);
 	mvt_mac_store6(dst, p);
 	mvt_mac_store6(src, p + 6);
 	p[12] = 0x88;
@@ -431,6 +458,12 @@ send_frame(unsigned int g, uint16_t ingress, uint64_t dst, uint64_t src)
 	mvt_worker_process(sw->seg[g].workers[0], sw->seg[g].dp.tbl, ingress,
 		&m, 1);
 	return 0;
+}
+
+static int
+send_frame(unsigned int g, uint16_t ingress, uint64_t dst, uint64_t src)
+{
+	return send_frame_len(g, ingress, dst, src, 60);
 }
 
 /* Copies the switch handed to port @p port: delivered or dropped there. */
@@ -532,6 +565,185 @@ test_segments_live(void)
 	return TEST_SUCCESS;
 }
 
+/* Drops of @p port for reason @p r. */
+static uint64_t
+dropped(unsigned int port, enum mvt_drop_reason r)
+{
+	struct mvt_port_counters c;
+
+	mvt_switch_port_counters(sw, port, &c);
+	return c.drops[r];
+}
+
+/* The MTU endpoint @p name's frames are held to. */
+static uint32_t
+ep_mtu(const char *name)
+{
+	struct mvt_port_info pi;
+
+	mvt_port_get_info(&sw->seg[0].dp.ports[mvt_switch_ep_find(sw, name)],
+		&pi);
+	return pi.mtu;
+}
+
+/* Jumbo frames: the longest a port of MTU 9000 takes, one more. */
+#define JUMBO (9000 + MVT_FRAME_OVERHEAD)
+
+/*
+ * Every port holds frames to its own MTU: the ingress port's checks what
+ * comes in (oversize), the receiver's what goes out (mtu_exceeded), so a
+ * flood of a jumbo frame reaches the jumbo ports only.
+ */
+static int
+test_mtu_ports(void)
+{
+	unsigned int x = (unsigned int)mvt_switch_ep_find(sw, "x");
+	unsigned int y = (unsigned int)mvt_switch_ep_find(sw, "y");
+	unsigned int z = (unsigned int)mvt_switch_ep_find(sw, "z");
+	const unsigned int la = MVT_SWITCH_LOWER(0), lb = MVT_SWITCH_LOWER(1);
+
+	TEST_ASSERT_EQUAL(ep_mtu("x"), 9000, "x has its lower's MTU");
+	TEST_ASSERT_EQUAL(ep_mtu("y"), 1500, "y has its own");
+	TEST_ASSERT_EQUAL(ep_mtu("z"), 1500, "z has b's, the default");
+	TEST_ASSERT_EQUAL(sw->seg[0].lower.eth.mtu, 9000, "a's device");
+	TEST_ASSERT_EQUAL(sw->seg[1].lower.eth.mtu, 1500, "b's device");
+	TEST_ASSERT(rte_pktmbuf_data_room_size(sw->seg[0].dp.mp) >=
+		JUMBO + RTE_PKTMBUF_HEADROOM, "one mbuf holds a jumbo frame");
+
+	/* from a's wire: x takes a jumbo broadcast, y does not */
+	TEST_ASSERT_SUCCESS(send_frame_len(0, MVT_INGRESS_LOWER,
+		MVT_MAC_BROADCAST, MAC_EXT, JUMBO), "frame");
+	TEST_ASSERT_EQUAL(handed(x), 1, "x got the jumbo flood");
+	TEST_ASSERT_EQUAL(handed(y), 0, "y did not");
+	TEST_ASSERT_EQUAL(dropped(y, MVT_DROP_MTU_EXCEEDED), 1,
+		"counted on y");
+	/* at 1500 both do */
+	TEST_ASSERT_SUCCESS(send_frame_len(0, MVT_INGRESS_LOWER,
+		MVT_MAC_BROADCAST, MAC_EXT, MVT_FRAME_MAX), "frame");
+	TEST_ASSERT(handed(x) == 2 && handed(y) == 1, "a 1518-byte flood");
+	/* one byte beyond a's frames is a's ingress drop */
+	TEST_ASSERT_SUCCESS(send_frame_len(0, MVT_INGRESS_LOWER, MAC_X,
+		MAC_EXT, JUMBO + 1), "frame");
+	TEST_ASSERT_EQUAL(dropped(la, MVT_DROP_OVERSIZE), 1, "a: oversize");
+	TEST_ASSERT_EQUAL(handed(x), 2, "x did not get it");
+
+	/* x to y, and x's flood: the wire and x's own MTU take it */
+	TEST_ASSERT_SUCCESS(send_frame_len(0, (uint16_t)x, MAC_Y, MAC_X,
+		JUMBO), "frame");
+	TEST_ASSERT_EQUAL(dropped(y, MVT_DROP_MTU_EXCEEDED), 2,
+		"x to y: y's MTU");
+	TEST_ASSERT_SUCCESS(send_frame_len(0, (uint16_t)x, MVT_MAC_BROADCAST,
+		MAC_X, JUMBO), "frame");
+	TEST_ASSERT_EQUAL(handed(la), 1, "a's wire took x's jumbo flood");
+	TEST_ASSERT_EQUAL(dropped(y, MVT_DROP_MTU_EXCEEDED), 3, "y did not");
+	TEST_ASSERT_EQUAL(dropped(x, MVT_DROP_OVERSIZE), 0,
+		"nothing of x's was oversize");
+
+	/* y and b hold what they send to 1500 */
+	TEST_ASSERT_SUCCESS(send_frame_len(0, (uint16_t)y, MAC_X, MAC_Y,
+		MVT_FRAME_MAX + 1), "frame");
+	TEST_ASSERT_EQUAL(dropped(y, MVT_DROP_OVERSIZE), 1, "y: oversize");
+	TEST_ASSERT_SUCCESS(send_frame_len(1, MVT_INGRESS_LOWER,
+		MVT_MAC_BROADCAST, MAC_EXT, JUMBO), "frame");
+	TEST_ASSERT_EQUAL(dropped(lb, MVT_DROP_OVERSIZE), 1, "b: oversize");
+	TEST_ASSERT_EQUAL(handed(z), 0, "z got nothing");
+	TEST_ASSERT_EQUAL(handed(x), 2, "nor did x");
+	return TEST_SUCCESS;
+}
+
+/*
+ * config/example-lowers.ini, the libvirt networks of a host with two
+ * NICs, is what it says: three lowers, one a VLAN, eth1 at MTU 9000 and
+ * a guest on it at 1500.
+ */
+static int
+test_example_lowers(void)
+{
+	static struct mvt_conf c;
+	const char *cdir = getenv("MVT_CONFIG_DIR");
+	char path[512];
+	unsigned int i;
+	int vm1, vm2;
+
+	if (cdir == NULL) {
+		printf("MVT_CONFIG_DIR is not set: skipped\n");
+		return TEST_SKIPPED;
+	}
+	snprintf(path, sizeof(path), "%s/example-lowers.ini", cdir);
+	/* loaded, not validated: its socket directory need not exist here */
+	mvt_conf_init(&c);
+	TEST_ASSERT_SUCCESS(mvt_conf_load_file(&c, path, err, sizeof(err)),
+		"%s: %s", path, err);
+	TEST_ASSERT_EQUAL(c.n_lowers, 3, "eth1, eth2, eth2.100");
+	TEST_ASSERT(strcmp(c.lowers[2].name, "eth2.100") == 0 &&
+		c.lowers[2].vlan == 100, "eth2.100 is VLAN 100");
+	TEST_ASSERT_EQUAL(mvt_conf_lower_dev_owner(&c, 2), 1,
+		"of eth2's device");
+	TEST_ASSERT_EQUAL(mvt_conf_lower_mtu(&c, 0), 9000, "eth1 jumbo");
+	TEST_ASSERT_EQUAL(mvt_conf_lower_mtu(&c, 1), 1500, "eth2 default");
+	TEST_ASSERT_EQUAL(mvt_conf_max_mtu(&c), 9000, "largest");
+	for (i = 0, vm1 = vm2 = -1; i < c.n_endpoints; i++) {
+		if (strcmp(c.ep[i].name, "vm1") == 0)
+			vm1 = (int)i;
+		if (strcmp(c.ep[i].name, "vm2") == 0)
+			vm2 = (int)i;
+	}
+	TEST_ASSERT(vm1 >= 0 && vm2 >= 0, "vm1, vm2");
+	TEST_ASSERT_EQUAL(mvt_conf_ep_mtu(&c, &c.ep[vm1]), 9000,
+		"vm1 takes eth1's");
+	TEST_ASSERT_EQUAL(mvt_conf_ep_mtu(&c, &c.ep[vm2]), 1500,
+		"vm2 says 1500");
+	return TEST_SUCCESS;
+}
+
+/* MTUs out of range, or above the lower's, at start and live. */
+static int
+test_mtu_errors(void)
+{
+	char spec[256];
+
+	TEST_ASSERT(parse_fails_with((const char *const[]){
+		"--lower", "name=a,mtu=9711,dev=x", NULL },
+		"--lower name=a,mtu=9711: expected an integer 68..9710"),
+		"lower mtu too large");
+	TEST_ASSERT(parse_fails_with((const char *const[]){
+		"--lower", "name=a,mtu=67,dev=x", NULL },
+		"--lower name=a,mtu=67: expected an integer 68..9710"),
+		"lower mtu too small");
+	TEST_ASSERT(parse_fails_with((const char *const[]){
+		"--lower", "name=a,mtu=9000,dev=x", "--endpoint",
+		"name=v,mac=02:00:00:00:00:0c,socket=/tmp/v.sock,mtu=9001",
+		NULL },
+		"--endpoint v: mtu=9001: above its lower's MTU (9000)"),
+		"endpoint above its lower");
+	TEST_ASSERT(parse_fails_with((const char *const[]){
+		"--lower", "x", "--endpoint",
+		"name=v,mac=02:00:00:00:00:0c,socket=/tmp/v.sock,mtu=1501",
+		NULL },
+		"--endpoint v: mtu=1501: above its lower's MTU (1500)"),
+		"endpoint above the default");
+	TEST_ASSERT(parse_fails_with((const char *const[]){
+		"--lower", "x", "--endpoint",
+		"name=v,mac=02:00:00:00:00:0c,socket=/tmp/v.sock,mtu=40",
+		NULL },
+		"--endpoint mtu=40: expected an integer 68..9710"),
+		"endpoint mtu too small");
+	/* live, b is at 1500 */
+	snprintf(spec, sizeof(spec),
+		"name=w,mac=02:00:00:00:00:0c,lower=b,mtu=9000,socket=%s",
+		sock("w"));
+	TEST_ASSERT(mvt_switch_add_endpoint(sw, spec, err, sizeof(err)) != 0 &&
+		strcmp(err, "--endpoint w: mtu=9000: above its lower's MTU (1500)") == 0,
+		"live, above the lower: %s", err);
+	snprintf(spec, sizeof(spec),
+		"name=w,mac=02:00:00:00:00:0c,lower=a,mtu=4000,socket=%s",
+		sock("w"));
+	TEST_ASSERT_SUCCESS(mvt_switch_add_endpoint(sw, spec, err,
+		sizeof(err)), "add w: %s", err);
+	TEST_ASSERT_EQUAL(ep_mtu("w"), 4000, "w at 4000");
+	return mvt_switch_del_endpoint(sw, "w", err, sizeof(err));
+}
+
 static int
 suite_setup(void)
 {
@@ -561,10 +773,13 @@ static struct unit_test_suite segment_suite = {
 		TEST_CASE(test_lower_forms),
 		TEST_CASE(test_lower_errors),
 		TEST_CASE(test_lower_ini),
+		TEST_CASE(test_example_lowers),
 		TEST_CASE(test_vlan_pop),
 		TEST_CASE(test_vlan_push),
 		TEST_CASE_ST(switch_up, switch_down, test_segments_apart),
 		TEST_CASE_ST(switch_up, switch_down, test_segments_live),
+		TEST_CASE_ST(switch_up_mtu, switch_down, test_mtu_ports),
+		TEST_CASE_ST(switch_up_mtu, switch_down, test_mtu_errors),
 		TEST_CASES_END()
 	}
 };

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mvtap authors
 
-"""mvtap-ctl and mvtap-exporter against a fake telemetry server, and
-mvtap-c2c (its path is the first argument) on this machine's CPUs.
+"""mvtap-ctl and mvtap-exporter against a fake telemetry server,
+mvtap-c2c (its path is the first argument) on this machine's CPUs, and
+mvtap-bench's paired statistics on known inputs.
 
 The fake speaks DPDK's telemetry v2 protocol on a SOCK_SEQPACKET unix socket
 in a temporary directory, with canned /mvtap/... replies: paging through
@@ -1010,6 +1011,45 @@ def test_c2c(c2c):
                                                r.stdout, r.stderr))
 
 
+def test_bench_stats():
+    """mvtap-bench's paired statistics on known inputs: identical ratios
+    give a zero-width interval, shifted samples the verdict they show, and
+    the same input the same interval every time."""
+    sys.path.insert(0, USERTOOLS)
+    from mvtap_bench import stats
+    p = stats.paired_ratio([0.9] * 20, lower_is_better=True)
+    check_eq(p["ci95"], [0.9, 0.9], "bootstrap of identical ratios")
+    check_eq(p["verdict"], "ahead", "0.9 in cycles per frame")
+    check_eq(stats.paired_ratio([1.0] * 5, True)["verdict"], "level",
+             "identical ratios of 1.00")
+    check_eq(stats.paired_ratio([0.9] * 20, False)["verdict"], "behind",
+             "0.9 in loop rate")
+    # 20 rounds spread +-0.04 around 1.10: all above 1.00
+    shifted = [1.10 + 0.04 * ((7 * i) % 20 - 9.5) / 9.5 for i in range(20)]
+    p = stats.paired_ratio(shifted, lower_is_better=True)
+    check(1.0 < p["ci95"][0] <= p["median"] <= p["ci95"][1] < 1.14,
+          "interval of a sample shifted to 1.10: %r" % p["ci95"])
+    check_eq(p["verdict"], "behind", "cycles 10 % above the peer's")
+    check_eq(stats.paired_ratio(shifted, False)["verdict"], "ahead",
+             "loop rate 10 % above the peer's")
+    # the same sample around 1.00: the interval holds 1.00
+    centred = [x - 0.10 for x in shifted]
+    check_eq(stats.paired_ratio(centred, True)["verdict"], "level",
+             "a sample centred on 1.00")
+    check_eq(stats.paired_ratio(shifted, True), p, "same input, same output")
+    check_eq(stats.paired_ratio([None, 1.2], True)["n"], 1,
+             "rounds without a ratio are left out")
+    check(stats.paired_ratio([None], True) is None, "no ratio, no result")
+    check_eq(stats.fmt_paired(stats.paired_ratio([0.9] * 3, True)),
+             "0.90 [0.90-0.90] ahead (3)", "formatted")
+    # the interval narrows as the rounds grow
+    wide = stats.bootstrap_interval(shifted[:5])
+    narrow = stats.bootstrap_interval(shifted * 4)
+    check(narrow[1] - narrow[0] < wide[1] - wide[0],
+          "80 rounds give a narrower interval than 5: %r, %r" % (narrow,
+                                                                 wide))
+
+
 def main():
     if not hasattr(socket, "SOCK_SEQPACKET") or \
             not hasattr(socket, "AF_UNIX"):
@@ -1033,7 +1073,8 @@ def main():
                 ("exporter connections", test_exporter_connections,
                  (sw, sock, tmp)),
                 ("escaped names", test_escaped_names, (tmp,)),
-                ("c2c", test_c2c, (C2C,))):
+                ("c2c", test_c2c, (C2C,)),
+                ("bench statistics", test_bench_stats, ())):
             try:
                 func(*args)
             except Exception:

@@ -48,13 +48,28 @@
 /** Length of an Ethernet header; shorter frames are malformed. */
 #define MVT_ETH_HLEN 14
 
-/** The MTU of every port; one mbuf holds the longest frame. */
+/** The MTU of a lower that gives none, and of its endpoints by default. */
 #define MVT_MTU 1500
 
 /**
- * The longest frame a port takes: the MTU, the Ethernet header and one
- * VLAN tag, as Linux's is_skb_forwardable() allows. Longer is oversize.
+ * The MTUs a lower or an endpoint may have: IPv4's minimum, and the
+ * largest jumbo frame OVS-DPDK takes (a NIC may allow less; the device
+ * says so when the lower opens).
  */
-#define MVT_FRAME_MAX (MVT_MTU + MVT_ETH_HLEN + 4)
+#define MVT_MTU_MIN 68
+#define MVT_MTU_MAX 9710
+
+/** The room a frame may take beyond its MTU: Ethernet header, one tag. */
+#define MVT_FRAME_OVERHEAD (MVT_ETH_HLEN + 4)
+
+/**
+ * The longest frame a port of MTU @p mtu takes: the MTU, the Ethernet
+ * header and one VLAN tag, as Linux's is_skb_forwardable() allows.
+ * Longer is oversize.
+ */
+#define MVT_MTU_FRAME(mtu) ((uint32_t)(mtu) + MVT_FRAME_OVERHEAD)
+
+/** The longest frame of a port at the default MTU. */
+#define MVT_FRAME_MAX MVT_MTU_FRAME(MVT_MTU)
 
 #endif /* MVT_COMMON_H */

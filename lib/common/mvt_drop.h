@@ -17,7 +17,7 @@
 
 #define MVT_DROP_REASONS(_) \
 	_(MALFORMED,   "malformed",   "frame shorter than an Ethernet header") \
-	_(OVERSIZE,    "oversize",    "frame longer than the port's MTU allows, or a descriptor chain the vhost library discarded") \
+	_(OVERSIZE,    "oversize",    "frame longer than the sending port's MTU allows, or a descriptor chain the vhost library discarded") \
 	_(NO_DEST,     "no_dest",     "no endpoint takes it and there is no host port") \
 	_(EP_DOWN,     "ep_down",     "endpoint is administratively down") \
 	_(NOT_READY,   "not_ready",   "guest not connected or queue not enabled") \
@@ -36,7 +36,8 @@
 	_(OFFLOAD_BAD_MSS, "offload_bad_mss", "segmentation asked with a segment size of 0, or one that makes too many segments") \
 	_(OFFLOAD_UNSUPPORTED, "offload_unsupported", "an offload the switch cannot do in software: UDP segmentation, IPv6 extension headers, tunnels, fragments, SCTP") \
 	_(GSO_NO_MBUF, "gso_no_mbuf", "mbuf pools of software segmentation exhausted") \
-	_(NO_LOWER,    "no_lower",    "a frame from the device that no lower takes: untagged where only VLAN lowers are, or of a VLAN no lower is")
+	_(NO_LOWER,    "no_lower",    "a frame from the device that no lower takes: untagged where only VLAN lowers are, or of a VLAN no lower is") \
+	_(MTU_EXCEEDED, "mtu_exceeded", "frame (or, for a super-frame, a segment) longer than the receiving port's MTU allows")
 
 enum mvt_drop_reason {
 	MVT_DROP_NONE = 0,

@@ -97,6 +97,7 @@ struct mvt_endpoint_conf {
 	uint64_t sources[MVT_SOURCES_MAX];
 	/** lower= : the lower it attaches to; "" for the only one */
 	char lower[MVT_NAME_MAX];
+	uint32_t mtu;			/**< mtu=, 0: its lower's */
 };
 
 /**
@@ -222,6 +223,19 @@ int mvt_conf_lower_find(const struct mvt_conf *c, const char *name);
  */
 int mvt_conf_ep_lower(const struct mvt_conf *c,
 	const struct mvt_endpoint_conf *ep);
+
+/** The MTU of lower @p i: its mtu=, MVT_MTU when it gives none. */
+uint32_t mvt_conf_lower_mtu(const struct mvt_conf *c, unsigned int i);
+
+/**
+ * The MTU of endpoint @p ep: its mtu=, or its lower's (MVT_MTU when it
+ * has no valid lower).
+ */
+uint32_t mvt_conf_ep_mtu(const struct mvt_conf *c,
+	const struct mvt_endpoint_conf *ep);
+
+/** The largest MTU of the lowers of @p c (the mbufs are sized for it). */
+uint32_t mvt_conf_max_mtu(const struct mvt_conf *c);
 
 /** The host port devargs of lower @p i, "" for none. */
 const char *mvt_conf_lower_host_port(const struct mvt_conf *c, unsigned int i);

@@ -113,6 +113,9 @@ check_numbers(const struct mvt_conf_opt *t, unsigned int n, const void *base,
 		v = mvt_conf_opt_get(&t[i], base);
 		if (mvt_conf_opt_in_range(&t[i], v))
 			continue;
+		/* 0 is "not given" where no default is named (mtu=) */
+		if (v == 0 && t[i].def == 0)
+			continue;
 		mvt_conf_opt_msg(&t[i], 0, msg, sizeof(msg));
 		if (ep_name == NULL)
 			return mvt_err(err, errlen, "--%s %" PRId64 ": %s",

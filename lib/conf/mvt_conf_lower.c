@@ -67,10 +67,10 @@ mvt_conf_lower_set_mtu(struct mvt_lower_conf *l, const char *val,
 {
 	uint32_t v;
 
-	/* the MTU itself is checked where frame sizes are decided */
-	if (mvt_parse_u32(val, UINT32_MAX, &v) != 0 || v == 0)
-		return mvt_err(err, errlen, "%s: expected a positive integer",
-			what);
+	/* whether the device takes it is known when it opens */
+	if (mvt_parse_u32(val, MVT_MTU_MAX, &v) != 0 || v < MVT_MTU_MIN)
+		return mvt_err(err, errlen, "%s: expected an integer %d..%d",
+			what, MVT_MTU_MIN, MVT_MTU_MAX);
 	l->mtu = v;
 	return 0;
 }
@@ -228,6 +228,34 @@ mvt_conf_ep_lower(const struct mvt_conf *c, const struct mvt_endpoint_conf *ep)
 	return mvt_conf_lower_find(c, ep->lower);
 }
 
+uint32_t
+mvt_conf_lower_mtu(const struct mvt_conf *c, unsigned int i)
+{
+	return c->lowers[i].mtu != 0 ? c->lowers[i].mtu : MVT_MTU;
+}
+
+uint32_t
+mvt_conf_ep_mtu(const struct mvt_conf *c, const struct mvt_endpoint_conf *ep)
+{
+	int g;
+
+	if (ep->mtu != 0)
+		return ep->mtu;
+	g = mvt_conf_ep_lower(c, ep);
+	return g >= 0 ? mvt_conf_lower_mtu(c, (unsigned int)g) : MVT_MTU;
+}
+
+uint32_t
+mvt_conf_max_mtu(const struct mvt_conf *c)
+{
+	uint32_t m = MVT_MTU;
+	unsigned int i;
+
+	for (i = 0; i < c->n_lowers; i++)
+		m = RTE_MAX(m, mvt_conf_lower_mtu(c, i));
+	return m;
+}
+
 const char *
 mvt_conf_lower_host_port(const struct mvt_conf *c, unsigned int i)
 {
@@ -306,8 +334,14 @@ mvt_conf_validate_ep_lower(const struct mvt_conf *c,
 	const struct mvt_endpoint_conf *ep, char *err, size_t errlen)
 {
 	char names[MVT_LOWERS_MAX * MVT_NAME_MAX + 16];
+	int g = mvt_conf_ep_lower(c, ep);
 
-	if (mvt_conf_ep_lower(c, ep) >= 0)
+	/* as Linux refuses a macvlan MTU above its lower device's */
+	if (g >= 0 && ep->mtu > mvt_conf_lower_mtu(c, (unsigned int)g))
+		return mvt_err(err, errlen,
+			"--endpoint %s: mtu=%u: above its lower's MTU (%u)",
+			ep->name, ep->mtu, mvt_conf_lower_mtu(c, (unsigned int)g));
+	if (g >= 0)
 		return 0;
 	lower_names(c, names, sizeof(names));
 	if (ep->lower[0] == '\0')

@@ -142,8 +142,12 @@
 		"on|off", NULL, \
 		"offer the guest TSO and checksum offload (default on)") \
 	X(LOWER, "lower", LOWERNAME, 1, MVT_NAME_MAX - 1, 0, \
-		MVT_OPT_F(lower), 20, "NAME", NULL, \
+		MVT_OPT_F(lower), 21, "NAME", NULL, \
 		"the lower it attaches to (default: the only one)") \
+	X(MTU, "mtu", UINT, MVT_MTU_MIN, MVT_MTU_MAX, 0, MVT_OPT_F(mtu), 22, \
+		"N", NULL, \
+		"MTU, {min}..{max}, at most its lower's (default:\n" \
+		"its lower's)") \
 	X(OWNER, "owner", OWNER, 0, 0, 0, MVT_OPT_F(sock_uid), 12, "USER", \
 		NULL, "owner of the server socket (default: this process)") \
 	X(GROUP, "group", GROUP, 0, 0, 0, MVT_OPT_F(sock_gid), 13, "GROUP", \

@@ -642,7 +642,7 @@ mvt_offload_fixup(struct mvt_offload_ctx *ctx, struct rte_mbuf *m,
 			return 0;
 		}
 		if (c->max_frame != 0 && hdr + m->tso_segsz > c->max_frame) {
-			*why = MVT_DROP_OVERSIZE;
+			*why = MVT_DROP_MTU_EXCEEDED;
 			return 0;
 		}
 		nseg = (payload + m->tso_segsz - 1) / m->tso_segsz;
@@ -665,7 +665,7 @@ mvt_offload_fixup(struct mvt_offload_ctx *ctx, struct rte_mbuf *m,
 	}
 	/* one frame: checksums only */
 	if (c->max_frame != 0 && m->pkt_len > c->max_frame) {
-		*why = MVT_DROP_OVERSIZE;
+		*why = MVT_DROP_MTU_EXCEEDED;
 		return 0;
 	}
 	if (c->csum) {

@@ -73,8 +73,8 @@ struct mvt_offload_caps {
 	bool multi_seg;
 	/**
 	 * Largest frame, Ethernet header included, it takes when not as a
-	 * super-frame; 0 for no limit. A segment longer than this is not
-	 * made (oversize).
+	 * super-frame (its MTU and MVT_FRAME_OVERHEAD); 0 for no limit. A
+	 * segment longer than this is not made (mtu_exceeded).
 	 */
 	uint32_t max_frame;
 };
@@ -208,6 +208,24 @@ mvt_offload_needs(const struct rte_mbuf *m, const struct mvt_offload_caps *c)
 }
 
 /**
+ * Whether the prepared frame @p m, which asks for offloads that the
+ * receiver @p c does itself, fits its MTU as the receiver sends it on:
+ * a super-frame's segments, otherwise the frame.
+ */
+static inline bool
+mvt_offload_fits(const struct rte_mbuf *m, const struct mvt_offload_caps *c)
+{
+	uint32_t hdr;
+
+	if (c->max_frame == 0 || m->pkt_len <= c->max_frame)
+		return true;
+	if (!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG))
+		return false;
+	hdr = (uint32_t)m->l2_len + m->l3_len + m->l4_len;
+	return hdr + m->tso_segsz <= c->max_frame;
+}
+
+/**
  * Make from the prepared frame @p m what the receiver @p c takes.
  *
  * - If the receiver takes @p m as it is: out[0] = m, returns 1.
@@ -234,7 +252,7 @@ mvt_offload_needs(const struct rte_mbuf *m, const struct mvt_offload_caps *c)
  * @param nb_out
  *   Room in @p out; MVT_OFFLOAD_SEGS_MAX always suffices.
  * @param why
- *   Set when 0 is returned: MVT_DROP_OVERSIZE (a segment, or the frame,
+ *   Set when 0 is returned: MVT_DROP_MTU_EXCEEDED (a segment, or the frame,
  *   longer than c->max_frame), MVT_DROP_GSO_NO_MBUF (the pools ran out;
  *   nothing is left allocated), MVT_DROP_OFFLOAD_BAD_MSS (more segments
  *   than @p nb_out), MVT_DROP_OFFLOAD_BAD_HDR (the frame was not

@@ -101,12 +101,29 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 
 /* Queue @p m for port @p p, flushing its buffer first when it is full. */
 static inline void
-emit_plain(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+outbuf_put(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	struct mvt_port_counters *c, struct rte_mbuf *m)
 {
 	if (unlikely(b->n == MVT_OUTBUF))
 		flush_port(d, p, b, c);
 	b->pkts[b->n++] = m;
+}
+
+/*
+ * Queue the plain frame @p m for port @p p, or drop it if it is longer
+ * than the port's MTU allows: the ingress port's MTU may be larger, and a
+ * frame is never truncated. The one MTU check of every egress.
+ */
+static inline void
+emit_plain(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c, struct rte_mbuf *m)
+{
+	if (unlikely(rte_pktmbuf_pkt_len(m) > p->caps.max_frame)) {
+		mvt_ctr_add(&c->drops[MVT_DROP_MTU_EXCEEDED], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	outbuf_put(d, p, b, c, m);
 }
 
 /*
@@ -143,9 +160,18 @@ emit_offloaded(struct mvt_dispatch *d, struct mvt_port *p,
 	enum mvt_drop_reason why;
 	uint16_t i, n;
 
-	if (!mvt_port_ready(p) || !mvt_offload_needs(m, &p->caps)) {
+	if (!mvt_port_ready(p)) {
+		outbuf_put(d, p, b, c, m);
+		return;
+	}
+	if (!mvt_offload_needs(m, &p->caps)) {
+		if (unlikely(!mvt_offload_fits(m, &p->caps))) {
+			mvt_ctr_add(&c->drops[MVT_DROP_MTU_EXCEEDED], 1);
+			rte_pktmbuf_free(m);
+			return;
+		}
 		b->hw_req = 1;
-		emit_plain(d, p, b, c, m);
+		outbuf_put(d, p, b, c, m);
 		return;
 	}
 	n = mvt_offload_fixup(d->dp->offload, m, &p->caps, out, RTE_DIM(out),
@@ -244,6 +270,10 @@ mirror_offloaded(struct mvt_dispatch *d, struct mvt_mirror *m,
 	if (mvt_offload_prepare(NULL, pkt) != MVT_DROP_NONE)
 		return;
 	if (!mvt_port_ready(m->dst) || !mvt_offload_needs(pkt, &m->dst->caps)) {
+		if (unlikely(!mvt_offload_fits(pkt, &m->dst->caps))) {
+			mvt_ctr_add(&c->drops[MVT_DROP_MTU_EXCEEDED], 1);
+			return;
+		}
 		if (pkt->nb_segs > 1 && !m->dst->caps.multi_seg) {
 			cp = mirror_linear(d, c, pkt);
 			if (cp == NULL)
@@ -253,7 +283,7 @@ mirror_offloaded(struct mvt_dispatch *d, struct mvt_mirror *m,
 			cp = pkt;
 		}
 		b->hw_req = 1;
-		emit_plain(d, m->dst, b, c, cp);
+		outbuf_put(d, m->dst, b, c, cp);
 		return;
 	}
 	cp = rte_pktmbuf_copy(pkt, d->dp->mp, 0, UINT32_MAX);
@@ -290,16 +320,19 @@ mvt_dispatch_mirror(struct mvt_dispatch *d, struct mvt_mirror *m,
 			mirror_offloaded(d, m, b, pkts[i]);
 			continue;
 		}
+		if (unlikely(rte_pktmbuf_pkt_len(pkts[i]) >
+				m->dst->caps.max_frame)) {
+			mvt_ctr_add(&c->drops[MVT_DROP_MTU_EXCEEDED], 1);
+			continue;
+		}
 		if (unlikely(pkts[i]->nb_segs > 1) && !m->dst->caps.multi_seg) {
 			cp = mirror_linear(d, c, pkts[i]);
 			if (cp != NULL)
-				emit_plain(d, m->dst, b, c, cp);
+				outbuf_put(d, m->dst, b, c, cp);
 			continue;
 		}
-		if (unlikely(b->n == MVT_OUTBUF))
-			flush_port(d, m->dst, b, c);
 		mbuf_set_copies(pkts[i], 2);
-		b->pkts[b->n++] = pkts[i];
+		outbuf_put(d, m->dst, b, c, pkts[i]);
 	}
 }
 

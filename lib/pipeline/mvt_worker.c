@@ -268,15 +268,15 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 }
 
 /*
- * Poll queue @p q of the port of @p ingress once (an endpoint: its guest
- * TX queue pair) and run the pipeline on what came.
+ * Receive a burst on queue @p q of port @p p, the port of @p ingress.
+ * What the port discarded is counted as received and oversize, so that
+ * its books still balance; what came is shown to the port's capture and
+ * its mirror before any stage may drop it. @return the frames in @p pkts.
  */
 static inline uint16_t
-poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
-	uint16_t ingress, uint16_t q)
+rx_port(struct mvt_worker *w, struct mvt_port *p, uint16_t ingress,
+	uint16_t q, struct rte_mbuf **pkts)
 {
-	struct mvt_port *p = ingress_port(w, ingress);
-	struct rte_mbuf *pkts[MVT_BURST];
 	struct mvt_port_counters *in;
 	struct mvt_capture *cap;
 	struct mvt_mirror *mir;
@@ -285,14 +285,12 @@ poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 
 	n = mvt_port_rx_burst(p, q, w->dp->mp, pkts, MVT_BURST, &discarded);
 	if (unlikely(discarded > 0)) {
-		/* received and dropped: the port's books still balance */
 		in = port_ctr(w, ingress);
 		mvt_ctr_add(&in->rx_packets, discarded);
 		mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], discarded);
 	}
 	if (n == 0)
 		return 0;
-	/* what the port received, before any stage may drop it */
 	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
 	if (unlikely(cap != NULL))
 		mvt_capture_burst(cap, w->index, MVT_CAPTURE_IN, pkts, n,
@@ -300,6 +298,23 @@ poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 	mir = __atomic_load_n(&p->mirror, __ATOMIC_ACQUIRE);
 	if (unlikely(mir != NULL) && (mir->dirs & MVT_MIRROR_IN))
 		mvt_dispatch_mirror(&w->out, mir, pkts, n);
+	return n;
+}
+
+/*
+ * Poll queue @p q of the port of @p ingress once (an endpoint: its guest
+ * TX queue pair) and run the pipeline on what came.
+ */
+static inline uint16_t
+poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, uint16_t q)
+{
+	struct rte_mbuf *pkts[MVT_BURST];
+	uint16_t n;
+
+	n = rx_port(w, ingress_port(w, ingress), ingress, q, pkts);
+	if (n == 0)
+		return 0;
 	mvt_worker_process(w, t, ingress, pkts, n);
 	/* a burst the pipeline dropped whole is not flushed there */
 	if (unlikely(w->out.mirror_dirty != 0))
@@ -341,27 +356,17 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 {
 	struct rte_mbuf *sub[MVT_LOWERS_MAX + 1][MVT_BURST];
 	struct mvt_worker *tw[MVT_LOWERS_MAX + 1], *x;
-	struct mvt_port *p = w->dp->lower;
 	struct rte_mbuf *pkts[MVT_BURST];
 	struct mvt_port_counters *in;
 	uint16_t cnt[MVT_LOWERS_MAX + 1];
 	uint16_t n, i, j, nt = 0, drop = 0;
 	const struct mvt_ep_table *t;
-	struct mvt_capture *cap;
-	uint64_t discarded = 0, bytes = 0;
+	uint64_t bytes = 0;
 
-	n = mvt_port_rx_burst(p, q, w->dp->mp, pkts, MVT_BURST, &discarded);
-	in = port_ctr(w, MVT_INGRESS_LOWER);
-	if (unlikely(discarded > 0)) {
-		mvt_ctr_add(&in->rx_packets, discarded);
-		mvt_ctr_add(&in->drops[MVT_DROP_OVERSIZE], discarded);
-	}
+	n = rx_port(w, w->dp->lower, MVT_INGRESS_LOWER, q, pkts);
 	if (n == 0)
 		return 0;
-	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
-	if (unlikely(cap != NULL))
-		mvt_capture_burst(cap, w->index, MVT_CAPTURE_IN, pkts, n,
-			rte_rdtsc());
+	in = port_ctr(w, MVT_INGRESS_LOWER);
 	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
@@ -398,6 +403,25 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 		if (unlikely(x->out.mirror_dirty != 0))
 			mvt_dispatch_flush_mirrors(&x->out);
 	}
+	/* the device's mirror, when no frame was this segment's */
+	if (unlikely(w->out.mirror_dirty != 0))
+		mvt_dispatch_flush_mirrors(&w->out);
+	return n;
+}
+
+/*
+ * After one poll: the cycles since the end of the poll before it (*tp) go
+ * to poll_busy_cycles when it moved frames, the per-poll count testpmd
+ * keeps with --record-core-cycles; one TSC read per poll.
+ */
+static __rte_always_inline uint16_t
+poll_timed(struct mvt_lcore_stats *st, uint64_t *tp, uint16_t n)
+{
+	uint64_t t = rte_rdtsc();
+
+	if (n > 0)
+		mvt_ctr_add(&st->poll_busy_cycles, t - *tp);
+	*tp = t;
 	return n;
 }
 
@@ -451,7 +475,7 @@ mvt_worker_main(void *arg)
 	const struct mvt_ep_table *ts[MVT_LOWERS_MAX];
 	const struct mvt_poll *po;
 	struct mvt_worker *x;
-	uint64_t t0, t1, moved;
+	uint64_t t0, t1, tp, moved;
 	uint16_t j, k, n, g;
 
 	mvt_pool_count_failures(&st->no_mbuf);
@@ -463,40 +487,44 @@ mvt_worker_main(void *arg)
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
 		moved = 0;
+		tp = t0;
 		for (g = 0; g < w->n_segs; g++) {
 			x = w->segs[g];
 			ts[g] = __atomic_load_n(&x->dp->tbl, __ATOMIC_ACQUIRE);
 			if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
-				moved += likely(x->n_vlans == 0) ?
+				moved += poll_timed(st, &tp,
+					likely(x->n_vlans == 0) ?
 					poll_port(x, ts[g], MVT_INGRESS_LOWER,
 						x->lower_rxq) :
-					poll_lower_vlan(x, x->lower_rxq);
+					poll_lower_vlan(x, x->lower_rxq));
 			if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
-				moved += poll_port(x, ts[g], MVT_INGRESS_HOST,
-					x->host_rxq);
+				moved += poll_timed(st, &tp,
+					poll_port(x, ts[g], MVT_INGRESS_HOST,
+						x->host_rxq));
 		}
 		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0)))
 			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
 				pl != NULL ? pl->n : 0);
 		for (j = 0; j < s->n_busy; ) {
 			po = &pl->p[s->busy[j]];
-			n = poll_port(w->segs[po->seg], ts[po->seg], po->ep,
-				po->qp);
+			n = poll_timed(st, &tp, poll_port(w->segs[po->seg],
+				ts[po->seg], po->ep, po->qp));
 			moved += n;
 			j = mvt_sched_busy_done(s, j, n);
 		}
 		for (k = mvt_sched_idle_budget(s);
 				k > 0 && s->n_idle > 0; k--) {
 			po = &pl->p[mvt_sched_idle_next(s)];
-			n = poll_port(w->segs[po->seg], ts[po->seg], po->ep,
-				po->qp);
+			n = poll_timed(st, &tp, poll_port(w->segs[po->seg],
+				ts[po->seg], po->ep, po->qp));
 			moved += n;
 			mvt_sched_idle_done(s, n);
 		}
 		for (g = 0; g < w->n_segs; g++)
 			if (mvt_dispatch_bcq_used(&w->segs[g]->out) > 0)
-				moved += mvt_dispatch_bcq_drain(
-					&w->segs[g]->out, ts[g]);
+				moved += poll_timed(st, &tp,
+					mvt_dispatch_bcq_drain(
+						&w->segs[g]->out, ts[g]));
 		rte_rcu_qsbr_quiescent(dp->qsbr, w->lcore_id);
 		t1 = rte_rdtsc();
 		if (moved > 0)

@@ -10,8 +10,9 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 
-#include "mvt_log.h"
+#include "mvt_common.h"
 #include "mvt_ethdev.h"
+#include "mvt_log.h"
 
 
 static void
@@ -30,23 +31,95 @@ ethdev_promisc_on(struct mvt_ethdev *l)
 
 int
 mvt_ethdev_open(struct mvt_ethdev *l, const char *opt, const char *devargs,
-	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen)
+	uint16_t nb_queues, uint32_t mtu, struct rte_mempool *mp, char *err,
+	size_t errlen)
 {
 	return mvt_ethdev_open_desc(l, opt, devargs, nb_queues, nb_queues,
-		MVT_LOWER_DESC, mp, err, errlen);
+		MVT_LOWER_DESC, mtu, mp, err, errlen);
+}
+
+/* The largest MTU the ethdev layer lets the device have. */
+static uint32_t
+ethdev_max_mtu(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	if (info->max_rx_pktlen < overhead)
+		return 0;
+	return RTE_MIN((uint32_t)info->max_mtu,
+		info->max_rx_pktlen - overhead);
+}
+
+/*
+ * The MTU the device gets for @p mtu (see mvt_ethdev_open_desc()), before
+ * it is configured: the frames it receives must fit one mbuf of @p mp
+ * whole, and the device must take the MTU. @return it, or 0 with one
+ * line in @p err.
+ */
+static uint32_t
+ethdev_check_mtu(struct mvt_ethdev *l, const char *opt,
+	const struct rte_eth_dev_info *info, uint32_t mtu,
+	struct rte_mempool *mp, char *err, size_t errlen)
+{
+	uint32_t room = rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM;
+	uint32_t max = ethdev_max_mtu(info);
+
+	if (mtu & MVT_ETHDEV_MTU_AT_MOST) {
+		mtu &= ~MVT_ETHDEV_MTU_AT_MOST;
+		if (mtu > max && max >= MVT_MTU_MIN) {
+			MVT_LOG(INFO, "%s %s: mtu %u, as the device takes no %u",
+				opt + 2, l->name, RTE_MIN(max, (uint32_t)MVT_MTU), mtu);
+			mtu = RTE_MIN(max, (uint32_t)MVT_MTU);
+		}
+	}
+	if (MVT_MTU_FRAME(mtu) > room) {
+		snprintf(err, errlen,
+			"%s %s: mtu=%u: frames of %u bytes do not fit the switch's buffers of %u bytes",
+			opt, l->name, mtu, MVT_MTU_FRAME(mtu), room);
+		return 0;
+	}
+	/*
+	 * net_tap and net_af_packet in DPDK 22.11 say their frames are at
+	 * most 1522 and 1518 bytes: no jumbo frames for them.
+	 */
+	if (mtu < info->min_mtu || mtu > max) {
+		snprintf(err, errlen, "%s %s: mtu=%u: the device takes %u..%u",
+			opt, l->name, mtu, info->min_mtu, max);
+		return 0;
+	}
+	return mtu;
+}
+
+/* Give the configured device its MTU (see ethdev_check_mtu()). */
+static int
+ethdev_set_mtu(struct mvt_ethdev *l, const char *opt, uint32_t mtu,
+	char *err, size_t errlen)
+{
+	int ret = rte_eth_dev_set_mtu(l->port_id, (uint16_t)mtu);
+
+	/* a driver without an MTU (net_ring, net_vhost) limits no frame */
+	if (ret != 0 && ret != -ENOTSUP) {
+		snprintf(err, errlen, "%s %s: cannot set mtu=%u: %s", opt,
+			l->name, mtu, rte_strerror(-ret));
+		return -1;
+	}
+	l->mtu = mtu;
+	return 0;
 }
 
 int
 mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
-	uint16_t nb_queues, uint16_t nb_users, uint16_t nb_desc,
+	uint16_t nb_queues, uint16_t nb_users, uint16_t nb_desc, uint32_t mtu,
 	struct rte_mempool *mp, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	struct rte_ether_addr addr;
 	uint16_t nb_rxd = nb_desc, nb_txd = nb_desc, q;
-	size_t len;
 	int ret, socket;
+	size_t len;
 
 	memset(l, 0, sizeof(*l));
 	len = strcspn(devargs, ",");
@@ -85,6 +158,8 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 			opt, devargs, rte_strerror(-ret));
 		goto fail;
 	}
+	/* a queue pair per worker at most: so many TX locks there are */
+	nb_queues = RTE_MIN(nb_queues, (uint16_t)RTE_DIM(l->txq_lock));
 	l->nb_rxq = RTE_MIN(nb_queues, info.max_rx_queues);
 	l->nb_txq = RTE_MIN(nb_queues, info.max_tx_queues);
 	if (l->nb_rxq == 0 || l->nb_txq == 0) {
@@ -111,6 +186,10 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	if (strcmp(info.driver_name, "net_tap") == 0)
 		conf.txmode.offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_TSO;
 	l->tx_offloads = conf.txmode.offloads;
+	mtu = ethdev_check_mtu(l, opt, &info, mtu, mp, err, errlen);
+	if (mtu == 0)
+		goto fail;
+	conf.rxmode.mtu = (uint16_t)mtu;
 	ret = rte_eth_dev_configure(l->port_id, l->nb_rxq, l->nb_txq, &conf);
 	if (ret == 0)
 		ret = rte_eth_dev_adjust_nb_rx_tx_desc(l->port_id, &nb_rxd,
@@ -120,6 +199,8 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 			opt, devargs, l->nb_rxq, rte_strerror(-ret));
 		goto fail;
 	}
+	if (ethdev_set_mtu(l, opt, mtu, err, errlen) != 0)
+		goto fail;
 	socket = rte_eth_dev_socket_id(l->port_id);
 	for (q = 0; q < l->nb_rxq && ret == 0; q++)
 		ret = rte_eth_rx_queue_setup(l->port_id, q, nb_rxd, socket,
@@ -137,7 +218,7 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	l->started = 1;
 	l->txq_shared = nb_users > l->nb_txq;
 	for (q = 0; q < RTE_DIM(l->txq_lock); q++)
-		rte_spinlock_init(&l->txq_lock[q]);
+		rte_spinlock_init(&l->txq_lock[q].lock);
 	l->mac_max = info.max_mac_addrs > 0 ? info.max_mac_addrs - 1 : 0;
 	if (rte_eth_macaddr_get(l->port_id, &addr) == 0)
 		l->mac = mvt_mac_load6(addr.addr_bytes);

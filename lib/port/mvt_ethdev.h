@@ -38,9 +38,17 @@ struct mvt_ethdev {
 	uint32_t mac_max;		/**< filter size, own MAC excluded */
 	uint64_t mac;			/**< the device's own MAC */
 	uint64_t tx_offloads;		/**< TX offloads enabled */
+	uint32_t mtu;			/**< its MTU */
 	char name[RTE_ETH_NAME_MAX_LEN];
-	/** Taken only when workers outnumber TX queues and must share. */
-	rte_spinlock_t txq_lock[RTE_MAX_QUEUES_PER_PORT];
+	/**
+	 * Taken only when workers outnumber TX queues and must share; one
+	 * cache line each, since workers that take different ones would
+	 * otherwise still pass one line between them (scale_perf_autotest:
+	 * as costly as one contended lock).
+	 */
+	struct {
+		rte_spinlock_t lock;
+	} __rte_cache_aligned txq_lock[MVT_MAX_WORKERS];
 };
 
 /** The TX offloads enabled where the device has them. */
@@ -48,6 +56,12 @@ struct mvt_ethdev {
 	RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
 	RTE_ETH_TX_OFFLOAD_UDP_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_TSO | \
 	RTE_ETH_TX_OFFLOAD_VLAN_INSERT)
+
+/**
+ * With an MTU to mvt_ethdev_open_desc(): that, or the default MVT_MTU (at
+ * most the device's largest) if the device does not take it.
+ */
+#define MVT_ETHDEV_MTU_AT_MOST 0x80000000u
 
 /** Descriptors per RX and per TX queue of the lower and the host port. */
 #define MVT_LOWER_DESC 1024
@@ -60,19 +74,26 @@ struct mvt_ethdev {
  * @p nb_users workers transmit on it: worker i on queue i % nb_txq, under
  * a lock when they outnumber the queues. @p opt ("--lower", "--host-port",
  * "--endpoint") names the option in error messages.
+ * The device gets MTU @p mtu, which it must take (with
+ * MVT_ETHDEV_MTU_AT_MOST: or else the default), and the mbufs of
+ * @p mp must hold its longest frame (MVT_MTU_FRAME()) whole; a driver
+ * without an MTU setting (net_ring, net_vhost) limits no frame and is
+ * accepted. l->mtu is the MTU it got.
  *
  * @return 0, or -1 with one line in @p err.
  */
 int mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt,
 	const char *devargs, uint16_t nb_queues, uint16_t nb_users,
-	uint16_t nb_desc, struct rte_mempool *mp, char *err, size_t errlen);
+	uint16_t nb_desc, uint32_t mtu, struct rte_mempool *mp, char *err,
+	size_t errlen);
 
 /**
  * mvt_ethdev_open_desc() with MVT_LOWER_DESC descriptors and as many
  * users as queues asked for: the lower and the host port.
  */
 int mvt_ethdev_open(struct mvt_ethdev *l, const char *opt, const char *devargs,
-	uint16_t nb_queues, struct rte_mempool *mp, char *err, size_t errlen);
+	uint16_t nb_queues, uint32_t mtu, struct rte_mempool *mp, char *err,
+	size_t errlen);
 
 /** Put @p mac in the unicast filter, or go promiscuous if it is full. */
 int mvt_ethdev_add_mac(struct mvt_ethdev *l, uint64_t mac);
@@ -99,9 +120,9 @@ mvt_ethdev_tx_burst(struct mvt_ethdev *l, uint16_t worker,
 
 	if (!l->txq_shared)
 		return rte_eth_tx_burst(l->port_id, txq, pkts, n);
-	rte_spinlock_lock(&l->txq_lock[txq]);
+	rte_spinlock_lock(&l->txq_lock[txq].lock);
 	sent = rte_eth_tx_burst(l->port_id, txq, pkts, n);
-	rte_spinlock_unlock(&l->txq_lock[txq]);
+	rte_spinlock_unlock(&l->txq_lock[txq].lock);
 	return sent;
 }
 

@@ -93,8 +93,10 @@ find_ops(const char *name)
 
 struct rte_mempool *
 mvt_pool_create(const char *name, unsigned int n, unsigned int cache,
-	int socket)
+	uint32_t max_frame, int socket)
 {
+	uint32_t room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM, max_frame);
+
 	RTE_BUILD_BUG_ON(RTE_MBUF_DEFAULT_DATAROOM < MVT_FRAME_MAX);
 	/* the ring driver is a plugin: known only once the EAL loaded it */
 	if (backend == NULL)
@@ -104,7 +106,7 @@ mvt_pool_create(const char *name, unsigned int n, unsigned int cache,
 		return NULL;
 	}
 	return rte_pktmbuf_pool_create_by_ops(name, n, cache, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, socket, MVT_POOL_OPS);
+		(uint16_t)(room + RTE_PKTMBUF_HEADROOM), socket, MVT_POOL_OPS);
 }
 
 void

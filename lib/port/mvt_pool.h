@@ -20,14 +20,14 @@
 #include <rte_mempool.h>
 
 /**
- * Create a pool of @p n mbufs of the default data room (one holds the
- * longest frame, MVT_FRAME_MAX) on @p socket, with per-lcore caches of
- * @p cache.
+ * Create a pool of @p n mbufs on @p socket, with per-lcore caches of
+ * @p cache, each holding a frame of @p max_frame bytes whole (at least
+ * the default data room).
  *
  * @return the pool, or NULL with rte_errno set.
  */
 struct rte_mempool *mvt_pool_create(const char *name, unsigned int n,
-	unsigned int cache, int socket);
+	unsigned int cache, uint32_t max_frame, int socket);
 
 /**
  * Count the calling lcore's failed allocations in @p ctr (NULL: in the

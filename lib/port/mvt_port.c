@@ -16,13 +16,14 @@ mvt_port_init(struct mvt_port *p)
 
 int
 mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
-	const char *devargs, uint16_t nb_queues, struct rte_mempool *mp,
-	char *err, size_t errlen)
+	const char *devargs, uint16_t nb_queues, uint32_t mtu,
+	struct rte_mempool *mp, char *err, size_t errlen)
 {
 	mvt_port_init(p);
-	if (mvt_ethdev_open(&p->eth, opt, devargs, nb_queues, mp, err,
+	if (mvt_ethdev_open(&p->eth, opt, devargs, nb_queues, mtu, mp, err,
 			errlen) != 0)
 		return -1;
+	p->caps.max_frame = MVT_MTU_FRAME(p->eth.mtu);
 	mvt_offload_caps_from_eth(p->eth.tx_offloads, p->caps.max_frame,
 		&p->caps);
 	p->kind = MVT_PORT_KIND_ETHDEV;
@@ -30,10 +31,11 @@ mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
 }
 
 void
-mvt_port_open_shared(struct mvt_port *p, struct mvt_port *dev)
+mvt_port_open_shared(struct mvt_port *p, struct mvt_port *dev, uint32_t mtu)
 {
 	mvt_port_init(p);
 	p->caps = dev->caps;
+	p->caps.max_frame = MVT_MTU_FRAME(mtu);
 	p->eth = dev->eth;
 	/* the device is dev's: this port neither polls nor closes it */
 	p->eth.nb_rxq = 0;
@@ -82,14 +84,18 @@ mvt_port_set_vlan(struct mvt_port *p, uint16_t vid, int strip,
 
 int
 mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
-	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_workers,
-	struct rte_mempool *mp, char *err, size_t errlen)
+	const struct mvt_endpoint_conf *ec, uint64_t mac, uint32_t mtu,
+	uint16_t nb_workers, struct rte_mempool *mp, char *err, size_t errlen)
 {
 	mvt_port_init(p);
+	p->caps.max_frame = MVT_MTU_FRAME(mtu);
 	if (ec->type == MVT_EP_TYPE_TAP) {
-		if (mvt_tap_open(&p->tap, id, ec, mac, nb_workers, mp, err,
-				errlen) != 0)
+		/* a tap gets its lower's MTU if net_tap takes it */
+		if (mvt_tap_open(&p->tap, id, ec, mac, ec->mtu != 0 ? mtu :
+				mtu | MVT_ETHDEV_MTU_AT_MOST, nb_workers, mp,
+				err, errlen) != 0)
 			return -1;
+		p->caps.max_frame = MVT_MTU_FRAME(p->tap.eth.mtu);
 		mvt_offload_caps_from_eth(p->tap.eth.tx_offloads,
 			p->caps.max_frame, &p->caps);
 		/* published last: a port's kind says it can be used */
@@ -97,7 +103,7 @@ mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
 		return 0;
 	}
 	p->kind = MVT_PORT_KIND_VHOST;
-	if (mvt_vhost_open(&p->vhost, id, ec, &p->caps, err,
+	if (mvt_vhost_open(&p->vhost, id, ec, mtu, &p->caps, err,
 			errlen) != 0) {
 		p->kind = MVT_PORT_KIND_NONE;
 		return -1;
@@ -141,6 +147,7 @@ mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->ready = (uint8_t)mvt_port_ready(p);
+	info->mtu = p->caps.max_frame - MVT_FRAME_OVERHEAD;
 	if (p->kind == MVT_PORT_KIND_TAP) {
 		info->role = "tap";
 		info->path = p->tap.ifname;
@@ -164,4 +171,5 @@ mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info)
 	info->queue_pairs_refused = __atomic_load_n(&v->refused_devices,
 		__ATOMIC_RELAXED);
 	info->connect_attempts = v->attempts;
+	info->frontend_mtu = v->frontend_mtu;
 }

@@ -100,25 +100,26 @@ void mvt_port_init(struct mvt_port *p);
 
 /**
  * Open the lower device or the host port from @p devargs with
- * @p nb_queues queue pairs, for @p nb_queues workers (see
+ * @p nb_queues queue pairs, for @p nb_queues workers, and MTU @p mtu (see
  * mvt_ethdev_open_desc()).
  *
  * @return 0, or -1 with one line in @p err.
  */
 int mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
-	const char *devargs, uint16_t nb_queues, struct rte_mempool *mp,
-	char *err, size_t errlen);
+	const char *devargs, uint16_t nb_queues, uint32_t mtu,
+	struct rte_mempool *mp, char *err, size_t errlen);
 
 /**
  * Open the port of endpoint @p id from @p ec: its vhost-user socket, or
- * for type=tap its kernel interface with MAC @p mac. @p nb_workers
+ * for type=tap its kernel interface with MAC @p mac, taking frames of MTU
+ * @p mtu (a guest that sets a smaller one gets that). @p nb_workers
  * workers transmit to it.
  *
  * @return 0, or -1 with one line in @p err (nothing left behind).
  */
 int mvt_port_open_endpoint(struct mvt_port *p, uint16_t id,
-	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_workers,
-	struct rte_mempool *mp, char *err, size_t errlen);
+	const struct mvt_endpoint_conf *ec, uint64_t mac, uint32_t mtu,
+	uint16_t nb_workers, struct rte_mempool *mp, char *err, size_t errlen);
 
 /**
  * Close the port (unregister the socket, remove the device). What it
@@ -138,9 +139,11 @@ void mvt_port_abandon(struct mvt_port *p);
  * device (a VLAN lower beside the first lower of its device). It shares
  * the device's queues: it polls nothing itself (the device's first lower
  * receives for all its lowers) and sends on the device's TX queues.
- * Closing it leaves the device open.
+ * Its own MTU is @p mtu, at most the device's. Closing it leaves the
+ * device open.
  */
-void mvt_port_open_shared(struct mvt_port *p, struct mvt_port *dev);
+void mvt_port_open_shared(struct mvt_port *p, struct mvt_port *dev,
+	uint32_t mtu);
 
 /**
  * Make lower port @p p (opened or shared) the VLAN @p vid of its device:
@@ -169,6 +172,8 @@ struct mvt_port_info {
 	uint64_t frontends_refused;
 	uint64_t queue_pairs_refused;
 	uint64_t connect_attempts;
+	uint32_t mtu;		/**< the MTU its frames are held to */
+	uint16_t frontend_mtu;	/**< vhost: the MTU its frontend set, 0: none */
 };
 
 /** Fill @p info for endpoint port @p p. */

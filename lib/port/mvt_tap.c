@@ -35,8 +35,8 @@ run_ip(char *const argv[])
 
 int
 mvt_tap_open(struct mvt_tap *t, uint16_t id,
-	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_users,
-	struct rte_mempool *mp, char *err, size_t errlen)
+	const struct mvt_endpoint_conf *ec, uint64_t mac, uint32_t mtu,
+	uint16_t nb_users, struct rte_mempool *mp, char *err, size_t errlen)
 {
 	const char *ifname = mvt_conf_tap_ifname(ec);
 	char devargs[MVT_DEVARGS_MAX], macs[MVT_MAC_STRLEN];
@@ -54,7 +54,7 @@ mvt_tap_open(struct mvt_tap *t, uint16_t id,
 	snprintf(devargs, sizeof(devargs), "net_tap_mvt%u,iface=%s", id,
 		ifname);
 	if (mvt_ethdev_open_desc(&t->eth, "--endpoint", devargs, 1, nb_users,
-			MVT_TAP_DESC, mp, err, errlen) != 0)
+			MVT_TAP_DESC, mtu, mp, err, errlen) != 0)
 		return -1;
 	/* the interface carries the endpoint's MAC, as a macvlan would */
 	mvt_mac_format(mac, macs);

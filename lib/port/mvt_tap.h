@@ -36,14 +36,15 @@ struct mvt_tap {
 
 /**
  * Create the kernel interface of tap endpoint @p id from @p ec with MAC
- * @p mac, move it into its namespace if it has one, and bring it up.
+ * @p mac and MTU @p mtu, move it into its namespace if it has one, and
+ * bring it up.
  * @p nb_users workers transmit on its one queue.
  *
  * @return 0, or -1 with one line in @p err (nothing left behind).
  */
 int mvt_tap_open(struct mvt_tap *t, uint16_t id,
-	const struct mvt_endpoint_conf *ec, uint64_t mac, uint16_t nb_users,
-	struct rte_mempool *mp, char *err, size_t errlen);
+	const struct mvt_endpoint_conf *ec, uint64_t mac, uint32_t mtu,
+	uint16_t nb_users, struct rte_mempool *mp, char *err, size_t errlen);
 
 /** Remove the interface. */
 void mvt_tap_close(struct mvt_tap *t);

@@ -235,13 +235,39 @@ refuse_queue_pairs(struct mvt_vhost *v, unsigned int nb_qp)
 }
 
 /*
- * What the guest takes, from the features it negotiated: published before
- * the device is ready, and only then read by the workers.
+ * The MTU the frontend set (QEMU's host_mtu=, which the guest's driver
+ * learns through VIRTIO_NET_F_MTU), 0 for none; one above the endpoint's
+ * is said once per connection, since its guest will send frames the
+ * switch drops.
+ */
+static uint16_t
+frontend_mtu(struct mvt_vhost *v, int vid)
+{
+	uint16_t mtu;
+
+	if (rte_vhost_get_mtu(vid, &mtu) != 0)
+		return 0;
+	if (mtu > v->mtu)
+		MVT_LOG(WARNING, "endpoint %s: the frontend set MTU %u, above the endpoint's %u: longer frames are dropped",
+			v->name, mtu, v->mtu);
+	return mtu;
+}
+
+/*
+ * What the guest takes, from the features it negotiated and the MTU its
+ * frontend set: published before the device is ready, and only then read
+ * by the workers.
  */
 static void
-set_caps(struct mvt_vhost *v)
+set_caps(struct mvt_vhost *v, int vid)
 {
 	struct mvt_offload_caps *c = v->caps;
+	uint32_t mtu = v->mtu;
+
+	v->frontend_mtu = frontend_mtu(v, vid);
+	if (v->frontend_mtu != 0)
+		mtu = RTE_MIN(mtu, (uint32_t)v->frontend_mtu);
+	c->max_frame = MVT_MTU_FRAME(mtu);
 
 	c->csum = (v->features >> VIRTIO_NET_F_GUEST_CSUM) & 1;
 	c->tso4 = c->csum && ((v->features >> VIRTIO_NET_F_GUEST_TSO4) & 1);
@@ -289,7 +315,7 @@ on_new_device(int vid)
 				&used) != 0)
 			v->rx_avail[q] = 0;
 	rte_vhost_get_negotiated_features(vid, &v->features);
-	set_caps(v);
+	set_caps(v, vid);
 	__atomic_store_n(&v->dirty_log,
 		RTE_VHOST_NEED_LOG(v->features) != 0, __ATOMIC_RELAXED);
 	v->nb_qp = nvr / 2;
@@ -586,8 +612,8 @@ reconnect(void *arg)
 
 int
 mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
-	const struct mvt_endpoint_conf *ec, struct mvt_offload_caps *caps,
-	char *err, size_t errlen)
+	const struct mvt_endpoint_conf *ec, uint32_t mtu,
+	struct mvt_offload_caps *caps, char *err, size_t errlen)
 {
 	mode_t old_mask;
 	int ret;
@@ -600,6 +626,7 @@ mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
 	v->client = ec->client;
 	v->queues = ec->queues;
 	v->offload = ec->offload;
+	v->mtu = mtu;
 	v->caps = caps;
 	v->retry_ms = MVT_VHOST_RETRY_MIN_MS;
 	snprintf(v->name, sizeof(v->name), "%s", ec->name);

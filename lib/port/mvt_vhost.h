@@ -64,6 +64,8 @@ struct mvt_vhost {
 	uint8_t qp_refusal_logged;
 	uint16_t queues;		/**< queue pairs configured */
 	uint8_t offload;		/**< offload=on: offloads offered */
+	uint16_t frontend_mtu;		/**< MTU the frontend set, 0: none */
+	uint32_t mtu;			/**< the endpoint's MTU */
 	/** The port's: what the guest takes, set by new_device. */
 	struct mvt_offload_caps *caps;
 	int conn_vid;			/**< the connection served, -1: none */
@@ -96,17 +98,18 @@ struct mvt_vhost {
 void mvt_vhost_set_qsbr(struct rte_rcu_qsbr *qsbr);
 
 /**
- * Register and start the socket of endpoint @p id from @p ec. Each
- * guest that connects sets @p caps (the offloads it takes) before the
- * device is ready.
+ * Register and start the socket of endpoint @p id from @p ec, of MTU
+ * @p mtu. Each guest that connects sets @p caps (the offloads it takes,
+ * and the longest frame: of the smaller of @p mtu and the MTU its
+ * frontend set, QEMU's host_mtu=) before the device is ready.
  * A stale server socket file (nobody listening) is removed first; a live
  * one is an error.
  *
  * @return 0, or -1 with one line in @p err.
  */
 int mvt_vhost_open(struct mvt_vhost *v, uint16_t id,
-	const struct mvt_endpoint_conf *ec, struct mvt_offload_caps *caps,
-	char *err, size_t errlen);
+	const struct mvt_endpoint_conf *ec, uint32_t mtu,
+	struct mvt_offload_caps *caps, char *err, size_t errlen);
 
 /** Unregister the socket (the file goes too, in server mode). */
 void mvt_vhost_close(struct mvt_vhost *v);

@@ -67,6 +67,9 @@ struct mvt_port_counters {
 struct mvt_lcore_stats {
 	uint64_t busy_cycles;	/**< cycles of loops that moved frames */
 	uint64_t idle_cycles;	/**< cycles of loops that found nothing */
+	/** cycles of the polls that moved frames, each from the end of the
+	 * poll before it (as testpmd's --record-core-cycles counts) */
+	uint64_t poll_busy_cycles;
 	uint64_t packets;	/**< frames received by this lcore */
 	uint64_t loops;
 	uint64_t no_mbuf;	/**< allocations the mbuf pool could not serve */

@@ -113,8 +113,9 @@ setup_core(struct mvt_switch *sw, char *err, size_t errlen)
 		MVT_TAP_MAX * 2 * MVT_TAP_DESC +
 		sw->nb_workers * (sw->conf.bcqueuelen + 2 * MVT_BURST) +
 		rte_lcore_count() * MVT_MBUF_CACHE * 3 / 2;
+	/* one mbuf holds the longest frame of any lower (as OVS sizes its) */
 	mp = mvt_pool_create("mvtap_mbufs", nb_mbufs, MVT_MBUF_CACHE,
-		rte_socket_id());
+		MVT_MTU_FRAME(mvt_conf_max_mtu(&sw->conf)), rte_socket_id());
 	if (mp == NULL) {
 		snprintf(err, errlen, "cannot allocate %u mbufs: %s (more memory: -m or hugepages)",
 			nb_mbufs, rte_strerror(rte_errno));
@@ -230,6 +231,22 @@ dev_has_vlans(const struct mvt_switch *sw, unsigned int g)
 }
 
 /*
+ * The MTU of the device lower @p g opens: the largest of the lowers on
+ * it (each VLAN lower holds its frames to its own).
+ */
+static uint32_t
+dev_mtu(const struct mvt_switch *sw, unsigned int g)
+{
+	uint32_t m = 0;
+	unsigned int i;
+
+	for (i = 0; i < sw->conf.n_lowers; i++)
+		if (mvt_conf_lower_dev_owner(&sw->conf, i) == g)
+			m = RTE_MAX(m, mvt_conf_lower_mtu(&sw->conf, i));
+	return m;
+}
+
+/*
  * Segment @p g's lower and host port: its device opened, or shared with
  * the first lower on the same device; its VLAN set; its table told the
  * MACs of the lower and the host.
@@ -243,18 +260,21 @@ open_seg(struct mvt_switch *sw, unsigned int g, char *err, size_t errlen)
 	char opt[MVT_NAME_MAX + 16];
 	struct mvt_ethdev *eth;
 	unsigned int o;
+	uint32_t mtu;
 
 	o = mvt_conf_lower_dev_owner(&sw->conf, g);
 	sg->dev_owner = o;
+	mtu = mvt_conf_lower_mtu(&sw->conf, g);
 	snprintf(opt, sizeof(opt), sw->conf.n_lowers > 1 ? "--lower %s" :
 		"--lower", lc->name);
 	if (o == g) {
 		if (mvt_port_open_ethdev(&sg->lower, opt, lc->dev,
-				(uint16_t)sw->nb_workers, sw->seg[0].dp.mp, err,
-				errlen) != 0)
+				(uint16_t)sw->nb_workers, dev_mtu(sw, g),
+				sw->seg[0].dp.mp, err, errlen) != 0)
 			return -1;
+		sg->lower.caps.max_frame = MVT_MTU_FRAME(mtu);
 	} else {
-		mvt_port_open_shared(&sg->lower, &sw->seg[o].lower);
+		mvt_port_open_shared(&sg->lower, &sw->seg[o].lower, mtu);
 	}
 	if (lc->vlan != 0)
 		mvt_port_set_vlan(&sg->lower, lc->vlan, 1, sw->seg[0].dp.mp);
@@ -262,9 +282,11 @@ open_seg(struct mvt_switch *sw, unsigned int g, char *err, size_t errlen)
 	if (host[0] != '\0') {
 		snprintf(opt, sizeof(opt), sw->conf.n_lowers > 1 ?
 			"--host-port lower=%s" : "--host-port", lc->name);
+		/* the lower's MTU, or what a net_tap host port takes */
 		if (mvt_port_open_ethdev(&sg->host, opt, host,
-				(uint16_t)sw->nb_workers, sw->seg[0].dp.mp, err,
-				errlen) != 0)
+				(uint16_t)sw->nb_workers,
+				mtu | MVT_ETHDEV_MTU_AT_MOST, sw->seg[0].dp.mp,
+				err, errlen) != 0)
 			return -1;
 		sg->dp.host = &sg->host;
 		sg->dp.tbl->host_mac = host_stack_mac(&sg->host.eth, host);

@@ -233,8 +233,11 @@ int
 mvt_switch_ep_open(struct mvt_switch *sw, uint16_t id, uint64_t mac, char *err,
 	size_t errlen)
 {
-	return mvt_port_open_endpoint(&sw->seg[0].dp.ports[id], id, &sw->conf.ep[id],
-		mac, (uint16_t)sw->nb_workers, sw->seg[0].dp.mp, err, errlen);
+	const struct mvt_endpoint_conf *ec = &sw->conf.ep[id];
+
+	return mvt_port_open_endpoint(&sw->seg[0].dp.ports[id], id, ec, mac,
+		mvt_conf_ep_mtu(&sw->conf, ec), (uint16_t)sw->nb_workers,
+		sw->seg[0].dp.mp, err, errlen);
 }
 
 /* The endpoint named @p name, or -1 with the error said in @p err. */

@@ -152,6 +152,9 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 		rte_tel_data_add_dict_string(d, "socket", pi.path);
 	}
 	rte_tel_data_add_dict_string(d, "role", pi.role);
+	rte_tel_data_add_dict_int(d, "mtu", (int)pi.mtu);
+	if (sw->conf.ep[id].type != MVT_EP_TYPE_TAP)
+		rte_tel_data_add_dict_int(d, "frontend_mtu", pi.frontend_mtu);
 	rte_tel_data_add_dict_int(d, "queues", pi.queues);
 	rte_tel_data_add_dict_int(d, "queue_pairs", pi.queue_pairs);
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, pi.features);
@@ -200,6 +203,8 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 			mvt_ctr_read(&st->busy_cycles));
 		rte_tel_data_add_dict_u64(e, "idle_cycles",
 			mvt_ctr_read(&st->idle_cycles));
+		rte_tel_data_add_dict_u64(e, "poll_busy_cycles",
+			mvt_ctr_read(&st->poll_busy_cycles));
 		packets = 0;
 		for (g = 0; g < sw->n_segs; g++)
 			packets += mvt_ctr_read(
@@ -282,6 +287,10 @@ read_lower(const struct mvt_switch *sw, const char *params,
 	rte_tel_data_add_dict_string(d, "name", lc->name);
 	rte_tel_data_add_dict_string(d, "device", lc->dev);
 	rte_tel_data_add_dict_int(d, "vlan", lc->vlan);
+	/* the lower's own MTU; the device's is the largest of its lowers */
+	rte_tel_data_add_dict_int(d, "mtu",
+		(int)(sw->seg[g].lower.caps.max_frame - MVT_FRAME_OVERHEAD));
+	rte_tel_data_add_dict_int(d, "device_mtu", (int)eth->mtu);
 	rte_tel_data_add_dict_string(d, "host_port",
 		mvt_conf_lower_host_port(&sw->conf, (unsigned int)g));
 	rte_tel_data_add_dict_int(d, "endpoints",
@@ -332,6 +341,8 @@ read_lowers(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_start_dict(e);
 		rte_tel_data_add_dict_string(e, "device", lc->dev);
 		rte_tel_data_add_dict_int(e, "vlan", lc->vlan);
+		rte_tel_data_add_dict_int(e, "mtu", (int)(sw->seg[g].lower.caps.
+			max_frame - MVT_FRAME_OVERHEAD));
 		rte_tel_data_add_dict_int(e, "endpoints",
 			(int)seg_endpoints(sw, g));
 		mvt_switch_port_counters(sw, MVT_SWITCH_LOWER(g), &c);

@@ -72,6 +72,7 @@ SCENARIOS = {
     "policy": ops.s_policy,
     "two_lowers": segments.s_two_lowers,
     "vlan_lowers": segments.s_vlan_lowers,
+    "jumbo": segments.s_jumbo,
 }
 
 

@@ -19,7 +19,8 @@ import time
 import urllib.request
 
 from e2e_harness import (BROADCAST, EXT, USERTOOLS, Wire, burst_guest, check,
-                         check_eq, mac, ready, telemetry, with_quiet_tap)
+                         check_eq, mac, ready, run_switch_expect_error,
+                         telemetry, wait_until, with_quiet_tap)
 import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
 
 
@@ -287,3 +288,73 @@ def s_vlan_lowers(sc):
         for n in nss:
             subprocess.run(["ip", "netns", "del", n],
                            stderr=subprocess.DEVNULL)
+
+
+# testpmd as a jumbo-frame guest: frames of up to 9100 bytes in one mbuf
+JUMBO_GUEST = ["--max-pkt-len=9100", "--mbuf-size=10240"]
+JUMBO = 9014          # an MTU 9000 frame without a tag
+
+
+@with_quiet_tap
+def s_jumbo(sc):
+    """A net_tap lower cannot have MTU 9000 (DPDK 22.11's net_tap takes
+    1504 at most): the switch says so. A lower at MTU 9000 (a net_vhost
+    device, whose wire is a testpmd guest) with a tap endpoint, which gets
+    1500: 9014-byte
+    frames cross guest to guest, guest to wire and wire to guest with
+    exact counts; endpoint c at mtu=1500 gets none of them (mtu_exceeded,
+    counted on c), and a frame beyond the lower's frames is oversize where
+    it came in."""
+    run_switch_expect_error(
+        sc, ["--lower", "name=t,mtu=9000,dev=net_tap0,iface=mvjt0"],
+        "--lower net_tap0: mtu=9000: the device takes 46..1504", "jumbo_tap")
+    wire_sock = sc.sock("wire")
+    sw = sc.switch(["--lower", f"name=up,mtu=9000,dev=net_vhost0,"
+                    f"iface={wire_sock}"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge") +
+                   sc.endpoint("c", 0xc, "bridge", ",mtu=1500") +
+                   ["--endpoint", f"name=d,type=tap,ifname=mvjd0,"
+                    f"mac={mac(0xd)},mode=bridge"], "jumbo")
+    sw.wait_log("forwarding")
+    up = telemetry("mvte2e-jumbo", "/mvtap/lower,up")
+    check_eq((up["mtu"], up["device_mtu"]), (9000, 9000), "the lower's MTU")
+    check_eq([telemetry("mvte2e-jumbo", f"/mvtap/endpoint,{n}")["mtu"]
+              for n in "abcd"], [9000, 9000, 1500, 1500], "endpoint MTUs "
+             "(a tap at what net_tap takes)")
+    with open("/sys/class/net/mvjd0/mtu") as f:
+        check_eq(f.read().strip(), "1500", "the tap interface's MTU")
+    gb = sc.guest("b", 0xb, extra=JUMBO_GUEST)
+    gc = sc.guest("c", 0xc, extra=JUMBO_GUEST)
+    wire = sc.guest("wire", 0x55, sock=wire_sock, ep="lower",
+                    extra=JUMBO_GUEST)
+    ready(sw, gb, gc)
+    wait_until(lambda: "Port statistics" in wire.output(), 60,
+               "the wire's guest to start forwarding")
+    sent = 0
+    for peer, n, size in ((mac(0xb), 10, JUMBO), (BROADCAST, 4, JUMBO),
+                          (mac(0xc), 5, JUMBO), (EXT, 3, JUMBO),
+                          (mac(0xb), 2, 9000 + 18 + 1)):
+        sent += n
+        ga = burst_guest(sc, sw, "a", 0xa, peer, n, rx=sent,
+                         extra=JUMBO_GUEST + [f"--txpkts={size}"])
+        check_eq(ga.stop()[1], n, f"a sent {n} frames of {size} bytes")
+    check_eq(gb.stop(), (14, 0), "b: a's unicast and broadcast jumbos")
+    check_eq(gc.stop(), (0, 0), "c: nothing above its MTU")
+    check_eq(wire.stop()[0], 7, "the wire: a's broadcast and unicast")
+    # the wire to a
+    ga = sc.guest("a", 0xa, extra=JUMBO_GUEST)
+    ready(sw, ga)
+    wire = sc.guest("wire", 0x55, peer=mac(0xa), burst=6, sock=wire_sock,
+                    ep="lower", extra=JUMBO_GUEST + [f"--txpkts={JUMBO}"])
+    sw.wait_rx("lower", 6)
+    check_eq(wire.stop()[1], 6, "the wire sent 6")
+    check_eq(ga.stop()[0], 6, "a: the wire's jumbos")
+    p = sw.stop()
+    check_eq((p["a"]["rx_packets"], p["a"]["oversize"]), (24, 2),
+             "a: what it sent, 2 beyond its MTU")
+    check_eq((p["b"]["tx_packets"], p["c"]["tx_packets"],
+              p["c"]["mtu_exceeded"]), (14, 0, 9),
+             "b got 14; c none, 9 above its MTU")
+    check_eq((p["lower"]["tx_packets"], p["lower"]["rx_packets"]), (7, 6),
+             "the lower: 7 sent, 6 received")

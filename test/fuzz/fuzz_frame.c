@@ -512,7 +512,7 @@ fport_open(struct fport *p, const char *name, unsigned int tx_size,
 			rte_strerror(rte_errno));
 	/* the port as the switch opens its lower: by name, configured */
 	snprintf(dev, sizeof(dev), "net_ring_%s", name);
-	if (mvt_port_open_ethdev(&p->l, "--lower", dev, 1, g.mp, err,
+	if (mvt_port_open_ethdev(&p->l, "--lower", dev, 1, MVT_MTU, g.mp, err,
 			sizeof(err)) != 0)
 		die("%s", err);
 	mvt_mac_store6(mac_of(mac), addr.addr_bytes);

@@ -245,8 +245,8 @@ pl_ring_port(unsigned int i)
 			SOCKET_ID_ANY) < 0)
 		die("cannot create a ring port", i);
 	snprintf(name, sizeof(name), "net_ring_fzo%u", i);
-	if (mvt_port_open_ethdev(pl_port(i), "--lower", name, 1, pl.mp, err,
-			sizeof(err)) != 0) {
+	if (mvt_port_open_ethdev(pl_port(i), "--lower", name, 1, MVT_MTU,
+			pl.mp, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		die("cannot open a ring port", i);
 	}

@@ -10,7 +10,7 @@ one command per line, answering each with the command's output and a line
 "MVT-RC <exit status>". A failing /init prints "MVT-FAIL <reason>" and powers
 off. The guest's tools are busybox applets (ip, ping, arping, nc, ...).
 
-    from mvtguest import Guest, build_guest, guest_files
+    from mvtguest import Guest, build_guest, guest_files, run_guest_test
     build_guest(cache)                      # 0 ok, 77 skip, else fail
     kernel, initrd = guest_files(cache)
     with Guest("g1", workdir, kernel, initrd, "/tmp/x/vhu1.sock",
@@ -482,3 +482,44 @@ class Guest:
     def __repr__(self):
         return "Guest(%s pid=%s %s %s)" % (self.name, self.pid, self.mac,
                                            self.ip)
+
+
+def run_guest_test(argv, what, make_setup, scenario, errors, on_failure=None):
+    """The main() of a guest test: usage DPDK_MVTAP GUEST_CACHE_DIR, root
+    and the guest image first (exit status 77 to skip), then
+    scenario(make_setup(dpdk_mvtap, cache)). On one of the exceptions in
+    errors it prints the reason, on_failure(setup)'s extra report, the
+    processes' logs and each guest's console and QEMU log, and returns 1;
+    the setup's cleanup() runs in any case. Returns the exit status."""
+    if len(argv) != 3:
+        print(f"usage: {argv[0]} DPDK_MVTAP GUEST_CACHE_DIR", file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        print("SKIP: needs root (namespaces, net_tap)")
+        return 77
+    rc = build_guest(argv[2])
+    if rc == 77:
+        print("SKIP: QEMU or the guest packages cannot be installed")
+        return 77
+    if rc != 0:
+        print("FAIL: the guest image did not build")
+        return 1
+    st = make_setup(argv[1], argv[2])
+    t0 = time.monotonic()
+    try:
+        scenario(st)
+    except errors as e:
+        print(f"FAIL {what}: {e}")
+        if on_failure is not None:
+            on_failure(st)
+        st.sc.print_logs(2000, with_cmd=False)
+        for g in st.guests:
+            print(f"---- {g.name} console")
+            print(g.console()[-1500:])
+            print(f"---- {g.name} QEMU log")
+            print(g.qemu_log()[-1500:])
+        return 1
+    finally:
+        st.cleanup()
+    print(f"PASS {what} ({time.monotonic() - t0:.0f} s)")
+    return 0

@@ -19,14 +19,14 @@ Exit status: 0 pass, 1 fail, 77 skipped (no QEMU to be had).
 import os
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
 import e2e_harness as e2e  # noqa: E402
-from mvtguest import Guest, GuestError, build_guest, guest_files  # noqa: E402
+from mvtguest import (Guest, GuestError, guest_files,  # noqa: E402
+                      run_guest_test)
 
 NET = "10.250.77"
 NS = "mvq-ext"
@@ -60,11 +60,13 @@ class Setup:
         self.sc = e2e.Scenario(exe)
         self.guests = []
 
-    def switch(self, args, name):
+    def switch(self, args, name, extra=("", "", "")):
+        """The switch with the guests' endpoints, extra[i] appended to the
+        SPEC of guest i + 1."""
         eps = []
         for i, mode in enumerate(("bridge", "bridge", "bridge"), 1):
             eps += ["--endpoint", f"name=g{i},mac={e2e.mac(i)},mode={mode},"
-                    f"socket={self.sc.sock(f'g{i}')},client=1"]
+                    f"socket={self.sc.sock(f'g{i}')},client=1{extra[i - 1]}"]
         sw = self.sc.switch(args + eps, name)
         sw.wait_log("forwarding")
         return sw
@@ -83,9 +85,11 @@ class Setup:
 
 def scenario(st):
     kernel, initrd = guest_files(st.cache)
+    # g1 and g2 are jumbo guests: QEMU tells their drivers MTU 9000
     for i in (1, 2, 3):
         g = Guest(f"g{i}", st.sc.tmp, kernel, initrd, st.sc.sock(f"g{i}"),
-                  e2e.mac(i), f"{NET}.{i}/24", server=True)
+                  e2e.mac(i), f"{NET}.{i}/24", server=True,
+                  device="host_mtu=9000" if i < 3 else "")
         st.guests.append(g.start())
     g1, g2, g3 = st.guests
     e2e.wait_until(lambda: all(os.path.exists(st.sc.sock(f"g{i}"))
@@ -98,6 +102,12 @@ def scenario(st):
                     "--host-bridge"], "qemu1")
     for g in st.guests:
         g.wait_ready(180)
+    # MTU 9000 offered by the frontend, 1500 on this lower: the smaller
+    sw.wait_log("endpoint g1: the frontend set MTU 9000, above the "
+                "endpoint's 1500: longer frames are dropped")
+    ep = e2e.telemetry(prefix, "/mvtap/endpoint,g1")
+    e2e.check_eq((ep["frontend_mtu"], ep["mtu"]), (9000, 1500),
+                 "g1's frontend MTU, and the one it is held to")
     subprocess.run(["ip", "netns", "del", NS], stderr=subprocess.DEVNULL)
     sh("ip", "netns", "add", NS)
     sh("ip", "link", "set", LOWER_IF, "netns", NS)
@@ -154,36 +164,34 @@ def scenario(st):
               "private guests never exchange ARP with --hairpin")
     sw.stop()
 
+    # phase 3: a lower at MTU 9000; g3's endpoint at 1500
+    prefix = "mvte2e-qemu3"
+    sw = st.switch(["--lower", "name=up,mtu=9000,dev=net_null1,no-rx=1"],
+                   "qemu3", extra=("", "", ",mtu=1500"))
+    e2e.wait_until(lambda: all(e2e.telemetry(prefix, f"/mvtap/endpoint,g{i}")
+                               ["state"] == "up" for i in (1, 2, 3)), 60,
+                   "the guests to reconnect")
+    rc, out = g1.run("cat /sys/class/net/eth0/mtu")
+    e2e.check_eq(out.strip().splitlines()[-1:], ["9000"],
+                 "g1 came up at MTU 9000 (host_mtu=9000)")
+    forget_neighbours(g1, g2, g3)
+    before = e2e.telemetry(prefix, "/mvtap/endpoint,g2")["tx_bytes"]
+    rc, out = g1.run(f"ping -c 3 -W 2 -s 8972 {NET}.2", timeout=60)
+    e2e.check(" 0% packet loss" in out,
+              f"9000-byte pings between jumbo guests: {out}")
+    after = e2e.telemetry(prefix, "/mvtap/endpoint,g2")["tx_bytes"]
+    e2e.check(after - before >= 3 * 9014,
+              f"g2 was sent 3 frames of 9014 bytes ({after - before} bytes)")
+    g1.run(f"ping -c 2 -W 2 -s 8972 {NET}.3", timeout=60)
+    drops = e2e.telemetry(prefix, "/mvtap/endpoint,g3")["drops_by_reason"]
+    e2e.check(drops.get("mtu_exceeded", 0) >= 2,
+              f"g3 at mtu=1500 got none of them: {drops}")
+    sw.stop()
+
 
 def main(argv):
-    if len(argv) != 3:
-        print(f"usage: {argv[0]} DPDK_MVTAP GUEST_CACHE_DIR", file=sys.stderr)
-        return 2
-    if os.geteuid() != 0:
-        print("SKIP: needs root (namespaces, net_tap)")
-        return 77
-    rc = build_guest(argv[2])
-    if rc == 77:
-        print("SKIP: QEMU or the guest packages cannot be installed")
-        return 77
-    if rc != 0:
-        print("FAIL: the guest image did not build")
-        return 1
-    st = Setup(argv[1], argv[2])
-    t0 = time.monotonic()
-    try:
-        scenario(st)
-    except (e2e.Failure, GuestError, subprocess.CalledProcessError) as e:
-        print(f"FAIL qemu guests: {e}")
-        st.sc.print_logs(2000, with_cmd=False)
-        for g in st.guests:
-            print(f"---- {g.name} console")
-            print(g.console()[-1500:])
-        return 1
-    finally:
-        st.cleanup()
-    print(f"PASS qemu guests ({time.monotonic() - t0:.0f} s)")
-    return 0
+    return run_guest_test(argv, "qemu guests", Setup, scenario,
+                          (e2e.Failure, GuestError, subprocess.CalledProcessError))
 
 
 if __name__ == "__main__":

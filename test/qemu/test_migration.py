@@ -41,8 +41,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
 import e2e_harness as e2e  # noqa: E402
-from mvtguest import (Guest, GuestError, Qmp, build_guest,  # noqa: E402
-                      guest_files)
+from mvtguest import (Guest, GuestError, Qmp, guest_files,  # noqa: E402
+                      run_guest_test)
 
 NET = "10.250.79"
 NS = "mvm-ext"
@@ -370,36 +370,9 @@ def scenario(st):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(f"usage: {argv[0]} DPDK_MVTAP GUEST_CACHE_DIR", file=sys.stderr)
-        return 2
-    if os.geteuid() != 0:
-        print("SKIP: needs root (namespaces, net_tap)")
-        return 77
-    rc = build_guest(argv[2])
-    if rc == 77:
-        print("SKIP: QEMU or the guest packages cannot be installed")
-        return 77
-    if rc != 0:
-        print("FAIL: the guest image did not build")
-        return 1
-    st = Setup(argv[1], argv[2])
-    t0 = time.monotonic()
-    try:
-        scenario(st)
-    except (e2e.Failure, GuestError, subprocess.CalledProcessError,
-            OSError, subprocess.TimeoutExpired) as e:
-        print(f"FAIL qemu migration: {e}")
-        st.sc.print_logs(2000, with_cmd=False)
-        for g in st.guests:
-            print(f"---- {g.name} console")
-            print(g.console()[-1500:])
-            print(g.qemu_log()[-1500:])
-        return 1
-    finally:
-        st.cleanup()
-    print(f"PASS qemu migration ({time.monotonic() - t0:.0f} s)")
-    return 0
+    return run_guest_test(argv, "qemu migration", Setup, scenario,
+                          (e2e.Failure, GuestError, subprocess.CalledProcessError,
+                           OSError, subprocess.TimeoutExpired))
 
 
 if __name__ == "__main__":

@@ -7,16 +7,19 @@ start, and its cycles per frame from /mvtap/lcores.
 
 import os
 
-from .harness import (BenchError, MAC_A, MAC_B, POLICY_RATE, PREFIX_MVTAP,
-                      Proc, SWITCH_LCORES, Switch, cfg_name, telemetry,
-                      telemetry_ready, wait_until)
+from .harness import (BenchError, JUMBO_MTU, POLICY_RATE, PREFIX_MVTAP, Proc,
+                      SWITCH_LCORES, Switch, cfg_name, guest_mac, jumbo,
+                      scenario_guests, telemetry, telemetry_ready,
+                      wait_until)
 
 
 def endpoint_macs(cfg):
-    """The MACs of a dpdk-mvtap configuration's endpoints: the loop's
-    pair first, then the idle ones."""
-    return [MAC_A, MAC_B] + ["52:54:00:00:%02x:%02x" % (1 + i // 256, i % 256)
-                             for i in range(2, cfg["endpoints"])]
+    """The MACs of a dpdk-mvtap configuration's endpoints: the traffic
+    guests' first, then the idle ones."""
+    g = scenario_guests(cfg)
+    return [guest_mac(i) for i in range(g)] + [
+        "52:54:00:00:%02x:%02x" % (1 + i // 256, i % 256)
+        for i in range(g, cfg["endpoints"])]
 
 
 def mvtap_ini(cfg, sockdir):
@@ -25,10 +28,13 @@ def mvtap_ini(cfg, sockdir):
     mode = "bridge" if cfg["mode"] == "bridge" else "vepa"
     lines = ["; dpdk-mvtap benchmark: %s" % cfg_name(cfg), ""]
     eps = endpoint_macs(cfg)
+    # with more lowers the endpoints say theirs: the first
+    where = ["lower = lower"] if cfg.get("lowers", 1) > 1 else []
     for i, mac in enumerate(eps):
         lines += ["[endpoint e%d]" % i, "mac = %s" % mac,
                   "mode = %s" % mode,
-                  "socket = %s" % os.path.join(sockdir, "e%d.sock" % i), ""]
+                  "socket = %s" % os.path.join(sockdir, "e%d.sock" % i)
+                  ] + where + [""]
     pols = cfg["policies"]
     if pols > 0:
         macs = list(eps)
@@ -58,19 +64,33 @@ class Mvtap(Switch):
         self.cmd = [exe, "--lcores", SWITCH_LCORES, "--socket-mem", "512",
                     "--file-prefix", PREFIX_MVTAP, "--no-pci",
                     "--log-level=lib.vhost.*:error", "--",
-                    "--lower", "net_null0,no-rx=1", "--config", self.ini]
+                    "--lower", self.lower_arg(0), "--config", self.ini]
+        # the other lowers carry nothing: what they cost the one that does
+        for i in range(1, cfg.get("lowers", 1)):
+            self.cmd += ["--lower", self.lower_arg(i)]
         if cfg["mode"] == "vepa":
             self.cmd.append("--hairpin")
         self.commands = [self.cmd]
         self.t0 = None
+        self.guests = ["e%d" % i for i in range(scenario_guests(cfg))]
+
+    def lower_arg(self, i):
+        """--lower of lower i: net_null devices that receive nothing, the
+        first named "lower" and at MTU 9000 for jumbo frames."""
+        mtu = ",mtu=%d" % JUMBO_MTU if jumbo(self.cfg) else ""
+        if i == 0 and self.cfg.get("lowers", 1) == 1 and not mtu:
+            return "net_null0,no-rx=1"
+        return "name=%s%s,dev=net_null%d,no-rx=1" % (
+            "lower" if i == 0 else "idle%d" % i, mtu, i)
 
     def socks(self):
-        return [os.path.join(self.sockdir, "e0.sock"),
-                os.path.join(self.sockdir, "e1.sock")]
+        return [os.path.join(self.sockdir, ep + ".sock")
+                for ep in self.guests]
 
     def idle_socks(self):
         return [(os.path.join(self.sockdir, "e%d.sock" % i), mac)
-                for i, mac in enumerate(endpoint_macs(self.cfg)) if i >= 2]
+                for i, mac in enumerate(endpoint_macs(self.cfg))
+                if i >= len(self.guests)]
 
     def wait_up(self, n, timeout=60):
         """Wait until n endpoints are connected (state up)."""
@@ -98,7 +118,7 @@ class Mvtap(Switch):
                    "the dpdk-mvtap telemetry socket")
 
     def ready(self):
-        for ep in ("e0", "e1"):
+        for ep in self.guests:
             wait_until(lambda: telemetry(PREFIX_MVTAP, "/mvtap/endpoint," +
                                          ep).get("state") == "up", 10,
                        "endpoint %s to be up" % ep)
@@ -107,7 +127,7 @@ class Mvtap(Switch):
         lc = telemetry(PREFIX_MVTAP, "/mvtap/lcores")
         w = lc.get("1") or next(iter(lc.values()))
         eps = {ep: telemetry(PREFIX_MVTAP, "/mvtap/endpoint," + ep)
-               for ep in ("e0", "e1")}
+               for ep in self.guests}
         return w, eps
 
     def window_start(self):
@@ -118,8 +138,14 @@ class Mvtap(Switch):
         busy = w1["busy_cycles"] - w0["busy_cycles"]
         idle = w1["idle_cycles"] - w0["idle_cycles"]
         pkts = w1["packets"] - w0["packets"]
+        polls = (w1["poll_busy_cycles"] - w0["poll_busy_cycles"]
+                 if "poll_busy_cycles" in w1 else None)
         drops = {ep: e1[ep]["drops"] - e0[ep]["drops"] for ep in e1}
         return {"cycles_per_packet": busy / pkts if pkts else None,
+                "cycles_per_packet_iters": busy / pkts if pkts else None,
+                "cycles_per_packet_polls": (polls / pkts if pkts and
+                                            polls is not None else None),
+                "poll_busy_cycles": polls,
                 "switch_packets": pkts, "busy_cycles": busy,
                 "idle_cycles": idle,
                 "busy_share": busy / (busy + idle) if busy + idle else None,

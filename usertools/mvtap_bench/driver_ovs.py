@@ -2,14 +2,15 @@
 # Copyright(c) 2026 The dpdk-mvtap authors
 
 """The OVS-DPDK driver of mvtap-bench: ovs-vswitchd-dpdk with a private
-database, NORMAL action, two dpdkvhostuser ports.
+database, NORMAL action, a dpdkvhostuser port per traffic guest.
 """
 
 import os
 import re
 import signal
 
-from .harness import BenchError, PREFIX_OVS, Proc, Switch, run, wait_until
+from .harness import (BenchError, JUMBO_MTU, PREFIX_OVS, Proc, Switch,
+                      guest_mac, jumbo, run, scenario_guests, wait_until)
 
 
 OVS_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
@@ -38,6 +39,7 @@ class Ovs(Switch):
             "other_config:dpdk-lcore-mask=0x1",
             "other_config:pmd-cpu-mask=0x2",
             "other_config:dpdk-socket-mem=512"]
+        self.nports = scenario_guests(cfg)
         self.commands = [
             ["ovsdb-tool", "create", self.db, OVS_SCHEMA],
             ["ovsdb-server", self.db, "--remote=punix:" + self.dbsock,
@@ -50,15 +52,20 @@ class Ovs(Switch):
              "--unixctl=" + self.ctl,
              "--log-file=" + os.path.join(self.dir, "ovs-vswitchd.log")],
             self.vsctl + ["add-br", "br0", "--", "set", "bridge", "br0",
-                          "datapath_type=netdev"],
-            self.vsctl + ["add-port", "br0", "vh0", "--", "set", "Interface",
-                          "vh0", "type=dpdkvhostuser"],
-            self.vsctl + ["add-port", "br0", "vh1", "--", "set", "Interface",
-                          "vh1", "type=dpdkvhostuser"]]
+                          "datapath_type=netdev"]] + [
+            self.vsctl + ["add-port", "br0", "vh%d" % i, "--", "set",
+                          "Interface", "vh%d" % i, "type=dpdkvhostuser"] +
+            (["mtu_request=%d" % JUMBO_MTU] if jumbo(cfg) else [])
+            for i in range(self.nports)]
         self.vswitchd = None
 
+    def fdb_commands(self):
+        return [["ovs-appctl", "-t", self.ctl, "fdb/add", "br0", "vh%d" % i,
+                 "0", guest_mac(i)] for i in range(self.nports)]
+
     def socks(self):
-        return [os.path.join(self.dir, "vh0"), os.path.join(self.dir, "vh1")]
+        return [os.path.join(self.dir, "vh%d" % i)
+                for i in range(self.nports)]
 
     def appctl(self, *args):
         return run(["ovs-appctl", "-t", self.ctl] + list(args), env=self.env,
@@ -88,6 +95,13 @@ class Ovs(Switch):
                 raise BenchError("ovs-vswitchd exited:\n" + sw.tail())
             return all(os.path.exists(s) for s in self.socks())
         wait_until(up, 60, "the OVS vhost-user sockets")
+        if self.nports > 2:
+            # static FDB entries: with more than one conversation, frames
+            # flooded before learning come back with a guest's address
+            # from another port (macswap) and teach NORMAL wrong ports
+            for cmd in self.fdb_commands():
+                self.appctl(*cmd[3:])
+            self.commands += self.fdb_commands()
 
     def window_start(self):
         self.appctl("dpif-netdev/pmd-stats-clear")
@@ -106,6 +120,7 @@ class Ovs(Switch):
         pkts = num("packets received")
         proc = num("processing cycles")
         return {"cycles_per_packet": proc / pkts if pkts else None,
+                "cycles_per_packet_iters": proc / pkts if pkts else None,
                 "busy_cycles": proc, "switch_packets": pkts,
                 "idle_cycles": num("idle cycles"),
                 "emc_hits": num("emc hits"),

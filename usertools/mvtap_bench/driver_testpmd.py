@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mvtap authors
 
-"""The testpmd driver of mvtap-bench: io forwarding between two
-net_vhost ports, the ceiling.
+"""The testpmd driver of mvtap-bench: io forwarding between net_vhost
+ports (two, or one per traffic guest, port 2i with port 2i+1), the
+ceiling.
 """
 
 import os
@@ -10,11 +11,15 @@ import re
 import time
 
 from .harness import (BenchError, LINEBUF, PREFIX_TESTPMD, Proc, SWITCH_LCORES,
-                      Switch, TESTPMD, wait_until)
+                      Switch, TESTPMD, TESTPMD_JUMBO, jumbo, scenario_guests,
+                      wait_until)
 
 
 class TestpmdSwitch(Switch):
-    """testpmd io forwarding between two vhost ports. Interactive, driven
+    """testpmd io forwarding between vhost ports, each pair (port 2i with
+    port 2i+1, testpmd's paired topology) standing for a pair of guests
+    that talk to each other; it cannot express a guest that talks to
+    several (fan-in). Interactive, driven
     on stdin, so that its forwarding statistics (and cycles) can be cleared
     at the start of the window and shown at its end."""
     kind = "testpmd"
@@ -24,21 +29,22 @@ class TestpmdSwitch(Switch):
         super().__init__(cfg, workdir)
         self.sockdir = os.path.join(workdir, "s")
         os.makedirs(self.sockdir, exist_ok=True)
-        s0, s1 = self.socks()
         self.cmd = LINEBUF + [
                     TESTPMD, "--lcores", SWITCH_LCORES, "--no-pci",
-                    "--socket-mem", "512", "--file-prefix", PREFIX_TESTPMD,
-                    "--vdev", "net_vhost0,iface=%s" % s0,
-                    "--vdev", "net_vhost1,iface=%s" % s1,
-                    "--", "-i", "--auto-start", "--forward-mode=io",
-                    "--record-core-cycles"]
+                    "--socket-mem", "512", "--file-prefix", PREFIX_TESTPMD]
+        for i, sock in enumerate(self.socks()):
+            self.cmd += ["--vdev", "net_vhost%d,iface=%s" % (i, sock)]
+        self.cmd += ["--", "-i", "--auto-start", "--forward-mode=io",
+                     "--record-core-cycles"]
+        if jumbo(cfg):
+            self.cmd += TESTPMD_JUMBO
         self.commands = [self.cmd]
         self.proc = None
         self.mark = 0
 
     def socks(self):
-        return [os.path.join(self.sockdir, "vhost0.sock"),
-                os.path.join(self.sockdir, "vhost1.sock")]
+        return [os.path.join(self.sockdir, "vhost%d.sock" % i)
+                for i in range(scenario_guests(self.cfg))]
 
     def start(self):
         p = Proc("testpmd-switch", self.cmd, self.workdir,
@@ -63,14 +69,19 @@ class TestpmdSwitch(Switch):
         pat = re.compile(r"CPU cycles/packet=([\d.]+) \(total cycles=(\d+) "
                          r"/ total \w+ packets=(\d+)\) at (\d+) MHz")
 
-        def shown():
+        def text():
             with open(self.proc.log_path, errors="replace") as f:
                 f.seek(self.mark)
-                return pat.search(f.read())
-        wait_until(lambda: shown() is not None, 10,
+                return f.read()
+        wait_until(lambda: pat.search(text()) is not None, 10,
                    "testpmd's forwarding statistics")
-        m = shown()
+        out = text()
+        m = pat.search(out)
+        acc = out[out.find("Accumulated forward statistics"):]
+        d = re.search(r"TX-dropped:\s*(\d+)", acc)
         return {"cycles_per_packet": float(m.group(1)),
+                "cycles_per_packet_polls": float(m.group(1)),
+                "tx_dropped": int(d.group(1)) if d else None,
                 "busy_cycles": int(m.group(2)),
                 "switch_packets": int(m.group(3)),
                 "tsc_mhz": int(m.group(4))}

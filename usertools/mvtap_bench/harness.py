@@ -19,6 +19,9 @@ from mvtap_telemetry import TelemetryClient, TelemetryError
 
 
 TESTPMD = shutil.which("dpdk-testpmd") or "/usr/bin/dpdk-testpmd"
+# the open loop's guests (usertools/mvtap_loadgen.c); set by mvtap-bench
+# from the build the dpdk-mvtap binary is in
+LOADGEN = None
 # testpmd's output goes to a file: line-buffer it, so that what it prints
 # can be read while it runs
 LINEBUF = ["stdbuf", "-oL"]
@@ -135,20 +138,49 @@ def telemetry_ready(prefix):
         return False
 
 
+def scenario_tag(cfg):
+    """"", "open", "fan-in", "many-pairs", "many-pairs-open": how the
+    scenario shows in names."""
+    tag = [] if cfg.get("scenario", "pair") == "pair" else [cfg["scenario"]]
+    if cfg.get("open_loop"):
+        tag.append("open")
+    return "-".join(tag)
+
+
+# Frames longer than an MTU of 1500 allows: every switch and the generator
+# are set up for MTU 9000, with mbufs that hold such a frame whole.
+JUMBO_MTU = 9000
+TESTPMD_JUMBO = ["--mbuf-size=10240", "--max-pkt-len=9100",
+                 "--total-num-mbufs=8192"]
+
+
+def jumbo(cfg):
+    return cfg["size"] > 1518
+
+
 def cfg_name(cfg):
+    tag = scenario_tag(cfg)
+    tag = "-" + tag if tag else ""
+    if cfg.get("lowers", 1) > 1:
+        tag += "-lowers%d" % cfg["lowers"]
     if cfg["switch"] == "mvtap":
-        return "mvtap-%s-%dB-ep%d-pol%d" % (cfg["mode"], cfg["size"],
-                                            cfg["endpoints"], cfg["policies"])
-    return "%s-%dB" % (cfg["switch"], cfg["size"])
+        return "mvtap-%s-%dB-ep%d-pol%d%s" % (cfg["mode"], cfg["size"],
+                                              cfg["endpoints"],
+                                              cfg["policies"], tag)
+    return "%s-%dB%s" % (cfg["switch"], cfg["size"], tag)
 
 
 def cfg_label(cfg):
+    tag = scenario_tag(cfg)
+    tag = " [%s]" % tag if tag else ""
     if cfg["switch"] == "mvtap":
         mode = "bridge" if cfg["mode"] == "bridge" else "vepa+hairpin"
-        return "dpdk-mvtap %s ep=%d pol=%d" % (mode, cfg["endpoints"],
-                                               cfg["policies"])
+        if cfg.get("lowers", 1) > 1:
+            tag = " lowers=%d%s" % (cfg["lowers"], tag)
+        return "dpdk-mvtap %s ep=%d pol=%d%s" % (mode, cfg["endpoints"],
+                                                 cfg["policies"], tag)
     return {"testpmd": "testpmd io (ceiling)", "ovs": "OVS-DPDK NORMAL"}[
-        cfg["switch"]]
+        cfg["switch"]] + tag
 
 
 def cleanup_dir(path):
@@ -173,20 +205,75 @@ def cleanup_hugefiles():
                     pass
 
 
-class Generator(Proc):
-    """One dpdk-testpmd, two virtio-user ports, io forwarding: a closed loop
-    seeded with one burst per port (--tx-first)."""
+def guest_mac(i):
+    """The MAC of traffic guest i: MAC_A, MAC_B, then on."""
+    return "52:54:00:00:00:%02x" % (0x0a + i)
 
-    def __init__(self, logdir, socks, size):
+
+# What the generator does in each scenario (see scenario_plan)
+SCENARIOS = ("pair", "fan-in", "many-pairs")
+FAN_IN_SENDERS = 8
+MANY_PAIRS = 8
+
+
+def scenario_guests(cfg):
+    """How many traffic guests (generator ports) a configuration has."""
+    sc = cfg.get("scenario", "pair")
+    if sc == "fan-in":
+        return 1 + FAN_IN_SENDERS
+    if sc == "many-pairs":
+        return 2 * MANY_PAIRS
+    return 2
+
+
+def scenario_plan(cfg):
+    """The generator's forwarding mode and the peer of each of its ports.
+
+    pair        io, 0 <-> 1, closed loop seeded by --tx-first
+    pair, open  (OpenLoopGenerator: not this one)
+    many-pairs  io, 2i <-> 2i+1, a closed loop per pair
+    fan-in      macswap on each port (--port-topology=loop): ports 1..8
+                send to port 0, which swaps the addresses and sends each
+                frame back to its sender
+    """
+    n = scenario_guests(cfg)
+    sc = cfg.get("scenario", "pair")
+    if sc == "fan-in":
+        return {"mode": "macswap", "topology": "loop",
+                "peers": [1] + [0] * (n - 1)}
+    return {"mode": "io", "topology": None,
+            "peers": [i ^ 1 for i in range(n)]}
+
+
+class Generator(Proc):
+    """One dpdk-testpmd with a virtio-user port per traffic guest, all on
+    CPU 0 in one forwarding lcore (two busy pollers on one CPU would take
+    turns in scheduler slices): by default io forwarding between two ports,
+    a closed loop seeded with one burst per port (--tx-first); the other
+    scenarios as scenario_plan says."""
+
+    def __init__(self, logdir, socks, size, plan=None):
+        plan = plan or {"mode": "io", "topology": None, "peers": [1, 0]}
+        self.nports = len(socks)
         cmd = LINEBUF + [
                TESTPMD, "--lcores", GEN_LCORES, "--no-pci",
                "--single-file-segments", "--socket-mem", "256",
-               "--file-prefix", PREFIX_GEN,
-               "--vdev", "net_virtio_user0,path=%s,mac=%s" % (socks[0], MAC_A),
-               "--vdev", "net_virtio_user1,path=%s,mac=%s" % (socks[1], MAC_B),
-               "--", "--forward-mode=io",
-               "--eth-peer=0,%s" % MAC_B, "--eth-peer=1,%s" % MAC_A,
-               "--tx-first", "--txpkts=%d" % size, "--stats-period", "1"]
+               "--file-prefix", PREFIX_GEN]
+        # fan-in: the receiver's rings hold the 8 senders' seed bursts
+        qs = ",queue_size=1024" if plan["mode"] == "macswap" else ""
+        for i, sock in enumerate(socks):
+            cmd += ["--vdev", "net_virtio_user%d,path=%s,mac=%s%s" % (
+                i, sock, guest_mac(i), qs)]
+        cmd += ["--", "--forward-mode=%s" % plan["mode"]]
+        if qs:
+            cmd += ["--rxd=1024", "--txd=1024"]
+        if plan["topology"]:
+            cmd.append("--port-topology=%s" % plan["topology"])
+        cmd += ["--eth-peer=%d,%s" % (i, guest_mac(p))
+                for i, p in enumerate(plan["peers"])]
+        cmd += ["--tx-first", "--txpkts=%d" % size, "--stats-period", "1"]
+        if size > 1518:
+            cmd += TESTPMD_JUMBO
         super().__init__("generator", cmd, logdir)
 
     def wait_forwarding(self, timeout=30):
@@ -198,7 +285,7 @@ class Generator(Proc):
 
     def counters(self):
         out = []
-        for port in (0, 1):
+        for port in range(self.nports):
             s = telemetry(PREFIX_GEN, "/ethdev/stats,%d" % port)
             if not isinstance(s, dict):
                 raise BenchError("generator telemetry: no stats of port %d"
@@ -212,7 +299,7 @@ class Generator(Proc):
         with open(self.log_path, errors="replace") as f:
             f.seek(start)
             text = f.read(max(0, end - start))
-        res = {0: [], 1: []}
+        res = {p: [] for p in range(self.nports)}
         for blk in re.split(r"NIC statistics for port ", text)[1:]:
             m = re.match(r"(\d+)", blk)
             r = re.search(r"Rx-pps:\s*(\d+)\s+Rx-bps:\s*(\d+)", blk)
@@ -220,6 +307,38 @@ class Generator(Proc):
                 res[int(m.group(1))].append((int(r.group(1)),
                                              int(r.group(2))))
         return res
+
+
+class OpenLoopGenerator(Proc):
+    """The open loop: guest A sends new frames to MAC_B as fast as its
+    port takes them, guest B counts and frees what arrives. testpmd has
+    one forwarding mode per process, and a txonly and an rxonly testpmd on
+    one CPU take turns in scheduler slices, while which nothing drains the
+    idle one's ring; so both guests are ports of one mvtap-loadgen, one
+    lcore on CPU 0 polling both. Same interface as Generator: counters()
+    gives A's port, then B's."""
+
+    def __init__(self, logdir, socks, size):
+        self.nports = 2
+        cmd = [LOADGEN, "--lcores", "0@0", "--no-pci",
+               "--single-file-segments", "--socket-mem", "256",
+               "--file-prefix", PREFIX_GEN,
+               "--vdev", "net_virtio_user0,path=%s,mac=%s" % (socks[0], MAC_A),
+               "--vdev", "net_virtio_user1,path=%s,mac=%s" % (socks[1], MAC_B),
+               "--", "--dst", MAC_B, "--txpkts", "%d" % size]
+        super().__init__("loadgen", cmd, logdir)
+
+    def wait_forwarding(self, timeout=30):
+        def ok():
+            if not self.alive():
+                raise BenchError("mvtap-loadgen exited:\n" + self.tail())
+            return "mvtap-loadgen: sending" in self.output()
+        wait_until(ok, timeout, "mvtap-loadgen to send")
+
+    counters = Generator.counters
+
+    def rx_pps_lines(self, start, end):
+        return {0: [], 1: []}
 
 
 class IdleGuests:

@@ -75,7 +75,10 @@ def others_cpu(seconds=1.0):
 
 def quiet_gate(limit, max_wait):
     """Before a run: wait (at most max_wait s) until other processes use
-    at most limit CPUs. Returns (seconds waited, last reading)."""
+    at most limit CPUs. Returns (seconds waited, last reading); with
+    max_wait 0, (0, None) at once."""
+    if max_wait <= 0:
+        return 0, None
     t0 = time.monotonic()
     cur = others_cpu()
     while cur > limit and time.monotonic() - t0 < max_wait:

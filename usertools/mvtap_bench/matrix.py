@@ -16,9 +16,12 @@ from mvtap_telemetry import sampled
 from .driver_mvtap import Mvtap
 from .driver_ovs import OVS_VSWITCHD, Ovs
 from .driver_testpmd import TestpmdSwitch
-from .harness import (BenchError, Generator, IdleGuests, PREFIX_GEN, cfg_label,
+from .harness import (BenchError, Generator, IdleGuests, OpenLoopGenerator,
+                      PREFIX_GEN, cfg_label,
                       cfg_name, cleanup_dir, cleanup_hugefiles, log, now_iso,
-                      telemetry_ready, wait_until)
+                      scenario_guests, scenario_plan, scenario_tag,
+                      telemetry_ready,
+                      wait_until)
 from .machine import (c2c_probe, ensure_package, load1, placement,
                       proc_stat_cpu, quiet_gate)
 from .report import plot, print_table, summarise
@@ -42,11 +45,17 @@ def run_once(cfg, args, tmp, confdir):
               "c2c_ns_before": c2c_probe()}
     try:
         sw.start()
+        sample["switch_started"] = True
         if hasattr(sw, "idle_socks") and sw.idle_socks():
             idle = IdleGuests(workdir, sw.idle_socks()).start()
             sw.wait_up(len(sw.idle_socks()))
             idle.check()
-        gen = Generator(workdir, sw.socks(), cfg["size"]).start()
+        if cfg.get("open_loop"):
+            gen = OpenLoopGenerator(workdir, sw.socks(), cfg["size"])
+        else:
+            gen = Generator(workdir, sw.socks(), cfg["size"],
+                            scenario_plan(cfg))
+        gen.start()
         sample["commands"] = [shlex.join(c) for c in sw.commands] + [
             shlex.join(gen.cmd)] + (idle.summary() if idle else [])
         gen.wait_forwarding()
@@ -76,7 +85,7 @@ def run_once(cfg, args, tmp, confdir):
         hz = os.sysconf("SC_CLK_TCK")
         ports = []
         lines = gen.rx_pps_lines(log0, log1)
-        for p in (0, 1):
+        for p in range(len(c1)):
             rx = c1[p]["ipackets"] - c0[p]["ipackets"]
             rxb = c1[p]["ibytes"] - c0[p]["ibytes"]
             pps = [x[0] for x in lines[p]]
@@ -88,18 +97,31 @@ def run_once(cfg, args, tmp, confdir):
                 "rx_pps_lines": pps,
                 "mpps_from_lines": (statistics.mean(pps) / 1e6
                                     if pps else None)})
+        offered = sum(p["tx_packets"] for p in ports) / dt / 1e6
+        total = sum(p["mpps"] for p in ports)
         sample.update({
             "window_s": round(dt, 3),
             "ports": ports,
-            "mpps": statistics.mean(p["mpps"] for p in ports),
+            # open loop: what reached B, one direction
+            "mpps": (total if cfg.get("open_loop") else
+                     statistics.mean(p["mpps"] for p in ports)),
+            "mpps_total": total,
+            # what the guests sent and what reached a guest, per second;
+            # in a closed loop the two are equal
+            "offered_mpps": offered,
+            "dropped_mpps": max(0.0, offered - total),
             "gbps": statistics.mean(p["gbps"] for p in ports),
             "switch": swres,
             "cycles_per_packet": swres.get("cycles_per_packet"),
+            "cycles_per_packet_polls": swres.get("cycles_per_packet_polls"),
             "other_cpus": round(((cpu1[0] - cpu0[0]) - (ours1 - ours0)) /
                                 hz / dt, 3),
             "steal_cpus": round((cpu1[1] - cpu0[1]) / hz / dt, 3),
             "load1_after": round(load1(), 2)})
-        if min(p["rx_packets"] for p in ports) == 0:
+        if cfg.get("open_loop"):
+            if ports[1]["rx_packets"] == 0:
+                raise BenchError("the receiver got nothing")
+        elif min(p["rx_packets"] for p in ports) == 0:
             raise BenchError("one direction of the loop carries nothing "
                              "(its seed burst was lost)")
         sample["ok"] = True
@@ -124,9 +146,40 @@ def parse_ints(s):
     return [int(x) for x in s.split(",") if x]
 
 
+def scenario_cfgs(args, have_ovs, size, scenario):
+    """The configurations of a scenario besides the closed pair: dpdk-mvtap
+    in the first of --modes with the first of --policies, each traffic
+    guest an endpoint (the pair in open loop: the first of --endpoints),
+    and the peers that can express it."""
+    sc = "pair" if scenario == "open-loop" else scenario
+    base = {"size": size, "scenario": sc,
+            "open_loop": scenario == "open-loop"}
+    cfgs = []
+    for sw in args.switches:
+        if sw == "mvtap":
+            ep = scenario_guests(base)
+            if scenario == "open-loop":
+                ep = args.endpoints[0]
+            cfgs.append(dict(base, switch="mvtap", mode=args.modes[0],
+                             endpoints=ep, policies=args.policies[0]))
+        elif sw == "ovs" and not have_ovs:
+            continue
+        elif sw == "testpmd" and sc == "fan-in":
+            continue
+        else:
+            cfgs.append(dict(base, switch=sw, mode=None,
+                             endpoints=scenario_guests(base), policies=0))
+    return cfgs
+
+
 def build_matrix(args, have_ovs):
     cfgs = []
     for size in args.sizes:
+        for sc in args.scenarios:
+            if sc != "pair":
+                cfgs += scenario_cfgs(args, have_ovs, size, sc)
+        if "pair" not in args.scenarios:
+            continue
         for sw in args.switches:
             if sw == "mvtap":
                 for mode in args.modes:
@@ -135,9 +188,10 @@ def build_matrix(args, have_ovs):
                         eps = args.large_endpoints
                     for pol in args.policies:
                         for ep in eps:
-                            cfgs.append({"switch": "mvtap", "size": size,
-                                         "mode": mode, "endpoints": ep,
-                                         "policies": pol})
+                            for nl in args.lowers:
+                                cfgs.append({"switch": "mvtap", "size": size,
+                                             "mode": mode, "endpoints": ep,
+                                             "policies": pol, "lowers": nl})
             elif sw == "ovs" and not have_ovs:
                 continue
             else:
@@ -164,9 +218,11 @@ def run_matrix(args, tmp, report):
     confdir = os.path.join(args.out, "configs")
     os.makedirs(confdir, exist_ok=True)
     total = len(cfgs) * args.reps
-    log("matrix: %d configurations x %d repetitions = %d runs of about "
-        "%g s; order A B C ... A B C ..." % (len(cfgs), args.reps, total,
-                                             args.warmup + args.duration + 4))
+    if args.quick:
+        total -= (args.reps - 1) * len([c for c in cfgs if scenario_tag(c)])
+    log("matrix: %d configurations x %d rounds = %d runs of about "
+        "%g s; order A B C ... A B C ..., ratios taken within each round"
+        % (len(cfgs), args.reps, total, args.warmup + args.duration + 4))
     samples = []
     report["samples"] = samples
     shown = set()
@@ -174,6 +230,8 @@ def run_matrix(args, tmp, report):
     ovs_failed = None
     for rep in range(args.reps):
         for cfg in cfgs:
+            if args.quick and rep > 0 and scenario_tag(cfg):
+                continue            # the smoke test: the scenarios once
             n += 1
             if cfg["switch"] == "ovs" and ovs_failed:
                 continue
@@ -197,22 +255,29 @@ def run_matrix(args, tmp, report):
                     continue
                 log("  run %d/%d %s: FAILED: %s" % (n, total, cfg_name(cfg),
                                                     s["error"]))
-            if cfg["switch"] not in shown and s.get("commands"):
-                shown.add(cfg["switch"])
-                log("  commands (%s):" % cfg["switch"])
+            key = (cfg["switch"], scenario_tag(cfg))
+            if key not in shown and s.get("commands"):
+                shown.add(key)
+                log("  commands (%s):" % " ".join(x for x in key if x))
                 for c in s["commands"]:
                     log("    " + c)
             if not s["ok"]:
-                if cfg["switch"] == "ovs":
+                if cfg["switch"] == "ovs" and not s.get("switch_started"):
                     ovs_failed = s["error"]
                     log("OVS-DPDK does not run here: no OVS column (%s)" %
                         ovs_failed.splitlines()[0])
                     report["ovs_skipped"] = ovs_failed
                 continue
             log("run %3d/%d rep %d  %4d B  %-38s %6.3f Mpps/port %7.3f "
-                "Gbit/s  %6.0f cycles/pkt  other CPU %.2f%s%s" % (
+                "Gbit/s  %6.0f cycles/pkt (%s per poll)%s  other CPU "
+                "%.2f%s%s" % (
                     n, total, rep + 1, cfg["size"], cfg_label(cfg), s["mpps"],
-                    s["gbps"], s["cycles_per_packet"] or 0, s["other_cpus"],
+                    s["gbps"], s["cycles_per_packet"] or 0,
+                    "%.0f" % s["cycles_per_packet_polls"]
+                    if s.get("cycles_per_packet_polls") else "-",
+                    "  sent %.3f, delivered %.3f Mpps" % (
+                        s["offered_mpps"], s["mpps_total"])
+                    if cfg.get("open_loop") else "", s["other_cpus"],
                     "  (noisy)" if s["noisy"] else "",
                     "  c2c %.0f/%.0f ns %s" % (
                         s["c2c_ns_before"], s["c2c_ns_after"],
@@ -220,7 +285,7 @@ def run_matrix(args, tmp, report):
     summary = summarise(cfgs, samples)
     report["summary"] = summary
     report["load1_at_end"] = round(load1(), 2)
-    print_table(summary, args.reps)
+    print_table(summary, args.reps, report.get("mvtap"))
     runs = [s for s in samples if s.get("ok")]
     if runs:
         oc = [s["other_cpus"] for s in runs]
@@ -233,5 +298,11 @@ def run_matrix(args, tmp, report):
     for f in files:
         log("plot: %s" % f)
     failed = [s for s in samples if not s.get("ok")]
+    if args.quick:
+        # the smoke test: every configuration must have run
+        missing = [r["name"] for r in summary if not r["ok"]]
+        if missing:
+            log("no successful run of: %s" % ", ".join(missing))
+        return 1 if missing else 0
     return 0 if not failed or runs else 1
 

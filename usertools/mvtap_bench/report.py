@@ -1,16 +1,56 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The dpdk-mvtap authors
 
-"""What mvtap-bench reports: the statistics over repetitions, the tables
-on the terminal and the gnuplot plots.
+"""What mvtap-bench reports: the statistics over repetitions, the ratios
+paired within rounds with their intervals, the tables on the terminal and
+the gnuplot plots.
 """
 
 import os
 import statistics
 import subprocess
 
-from .harness import cfg_label, cfg_name, log
+from .harness import cfg_label, cfg_name, log, scenario_guests, scenario_tag
 from .machine import C2C_FAR_NS, ensure_package
+from .stats import RESAMPLES, fmt_paired, paired_ratio
+
+# The paired ratios: (metric, peer, whether lower is better). Busy cycles
+# per frame both ways: dpdk-mvtap's whole busy iterations against OVS's
+# (which counts iterations too) and against testpmd's (which counts the
+# polls that received), and dpdk-mvtap's polls that moved frames against
+# testpmd's, like for like.
+PAIRED = [("mpps", "testpmd", False),
+          ("cycles_per_packet", "testpmd", True),
+          ("cycles_per_packet_polls", "testpmd", True),
+          ("mpps", "ovs", False),
+          ("cycles_per_packet", "ovs", True)]
+PAIRED_LABEL = {"mpps": "loop rate", "cycles_per_packet":
+                "busy cycles/frame (iterations)",
+                "cycles_per_packet_polls": "busy cycles/frame (polls)"}
+
+
+def same_traffic(a, b):
+    """Whether two configurations carry the same traffic (frame size,
+    scenario, open or closed loop), so that their ratio means something."""
+    return (a["size"] == b["size"] and
+            a.get("scenario", "pair") == b.get("scenario", "pair") and
+            bool(a.get("open_loop")) == bool(b.get("open_loop")))
+
+
+def by_round(samples, name):
+    return {s["rep"]: s for s in samples
+            if s["name"] == name and s.get("used")}
+
+
+def paired(row, ref, samples, key, peer_key, lower_is_better):
+    """The ratio row/ref of key within each round both ran in."""
+    mine, theirs = by_round(samples, row["name"]), by_round(samples,
+                                                            ref["name"])
+    rounds = []
+    for rep in sorted(set(mine) & set(theirs)):
+        a, b = mine[rep].get(key), theirs[rep].get(peer_key)
+        rounds.append(a / b if a and b else None)
+    return paired_ratio(rounds, lower_is_better)
 
 
 def median_spread(vals):
@@ -42,6 +82,14 @@ def summarise(cfgs, samples):
                     "gbps": median_spread([s["gbps"] for s in ok]),
                     "cycles_per_packet": median_spread(
                         [s["cycles_per_packet"] for s in ok]),
+                    "cycles_per_packet_polls": median_spread(
+                        [s.get("cycles_per_packet_polls") for s in ok]),
+                    "mpps_total": median_spread(
+                        [s.get("mpps_total") for s in ok]),
+                    "offered_mpps": median_spread(
+                        [s.get("offered_mpps") for s in ok]),
+                    "dropped_mpps": median_spread(
+                        [s.get("dropped_mpps") for s in ok]),
                     "other_cpus": median_spread(
                         [s["other_cpus"] for s in ok])})
         row = out[-1]
@@ -55,9 +103,31 @@ def summarise(cfgs, samples):
                     [s["cycles_per_packet"] for s in sub])}
     # ratios against the peers of the same frame size, same invocation
     for row in out:
+        row["paired"] = {}
+        for key, peer, lower in PAIRED:
+            ref = next((r for r in out if r["config"]["switch"] == peer and
+                        same_traffic(r["config"], row["config"])), None)
+            if ref is None or row["config"]["switch"] != "mvtap":
+                continue
+            # testpmd counts its cycles by poll: that is its figure both
+            # ways
+            p = paired(row, ref, samples, key, "cycles_per_packet"
+                       if peer == "testpmd" and key.startswith("cycles")
+                       else key, lower)
+            if p:
+                row["paired"]["%s_vs_%s" % (key, peer)] = p
+        # more lowers than one: against the same with one, same rounds
+        c = row["config"]
+        one = next((r for r in out if c["switch"] == "mvtap" and
+                    c.get("lowers", 1) > 1 and
+                    r["config"] == dict(c, lowers=1)), None)
+        for key, lower in (("mpps", False), ("cycles_per_packet", True)):
+            p = one and paired(row, one, samples, key, key, lower)
+            if p:
+                row["paired"]["%s_vs_one_lower" % key] = p
         for peer in ("testpmd", "ovs"):
             ref = next((r for r in out if r["config"]["switch"] == peer and
-                        r["config"]["size"] == row["config"]["size"]), None)
+                        same_traffic(r["config"], row["config"])), None)
             for key in ("mpps", "cycles_per_packet"):
                 k = "%s_vs_%s" % (key, peer)
                 if ref and ref[key] and row[key]:
@@ -100,22 +170,94 @@ def log_table(hdr, rows, left):
                       for i, c in enumerate(x)))
 
 
-def print_table(summary, reps):
+def build_phrase(info):
+    """Which dpdk-mvtap was measured, for the output."""
+    if not info:
+        return "dpdk-mvtap not run"
+    return "dpdk-mvtap measured: %s (%s, git %s%s)" % (
+        info.get("binary"), info.get("build", "build type unknown"),
+        info.get("git_head", "?")[:12],
+        ", lib/app modified" if info.get("git_dirty") else "")
+
+
+def print_table(summary, reps, build=None):
     hdr = ["size", "switch / configuration", "Mpps/port", "Gbit/s/port",
-           "cycles/packet", "Mpps/tp", "cyc/tp", "Mpps/ovs", "cyc/ovs"]
+           "cycles/packet", "cyc/pkt polls", "Mpps/tp", "cyc/tp", "Mpps/ovs",
+           "cyc/ovs"]
     rows = []
     for r in summary:
         rows.append(["%d" % r["config"]["size"], r["label"],
                      fmt_ms(r["mpps"], "%.2f"), fmt_ms(r["gbps"], "%.2f"),
-                     fmt_ms(r["cycles_per_packet"], "%.0f")] +
+                     fmt_ms(r["cycles_per_packet"], "%.0f"),
+                     fmt_ms(r.get("cycles_per_packet_polls"), "%.0f")] +
                     ratio_cells(r))
     log()
-    log("Results: median [min-max] over %d repetition(s); Mpps and Gbit/s "
+    log(build_phrase(build))
+    log("Results: median [min-max] over %d round(s); Mpps and Gbit/s "
         "per generator port (each direction of the loop);" % reps)
-    log("cycles/packet: the switch's busy cycles per forwarded frame; "
-        "/tp, /ovs: ratio of medians to testpmd, to OVS-DPDK")
+    log("cycles/packet: the switch's busy cycles per forwarded frame, over "
+        "whole busy iterations (testpmd: over the polls that received);")
+    log("cyc/pkt polls: over the polls that moved frames alone (dpdk-mvtap "
+        "poll_busy_cycles, testpmd); /tp, /ovs: ratio of medians")
     log_table(hdr, rows, 2)
+    print_scenario_table(summary)
+    print_paired_table(summary)
     print_placement_table(summary)
+
+
+def print_scenario_table(summary):
+    """The rates of the scenarios with more than one pair or an open loop:
+    what all the guests received, and what they sent when that differs."""
+    rows = []
+    for r in summary:
+        c = r["config"]
+        if not scenario_tag(c) or not r.get("mpps_total"):
+            continue
+        ol = c.get("open_loop")
+        rows.append(["%d" % c["size"], r["label"],
+                     "%d" % scenario_guests(c),
+                     fmt_ms(r["mpps_total"], "%.2f"),
+                     fmt_ms(r.get("offered_mpps"), "%.2f") if ol else "-",
+                     fmt_ms(r.get("dropped_mpps"), "%.3f") if ol else "-",
+                     fmt_ms(r["cycles_per_packet"], "%.0f")])
+    if not rows:
+        return
+    log()
+    log("Scenarios: Mpps received by all the guests together (the loop "
+        "rate; fan-in: 8 senders to one receiver and back), and in open "
+        "loop what the guests sent and what did not arrive")
+    log_table(["size", "switch / configuration", "guests", "Mpps delivered",
+               "Mpps sent", "Mpps dropped", "cycles/packet"], rows, 2)
+
+
+def print_paired_table(summary):
+    """Every ratio paired within rounds: median, 95 % bootstrap interval
+    over the rounds, the verdict the interval allows, rounds."""
+    rows = []
+    for r in summary:
+        for key, peer, lower in PAIRED:
+            p = r.get("paired", {}).get("%s_vs_%s" % (key, peer))
+            if p:
+                rows.append(["%d" % r["config"]["size"], r["label"],
+                             "%s vs %s" % (PAIRED_LABEL[key], {
+                                 "testpmd": "testpmd io",
+                                 "ovs": "OVS-DPDK"}[peer]),
+                             fmt_paired(p)])
+        for key in ("mpps", "cycles_per_packet"):
+            p = r.get("paired", {}).get("%s_vs_one_lower" % key)
+            if p:
+                rows.append(["%d" % r["config"]["size"], r["label"],
+                             "%s vs one lower" % PAIRED_LABEL[key],
+                             fmt_paired(p)])
+    if not rows:
+        return
+    log()
+    log("Paired ratios: dpdk-mvtap / peer within each round, median "
+        "[95 %% bootstrap interval over the rounds, %d resamples] and "
+        "(rounds); ahead/behind: the whole interval on one side of 1.00, "
+        "level: it holds 1.00" % RESAMPLES)
+    log_table(["size", "switch / configuration", "ratio",
+               "median [interval] verdict (rounds)"], rows, 3)
 
 
 def print_placement_table(summary):
@@ -148,6 +290,8 @@ def plot(summary, outdir):
     if not ensure_package("gnuplot", "gnuplot-nox"):
         log("no gnuplot: no plot")
         return []
+    # the matrix of the closed pair; the other scenarios are in the tables
+    summary = [r for r in summary if not scenario_tag(r["config"])]
     mv = [r for r in summary if r["config"]["switch"] == "mvtap" and r["ok"]]
     if not mv:
         return []
