@@ -271,9 +271,10 @@ class Generator(Proc):
             cmd.append("--port-topology=%s" % plan["topology"])
         cmd += ["--eth-peer=%d,%s" % (i, guest_mac(p))
                 for i, p in enumerate(plan["peers"])]
-        cmd += ["--tx-first", "--txpkts=%d" % size, "--stats-period", "1"]
+        # the mbuf size first: --txpkts is checked against it
         if size > 1518:
             cmd += TESTPMD_JUMBO
+        cmd += ["--tx-first", "--txpkts=%d" % size, "--stats-period", "1"]
         super().__init__("generator", cmd, logdir)
 
     def wait_forwarding(self, timeout=30):
