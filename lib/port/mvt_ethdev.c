@@ -38,6 +38,13 @@ mvt_ethdev_open(struct mvt_ethdev *l, const char *opt, const char *devargs,
 		MVT_LOWER_DESC, mtu, mp, err, errlen);
 }
 
+/* A Toeplitz key whose hash is the same with source and destination swapped. */
+static uint8_t rss_sym_key[64] = {
+#define SYM_ 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a
+	SYM_, SYM_, SYM_, SYM_, SYM_, SYM_, SYM_, SYM_,
+#undef SYM_
+};
+
 /* The largest MTU the ethdev layer lets the device have. */
 static uint32_t
 ethdev_max_mtu(const struct rte_eth_dev_info *info)
@@ -170,6 +177,16 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+		/*
+		 * A symmetric key: both directions of a conversation hash to
+		 * one queue, so one worker meters and orders them.
+		 */
+		if (info.hash_key_size > 0 &&
+				info.hash_key_size <= sizeof(rss_sym_key)) {
+			conf.rx_adv_conf.rss_conf.rss_key = rss_sym_key;
+			conf.rx_adv_conf.rss_conf.rss_key_len =
+				info.hash_key_size;
+		}
 	}
 	/*
 	 * What the device does for frames that ask for it (a guest's
