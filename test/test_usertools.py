@@ -180,6 +180,7 @@ class FakeSwitch(Listener):
             return {"2": {"busy_cycles": 0, "idle_cycles": 0, "packets": 0,
                           "loops": 0, "polls": "b:0"},
                     "1": {"busy_cycles": 250, "idle_cycles": 750,
+                          "poll_busy_cycles": 200,
                           "packets": 10, "loops": 99,
                           "polls": "lower:0 a:0", "queues_busy": 1,
                           "queues_idle": 3}}
@@ -448,9 +449,9 @@ def test_ctl_read(sw, sock):
            err="mvtap-ctl: no endpoint named 'nosuch'\n")
 
     expect(s + ["lcores"], 0, out=(
-        "LCORE   BUSY  CYCLES/PKT  PACKETS  POLLS\n"
-        "    1  25.0%        25.0       10  lower:0 a:0\n"
-        "    2      -           -        0  b:0\n"), err="")
+        "LCORE   BUSY  CYCLES/PKT  BY-POLL  PACKETS  POLLS\n"
+        "    1  25.0%        25.0     20.0       10  lower:0 a:0\n"
+        "    2      -           -        -        0  b:0\n"), err="")
 
     out, _ = expect(s + ["lower"], 0, err="")
     lines = out.splitlines()
@@ -789,6 +790,7 @@ def test_exporter(sw, sock, tmp):
             'mvtap_lcore_busy_ratio{lcore="1"} 0.25',
             'mvtap_lcore_packets_total{lcore="1"} 10',
             'mvtap_lcore_packets_total{lcore="2"} 0',
+            'mvtap_lcore_poll_busy_cycles_total{lcore="1"} 200',
             'mvtap_lcore_queues_busy{lcore="1"} 1',
             'mvtap_lcore_queues_idle{lcore="1"} 3',
             'mvtap_policy_conform_packets_total{policy="p\\n1",'
