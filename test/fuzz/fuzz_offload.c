@@ -97,6 +97,24 @@ static const uint64_t flag_bits[8] = {
 	RTE_MBUF_F_TX_UDP_CKSUM, RTE_MBUF_F_TX_IP_CKSUM,
 };
 
+/*
+ * The offload request of the input's first six bytes on @p m: flags, the
+ * segment size and the header lengths, whatever they say.
+ */
+static void
+set_request(struct rte_mbuf *m, const uint8_t *data)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		if (data[0] >> i & 1)
+			m->ol_flags |= flag_bits[i];
+	m->tso_segsz = (uint16_t)(data[1] | data[2] << 8);
+	m->l2_len = data[3];
+	m->l3_len = data[4];
+	m->l4_len = data[5];
+}
+
 /* The receivers: nothing, checksums, everything, linear, a frame limit. */
 static const struct mvt_offload_caps receivers[] = {
 	{ .multi_seg = true },
@@ -493,13 +511,7 @@ through_pipeline(const uint8_t *data, size_t size)
 	if (opt & OPT_FIX_LEN)
 		fix_lengths(len);
 	m = frame(buf, (uint16_t)len, 0);
-	for (i = 0; i < 8; i++)
-		if (data[0] >> i & 1)
-			m->ol_flags |= flag_bits[i];
-	m->tso_segsz = (uint16_t)(data[1] | data[2] << 8);
-	m->l2_len = data[3];
-	m->l3_len = data[4];
-	m->l4_len = data[5];
+	set_request(m, data);
 
 	/* what the request is once prepared, for the checks; then undone */
 	saved_fl = m->ol_flags;
@@ -590,13 +602,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = (uint16_t)(size - META);
 	cut = (data[6] & 1) ? (uint16_t)(data[7] * 8) : 0;
 	m = frame(data + META, len, cut);
-	for (i = 0; i < 8; i++)
-		if (data[0] >> i & 1)
-			m->ol_flags |= flag_bits[i];
-	m->tso_segsz = (uint16_t)(data[1] | data[2] << 8);
-	m->l2_len = data[3];
-	m->l3_len = data[4];
-	m->l4_len = data[5];
+	set_request(m, data);
 	if (mvt_offload_prepare(&ctx, m) != MVT_DROP_NONE) {
 		rte_pktmbuf_free(m);
 		pools_full();

@@ -71,7 +71,9 @@ class Ovs(Switch):
         return run(["ovs-appctl", "-t", self.ctl] + list(args), env=self.env,
                    timeout=30)
 
-    def start(self):
+    def start_daemons(self):
+        """ovsdb-server and ovs-vswitchd, then the bridge and its ports
+        (self.commands in order); returns ovs-vswitchd's process."""
         c = self.commands
         run(c[0], env=self.env)
         db = Proc("ovsdb-server", c[1], self.workdir, env=self.env).start()
@@ -89,6 +91,10 @@ class Ovs(Switch):
             if not sw.alive():
                 raise BenchError("ovs-vswitchd exited:\n" + sw.tail())
             run(cmd, env=self.env, timeout=90)
+        return sw
+
+    def start(self):
+        sw = self.start_daemons()
 
         def up():
             if not sw.alive():

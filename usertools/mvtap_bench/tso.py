@@ -45,7 +45,7 @@ from .driver_ovs import Ovs
 from .driver_testpmd import TestpmdSwitch
 from .harness import (BenchError, GEN_LCORES, LINEBUF, MAC_A, MAC_B,
                       PREFIX_GEN, PREFIX_MVTAP, Proc, TESTPMD, cleanup_dir,
-                      cleanup_hugefiles, log, now_iso, run, telemetry,
+                      cleanup_hugefiles, log, now_iso, telemetry,
                       wait_until)
 from .machine import load1, quiet_gate
 
@@ -214,23 +214,7 @@ class OvsTso(Ovs):
                 os.path.join(self.dir, "g1.sock")]
 
     def start(self):
-        c = self.commands
-        run(c[0], env=self.env)
-        db = Proc("ovsdb-server", c[1], self.workdir, env=self.env).start()
-        self.procs.append(db)
-        wait_until(lambda: os.path.exists(self.dbsock) or not db.alive(), 20,
-                   "ovsdb-server's socket")
-        if not db.alive():
-            raise BenchError("ovsdb-server exited:\n" + db.tail())
-        run(c[2], env=self.env)
-        run(c[3], env=self.env)
-        sw = Proc("ovs-vswitchd", c[4], self.workdir, env=self.env).start()
-        self.procs.append(sw)
-        self.vswitchd = sw
-        for cmd in c[5:]:
-            if not sw.alive():
-                raise BenchError("ovs-vswitchd exited:\n" + sw.tail())
-            run(cmd, env=self.env, timeout=90)
+        self.start_daemons()
         # the sockets are the generator's: OVS connects once it listens
 
     def diag(self):
