@@ -5,15 +5,28 @@
 /*
  * mvtap-loadgen: the open-loop guests of mvtap-bench in one process.
  *
- * Port 0 is guest A: it sends new frames to DST as fast as its TX ring
- * takes them, and frees what the ring refuses. Port 1 is guest B: it
- * receives and frees. One lcore polls both, so that A and B share a CPU
- * without taking turns in scheduler slices, which is what two testpmd
- * processes (txonly and rxonly) on one CPU do: while one runs, nothing
- * drains the other's ring. The counters are the ports' ethdev statistics
- * (telemetry /ethdev/stats,N).
+ * Pair (the default): port 0 is guest A: it sends new frames to DST as
+ * fast as its TX ring takes them, and frees what the ring refuses. Port 1
+ * is guest B: it receives and frees.
+ *
+ * Wire (--wire): port 0 is a station on the wire, behind the switch's
+ * lower device; ports 1..N-1 are guests. The station sends new frames as
+ * fast as its ring takes them, to the --dst MACs in turn, and --broadcast
+ * PCT of them (spread evenly) to ff:ff:ff:ff:ff:ff. The first --reflect
+ * guests (default: all) send every unicast frame they receive back to
+ * where it came from, addresses swapped, as testpmd's macswap does; the
+ * others, and every guest for broadcasts, count and free. What comes back
+ * to the station is counted and freed.
+ *
+ * One lcore polls every port, so that the station and the guests share a
+ * CPU without taking turns in scheduler slices, which is what several
+ * testpmd processes (txonly, rxonly, macswap) on one CPU do: while one
+ * runs, nothing drains the others' rings. The counters are the ports'
+ * ethdev statistics (telemetry /ethdev/stats,N).
  *
  * Usage: mvtap-loadgen EAL_ARGS -- --dst MAC [--txpkts LEN]
+ *        mvtap-loadgen EAL_ARGS -- --wire --dst MAC[,MAC...]
+ *                      [--reflect N] [--broadcast PCT] [--txpkts LEN]
  * Frames are IPv4/UDP of LEN bytes without FCS (default 64), from the
  * MAC of port 0. Runs until SIGINT or SIGTERM.
  */
@@ -33,9 +46,19 @@
 
 #define LG_BURST 32
 #define LG_RING 256
-#define LG_MBUFS 8191
+#define LG_MAX_DST 64
 #define LG_HDR (sizeof(struct rte_ether_hdr) + \
 	sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
+
+/* What to send, and where. */
+struct lg_conf {
+	int wire;				/* --wire: station and guests */
+	struct rte_ether_addr dst[LG_MAX_DST];	/* --dst, in turn */
+	unsigned int ndst;
+	unsigned int reflect;			/* guests that send back */
+	unsigned int broadcast_pct;		/* share of broadcasts */
+	uint16_t len;				/* frame length, no FCS */
+};
 
 static volatile sig_atomic_t quit;
 
@@ -93,7 +116,121 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: mvtap-loadgen EAL_ARGS -- --dst MAC "
-		"[--txpkts LEN]\n");
+		"[--txpkts LEN]\n"
+		"       mvtap-loadgen EAL_ARGS -- --wire --dst MAC[,MAC...] "
+		"[--reflect N] [--broadcast PCT] [--txpkts LEN]\n");
+}
+
+/* --dst: one MAC, or (with --wire) a comma-separated list. */
+static int
+parse_dsts(char *arg, struct lg_conf *c)
+{
+	char *tok, *save = NULL;
+
+	c->ndst = 0;
+	for (tok = strtok_r(arg, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		if (c->ndst == LG_MAX_DST) {
+			fprintf(stderr, "mvtap-loadgen: --dst: at most %d "
+				"MACs\n", LG_MAX_DST);
+			return -1;
+		}
+		if (rte_ether_unformat_addr(tok, &c->dst[c->ndst]) != 0) {
+			fprintf(stderr, "mvtap-loadgen: --dst: %s is not a "
+				"MAC\n", tok);
+			return -1;
+		}
+		c->ndst++;
+	}
+	return c->ndst > 0 ? 0 : -1;
+}
+
+static int
+parse_uint(const char *opt, const char *arg, unsigned long lo,
+	unsigned long hi, unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || *v < lo || *v > hi) {
+		fprintf(stderr, "mvtap-loadgen: --%s: %lu to %lu, not %s\n",
+			opt, lo, hi, arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Send one burst of new frames on port 0 and free what its ring refuses.
+ * In wire mode each frame gets the next destination, and broadcasts take
+ * their share evenly: frame k is one when k * PCT / 100 steps up. */
+static void
+send_new(const struct lg_conf *c, struct rte_mempool *mp, const uint8_t *hdr,
+	uint64_t *nframes, unsigned int *next_dst)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	struct rte_mbuf *tx[LG_BURST];
+	struct rte_ether_hdr *eth;
+	uint64_t k;
+	uint16_t i, sent;
+
+	if (rte_pktmbuf_alloc_bulk(mp, tx, LG_BURST) != 0)
+		return;
+	for (i = 0; i < LG_BURST; i++) {
+		tx[i]->data_len = c->len;
+		tx[i]->pkt_len = c->len;
+		eth = rte_pktmbuf_mtod(tx[i], struct rte_ether_hdr *);
+		rte_memcpy(eth, hdr, LG_HDR);
+		if (!c->wire)
+			continue;
+		k = (*nframes)++;
+		if ((k + 1) * c->broadcast_pct / 100 !=
+				k * c->broadcast_pct / 100) {
+			rte_ether_addr_copy(&bcast, &eth->dst_addr);
+			continue;
+		}
+		rte_ether_addr_copy(&c->dst[*next_dst], &eth->dst_addr);
+		if (++*next_dst == c->ndst)
+			*next_dst = 0;
+	}
+	sent = rte_eth_tx_burst(0, 0, tx, LG_BURST);
+	if (sent < LG_BURST)
+		rte_pktmbuf_free_bulk(&tx[sent], LG_BURST - sent);
+}
+
+/* Receive a burst on a port; with echo, send its unicast frames back on
+ * the same port with the addresses swapped. Everything else is freed. */
+static void
+receive(uint16_t port, int echo)
+{
+	struct rte_mbuf *rx[LG_BURST], *back[LG_BURST], *drop[LG_BURST];
+	struct rte_ether_addr a;
+	struct rte_ether_hdr *eth;
+	uint16_t i, n, nb = 0, nd = 0, sent;
+
+	n = rte_eth_rx_burst(port, 0, rx, LG_BURST);
+	if (n == 0)
+		return;
+	if (!echo) {
+		rte_pktmbuf_free_bulk(rx, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		eth = rte_pktmbuf_mtod(rx[i], struct rte_ether_hdr *);
+		if (rte_is_multicast_ether_addr(&eth->dst_addr)) {
+			drop[nd++] = rx[i];
+			continue;
+		}
+		rte_ether_addr_copy(&eth->dst_addr, &a);
+		rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
+		rte_ether_addr_copy(&a, &eth->src_addr);
+		back[nb++] = rx[i];
+	}
+	if (nd > 0)
+		rte_pktmbuf_free_bulk(drop, nd);
+	sent = nb ? rte_eth_tx_burst(port, 0, back, nb) : 0;
+	if (sent < nb)
+		rte_pktmbuf_free_bulk(&back[sent], nb - sent);
 }
 
 int
@@ -102,16 +239,20 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dst", required_argument, NULL, 'd' },
 		{ "txpkts", required_argument, NULL, 'l' },
+		{ "wire", no_argument, NULL, 'w' },
+		{ "reflect", required_argument, NULL, 'r' },
+		{ "broadcast", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rte_mbuf *tx[LG_BURST], *rx[LG_BURST];
-	struct rte_ether_addr src, dst;
+	struct lg_conf c = { .len = 64, .reflect = UINT16_MAX };
+	struct rte_ether_addr src;
 	uint8_t hdr[LG_HDR];
 	struct rte_mempool *mp;
-	unsigned long len = 64;
-	uint16_t i, n, sent;
-	int ret, c, have_dst = 0;
-	char *end;
+	unsigned int next_dst = 0;
+	uint64_t nframes = 0;
+	unsigned long v;
+	uint16_t p, nports;
+	int ret, opt;
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
@@ -120,74 +261,87 @@ main(int argc, char **argv)
 	}
 	argc -= ret;
 	argv += ret;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
 		case 'd':
-			if (rte_ether_unformat_addr(optarg, &dst) != 0) {
+			if (parse_dsts(optarg, &c) != 0) {
 				usage();
 				return 2;
 			}
-			have_dst = 1;
 			break;
 		case 'l':
-			len = strtoul(optarg, &end, 10);
-			if (*end != '\0' || len < LG_HDR ||
-					len > RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN) {
-				fprintf(stderr, "mvtap-loadgen: --txpkts: %zu "
-					"to %u\n", LG_HDR,
-					RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN);
+			if (parse_uint("txpkts", optarg, LG_HDR,
+					RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN,
+					&v) != 0)
 				return 2;
-			}
+			c.len = (uint16_t)v;
+			break;
+		case 'w':
+			c.wire = 1;
+			break;
+		case 'r':
+			if (parse_uint("reflect", optarg, 0, RTE_MAX_ETHPORTS,
+					&v) != 0)
+				return 2;
+			c.reflect = (unsigned int)v;
+			break;
+		case 'b':
+			if (parse_uint("broadcast", optarg, 0, 100, &v) != 0)
+				return 2;
+			c.broadcast_pct = (unsigned int)v;
 			break;
 		default:
 			usage();
 			return 2;
 		}
 	}
-	if (!have_dst || rte_eth_dev_count_avail() != 2) {
+	nports = rte_eth_dev_count_avail();
+	if (c.ndst == 0 || (!c.wire && (nports != 2 || c.ndst != 1)) ||
+			(c.wire && nports < 2)) {
 		usage();
 		fprintf(stderr, "mvtap-loadgen: needs --dst and two ports "
-			"(--vdev)\n");
+			"(--vdev), or with --wire one MAC or more and a station "
+			"and guests\n");
 		return 2;
 	}
-	mp = rte_pktmbuf_pool_create("loadgen", LG_MBUFS, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-	if (mp == NULL || port_init(0, mp) != 0 || port_init(1, mp) != 0) {
-		fprintf(stderr, "mvtap-loadgen: port setup failed\n");
+	/* every RX ring full, and as much again in flight */
+	mp = rte_pktmbuf_pool_create("loadgen", 2 * LG_RING * nports + 4096,
+		256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (mp == NULL) {
+		fprintf(stderr, "mvtap-loadgen: no mbuf pool\n");
 		return 1;
 	}
+	for (p = 0; p < nports; p++) {
+		if (port_init(p, mp) != 0) {
+			fprintf(stderr, "mvtap-loadgen: port %u setup failed\n",
+				p);
+			return 1;
+		}
+	}
 	rte_eth_macaddr_get(0, &src);
-	make_header(hdr, &src, &dst, (uint16_t)len);
+	make_header(hdr, &src, &c.dst[0], c.len);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	printf("mvtap-loadgen: sending %lu-byte frames from port 0 to "
-		RTE_ETHER_ADDR_PRT_FMT ", receiving on port 1\n", len,
-		RTE_ETHER_ADDR_BYTES(&dst));
+	if (c.wire)
+		printf("mvtap-loadgen: sending %u-byte frames from port 0 to "
+			"%u MACs, %u %% broadcast; %u guests, %u of them "
+			"sending back\n", c.len, c.ndst, c.broadcast_pct,
+			nports - 1, RTE_MIN(c.reflect, nports - 1u));
+	else
+		printf("mvtap-loadgen: sending %u-byte frames from port 0 to "
+			RTE_ETHER_ADDR_PRT_FMT ", receiving on port 1\n", c.len,
+			RTE_ETHER_ADDR_BYTES(&c.dst[0]));
 	fflush(stdout);
 	while (!quit) {
-		if (rte_pktmbuf_alloc_bulk(mp, tx, LG_BURST) == 0) {
-			for (i = 0; i < LG_BURST; i++) {
-				tx[i]->data_len = (uint16_t)len;
-				tx[i]->pkt_len = (uint32_t)len;
-				rte_memcpy(rte_pktmbuf_mtod(tx[i], void *), hdr,
-					LG_HDR);
-			}
-			sent = rte_eth_tx_burst(0, 0, tx, LG_BURST);
-			if (sent < LG_BURST)
-				rte_pktmbuf_free_bulk(&tx[sent],
-					LG_BURST - sent);
-		}
-		n = rte_eth_rx_burst(1, 0, rx, LG_BURST);
-		if (n > 0)
-			rte_pktmbuf_free_bulk(rx, n);
-		/* anything sent back to A is dropped too */
-		n = rte_eth_rx_burst(0, 0, rx, LG_BURST);
-		if (n > 0)
-			rte_pktmbuf_free_bulk(rx, n);
+		send_new(&c, mp, hdr, &nframes, &next_dst);
+		for (p = 1; p < nports; p++)
+			receive(p, c.wire && p <= c.reflect);
+		/* what comes back to port 0 is counted and freed */
+		receive(0, 0);
 	}
-	for (i = 0; i < 2; i++) {
-		rte_eth_dev_stop(i);
-		rte_eth_dev_close(i);
+	for (p = 0; p < nports; p++) {
+		rte_eth_dev_stop(p);
+		rte_eth_dev_close(p);
 	}
 	rte_eal_cleanup();
 	return 0;

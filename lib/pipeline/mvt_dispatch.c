@@ -532,7 +532,7 @@ dispatch_made_plain(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 }
 
 void
-mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+mvt_dispatch_frames(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	uint16_t ingress, struct mvt_port_counters *in,
 	struct rte_mbuf **pkts, const struct mvt_cls *c,
 	const struct mvt_verdict *v, uint16_t n)
@@ -542,6 +542,21 @@ mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	d->in = in;
 	for (i = 0; i < n; i++)
 		dispatch_one(d, t, ingress, in, pkts[i], &c[i], &v[i]);
+}
+
+void
+mvt_dispatch_flush(struct mvt_dispatch *d)
+{
+	flush_all(d);
+}
+
+void
+mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in,
+	struct rte_mbuf **pkts, const struct mvt_cls *c,
+	const struct mvt_verdict *v, uint16_t n)
+{
+	mvt_dispatch_frames(d, t, ingress, in, pkts, c, v, n);
 	flush_all(d);
 }
 

@@ -101,6 +101,19 @@ void mvt_dispatch_burst(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	const struct mvt_verdict *v, uint16_t n);
 
 /**
+ * mvt_dispatch_burst() without sending the output buffers: the frames wait
+ * (a full buffer is still sent at once) until mvt_dispatch_flush(), which
+ * must come before the worker's quiescent state.
+ */
+void mvt_dispatch_frames(struct mvt_dispatch *d, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_port_counters *in,
+	struct rte_mbuf **pkts, const struct mvt_cls *c,
+	const struct mvt_verdict *v, uint16_t n);
+
+/** Send every output buffer that holds frames, mirrors' last. */
+void mvt_dispatch_flush(struct mvt_dispatch *d);
+
+/**
  * Queue one more reference of each of the @p n frames for mirror @p m's
  * destination; sent at the next mvt_dispatch_flush_mirrors(), which
  * mvt_dispatch_burst() also calls.

@@ -245,8 +245,13 @@ parse(struct mvt_worker *w, uint16_t ingress, struct mvt_port_counters *in,
 	return k;
 }
 
-void
-mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
+/*
+ * The pipeline on @p n frames from @p ingress, up to dispatch, which
+ * queues them in the output buffers: the caller sends those
+ * (mvt_dispatch_flush()). @return whether any frame reached dispatch.
+ */
+static inline int
+pipeline(struct mvt_worker *w, const struct mvt_ep_table *t,
 	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct mvt_port_counters *in = port_ctr(w, ingress);
@@ -256,7 +261,7 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 
 	n = parse(w, ingress, in, pkts, n, cls);
 	if (n == 0)
-		return;
+		return 0;
 	mvt_mactable_classify(w->dp->mt, cls, n, mvt_decide_needs_all_src(t));
 	mvt_decide_burst(t, ingress, cls, n, v);
 	mvt_policy_stage(t, ingress, w->index, pkts, cls, v, n);
@@ -264,7 +269,16 @@ mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (w->dp->hairpin && ingress != MVT_INGRESS_LOWER)
 		for (i = 0; i < n; i++)
 			mvt_decide_reflect(t, &cls[i], &v[i]);
-	mvt_dispatch_burst(&w->out, t, ingress, in, pkts, cls, v, n);
+	mvt_dispatch_frames(&w->out, t, ingress, in, pkts, cls, v, n);
+	return 1;
+}
+
+void
+mvt_worker_process(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (pipeline(w, t, ingress, pkts, n))
+		mvt_dispatch_flush(&w->out);
 }
 
 /*
@@ -320,6 +334,34 @@ poll_port(struct mvt_worker *w, const struct mvt_ep_table *t,
 	if (unlikely(w->out.mirror_dirty != 0))
 		mvt_dispatch_flush_mirrors(&w->out);
 	return n;
+}
+
+/*
+ * Poll lower queue @p q: a burst, and more while they come full, up to
+ * MVT_LOWER_BURSTS (mvt_worker.h), each through the pipeline; the output
+ * buffers are sent once, at the end. A queue that gives less than a full
+ * burst is left at once, so a lightly loaded wire is served a burst at a
+ * time, as before.
+ */
+static inline uint16_t
+poll_lower(struct mvt_worker *w, const struct mvt_ep_table *t, uint16_t q)
+{
+	struct rte_mbuf *pkts[MVT_BURST];
+	uint16_t k, n, total = 0;
+
+	for (k = 0; k < MVT_LOWER_BURSTS; k++) {
+		n = rx_port(w, w->dp->lower, MVT_INGRESS_LOWER, q, pkts);
+		if (n == 0)
+			break;
+		pipeline(w, t, MVT_INGRESS_LOWER, pkts, n);
+		total += n;
+		if (n < MVT_BURST)
+			break;
+	}
+	/* also what mirrors were given of a burst dropped whole */
+	if (total > 0)
+		mvt_dispatch_flush(&w->out);
+	return total;
 }
 
 /*
@@ -494,8 +536,7 @@ mvt_worker_main(void *arg)
 			if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
 				moved += poll_timed(st, &tp,
 					likely(x->n_vlans == 0) ?
-					poll_port(x, ts[g], MVT_INGRESS_LOWER,
-						x->lower_rxq) :
+					poll_lower(x, ts[g], x->lower_rxq) :
 					poll_lower_vlan(x, x->lower_rxq));
 			if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
 				moved += poll_timed(st, &tp,

@@ -21,7 +21,15 @@
  *
  * Each stage takes the whole burst; a frame a stage drops carries the
  * reason in its verdict and dispatch charges it to the ingress port.
+ *
+ * A lower queue that gives a full burst is read again, up to
+ * MVT_LOWER_BURSTS bursts, before the output buffers go out: the wire's
+ * frames are for many destinations, a few each per burst, and a vhost
+ * enqueue costs about as much for one frame as for many.
  */
+
+/** Bursts read from a lower queue in one poll while they come full. */
+#define MVT_LOWER_BURSTS 4
 
 #include <stdint.h>
 

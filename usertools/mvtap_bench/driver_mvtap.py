@@ -8,8 +8,8 @@ start, and its cycles per frame from /mvtap/lcores.
 import os
 
 from .harness import (BenchError, JUMBO_MTU, POLICY_RATE, PREFIX_MVTAP, Proc,
-                      SWITCH_LCORES, Switch, cfg_name, guest_mac, jumbo,
-                      scenario_guests, telemetry, telemetry_ready,
+                      SWITCH_LCORES, Switch, cfg_name, guest_mac, has_wire,
+                      jumbo, scenario_guests, telemetry, telemetry_ready,
                       wait_until)
 
 
@@ -76,8 +76,13 @@ class Mvtap(Switch):
 
     def lower_arg(self, i):
         """--lower of lower i: net_null devices that receive nothing, the
-        first named "lower" and at MTU 9000 for jumbo frames."""
+        first named "lower" and at MTU 9000 for jumbo frames; with traffic
+        from the wire, the first is a net_vhost device whose other end is
+        the generator's station."""
         mtu = ",mtu=%d" % JUMBO_MTU if jumbo(self.cfg) else ""
+        if i == 0 and has_wire(self.cfg):
+            return "name=lower%s,dev=net_vhost0,iface=%s" % (
+                mtu, self.wire_sock())
         if i == 0 and self.cfg.get("lowers", 1) == 1 and not mtu:
             return "net_null0,no-rx=1"
         return "name=%s%s,dev=net_null%d,no-rx=1" % (
@@ -86,6 +91,9 @@ class Mvtap(Switch):
     def socks(self):
         return [os.path.join(self.sockdir, ep + ".sock")
                 for ep in self.guests]
+
+    def wire_sock(self):
+        return os.path.join(self.sockdir, "wire.sock")
 
     def idle_socks(self):
         return [(os.path.join(self.sockdir, "e%d.sock" % i), mac)

@@ -2,15 +2,18 @@
 # Copyright(c) 2026 The dpdk-mvtap authors
 
 """The OVS-DPDK driver of mvtap-bench: ovs-vswitchd-dpdk with a private
-database, NORMAL action, a dpdkvhostuser port per traffic guest.
+database, NORMAL action, a dpdkvhostuser port per traffic guest (and one
+for the station on the wire, and one per idle guest, where the scenario
+has them).
 """
 
 import os
 import re
 import signal
 
-from .harness import (BenchError, JUMBO_MTU, PREFIX_OVS, Proc, Switch,
-                      guest_mac, jumbo, run, scenario_guests, wait_until)
+from .harness import (BenchError, JUMBO_MTU, PREFIX_OVS, Proc, STATION,
+                      Switch, guest_mac, has_wire, jumbo, run,
+                      scenario_guests, wait_until)
 
 
 OVS_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
@@ -40,6 +43,11 @@ class Ovs(Switch):
             "other_config:pmd-cpu-mask=0x2",
             "other_config:dpdk-socket-mem=512"]
         self.nports = scenario_guests(cfg)
+        # the station's port, then the idle guests'
+        self.others = (["wire"] if has_wire(cfg) else []) + [
+            "idle%d" % i for i in range(cfg.get("endpoints", 0) -
+                                        self.nports)
+            if cfg.get("scenario") == "broadcast"]
         self.commands = [
             ["ovsdb-tool", "create", self.db, OVS_SCHEMA],
             ["ovsdb-server", self.db, "--remote=punix:" + self.dbsock,
@@ -56,12 +64,36 @@ class Ovs(Switch):
             self.vsctl + ["add-port", "br0", "vh%d" % i, "--", "set",
                           "Interface", "vh%d" % i, "type=dpdkvhostuser"] +
             (["mtu_request=%d" % JUMBO_MTU] if jumbo(cfg) else [])
-            for i in range(self.nports)]
+            for i in range(self.nports)] + [
+            self.vsctl + ["add-port", "br0", n, "--", "set", "Interface", n,
+                          "type=dpdkvhostuser"] +
+            (["mtu_request=%d" % JUMBO_MTU] if jumbo(cfg) else [])
+            for n in self.others]
         self.vswitchd = None
 
     def fdb_commands(self):
         return [["ovs-appctl", "-t", self.ctl, "fdb/add", "br0", "vh%d" % i,
-                 "0", guest_mac(i)] for i in range(self.nports)]
+                 "0", guest_mac(i)] for i in range(self.nports)] + (
+            [["ovs-appctl", "-t", self.ctl, "fdb/add", "br0", "wire", "0",
+              STATION]] if has_wire(self.cfg) else [])
+
+    def wire_sock(self):
+        return os.path.join(self.dir, "wire")
+
+    def idle_socks(self):
+        return [(os.path.join(self.dir, n), "52:54:00:00:%02x:%02x" % (
+            1 + i // 256, i % 256)) for i, n in enumerate(self.others)
+            if n != "wire"]
+
+    def wait_up(self, n, timeout=60):
+        """Wait until n more vhost-user ports than the traffic guests' are
+        connected (link state up)."""
+        def count():
+            out = run(self.vsctl + ["--bare", "--columns=link_state", "list",
+                                    "Interface"], env=self.env).stdout
+            return out.split().count("up")
+        wait_until(lambda: count() >= n, timeout,
+                   "%d OVS vhost-user ports to be connected" % n)
 
     def socks(self):
         return [os.path.join(self.dir, "vh%d" % i)
@@ -99,7 +131,8 @@ class Ovs(Switch):
         def up():
             if not sw.alive():
                 raise BenchError("ovs-vswitchd exited:\n" + sw.tail())
-            return all(os.path.exists(s) for s in self.socks())
+            return all(os.path.exists(s) for s in self.socks() + [
+                os.path.join(self.dir, n) for n in self.others])
         wait_until(up, 60, "the OVS vhost-user sockets")
         if self.nports > 2:
             # static FDB entries: with more than one conversation, frames

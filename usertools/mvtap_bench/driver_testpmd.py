@@ -2,8 +2,8 @@
 # Copyright(c) 2026 The dpdk-mvtap authors
 
 """The testpmd driver of mvtap-bench: io forwarding between net_vhost
-ports (two, or one per traffic guest, port 2i with port 2i+1), the
-ceiling.
+ports (two, or one per traffic guest, port 2i with port 2i+1; from the
+wire, a chain through the station's port and every guest's), the ceiling.
 """
 
 import os
@@ -11,15 +11,20 @@ import re
 import time
 
 from .harness import (BenchError, LINEBUF, PREFIX_TESTPMD, Proc, SWITCH_LCORES,
-                      Switch, TESTPMD, TESTPMD_JUMBO, jumbo, scenario_guests,
-                      wait_until)
+                      Switch, TESTPMD, TESTPMD_JUMBO, has_wire, jumbo,
+                      scenario_guests, wait_until)
 
 
 class TestpmdSwitch(Switch):
     """testpmd io forwarding between vhost ports, each pair (port 2i with
     port 2i+1, testpmd's paired topology) standing for a pair of guests
     that talk to each other; it cannot express a guest that talks to
-    several (fan-in). Interactive, driven
+    several (fan-in, broadcasts). From the wire (port 0, the station's),
+    the ports form a chain (testpmd's chained topology: port i to port
+    i+1, the last to port 0): a frame from the station crosses every guest,
+    each sending it back, before it returns; each crossing is one frame
+    received on one vhost port and sent on another, as the frames of
+    dpdk-mvtap's wire to guests are. Interactive, driven
     on stdin, so that its forwarding statistics (and cycles) can be cleared
     at the start of the window and shown at its end."""
     kind = "testpmd"
@@ -32,10 +37,13 @@ class TestpmdSwitch(Switch):
         self.cmd = LINEBUF + [
                     TESTPMD, "--lcores", SWITCH_LCORES, "--no-pci",
                     "--socket-mem", "512", "--file-prefix", PREFIX_TESTPMD]
-        for i, sock in enumerate(self.socks()):
+        ports = ([self.wire_sock()] if has_wire(cfg) else []) + self.socks()
+        for i, sock in enumerate(ports):
             self.cmd += ["--vdev", "net_vhost%d,iface=%s" % (i, sock)]
         self.cmd += ["--", "-i", "--auto-start", "--forward-mode=io",
                      "--record-core-cycles"]
+        if has_wire(cfg):
+            self.cmd.append("--port-topology=chained")
         if jumbo(cfg):
             self.cmd += TESTPMD_JUMBO
         self.commands = [self.cmd]
@@ -45,6 +53,9 @@ class TestpmdSwitch(Switch):
     def socks(self):
         return [os.path.join(self.sockdir, "vhost%d.sock" % i)
                 for i in range(scenario_guests(self.cfg))]
+
+    def wire_sock(self):
+        return os.path.join(self.sockdir, "wire.sock")
 
     def start(self):
         p = Proc("testpmd-switch", self.cmd, self.workdir,

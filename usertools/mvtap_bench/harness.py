@@ -139,9 +139,11 @@ def telemetry_ready(prefix):
 
 
 def scenario_tag(cfg):
-    """"", "open", "fan-in", "many-pairs", "many-pairs-open": how the
+    """"", "open", "fan-in", "many-pairs", "wire", "broadcast10": how the
     scenario shows in names."""
-    tag = [] if cfg.get("scenario", "pair") == "pair" else [cfg["scenario"]]
+    sc = cfg.get("scenario", "pair")
+    tag = [] if sc == "pair" else [
+        "broadcast%d" % cfg["broadcast"] if sc == "broadcast" else sc]
     if cfg.get("open_loop"):
         tag.append("open")
     return "-".join(tag)
@@ -211,19 +213,37 @@ def guest_mac(i):
 
 
 # What the generator does in each scenario (see scenario_plan)
-SCENARIOS = ("pair", "fan-in", "many-pairs")
+SCENARIOS = ("pair", "open-loop", "fan-in", "many-pairs", "wire",
+             "broadcast")
 FAN_IN_SENDERS = 8
 MANY_PAIRS = 8
+WIRE_GUESTS = 16          # wire: 16 guests behind one station on the wire
+# broadcast: as many live guests as the generator can have ports
+# (RTE_MAX_ETHPORTS, 32, less the station), the first WIRE_GUESTS of them
+# sending back, and idle ones up to BROADCAST_ENDPOINTS
+BROADCAST_GUESTS = 31
+BROADCAST_ENDPOINTS = 64
 
 
 def scenario_guests(cfg):
-    """How many traffic guests (generator ports) a configuration has."""
+    """How many traffic guests (generator ports, the station on the wire
+    not counted) a configuration has."""
     sc = cfg.get("scenario", "pair")
     if sc == "fan-in":
         return 1 + FAN_IN_SENDERS
     if sc == "many-pairs":
         return 2 * MANY_PAIRS
+    if sc == "wire":
+        return WIRE_GUESTS
+    if sc == "broadcast":
+        return BROADCAST_GUESTS
     return 2
+
+
+def has_wire(cfg):
+    """Whether the traffic comes from a station on the wire, behind the
+    switch's lower device (a vhost-user port the generator connects to)."""
+    return cfg.get("scenario", "pair") in ("wire", "broadcast")
 
 
 def scenario_plan(cfg):
@@ -340,6 +360,39 @@ class OpenLoopGenerator(Proc):
 
     def rx_pps_lines(self, start, end):
         return {0: [], 1: []}
+
+
+class WireGenerator(Proc):
+    """Wire to guests and back: mvtap-loadgen --wire, port 0 a station on
+    the wire (connected to the switch's lower, or what stands for it),
+    ports 1.. the traffic guests. The station sends as fast as its port
+    takes frames, to the first WIRE_GUESTS guests in turn (and
+    cfg["broadcast"] % to everyone); those guests send every unicast back
+    (macswap), the others count. One lcore on CPU 0 polls every port.
+    counters() gives the station's port, then the guests'."""
+
+    def __init__(self, logdir, wire_sock, socks, cfg):
+        self.nports = 1 + len(socks)
+        cmd = [LOADGEN, "--lcores", "0@0", "--no-pci",
+               "--single-file-segments", "--socket-mem", "256",
+               "--file-prefix", PREFIX_GEN,
+               "--vdev", "net_virtio_user0,path=%s,mac=%s" % (wire_sock,
+                                                              STATION)]
+        for i, sock in enumerate(socks):
+            cmd += ["--vdev", "net_virtio_user%d,path=%s,mac=%s" % (
+                i + 1, sock, guest_mac(i))]
+        cmd += ["--", "--wire", "--dst", ",".join(
+            guest_mac(i) for i in range(WIRE_GUESTS)),
+            "--reflect", "%d" % WIRE_GUESTS,
+            "--broadcast", "%d" % cfg.get("broadcast", 0),
+            "--txpkts", "%d" % cfg["size"]]
+        super().__init__("loadgen", cmd, logdir)
+
+    wait_forwarding = OpenLoopGenerator.wait_forwarding
+    counters = Generator.counters
+
+    def rx_pps_lines(self, start, end):
+        return {p: [] for p in range(self.nports)}
 
 
 class IdleGuests:

@@ -16,12 +16,11 @@ from mvtap_telemetry import sampled
 from .driver_mvtap import Mvtap
 from .driver_ovs import OVS_VSWITCHD, Ovs
 from .driver_testpmd import TestpmdSwitch
-from .harness import (BenchError, Generator, IdleGuests, OpenLoopGenerator,
-                      PREFIX_GEN, cfg_label,
-                      cfg_name, cleanup_dir, cleanup_hugefiles, log, now_iso,
-                      scenario_guests, scenario_plan, scenario_tag,
-                      telemetry_ready,
-                      wait_until)
+from .harness import (BROADCAST_ENDPOINTS, BenchError, Generator, IdleGuests,
+                      OpenLoopGenerator, PREFIX_GEN, WireGenerator, cfg_label,
+                      cfg_name, cleanup_dir, cleanup_hugefiles, has_wire, log,
+                      now_iso, scenario_guests, scenario_plan, scenario_tag,
+                      telemetry_ready, wait_until)
 from .machine import (c2c_probe, ensure_package, load1, placement,
                       proc_stat_cpu, quiet_gate)
 from .report import plot, print_table, summarise
@@ -50,7 +49,9 @@ def run_once(cfg, args, tmp, confdir):
             idle = IdleGuests(workdir, sw.idle_socks()).start()
             sw.wait_up(len(sw.idle_socks()))
             idle.check()
-        if cfg.get("open_loop"):
+        if has_wire(cfg):
+            gen = WireGenerator(workdir, sw.wire_sock(), sw.socks(), cfg)
+        elif cfg.get("open_loop"):
             gen = OpenLoopGenerator(workdir, sw.socks(), cfg["size"])
         else:
             gen = Generator(workdir, sw.socks(), cfg["size"],
@@ -99,11 +100,16 @@ def run_once(cfg, args, tmp, confdir):
                                     if pps else None)})
         offered = sum(p["tx_packets"] for p in ports) / dt / 1e6
         total = sum(p["mpps"] for p in ports)
+        if has_wire(cfg):
+            # what reached the guests, and what came back to the station
+            sample["to_guests_mpps"] = total - ports[0]["mpps"]
+            sample["to_wire_mpps"] = ports[0]["mpps"]
         sample.update({
             "window_s": round(dt, 3),
             "ports": ports,
-            # open loop: what reached B, one direction
-            "mpps": (total if cfg.get("open_loop") else
+            # open loop: what reached B, one direction; from the wire:
+            # every frame the switch delivered, both ways
+            "mpps": (total if cfg.get("open_loop") or has_wire(cfg) else
                      statistics.mean(p["mpps"] for p in ports)),
             "mpps_total": total,
             # what the guests sent and what reached a guest, per second;
@@ -118,7 +124,12 @@ def run_once(cfg, args, tmp, confdir):
                                 hz / dt, 3),
             "steal_cpus": round((cpu1[1] - cpu0[1]) / hz / dt, 3),
             "load1_after": round(load1(), 2)})
-        if cfg.get("open_loop"):
+        if has_wire(cfg):
+            if ports[0]["rx_packets"] == 0 or ports[1]["rx_packets"] == 0:
+                raise BenchError("nothing %s" % (
+                    "reached the guests" if ports[1]["rx_packets"] == 0
+                    else "came back to the wire"))
+        elif cfg.get("open_loop"):
             if ports[1]["rx_packets"] == 0:
                 raise BenchError("the receiver got nothing")
         elif min(p["rx_packets"] for p in ports) == 0:
@@ -146,29 +157,37 @@ def parse_ints(s):
     return [int(x) for x in s.split(",") if x]
 
 
-def scenario_cfgs(args, have_ovs, size, scenario):
+def scenario_cfgs(args, have_ovs, size, scenario, broadcast=None):
     """The configurations of a scenario besides the closed pair: dpdk-mvtap
     in the first of --modes with the first of --policies, each traffic
     guest an endpoint (the pair in open loop: the first of --endpoints),
-    and the peers that can express it."""
+    and the peers that can express it; broadcast, once per share of
+    --broadcast-shares, with BROADCAST_ENDPOINTS endpoints."""
+    if scenario == "broadcast" and broadcast is None:
+        return [c for pct in args.broadcast_shares for c in scenario_cfgs(
+            args, have_ovs, size, "broadcast", pct)]
     sc = "pair" if scenario == "open-loop" else scenario
     base = {"size": size, "scenario": sc,
             "open_loop": scenario == "open-loop"}
+    if broadcast is not None:
+        base["broadcast"] = broadcast
     cfgs = []
     for sw in args.switches:
+        ep = scenario_guests(base)
+        if sc == "broadcast":
+            ep = BROADCAST_ENDPOINTS
         if sw == "mvtap":
-            ep = scenario_guests(base)
             if scenario == "open-loop":
                 ep = args.endpoints[0]
             cfgs.append(dict(base, switch="mvtap", mode=args.modes[0],
                              endpoints=ep, policies=args.policies[0]))
         elif sw == "ovs" and not have_ovs:
             continue
-        elif sw == "testpmd" and sc == "fan-in":
+        elif sw == "testpmd" and sc in ("fan-in", "broadcast"):
             continue
         else:
-            cfgs.append(dict(base, switch=sw, mode=None,
-                             endpoints=scenario_guests(base), policies=0))
+            cfgs.append(dict(base, switch=sw, mode=None, endpoints=ep,
+                             policies=0))
     return cfgs
 
 

@@ -34,6 +34,7 @@ def same_traffic(a, b):
     scenario, open or closed loop), so that their ratio means something."""
     return (a["size"] == b["size"] and
             a.get("scenario", "pair") == b.get("scenario", "pair") and
+            a.get("broadcast") == b.get("broadcast") and
             bool(a.get("open_loop")) == bool(b.get("open_loop")))
 
 
