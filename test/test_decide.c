@@ -26,6 +26,7 @@
  * and received again, as a reflecting switch would send it back.
  */
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_eth_ring.h>
@@ -183,7 +184,8 @@ pl_port(unsigned int i, const char *name, struct mvt_port *l)
 
 	for (j = 0; j < 2; j++) {
 		snprintf(dev, sizeof(dev), "%s_%s", name, j == 0 ? "rx" : "tx");
-		pl.ring[i][j] = rte_ring_create(dev, 256, rte_socket_id(),
+		/* more than one poll of the lower takes (test_wire_bursts) */
+		pl.ring[i][j] = rte_ring_create(dev, 1024, rte_socket_id(),
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (pl.ring[i][j] == NULL)
 			return -1;
@@ -1381,6 +1383,127 @@ test_relay_bridge_rules(void)
 	return TEST_SUCCESS;
 }
 
+/* Frame number @p seq of a stream from @p src to @p dst. */
+static struct rte_mbuf *
+seq_frame(uint64_t dst, uint64_t src, uint16_t seq)
+{
+	struct rte_mbuf *m = pl_frame(dst, src, 0x88b5);
+	uint8_t *d;
+
+	if (m == NULL)
+		return NULL;
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	d[14] = (uint8_t)(seq >> 8);
+	d[15] = (uint8_t)seq;
+	return m;
+}
+
+/*
+ * Take what @p ring holds: it must be @p n frames numbered @p first,
+ * first + 2, ... (every other one of an interleaved stream).
+ */
+static int
+take_seq(struct rte_ring *ring, unsigned int n, uint16_t first,
+	const char *what)
+{
+	struct rte_mbuf *m;
+	unsigned int got = 0;
+	const uint8_t *d;
+	uint16_t seq;
+	int ret = TEST_SUCCESS;
+
+	while (rte_ring_dequeue(ring, (void **)&m) == 0) {
+		d = rte_pktmbuf_mtod(m, const uint8_t *);
+		seq = (uint16_t)(d[14] << 8 | d[15]);
+		if (seq != (uint16_t)(first + 2 * got) && ret == TEST_SUCCESS) {
+			printf("%s: frame %u is number %u, not %u\n", what,
+				got, seq, first + 2 * got);
+			ret = TEST_FAILED;
+		}
+		got++;
+		rte_pktmbuf_free(m);
+	}
+	if (got != n) {
+		printf("%s: %u frames, not %u\n", what, got, n);
+		return TEST_FAILED;
+	}
+	return ret;
+}
+
+/*
+ * One loop iteration reads a lower queue that keeps giving full bursts up
+ * to MVT_LOWER_BURSTS of them, and the output buffers hold frames across
+ * those bursts: all of them reach their ports in that iteration, each
+ * port's in order; what is left waits for the next iteration. Frames the
+ * host port sends to the wire, which the lower's buffer holds until the
+ * end of the iteration, also go out in it.
+ */
+static int
+test_wire_bursts(void)
+{
+	const unsigned int limit = MVT_LOWER_BURSTS * MVT_BURST;
+	const unsigned int n = limit + 44;
+	struct mvt_lcore_stats *b = malloc(sizeof(*b));
+	struct rte_mbuf *m;
+	uint64_t not_ready;
+	unsigned int i;
+	int ret = TEST_FAILED;
+
+	TEST_ASSERT(b != NULL && pl_setup() == 0, "setup");
+	w_build(MVT_MODE_BRIDGE);
+	TEST_ASSERT_SUCCESS(pl_mactable(), "the MAC table");
+	pl.dp.hairpin = 0;
+	pl.dp.tbl = &w.t;
+	memcpy(b, pl.stats, sizeof(*b));
+	/* from the wire: even frames to S, odd ones to the host port */
+	for (i = 0; i < n; i++) {
+		m = seq_frame(i % 2 == 0 ? w.t.ep[S].mac : MAC_UNKNOWN, MAC_EXT,
+			(uint16_t)i);
+		if (m == NULL || rte_ring_enqueue(pl.ring[0][0], m) != 0)
+			goto out;
+	}
+	/* from the host port to the wire, numbered apart */
+	for (i = 0; i < 10; i++) {
+		m = seq_frame(MAC_EXT, MAC_HOST, (uint16_t)(1000 + 2 * i));
+		if (m == NULL || rte_ring_enqueue(pl.ring[1][0], m) != 0)
+			goto out;
+	}
+	/* pl_watch() ends the loop after the iteration of its first poll */
+	__atomic_store_n(&pl.dp.quit, 0, __ATOMIC_RELAXED);
+	mvt_worker_main(pl.w);
+	not_ready = pl.stats->port[S].drops[MVT_DROP_NOT_READY] -
+		b->port[S].drops[MVT_DROP_NOT_READY];
+	if (not_ready != limit / 2) {
+		printf("S was sent %" PRIu64 " frames in the first iteration, "
+			"not %u\n", not_ready, limit / 2);
+		goto out;
+	}
+	if (take_seq(pl.ring[1][1], limit / 2, 1, "host port, first "
+			"iteration") != 0 ||
+			take_seq(pl.ring[0][1], 10, 1000, "the wire") != 0)
+		goto out;
+	TEST_ASSERT_EQUAL(rte_ring_count(pl.ring[0][0]), n - limit,
+		"frames left on the lower's queue");
+	__atomic_store_n(&pl.dp.quit, 0, __ATOMIC_RELAXED);
+	mvt_worker_main(pl.w);
+	not_ready = pl.stats->port[S].drops[MVT_DROP_NOT_READY] -
+		b->port[S].drops[MVT_DROP_NOT_READY];
+	if (not_ready != n / 2) {
+		printf("S was sent %" PRIu64 " frames, not %u\n", not_ready,
+			n / 2);
+		goto out;
+	}
+	if (take_seq(pl.ring[1][1], (n - limit) / 2, (uint16_t)(limit + 1),
+			"host port, second iteration") != 0)
+		goto out;
+	TEST_ASSERT_EQUAL(rte_ring_count(pl.ring[0][0]), 0,
+		"frames left on the lower's queue");
+	ret = TEST_SUCCESS;
+out:
+	free(b);
+	return ret;
+}
+
 static struct unit_test_suite decide_suite = {
 	.suite_name = "decision engine: spec section 6 tables",
 	.unit_test_cases = {
@@ -1417,6 +1540,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_relay_keeps_drops),
 		TEST_CASE(test_bc_cutoff),
 		TEST_CASE(test_relay_bridge_rules),
+		TEST_CASE(test_wire_bursts),
 		TEST_CASES_END()
 	}
 };

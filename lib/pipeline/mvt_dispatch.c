@@ -357,7 +357,7 @@ flush_all(struct mvt_dispatch *d)
 {
 	uint16_t i, id;
 
-	if (d->lower_out.n > 0)
+	if (d->lower_out.n > 0 && !d->lower_held)
 		flush_port(d, d->dp->lower, &d->lower_out,
 			&d->stats->port[MVT_PORT_LOWER]);
 	if (d->host_out.n > 0)
@@ -548,6 +548,19 @@ void
 mvt_dispatch_flush(struct mvt_dispatch *d)
 {
 	flush_all(d);
+}
+
+void
+mvt_dispatch_flush_lower(struct mvt_dispatch *d)
+{
+	d->lower_held = 0;
+	if (d->lower_out.n == 0)
+		return;
+	flush_port(d, d->dp->lower, &d->lower_out,
+		&d->stats->port[MVT_PORT_LOWER]);
+	/* the copies that flush made for a mirror of the lower */
+	if (unlikely(d->mirror_dirty != 0))
+		mvt_dispatch_flush_mirrors(d);
 }
 
 void

@@ -67,6 +67,8 @@ struct mvt_dispatch {
 	 */
 	struct mvt_offload_caps plain;
 	uint16_t n_dirty;
+	/** mvt_dispatch_hold_lower() */
+	uint16_t lower_held;
 	uint16_t dirty[MVT_MAX_ENDPOINTS];
 	struct mvt_outbuf lower_out;
 	struct mvt_outbuf host_out;
@@ -112,6 +114,21 @@ void mvt_dispatch_frames(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 
 /** Send every output buffer that holds frames, mirrors' last. */
 void mvt_dispatch_flush(struct mvt_dispatch *d);
+
+/**
+ * From now until mvt_dispatch_flush_lower(), the flushes at the end of a
+ * burst leave the lower's output buffer to fill (a full one is still sent
+ * at once): the frames that many endpoints' polls send to the wire, a few
+ * each, go out in one burst. The worker holds it over one loop iteration.
+ */
+static inline void
+mvt_dispatch_hold_lower(struct mvt_dispatch *d)
+{
+	d->lower_held = 1;
+}
+
+/** Send what the lower's output buffer holds, and hold it no longer. */
+void mvt_dispatch_flush_lower(struct mvt_dispatch *d);
 
 /**
  * Queue one more reference of each of the @p n frames for mirror @p m's

@@ -533,6 +533,7 @@ mvt_worker_main(void *arg)
 		for (g = 0; g < w->n_segs; g++) {
 			x = w->segs[g];
 			ts[g] = __atomic_load_n(&x->dp->tbl, __ATOMIC_ACQUIRE);
+			mvt_dispatch_hold_lower(&x->out);
 			if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
 				moved += poll_timed(st, &tp,
 					likely(x->n_vlans == 0) ?
@@ -561,6 +562,9 @@ mvt_worker_main(void *arg)
 			moved += n;
 			mvt_sched_idle_done(s, n);
 		}
+		/* what the endpoints sent to the wire, in one burst */
+		for (g = 0; g < w->n_segs; g++)
+			mvt_dispatch_flush_lower(&w->segs[g]->out);
 		for (g = 0; g < w->n_segs; g++)
 			if (mvt_dispatch_bcq_used(&w->segs[g]->out) > 0)
 				moved += poll_timed(st, &tp,
