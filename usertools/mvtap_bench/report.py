@@ -286,16 +286,89 @@ def print_placement_table(summary):
     log_table(hdr, rows, 3)
 
 
+SCENARIO_TITLE = {"": "pair", "open": "open loop", "fan-in": "fan-in",
+                  "many-pairs": "many pairs", "wire": "wire to 16 guests"}
+SWITCH_TITLE = (("mvtap", "dpdk-mvtap"), ("testpmd", "testpmd io"),
+                ("ovs", "OVS-DPDK NORMAL"))
+
+
+def plot_scenarios(summary, outdir):
+    """SVGs of every scenario's rate and cycles per frame, a cluster of
+    bars (median, min-max) per scenario and frame size, a bar per switch:
+    dpdk-mvtap's first configuration of the scenario (for the pair, the
+    one with the fewest endpoints and policies)."""
+    groups = []
+    for r in summary:
+        c = r["config"]
+        key = (c["size"], scenario_tag(c))
+        if key not in groups:
+            groups.append(key)
+    if len(groups) < 2:
+        return []
+    datdir = os.path.join(outdir, "plotdata")
+    os.makedirs(datdir, exist_ok=True)
+    files = []
+    for metric, fname, ylabel in (
+            ("mpps_total", "mpps-by-scenario.svg",
+             "Mpps delivered to all guests (and the wire)"),
+            ("cycles_per_packet", "cycles-by-scenario.svg",
+             "busy cycles per frame")):
+        dat = os.path.join(datdir, fname.replace(".svg", ".dat"))
+        with open(dat, "w") as f:
+            for size, tag in groups:
+                cells = []
+                for sw, _ in SWITCH_TITLE:
+                    rows = [r for r in summary if r["ok"] and
+                            r["config"]["switch"] == sw and
+                            r["config"]["size"] == size and
+                            scenario_tag(r["config"]) == tag]
+                    rows.sort(key=lambda r: (r["config"]["endpoints"],
+                                             r["config"]["policies"]))
+                    m = rows[0][metric] if rows else None
+                    cells += (["%g" % m["median"], "%g" % m["min"],
+                               "%g" % m["max"]] if m else ["-"] * 3)
+                title = SCENARIO_TITLE.get(tag, tag.replace(
+                    "broadcast", "broadcast ") + (
+                    " %" if tag.startswith("broadcast") else ""))
+                f.write('"%s, %d B" %s\n' % (title, size, " ".join(cells)))
+        script = ["set terminal svg size 900,480 dynamic font 'Sans,11'",
+                  "set output '%s'" % os.path.join(outdir, fname),
+                  "set style data histograms",
+                  "set style histogram errorbars gap 2 lw 1",
+                  "set style fill solid 0.6 border -1",
+                  "set datafile missing '-'", "set grid ytics",
+                  "set ylabel '%s'" % ylabel, "set yrange [0:*]",
+                  "set xtics nomirror", "set bmargin 4", "set key top right",
+                  "set title 'median and min-max over the rounds'",
+                  "plot " + ", ".join(
+                      "'%s' using %d:%d:%d%s title '%s'" % (
+                          dat, 2 + 3 * i, 3 + 3 * i, 4 + 3 * i,
+                          ":xtic(1)" if i == 0 else "", t)
+                      for i, (_, t) in enumerate(SWITCH_TITLE))]
+        gp = os.path.join(datdir, fname.replace(".svg", ".gp"))
+        with open(gp, "w") as f:
+            f.write("\n".join(script) + "\n")
+        r = subprocess.run(["gnuplot", gp], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            log("gnuplot failed: %s" % r.stdout.strip()[-300:])
+        else:
+            files.append(os.path.join(outdir, fname))
+    return files
+
+
 def plot(summary, outdir):
-    """SVGs of Mpps and cycles/packet against the endpoint count."""
+    """SVGs of Mpps and cycles/packet against the endpoint count, and of
+    every scenario side by side."""
     if not ensure_package("gnuplot", "gnuplot-nox"):
         log("no gnuplot: no plot")
         return []
-    # the matrix of the closed pair; the other scenarios are in the tables
+    files = plot_scenarios(summary, outdir)
+    # the matrix of the closed pair
     summary = [r for r in summary if not scenario_tag(r["config"])]
     mv = [r for r in summary if r["config"]["switch"] == "mvtap" and r["ok"]]
     if not mv:
-        return []
+        return files
     sizes = sorted({r["config"]["size"] for r in mv})
     series = []
     for size in sizes:
@@ -312,7 +385,6 @@ def plot(summary, outdir):
     datdir = os.path.join(outdir, "plotdata")
     os.makedirs(datdir, exist_ok=True)
     eps = sorted({r["config"]["endpoints"] for r in mv})
-    files = []
     for metric, fname, ylabel in (
             ("mpps", "mpps-vs-endpoints.svg", "Mpps per port (loop rate)"),
             ("cycles_per_packet", "cycles-vs-endpoints.svg",
