@@ -9,7 +9,7 @@ import os
 
 from .harness import (BenchError, JUMBO_MTU, POLICY_RATE, PREFIX_MVTAP, Proc,
                       SWITCH_LCORES, Switch, cfg_name, guest_mac, has_wire,
-                      jumbo, scenario_guests, telemetry, telemetry_ready,
+                      idle_mac, jumbo, scenario_guests, telemetry, telemetry_ready,
                       wait_until)
 
 
@@ -18,8 +18,7 @@ def endpoint_macs(cfg):
     guests' first, then the idle ones."""
     g = scenario_guests(cfg)
     return [guest_mac(i) for i in range(g)] + [
-        "52:54:00:00:%02x:%02x" % (1 + i // 256, i % 256)
-        for i in range(g, cfg["endpoints"])]
+        idle_mac(i) for i in range(g, cfg["endpoints"])]
 
 
 def mvtap_ini(cfg, sockdir):

@@ -12,7 +12,7 @@ import re
 import signal
 
 from .harness import (BenchError, JUMBO_MTU, PREFIX_OVS, Proc, STATION,
-                      Switch, guest_mac, has_wire, jumbo, run,
+                      Switch, guest_mac, has_wire, idle_mac, jumbo, run,
                       scenario_guests, wait_until)
 
 
@@ -43,11 +43,13 @@ class Ovs(Switch):
             "other_config:pmd-cpu-mask=0x2",
             "other_config:dpdk-socket-mem=512"]
         self.nports = scenario_guests(cfg)
-        # the station's port, then the idle guests'
-        self.others = (["wire"] if has_wire(cfg) else []) + [
-            "idle%d" % i for i in range(cfg.get("endpoints", 0) -
-                                        self.nports)
-            if cfg.get("scenario") == "broadcast"]
+        # the idle guests' ports, by endpoint index
+        self.idle = (range(self.nports, cfg.get("endpoints", 0))
+                     if cfg.get("scenario") == "broadcast" else range(0))
+        # the traffic guests' ports, the station's, the idle guests'
+        ports = ["vh%d" % i for i in range(self.nports)] + (
+            ["wire"] if has_wire(cfg) else []) + [
+            "idle%d" % i for i in self.idle]
         self.commands = [
             ["ovsdb-tool", "create", self.db, OVS_SCHEMA],
             ["ovsdb-server", self.db, "--remote=punix:" + self.dbsock,
@@ -61,14 +63,11 @@ class Ovs(Switch):
              "--log-file=" + os.path.join(self.dir, "ovs-vswitchd.log")],
             self.vsctl + ["add-br", "br0", "--", "set", "bridge", "br0",
                           "datapath_type=netdev"]] + [
-            self.vsctl + ["add-port", "br0", "vh%d" % i, "--", "set",
-                          "Interface", "vh%d" % i, "type=dpdkvhostuser"] +
-            (["mtu_request=%d" % JUMBO_MTU] if jumbo(cfg) else [])
-            for i in range(self.nports)] + [
             self.vsctl + ["add-port", "br0", n, "--", "set", "Interface", n,
                           "type=dpdkvhostuser"] +
             (["mtu_request=%d" % JUMBO_MTU] if jumbo(cfg) else [])
-            for n in self.others]
+            for n in ports]
+        self.port_socks = [os.path.join(self.dir, n) for n in ports]
         self.vswitchd = None
 
     def fdb_commands(self):
@@ -81,9 +80,8 @@ class Ovs(Switch):
         return os.path.join(self.dir, "wire")
 
     def idle_socks(self):
-        return [(os.path.join(self.dir, n), "52:54:00:00:%02x:%02x" % (
-            1 + i // 256, i % 256)) for i, n in enumerate(self.others)
-            if n != "wire"]
+        return [(os.path.join(self.dir, "idle%d" % i), idle_mac(i))
+                for i in self.idle]
 
     def wait_up(self, n, timeout=60):
         """Wait until n more vhost-user ports than the traffic guests' are
@@ -131,8 +129,7 @@ class Ovs(Switch):
         def up():
             if not sw.alive():
                 raise BenchError("ovs-vswitchd exited:\n" + sw.tail())
-            return all(os.path.exists(s) for s in self.socks() + [
-                os.path.join(self.dir, n) for n in self.others])
+            return all(os.path.exists(s) for s in self.port_socks)
         wait_until(up, 60, "the OVS vhost-user sockets")
         if self.nports > 2:
             # static FDB entries: with more than one conversation, frames

@@ -212,6 +212,12 @@ def guest_mac(i):
     return "52:54:00:00:00:%02x" % (0x0a + i)
 
 
+def idle_mac(i):
+    """The MAC of endpoint i when it is an idle guest (i counts the traffic
+    guests before it)."""
+    return "52:54:00:00:%02x:%02x" % (1 + i // 256, i % 256)
+
+
 # What the generator does in each scenario (see scenario_plan)
 SCENARIOS = ("pair", "open-loop", "fan-in", "many-pairs", "wire",
              "broadcast")

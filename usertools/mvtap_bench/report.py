@@ -286,6 +286,19 @@ def print_placement_table(summary):
     log_table(hdr, rows, 3)
 
 
+def run_gnuplot(script, datdir, fname):
+    """Write the gnuplot script that draws fname in datdir and run it;
+    returns whether it succeeded."""
+    gp = os.path.join(datdir, fname.replace(".svg", ".gp"))
+    with open(gp, "w") as f:
+        f.write("\n".join(script) + "\n")
+    r = subprocess.run(["gnuplot", gp], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        log("gnuplot failed: %s" % r.stdout.strip()[-300:])
+    return r.returncode == 0
+
+
 SCENARIO_TITLE = {"": "pair", "open": "open loop", "fan-in": "fan-in",
                   "many-pairs": "many pairs", "wire": "wire to 16 guests"}
 SWITCH_TITLE = (("mvtap", "dpdk-mvtap"), ("testpmd", "testpmd io"),
@@ -345,14 +358,7 @@ def plot_scenarios(summary, outdir):
                           dat, 2 + 3 * i, 3 + 3 * i, 4 + 3 * i,
                           ":xtic(1)" if i == 0 else "", t)
                       for i, (_, t) in enumerate(SWITCH_TITLE))]
-        gp = os.path.join(datdir, fname.replace(".svg", ".gp"))
-        with open(gp, "w") as f:
-            f.write("\n".join(script) + "\n")
-        r = subprocess.run(["gnuplot", gp], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-        if r.returncode != 0:
-            log("gnuplot failed: %s" % r.stdout.strip()[-300:])
-        else:
+        if run_gnuplot(script, datdir, fname):
             files.append(os.path.join(outdir, fname))
     return files
 
@@ -432,14 +438,7 @@ def plot(summary, outdir):
             script.append("plot " + ", ".join(plots))
         if len(sizes) > 1:
             script.append("unset multiplot")
-        gp = os.path.join(datdir, fname.replace(".svg", ".gp"))
-        with open(gp, "w") as f:
-            f.write("\n".join(script) + "\n")
-        r = subprocess.run(["gnuplot", gp], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-        if r.returncode != 0:
-            log("gnuplot failed: %s" % r.stdout.strip()[-300:])
-        else:
+        if run_gnuplot(script, datdir, fname):
             files.append(os.path.join(outdir, fname))
     return files
 
