@@ -145,6 +145,39 @@ test_pollsched(void)
 					"entry %u swept %u times", i, seen[i]);
 	}
 
+	/*
+	 * An idle entry that signalled an arrival while the worker slept
+	 * (mvt_sched_wake()) is polled in the very next loop, not when the
+	 * sweep comes to it; waking a busy one changes nothing.
+	 */
+	{
+		uint16_t busy = s->n_busy, idle = s->n_idle;
+
+		TEST_ASSERT(s->empty[29] >= MVT_POLL_IDLE_AFTER,
+			"entry 29 is idle");
+		mvt_sched_wake(s, 29);
+		TEST_ASSERT_EQUAL(s->n_busy, busy + 1, "woken: busy");
+		TEST_ASSERT_EQUAL(s->n_idle, idle - 1, "woken: not idle");
+		mvt_sched_wake(s, 29);
+		mvt_sched_wake(s, 0);
+		TEST_ASSERT_EQUAL(s->n_busy, busy + 1, "a busy one stays so");
+		TEST_ASSERT_EQUAL(s->n_idle, idle - 1, "nor goes idle");
+		frames[29] = 5;
+		frames[0] = 32;
+		loop();
+		TEST_ASSERT_EQUAL(polled[29], 1, "the woken entry polled next");
+		TEST_ASSERT_EQUAL(frames[29], 0, "and its frames taken");
+		for (i = 0; i < N; i++) {
+			unsigned int in = 0, j;
+
+			for (j = 0; j < s->n_busy; j++)
+				in += s->busy[j] == i;
+			for (j = 0; j < s->n_idle; j++)
+				in += s->idle[j] == i;
+			TEST_ASSERT_EQUAL(in, 1, "entry %u in one list, once", i);
+		}
+	}
+
 	/* a new list generation starts over, all busy */
 	mvt_sched_reset(s, 2, 3);
 	TEST_ASSERT_EQUAL(s->n_busy, 3, "new list: all busy");

@@ -135,4 +135,24 @@ mvt_sched_idle_done(struct mvt_sched *s, uint16_t got)
 	s->busy[s->n_busy++] = idx;
 }
 
+/**
+ * Entry @p idx signalled an arrival (the worker slept): make it busy, so
+ * that the next loop polls it, if it is idle.
+ */
+static inline void
+mvt_sched_wake(struct mvt_sched *s, uint16_t idx)
+{
+	uint16_t i;
+
+	if (s->empty[idx] < MVT_POLL_IDLE_AFTER)
+		return;
+	for (i = 0; i < s->n_idle && s->idle[i] != idx; i++)
+		;
+	if (i == s->n_idle)
+		return;
+	s->idle[i] = s->idle[--s->n_idle];
+	s->empty[idx] = 0;
+	s->busy[s->n_busy++] = idx;
+}
+
 #endif /* MVT_POLLSCHED_H */

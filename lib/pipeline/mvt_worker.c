@@ -19,6 +19,7 @@
 #include "mvt_offload.h"
 #include "mvt_policy_stage.h"
 #include "mvt_pool.h"
+#include "mvt_sleep.h"
 #include "mvt_worker.h"
 
 #define PREFETCH_OFFSET 4
@@ -32,7 +33,6 @@ struct mvt_worker {
 	uint16_t host_rxq;		/**< RTE_MAX_QUEUES_PER_PORT: none */
 	struct mvt_poll_list *polls;	/**< RCU-published */
 	uint32_t polls_gen;		/**< generation of the last one set */
-	uint32_t sleep_us;		/**< the next idle sleep, 0: none yet */
 	struct mvt_sched sched;		/**< which of polls are busy */
 	/* the segments this lcore runs, segs[0] itself (lead only) */
 	uint16_t n_segs;
@@ -47,6 +47,7 @@ struct mvt_worker {
 	struct mvt_worker *vlan_w[MVT_LOWERS_MAX];
 	struct mvt_worker *untagged_w;
 	struct mvt_dispatch out;
+	struct mvt_sleep sleep;		/**< lead only: its idle sleeps */
 };
 
 struct mvt_worker *
@@ -70,6 +71,7 @@ mvt_worker_create(struct mvt_dp *dp, uint16_t index, unsigned int lcore_id,
 	mvt_dispatch_init(&w->out, dp, index, stats);
 	w->n_segs = 1;
 	w->segs[0] = w;
+	mvt_sleep_init(&w->sleep);
 	return w;
 }
 
@@ -468,31 +470,97 @@ poll_timed(struct mvt_lcore_stats *st, uint64_t *tp, uint16_t n)
 }
 
 /*
+ * Turn on (@p on) or off the wake-ups of every queue the worker polls: its
+ * segments' lower and host queues, and the entries of @p pl; with @p on,
+ * the descriptors join the worker's set (a new poll list: a new set).
+ * @return with @p on, whether frames wait already (then do not sleep).
+ */
+static int
+sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
+{
+	struct mvt_sleep *sl = &w->sleep;
+	const struct mvt_poll *po;
+	struct mvt_worker *x;
+	uint32_t gen, i;
+	int fd, waiting = 0;
+	uint16_t g;
+
+	if (on && sl->polls_gen != (pl != NULL ? pl->gen : 0))
+		mvt_sleep_reset(sl, pl != NULL ? pl->gen : 0);
+	for (g = 0; g < w->n_segs; g++) {
+		x = w->segs[g];
+		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT) {
+			waiting |= mvt_port_rx_wake(x->dp->lower, x->lower_rxq,
+				on, &fd, &gen);
+			if (on)
+				mvt_sleep_watch(sl, mvt_sleep_slot_lower(g, 0),
+					fd, gen);
+		}
+		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT) {
+			waiting |= mvt_port_rx_wake(x->dp->host, x->host_rxq,
+				on, &fd, &gen);
+			if (on)
+				mvt_sleep_watch(sl, mvt_sleep_slot_lower(g, 1),
+					fd, gen);
+		}
+	}
+	for (i = 0; pl != NULL && i < pl->n; i++) {
+		po = &pl->p[i];
+		waiting |= mvt_port_rx_wake(&w->dp->ports[po->ep], po->qp, on,
+			&fd, &gen);
+		if (on)
+			mvt_sleep_watch(sl, i, fd, gen);
+	}
+	sl->armed = (uint8_t)on;
+	return waiting;
+}
+
+/*
  * After an iteration of little work, sleep: 1 us, then twice as long after
  * each such iteration up to dp->max_sleep_us; an iteration with work starts
- * over. Asleep the worker is offline for RCU, so that no writer waits for
- * it. The sleep's cycles count as neither busy nor idle.
+ * over. The queues polled signal arrivals meanwhile (sleep_arm()), so that
+ * the first frame ends the sleep at once, and its queue is polled next;
+ * those that cannot (net_null, a NIC without RX interrupts) wait for the
+ * timeout. Asleep the worker is offline for RCU, so that no writer waits
+ * for it. The sleep's cycles count as neither busy nor idle.
  */
 static inline uint64_t
-idle_sleep(struct mvt_worker *w, uint64_t moved, uint64_t now)
+idle_sleep(struct mvt_worker *w, const struct mvt_poll_list *pl,
+	uint64_t moved, uint64_t now)
 {
 	uint32_t max = __atomic_load_n(&w->dp->max_sleep_us, __ATOMIC_RELAXED);
-	struct timespec ts;
+	struct mvt_sleep *sl = &w->sleep;
+	uint16_t i, n;
 	uint64_t t;
 
 	if (likely(max == 0 || moved >= MVT_SLEEP_BELOW)) {
-		w->sleep_us = 0;
+		sl->step_us = 0;
+		/* busy again: the guests need not kick, nor devices interrupt */
+		if (unlikely(sl->armed))
+			sleep_arm(w, pl, 0);
 		return now;
 	}
-	w->sleep_us = w->sleep_us == 0 ? 1 : RTE_MIN(2 * w->sleep_us, max);
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)w->sleep_us * 1000;
+	sl->step_us = sl->step_us == 0 ? 1 : RTE_MIN(2 * sl->step_us, max);
+	if (sleep_arm(w, pl, 1))
+		return rte_rdtsc();
 	rte_rcu_qsbr_thread_offline(w->dp->qsbr, w->lcore_id);
-	nanosleep(&ts, NULL);
+	n = mvt_sleep_wait(sl, sl->step_us);
 	rte_rcu_qsbr_thread_online(w->dp->qsbr, w->lcore_id);
+	for (i = 0; i < n; i++)
+		if (pl != NULL && sl->woke[i] < pl->n)
+			mvt_sched_wake(&w->sched, (uint16_t)sl->woke[i]);
 	t = rte_rdtsc();
 	mvt_ctr_add(&w->stats->sleep_cycles, t - now);
 	mvt_ctr_add(&w->stats->sleeps, 1);
+	/*
+	 * Woken: the steps start over. The frame may not be there for the
+	 * next poll yet -- net_tap reads a queue only after its SIGIO
+	 * handler ran, on another thread -- and the short sleeps poll soon.
+	 */
+	if (n > 0) {
+		sl->step_us = 0;
+		mvt_ctr_add(&w->stats->wakeups, 1);
+	}
 	return t;
 }
 
@@ -577,8 +645,11 @@ mvt_worker_main(void *arg)
 		else
 			mvt_ctr_add(&st->idle_cycles, t1 - t0);
 		mvt_ctr_add(&st->loops, 1);
-		t0 = idle_sleep(w, moved, t1);
+		t0 = idle_sleep(w, pl, moved, t1);
 	}
+	if (w->sleep.armed)
+		sleep_arm(w, __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE), 0);
+	mvt_sleep_fini(&w->sleep);
 	/* what still waits for its flood is dropped, and said so */
 	for (g = 0; g < w->n_segs; g++)
 		mvt_dispatch_bcq_flush(&w->segs[g]->out);

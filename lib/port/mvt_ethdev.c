@@ -9,6 +9,7 @@
 #include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
 
 #include "mvt_common.h"
 #include "mvt_ethdev.h"
@@ -116,6 +117,81 @@ ethdev_set_mtu(struct mvt_ethdev *l, const char *opt, uint32_t mtu,
 	return 0;
 }
 
+/*
+ * Configure the device's queues from @p conf, give it its MTU, set the
+ * queues up and start it. @return 0; -EAGAIN if it failed with RX
+ * interrupts asked for (try again without); or -1 with one line in @p err.
+ */
+static int
+ethdev_start(struct mvt_ethdev *l, const struct rte_eth_conf *conf,
+	uint16_t nb_desc, uint32_t mtu, struct rte_mempool *mp,
+	const char *opt, const char *devargs, char *err, size_t errlen)
+{
+	uint16_t nb_rxd = nb_desc, nb_txd = nb_desc, q;
+	int ret, socket;
+
+	ret = rte_eth_dev_configure(l->port_id, l->nb_rxq, l->nb_txq, conf);
+	if (ret == 0)
+		ret = rte_eth_dev_adjust_nb_rx_tx_desc(l->port_id, &nb_rxd,
+			&nb_txd);
+	if (ret != 0) {
+		if (conf->intr_conf.rxq)
+			return -EAGAIN;
+		snprintf(err, errlen, "%s %s: cannot configure %u queues: %s",
+			opt, devargs, l->nb_rxq, rte_strerror(-ret));
+		return -1;
+	}
+	if (ethdev_set_mtu(l, opt, mtu, err, errlen) != 0)
+		return -1;
+	socket = rte_eth_dev_socket_id(l->port_id);
+	for (q = 0; q < l->nb_rxq && ret == 0; q++)
+		ret = rte_eth_rx_queue_setup(l->port_id, q, nb_rxd, socket,
+			NULL, mp);
+	for (q = 0; q < l->nb_txq && ret == 0; q++)
+		ret = rte_eth_tx_queue_setup(l->port_id, q, nb_txd, socket,
+			NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(l->port_id);
+	if (ret != 0) {
+		if (conf->intr_conf.rxq) {
+			MVT_LOG(INFO, "%s %s: no RX interrupts (%s): an idle worker polls it on time",
+				opt + 2, l->name, rte_strerror(-ret));
+			return -EAGAIN;
+		}
+		snprintf(err, errlen, "%s %s: cannot start: %s", opt, devargs,
+			rte_strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Where the started device has RX interrupts (@p intr), the descriptor of
+ * each RX queue's (mvt_ethdev_rx_wake()); -1 elsewhere. A driver without
+ * them (net_null, net_ring) makes ethdev log an error when asked, which
+ * would be misleading here: it is asked quietly.
+ */
+static void
+ethdev_find_wake_fds(struct mvt_ethdev *l, int intr)
+{
+	int type = rte_log_register("lib.ethdev");
+	int level = type >= 0 ? rte_log_get_level(type) : -1;
+	uint16_t q;
+
+	for (q = 0; q < RTE_DIM(l->rx_wake_fd); q++)
+		l->rx_wake_fd[q] = -1;
+	if (!intr)
+		return;
+	if (level >= 0)
+		rte_log_set_level(type, RTE_LOG_EMERG);
+	for (q = 0; q < l->nb_rxq; q++)
+		l->rx_wake_fd[q] = rte_eth_dev_rx_intr_ctl_q_get_fd(l->port_id,
+			q);
+	if (level >= 0)
+		rte_log_set_level(type, (uint32_t)level);
+	l->rx_intr = l->rx_wake_fd[0] >= 0;
+}
+
 int
 mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	uint16_t nb_queues, uint16_t nb_users, uint16_t nb_desc, uint32_t mtu,
@@ -124,8 +200,8 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	struct rte_ether_addr addr;
-	uint16_t nb_rxd = nb_desc, nb_txd = nb_desc, q;
-	int ret, socket;
+	uint16_t q;
+	int ret;
 	size_t len;
 
 	memset(l, 0, sizeof(*l));
@@ -207,31 +283,22 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	if (mtu == 0)
 		goto fail;
 	conf.rxmode.mtu = (uint16_t)mtu;
-	ret = rte_eth_dev_configure(l->port_id, l->nb_rxq, l->nb_txq, &conf);
-	if (ret == 0)
-		ret = rte_eth_dev_adjust_nb_rx_tx_desc(l->port_id, &nb_rxd,
-			&nb_txd);
-	if (ret != 0) {
-		snprintf(err, errlen, "%s %s: cannot configure %u queues: %s",
-			opt, devargs, l->nb_rxq, rte_strerror(-ret));
-		goto fail;
+	/*
+	 * RX interrupts, for a worker that sleeps when idle to be woken by
+	 * an arrival; a device that cannot have them (no MSI-X vector per
+	 * queue) is brought up again without, and polled on time only.
+	 */
+	conf.intr_conf.rxq = 1;
+	ret = ethdev_start(l, &conf, nb_desc, mtu, mp, opt, devargs, err,
+		errlen);
+	if (ret == -EAGAIN) {
+		conf.intr_conf.rxq = 0;
+		ret = ethdev_start(l, &conf, nb_desc, mtu, mp, opt, devargs,
+			err, errlen);
 	}
-	if (ethdev_set_mtu(l, opt, mtu, err, errlen) != 0)
+	if (ret != 0)
 		goto fail;
-	socket = rte_eth_dev_socket_id(l->port_id);
-	for (q = 0; q < l->nb_rxq && ret == 0; q++)
-		ret = rte_eth_rx_queue_setup(l->port_id, q, nb_rxd, socket,
-			NULL, mp);
-	for (q = 0; q < l->nb_txq && ret == 0; q++)
-		ret = rte_eth_tx_queue_setup(l->port_id, q, nb_txd, socket,
-			NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_start(l->port_id);
-	if (ret != 0) {
-		snprintf(err, errlen, "%s %s: cannot start: %s", opt, devargs,
-			rte_strerror(-ret));
-		goto fail;
-	}
+	ethdev_find_wake_fds(l, conf.intr_conf.rxq);
 	l->started = 1;
 	l->txq_shared = nb_users > l->nb_txq;
 	for (q = 0; q < RTE_DIM(l->txq_lock); q++)
@@ -257,6 +324,25 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 fail:
 	mvt_ethdev_close(l);
 	return -1;
+}
+
+int
+mvt_ethdev_rx_wake(struct mvt_ethdev *l, uint16_t q, int on, int *fd)
+{
+	int n;
+
+	*fd = -1;
+	if (!l->rx_intr || q >= l->nb_rxq)
+		return 0;
+	*fd = l->rx_wake_fd[q];
+	if (!on) {
+		rte_eth_dev_rx_intr_disable(l->port_id, q);
+		return 0;
+	}
+	/* net_tap has no switch: its descriptor is the queue's own */
+	rte_eth_dev_rx_intr_enable(l->port_id, q);
+	n = rte_eth_rx_queue_count(l->port_id, q);
+	return n > 0 ? n : 0;
 }
 
 int

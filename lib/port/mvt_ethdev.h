@@ -39,6 +39,13 @@ struct mvt_ethdev {
 	uint64_t mac;			/**< the device's own MAC */
 	uint64_t tx_offloads;		/**< TX offloads enabled */
 	uint32_t mtu;			/**< its MTU */
+	uint8_t rx_intr;		/**< RX interrupts: rx_wake_fd */
+	/**
+	 * Per RX queue, the descriptor that becomes readable when frames
+	 * arrive and the queue's interrupt is on (mvt_ethdev_rx_wake()),
+	 * -1: none (the device has no RX interrupts).
+	 */
+	int rx_wake_fd[MVT_MAX_WORKERS];
 	char name[RTE_ETH_NAME_MAX_LEN];
 	/**
 	 * Taken only when workers outnumber TX queues and must share; one
@@ -103,6 +110,17 @@ void mvt_ethdev_del_mac(struct mvt_ethdev *l, uint64_t mac);
 
 /** Force promiscuous mode on (passthru, --promisc). */
 void mvt_ethdev_force_promisc(struct mvt_ethdev *l);
+
+/**
+ * For the worker that polls RX queue @p q and is about to sleep (@p on)
+ * or is awake again (!@p on): turn the queue's interrupt on or off.
+ * @p *fd is the descriptor an arrival makes readable (an edge, for
+ * epoll's EPOLLET), -1 if the device has none.
+ *
+ * @return with @p on, the frames that already wait (0 if the device
+ * cannot say): a worker that sleeps now would leave them until its timeout.
+ */
+int mvt_ethdev_rx_wake(struct mvt_ethdev *l, uint16_t q, int on, int *fd);
 
 /** Stop and close the device, and remove it if we probed it. */
 void mvt_ethdev_close(struct mvt_ethdev *l);

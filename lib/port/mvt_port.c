@@ -173,3 +173,21 @@ mvt_port_get_info(const struct mvt_port *p, struct mvt_port_info *info)
 	info->connect_attempts = v->attempts;
 	info->frontend_mtu = v->frontend_mtu;
 }
+
+int
+mvt_port_rx_wake(struct mvt_port *p, uint16_t q, int on, int *fd,
+	uint32_t *gen)
+{
+	*fd = -1;
+	*gen = 0;
+	switch (p->kind) {
+	case MVT_PORT_KIND_VHOST:
+		return mvt_vhost_rx_wake(&p->vhost, q, on, fd, gen);
+	case MVT_PORT_KIND_ETHDEV:
+	case MVT_PORT_KIND_TAP:
+		/* its descriptors live as long as the port */
+		return mvt_ethdev_rx_wake(mvt_port_eth(p), q, on, fd);
+	default:
+		return 0;
+	}
+}

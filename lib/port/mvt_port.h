@@ -219,6 +219,22 @@ mvt_port_rx_burst(struct mvt_port *p, uint16_t q, struct rte_mempool *mp,
 }
 
 /**
+ * Wake-ups for a worker that sleeps when idle: for queue @p q of @p p
+ * (a vhost endpoint: guest TX queue pair @p q), which only the worker
+ * that polls it calls this for, turn on (@p on) or off what makes an
+ * arrival signal a descriptor: the guest's kicks, the device's RX
+ * interrupt. @p *fd is that descriptor, readable on each arrival (an
+ * edge: for epoll's EPOLLET), -1 when the port has none now (a guest not
+ * connected, a device without RX interrupts: the worker then polls it on
+ * time only); @p *gen changes whenever @p *fd may have.
+ *
+ * @return with @p on, the frames that already wait (0 if the port cannot
+ * say): they would not wake the worker.
+ */
+int mvt_port_rx_wake(struct mvt_port *p, uint16_t q, int on, int *fd,
+	uint32_t *gen);
+
+/**
  * Send @p n frames on a VLAN lower: each tagged (mvt_vlan_push()), then
  * on the device's TX queue. A frame whose copy could not be made is left
  * unsent, at the end, and the unsent are then counted as no_mbuf.

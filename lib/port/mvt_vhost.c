@@ -292,6 +292,39 @@ log_notification_flags(int vid, uint16_t nvr)
 		rte_vhost_log_used_vring(vid, q, 0, sizeof(uint16_t));
 }
 
+int
+mvt_vhost_rx_wake(struct mvt_vhost *v, uint16_t qp, int on, int *fd,
+	uint32_t *gen)
+{
+	struct rte_vhost_vring vr;
+	uint16_t vring = 2 * qp + 1;
+	uint32_t n;
+	int vid;
+
+	*fd = -1;
+	*gen = __atomic_load_n(&v->rings_gen, __ATOMIC_RELAXED);
+	if (!mvt_vhost_ready(v) || !mvt_vhost_vring_on(v, vring))
+		return 0;
+	vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
+	if (rte_vhost_get_vhost_vring(vid, vring, &vr) != 0)
+		return 0;
+	rte_vhost_enable_guest_notification(vid, vring, on);
+	/*
+	 * What that wrote in guest memory: the used ring's flags, or with
+	 * VIRTIO_RING_F_EVENT_IDX its avail_event after the ring.
+	 */
+	rte_vhost_log_used_vring(vid, vring, 0, sizeof(uint16_t));
+	rte_vhost_log_used_vring(vid, vring, offsetof(struct vring_used, ring) +
+		(uint64_t)vr.size * sizeof(struct vring_used_elem),
+		sizeof(uint16_t));
+	*fd = vr.kickfd;
+	if (!on)
+		return 0;
+	/* after the store of the flag, under the queue's lock: a barrier */
+	n = rte_vhost_rx_queue_count(vid, vring);
+	return (int)RTE_MIN(n, (uint32_t)INT16_MAX);
+}
+
 static int
 on_new_device(int vid)
 {
@@ -320,6 +353,7 @@ on_new_device(int vid)
 		RTE_VHOST_NEED_LOG(v->features) != 0, __ATOMIC_RELAXED);
 	v->nb_qp = nvr / 2;
 	v->connects++;
+	__atomic_fetch_add(&v->rings_gen, 1, __ATOMIC_RELAXED);
 	v->up_since = rte_get_timer_cycles();
 	__atomic_store_n(&v->vid, vid, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ready, 1, __ATOMIC_RELEASE);
@@ -385,9 +419,10 @@ on_vring_state_changed(int vid, uint16_t vring, int enable)
 			device_stop(v);
 		return 0;
 	}
-	if (enable)
+	if (enable) {
+		__atomic_fetch_add(&v->rings_gen, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&v->vring_enabled, bit, __ATOMIC_RELEASE);
-	else
+	} else
 		__atomic_fetch_and(&v->vring_enabled, ~bit, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -54,6 +54,7 @@ struct mvt_vhost {
 	int vid;			/**< valid while ready */
 	uint32_t ready;			/**< device running */
 	uint64_t vring_enabled;		/**< bit per vring, from the frontend */
+	uint32_t rings_gen;		/**< new device, vring state changes */
 	uint16_t nb_qp;			/**< queue pairs the device has */
 	uint16_t ep_id;
 	/* control */
@@ -149,6 +150,21 @@ mvt_vhost_rx_burst(struct mvt_vhost *v, uint16_t qp, struct rte_mempool *mp,
 		*discarded += (uint64_t)lost;
 	return got;
 }
+
+/**
+ * For the worker that polls guest TX queue pair @p qp and is about to
+ * sleep (@p on) or is awake again (!@p on): turn the guest's
+ * notifications (kicks) of that queue on or off. @p *fd is the queue's
+ * kick eventfd, written by the guest on each kick (an edge for epoll's
+ * EPOLLET: nobody reads it), -1 when the device is not ready; @p *gen
+ * changes whenever @p *fd may have (a new device, a vring enabled: the
+ * frontend gives a vring its kick descriptor before either).
+ *
+ * @return with @p on, the frames the guest queued already: it may have
+ * queued them before it saw the notifications on, and not kicked.
+ */
+int mvt_vhost_rx_wake(struct mvt_vhost *v, uint16_t qp, int on, int *fd,
+	uint32_t *gen);
 
 /** Whether workers may use the device (acquire). */
 static inline int

@@ -75,6 +75,7 @@ struct mvt_lcore_stats {
 	uint64_t no_mbuf;	/**< allocations the mbuf pool could not serve */
 	uint64_t sleep_cycles;	/**< cycles asleep after little work */
 	uint64_t sleeps;
+	uint64_t wakeups;	/**< sleeps an arrival ended */
 	struct mvt_port_counters port[MVT_PORTS];
 } __rte_cache_aligned;
 

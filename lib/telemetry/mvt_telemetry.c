@@ -217,6 +217,8 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 			mvt_ctr_read(&st->sleep_cycles));
 		rte_tel_data_add_dict_u64(e, "sleeps",
 			mvt_ctr_read(&st->sleeps));
+		rte_tel_data_add_dict_u64(e, "wakeups",
+			mvt_ctr_read(&st->wakeups));
 		rte_tel_data_add_dict_u64(e, "max_sleep_us",
 			__atomic_load_n(&sw->seg[0].dp.max_sleep_us,
 				__ATOMIC_RELAXED));

@@ -62,6 +62,7 @@ SCENARIOS = {
     "guest_frames": isolation.s_guest_frames,
     "libvirt_hook": ops.s_libvirt_hook,
     "idle_sleep": ops.s_idle_sleep,
+    "idle_wake": ops.s_idle_wake,
     "stuck_guest": stress.s_stuck_guest,
     "soak": stress.s_soak,
     "storm": wire.s_storm,

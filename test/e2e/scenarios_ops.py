@@ -15,8 +15,10 @@ import time
 
 from e2e_harness import (EXT, Guest, USERTOOLS, bridge_switch, burst_guest,
                          check, check_eq, ctl, fds_baseline, fds_settled, mac,
-                         ready, telemetry, txonly_guest, wait_until)
+                         ready, telemetry, txonly_guest, wait_until,
+                         with_quiet_tap)
 import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
+from scenarios_wire import netns_rx_packets
 
 
 def s_live_endpoints(sc):
@@ -509,3 +511,57 @@ def s_idle_sleep(sc):
     check_eq(gb.stop(), (32, 0), "b got every frame")
     sw.stop()
 
+
+
+
+@with_quiet_tap
+def s_idle_wake(sc):
+    """A sleeping worker is woken by what arrives, not by its timeout: with
+    sleeps of up to 10 ms, each frame a namespace sends on a tap endpoint
+    ends a sleep (the device's RX interrupt: its queue's descriptor), and
+    so does each one a guest sends back (its kick); every frame comes
+    back, and the idle worker uses under 5 % of a CPU."""
+    ns, n = "mvte2e-w1", 10
+    subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        prefix = "mvte2e-wake"
+        sw = sc.switch(["--lower", "net_null0,no-rx=1",
+                        "--max-sleep-us", "10000", "--endpoint",
+                        f"name=t,type=tap,ifname=mvtw1,mac={mac(0xc1)},"
+                        f"mode=bridge,netns={ns}"] +
+                       sc.endpoint("b", 0xb, "bridge"), "wake")
+        sw.wait_log("forwarding")
+        # the guest sends back, addresses swapped, what it receives
+        gb = Guest(sc.tmp, "g-b", sc.sock("b"), mac(0xb))
+        gb.cmd = [x if x != "--forward-mode=rxonly" else
+                  "--forward-mode=macswap" for x in gb.cmd]
+        gb.ep = "b"
+        sc.procs.append(gb.start())
+        ready(sw, gb)
+        idle = worker_cpu(sw)
+        check(idle < 0.05, f"an idle worker with 10 ms sleeps used "
+              f"{idle:.3f} of a CPU")
+        woke0 = next(iter(telemetry(prefix, "/mvtap/lcores").values())
+                     )["wakeups"]
+        rx0 = netns_rx_packets(ns, "mvtw1")
+        frame = (mac(0xb) + mac(0xc1)).replace(":", "") + "88b5"
+        inject = ("import socket,time;s=socket.socket(socket.AF_PACKET,"
+                  "socket.SOCK_RAW);s.bind(('mvtw1',0));"
+                  f"[(s.send(bytes.fromhex('{frame}')+bytes(46)),"
+                  f"time.sleep(0.05)) for i in range({n})]")
+        subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c",
+                        inject], check=True)
+        wait_until(lambda: netns_rx_packets(ns, "mvtw1") - rx0 >= n, 10,
+                   "the guest's frames back in the namespace")
+        time.sleep(0.1)
+        check_eq(netns_rx_packets(ns, "mvtw1") - rx0, n,
+                 "each frame back once")
+        lc = next(iter(telemetry(prefix, "/mvtap/lcores").values()))
+        # each of the 2n arrivals ended a sleep of its own
+        check(lc["wakeups"] - woke0 >= 2 * n,
+              f"{lc['wakeups'] - woke0} wake-ups for {2 * n} arrivals")
+        gb.stop()
+        sw.stop()
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
