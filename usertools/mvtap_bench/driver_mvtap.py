@@ -52,7 +52,7 @@ class Mvtap(Switch):
     kind = "mvtap"
     label = "dpdk-mvtap"
 
-    def __init__(self, cfg, workdir, exe, confdir):
+    def __init__(self, cfg, workdir, exe, confdir, extra=()):
         super().__init__(cfg, workdir)
         self.exe = exe
         self.sockdir = os.path.join(workdir, "s")
@@ -69,6 +69,7 @@ class Mvtap(Switch):
             self.cmd += ["--lower", self.lower_arg(i)]
         if cfg["mode"] == "vepa":
             self.cmd.append("--hairpin")
+        self.cmd += list(extra)
         self.commands = [self.cmd]
         self.t0 = None
         self.guests = ["e%d" % i for i in range(scenario_guests(cfg))]

@@ -28,7 +28,8 @@ from .report import plot, print_table, summarise
 
 def make_switch(cfg, workdir, args, confdir):
     if cfg["switch"] == "mvtap":
-        return Mvtap(cfg, workdir, args.mvtap, confdir)
+        return Mvtap(cfg, workdir, args.mvtap, confdir,
+                     getattr(args, "mvtap_args", []))
     if cfg["switch"] == "testpmd":
         return TestpmdSwitch(cfg, workdir)
     return Ovs(cfg, workdir)
