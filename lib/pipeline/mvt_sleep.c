@@ -20,6 +20,7 @@ mvt_sleep_init(struct mvt_sleep *s)
 	s->ep = -1;
 	s->polls_gen = 0;
 	s->step_us = 0;
+	s->low_loops = 0;
 	s->armed = 0;
 	s->n_woke = 0;
 	for (i = 0; i < RTE_DIM(s->slot); i++)

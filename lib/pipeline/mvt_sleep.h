@@ -20,7 +20,7 @@
 #include "mvt_conf.h"
 #include "mvt_pollsched.h"
 
-/** Slots: the entries of a poll list, and a lower and host queue per segment. */
+/** Slots: a poll list's entries, and a lower and a host queue per segment. */
 #define MVT_SLEEP_SLOTS (MVT_POLL_MAX + 2 * MVT_LOWERS_MAX)
 
 /** Arrivals one wait reports at most; more end it as well. */
@@ -37,6 +37,7 @@ struct mvt_sleep {
 	int ep;			/**< the epoll set, -1: none */
 	uint32_t polls_gen;	/**< poll list generation of the slots */
 	uint32_t step_us;	/**< the next sleep, 0: awake */
+	uint32_t low_loops;	/**< iterations of little work in a row */
 	uint8_t armed;		/**< the queues signal arrivals */
 	uint16_t n_woke;	/**< slots the last wait reported */
 	uint32_t woke[MVT_SLEEP_EVENTS];

@@ -516,9 +516,9 @@ sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
 }
 
 /*
- * After an iteration of little work, sleep: 1 us, then twice as long after
- * each such iteration up to dp->max_sleep_us; an iteration with work starts
- * over. The queues polled signal arrivals meanwhile (sleep_arm()), so that
+ * After MVT_SLEEP_AFTER iterations of little work in a row, sleep: 1 us,
+ * then twice as long after each such iteration up to dp->max_sleep_us; an
+ * iteration with work starts over. The queues polled signal arrivals meanwhile (sleep_arm()), so that
  * the first frame ends the sleep at once, and its queue is polled next;
  * those that cannot (net_null, a NIC without RX interrupts) wait for the
  * timeout. Asleep the worker is offline for RCU, so that no writer waits
@@ -535,11 +535,14 @@ idle_sleep(struct mvt_worker *w, const struct mvt_poll_list *pl,
 
 	if (likely(max == 0 || moved >= MVT_SLEEP_BELOW)) {
 		sl->step_us = 0;
-		/* busy again: the guests need not kick, nor devices interrupt */
+		sl->low_loops = 0;
+		/* busy again: no guest need kick, no device interrupt */
 		if (unlikely(sl->armed))
 			sleep_arm(w, pl, 0);
 		return now;
 	}
+	if (++sl->low_loops < MVT_SLEEP_AFTER)
+		return now;
 	sl->step_us = sl->step_us == 0 ? 1 : RTE_MIN(2 * sl->step_us, max);
 	if (sleep_arm(w, pl, 1))
 		return rte_rdtsc();
@@ -553,12 +556,14 @@ idle_sleep(struct mvt_worker *w, const struct mvt_poll_list *pl,
 	mvt_ctr_add(&w->stats->sleep_cycles, t - now);
 	mvt_ctr_add(&w->stats->sleeps, 1);
 	/*
-	 * Woken: the steps start over. The frame may not be there for the
-	 * next poll yet -- net_tap reads a queue only after its SIGIO
-	 * handler ran, on another thread -- and the short sleeps poll soon.
+	 * Woken: polls without sleeping, then the steps start over. The
+	 * frame may not be there for the next poll yet -- net_tap reads a
+	 * queue only after its SIGIO handler ran, on another thread -- and
+	 * what the frame brings back (a reply) comes soon.
 	 */
 	if (n > 0) {
 		sl->step_us = 0;
+		sl->low_loops = 0;
 		mvt_ctr_add(&w->stats->wakeups, 1);
 	}
 	return t;

@@ -61,9 +61,13 @@ struct mvt_poll_list {
 
 /**
  * An iteration that moved fewer frames than this is one of little work:
- * with --max-sleep-us the worker then sleeps, a little longer each time.
+ * with --max-sleep-us the worker then sleeps, a little longer each time,
+ * once MVT_SLEEP_AFTER such iterations came in a row (since it started or
+ * was woken). A switch under load has such iterations now and then, and a
+ * sleep there would cost a system call, and each guest a kick.
  */
 #define MVT_SLEEP_BELOW (MVT_BURST / 2)
+#define MVT_SLEEP_AFTER 64
 
 /** A worker: opaque; mvt_worker_get_info() reports on it. */
 struct mvt_worker;
