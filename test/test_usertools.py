@@ -181,6 +181,7 @@ class FakeSwitch(Listener):
                           "loops": 0, "polls": "b:0"},
                     "1": {"busy_cycles": 250, "idle_cycles": 750,
                           "poll_busy_cycles": 200,
+                          "sleeps": 40, "wakeups": 7,
                           "packets": 10, "loops": 99,
                           "polls": "lower:0 a:0", "queues_busy": 1,
                           "queues_idle": 3}}
@@ -791,6 +792,8 @@ def test_exporter(sw, sock, tmp):
             'mvtap_lcore_packets_total{lcore="1"} 10',
             'mvtap_lcore_packets_total{lcore="2"} 0',
             'mvtap_lcore_poll_busy_cycles_total{lcore="1"} 200',
+            'mvtap_lcore_sleeps_total{lcore="1"} 40',
+            'mvtap_lcore_wakeups_total{lcore="1"} 7',
             'mvtap_lcore_queues_busy{lcore="1"} 1',
             'mvtap_lcore_queues_idle{lcore="1"} 3',
             'mvtap_policy_conform_packets_total{policy="p\\n1",'

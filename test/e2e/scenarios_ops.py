@@ -15,8 +15,8 @@ import time
 
 from e2e_harness import (EXT, Guest, USERTOOLS, bridge_switch, burst_guest,
                          check, check_eq, ctl, fds_baseline, fds_settled, mac,
-                         ready, telemetry, txonly_guest, wait_until,
-                         with_quiet_tap)
+                         ready, tap_switch, telemetry, txonly_guest,
+                         wait_until, with_quiet_tap, Wire)
 import mvtap_proc  # noqa: E402 (usertools/, on the path e2e_harness set)
 from scenarios_wire import netns_rx_packets
 
@@ -519,19 +519,20 @@ def s_idle_wake(sc):
     """A sleeping worker is woken by what arrives, not by its timeout: with
     sleeps of up to 10 ms, each frame a namespace sends on a tap endpoint
     ends a sleep (the device's RX interrupt: its queue's descriptor), and
-    so does each one a guest sends back (its kick); every frame comes
-    back, and the idle worker uses under 5 % of a CPU."""
+    so does each one a guest sends back (its kick), and each one from the
+    wire (a net_tap lower); every frame comes back, and the idle worker
+    uses under 5 % of a CPU."""
     ns, n = "mvte2e-w1", 10
     subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
         prefix = "mvte2e-wake"
-        sw = sc.switch(["--lower", "net_null0,no-rx=1",
-                        "--max-sleep-us", "10000", "--endpoint",
-                        f"name=t,type=tap,ifname=mvtw1,mac={mac(0xc1)},"
-                        f"mode=bridge,netns={ns}"] +
-                       sc.endpoint("b", 0xb, "bridge"), "wake")
-        sw.wait_log("forwarding")
+        sw = tap_switch(sc, "mvtw0", ["--max-sleep-us", "10000",
+                                      "--endpoint",
+                                      f"name=t,type=tap,ifname=mvtw1,"
+                                      f"mac={mac(0xc1)},mode=bridge,"
+                                      f"netns={ns}"] +
+                        sc.endpoint("b", 0xb, "bridge"), name="wake")
         # the guest sends back, addresses swapped, what it receives
         gb = Guest(sc.tmp, "g-b", sc.sock("b"), mac(0xb))
         gb.cmd = [x if x != "--forward-mode=rxonly" else
@@ -561,6 +562,21 @@ def s_idle_wake(sc):
         # each of the 2n arrivals ended a sleep of its own
         check(lc["wakeups"] - woke0 >= 2 * n,
               f"{lc['wakeups'] - woke0} wake-ups for {2 * n} arrivals")
+        # from the wire: the lower's queue wakes the worker as well
+        woke0 = lc["wakeups"]
+        wire = Wire("mvtw0")
+        for i in range(n):
+            wire.send(mac(0xb), EXT, 1)
+            time.sleep(0.05)
+        wait_until(lambda: wire.received(EXT) >= n, 10,
+                   "the guest's frames back on the wire")
+        time.sleep(0.1)
+        check_eq(wire.received(EXT), n, "each wire frame back once")
+        wire.close()
+        lc = next(iter(telemetry(prefix, "/mvtap/lcores").values()))
+        check(lc["wakeups"] - woke0 >= 2 * n,
+              f"{lc['wakeups'] - woke0} wake-ups for {2 * n} arrivals "
+              "from the wire and the guest")
         gb.stop()
         sw.stop()
     finally:
