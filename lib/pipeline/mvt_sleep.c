@@ -38,8 +38,11 @@ mvt_sleep_fini(struct mvt_sleep *s)
 int
 mvt_sleep_reset(struct mvt_sleep *s, uint32_t polls_gen)
 {
+	uint32_t i;
+
 	mvt_sleep_fini(s);
-	mvt_sleep_init(s);
+	for (i = 0; i < RTE_DIM(s->slot); i++)
+		s->slot[i].fd = -1;
 	s->polls_gen = polls_gen;
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	return s->ep >= 0 ? 0 : -errno;

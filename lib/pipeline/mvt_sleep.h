@@ -56,7 +56,8 @@ void mvt_sleep_fini(struct mvt_sleep *s);
 
 /**
  * Start a new set for the slots of poll list generation @p polls_gen:
- * the descriptors of the last one may be gone or another's.
+ * the descriptors of the last one may be gone or another's. The steps of
+ * the sleeps go on as they were.
  *
  * @return 0, or -errno (no set: every wait is then a timeout).
  */

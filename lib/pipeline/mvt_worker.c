@@ -485,7 +485,7 @@ sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
 	int fd, waiting = 0;
 	uint16_t g;
 
-	if (on && sl->polls_gen != (pl != NULL ? pl->gen : 0))
+	if (on && (sl->ep < 0 || sl->polls_gen != (pl != NULL ? pl->gen : 0)))
 		mvt_sleep_reset(sl, pl != NULL ? pl->gen : 0);
 	for (g = 0; g < w->n_segs; g++) {
 		x = w->segs[g];
@@ -518,20 +518,18 @@ sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
 /*
  * After MVT_SLEEP_AFTER iterations of little work in a row, sleep: 1 us,
  * then twice as long after each such iteration up to dp->max_sleep_us; an
- * iteration with work starts over. The queues polled signal arrivals meanwhile (sleep_arm()), so that
- * the first frame ends the sleep at once, and its queue is polled next;
- * those that cannot (net_null, a NIC without RX interrupts) wait for the
- * timeout. Asleep the worker is offline for RCU, so that no writer waits
- * for it. The sleep's cycles count as neither busy nor idle.
+ * iteration with work starts over. Before the iteration's quiescent state
+ * (it reads @p pl and the ports): whether to sleep now, the queues asked
+ * to signal arrivals meanwhile (sleep_arm()), so that the first frame ends
+ * the sleep; those that cannot (net_null, a NIC without RX interrupts)
+ * wait for the timeout. @return the sleep in microseconds, 0: none.
  */
-static inline uint64_t
-idle_sleep(struct mvt_worker *w, const struct mvt_poll_list *pl,
-	uint64_t moved, uint64_t now)
+static inline uint32_t
+idle_plan(struct mvt_worker *w, const struct mvt_poll_list *pl,
+	uint64_t moved)
 {
 	uint32_t max = __atomic_load_n(&w->dp->max_sleep_us, __ATOMIC_RELAXED);
 	struct mvt_sleep *sl = &w->sleep;
-	uint16_t i, n;
-	uint64_t t;
 
 	if (likely(max == 0 || moved >= MVT_SLEEP_BELOW)) {
 		sl->step_us = 0;
@@ -539,18 +537,36 @@ idle_sleep(struct mvt_worker *w, const struct mvt_poll_list *pl,
 		/* busy again: no guest need kick, no device interrupt */
 		if (unlikely(sl->armed))
 			sleep_arm(w, pl, 0);
-		return now;
+		return 0;
 	}
 	if (++sl->low_loops < MVT_SLEEP_AFTER)
-		return now;
+		return 0;
 	sl->step_us = sl->step_us == 0 ? 1 : RTE_MIN(2 * sl->step_us, max);
+	/* frames that came before their queue's wake-up was on: poll */
 	if (sleep_arm(w, pl, 1))
-		return rte_rdtsc();
+		return 0;
+	return sl->step_us;
+}
+
+/*
+ * Sleep @p us (idle_plan()), after the quiescent state: offline for RCU,
+ * so that no writer waits for the worker, and holding nothing -- the poll
+ * list may be replaced meanwhile, so the queues that signalled are made
+ * busy only if the scheduler is still on the list they were armed from.
+ * The sleep's cycles count as neither busy nor idle.
+ */
+static inline uint64_t
+idle_sleep(struct mvt_worker *w, uint32_t us, uint64_t now)
+{
+	struct mvt_sleep *sl = &w->sleep;
+	uint16_t i, n;
+	uint64_t t;
+
 	rte_rcu_qsbr_thread_offline(w->dp->qsbr, w->lcore_id);
-	n = mvt_sleep_wait(sl, sl->step_us);
+	n = mvt_sleep_wait(sl, us);
 	rte_rcu_qsbr_thread_online(w->dp->qsbr, w->lcore_id);
-	for (i = 0; i < n; i++)
-		if (pl != NULL && sl->woke[i] < pl->n)
+	for (i = 0; i < n && w->sched.gen == sl->polls_gen; i++)
+		if (sl->woke[i] < MVT_POLL_MAX)
 			mvt_sched_wake(&w->sched, (uint16_t)sl->woke[i]);
 	t = rte_rdtsc();
 	mvt_ctr_add(&w->stats->sleep_cycles, t - now);
@@ -591,6 +607,7 @@ mvt_worker_main(void *arg)
 	const struct mvt_poll *po;
 	struct mvt_worker *x;
 	uint64_t t0, t1, tp, moved;
+	uint32_t sleep_us;
 	uint16_t j, k, n, g;
 
 	mvt_pool_count_failures(&st->no_mbuf);
@@ -643,6 +660,7 @@ mvt_worker_main(void *arg)
 				moved += poll_timed(st, &tp,
 					mvt_dispatch_bcq_drain(
 						&w->segs[g]->out, ts[g]));
+		sleep_us = idle_plan(w, pl, moved);
 		rte_rcu_qsbr_quiescent(dp->qsbr, w->lcore_id);
 		t1 = rte_rdtsc();
 		if (moved > 0)
@@ -650,10 +668,8 @@ mvt_worker_main(void *arg)
 		else
 			mvt_ctr_add(&st->idle_cycles, t1 - t0);
 		mvt_ctr_add(&st->loops, 1);
-		t0 = idle_sleep(w, pl, moved, t1);
+		t0 = likely(sleep_us == 0) ? t1 : idle_sleep(w, sleep_us, t1);
 	}
-	if (w->sleep.armed)
-		sleep_arm(w, __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE), 0);
 	mvt_sleep_fini(&w->sleep);
 	/* what still waits for its flood is dropped, and said so */
 	for (g = 0; g < w->n_segs; g++)
