@@ -469,6 +469,20 @@ poll_timed(struct mvt_lcore_stats *st, uint64_t *tp, uint16_t n)
 	return n;
 }
 
+/* One queue's wake-ups (mvt_port_rx_wake()), in slot @p slot of the set. */
+static inline int
+arm_queue(struct mvt_sleep *sl, uint32_t slot, struct mvt_port *p,
+	uint16_t q, int on)
+{
+	uint32_t gen;
+	int fd, waiting;
+
+	waiting = mvt_port_rx_wake(p, q, on, &fd, &gen);
+	if (on)
+		mvt_sleep_watch(sl, slot, fd, gen);
+	return waiting;
+}
+
 /*
  * Turn on (@p on) or off the wake-ups of every queue the worker polls: its
  * segments' lower and host queues, and the entries of @p pl; with @p on,
@@ -479,38 +493,25 @@ static int
 sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
 {
 	struct mvt_sleep *sl = &w->sleep;
-	const struct mvt_poll *po;
 	struct mvt_worker *x;
-	uint32_t gen, i;
-	int fd, waiting = 0;
+	int waiting = 0;
+	uint32_t i;
 	uint16_t g;
 
 	if (on && (sl->ep < 0 || sl->polls_gen != (pl != NULL ? pl->gen : 0)))
 		mvt_sleep_reset(sl, pl != NULL ? pl->gen : 0);
 	for (g = 0; g < w->n_segs; g++) {
 		x = w->segs[g];
-		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT) {
-			waiting |= mvt_port_rx_wake(x->dp->lower, x->lower_rxq,
-				on, &fd, &gen);
-			if (on)
-				mvt_sleep_watch(sl, mvt_sleep_slot_lower(g, 0),
-					fd, gen);
-		}
-		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT) {
-			waiting |= mvt_port_rx_wake(x->dp->host, x->host_rxq,
-				on, &fd, &gen);
-			if (on)
-				mvt_sleep_watch(sl, mvt_sleep_slot_lower(g, 1),
-					fd, gen);
-		}
+		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+			waiting |= arm_queue(sl, mvt_sleep_slot_lower(g, 0),
+				x->dp->lower, x->lower_rxq, on);
+		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
+			waiting |= arm_queue(sl, mvt_sleep_slot_lower(g, 1),
+				x->dp->host, x->host_rxq, on);
 	}
-	for (i = 0; pl != NULL && i < pl->n; i++) {
-		po = &pl->p[i];
-		waiting |= mvt_port_rx_wake(&w->dp->ports[po->ep], po->qp, on,
-			&fd, &gen);
-		if (on)
-			mvt_sleep_watch(sl, i, fd, gen);
-	}
+	for (i = 0; pl != NULL && i < pl->n; i++)
+		waiting |= arm_queue(sl, i, &w->dp->ports[pl->p[i].ep],
+			pl->p[i].qp, on);
 	sl->armed = (uint8_t)on;
 	return waiting;
 }
