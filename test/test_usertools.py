@@ -450,9 +450,11 @@ def test_ctl_read(sw, sock):
            err="mvtap-ctl: no endpoint named 'nosuch'\n")
 
     expect(s + ["lcores"], 0, out=(
-        "LCORE   BUSY  CYCLES/PKT  BY-POLL  PACKETS  POLLS\n"
-        "    1  25.0%        25.0     20.0       10  lower:0 a:0\n"
-        "    2      -           -        -        0  b:0\n"), err="")
+        "LCORE   BUSY  CYCLES/PKT  BY-POLL  PACKETS  SLEEPS  WAKEUPS  POLLS\n"
+        "    1  25.0%        25.0     20.0       10      40        7  "
+        "lower:0 a:0\n"
+        "    2      -           -        -        0       0        0  "
+        "b:0\n"), err="")
 
     out, _ = expect(s + ["lower"], 0, err="")
     lines = out.splitlines()
