@@ -573,10 +573,8 @@ idle_sleep(struct mvt_worker *w, uint32_t us, uint64_t now)
 	mvt_ctr_add(&w->stats->sleep_cycles, t - now);
 	mvt_ctr_add(&w->stats->sleeps, 1);
 	/*
-	 * Woken: polls without sleeping, then the steps start over. The
-	 * frame may not be there for the next poll yet -- net_tap reads a
-	 * queue only after its SIGIO handler ran, on another thread -- and
-	 * what the frame brings back (a reply) comes soon.
+	 * Woken: polls without sleeping, then the steps start over: what
+	 * the frame brings back (a reply) comes soon.
 	 */
 	if (n > 0) {
 		sl->step_us = 0;
@@ -584,6 +582,29 @@ idle_sleep(struct mvt_worker *w, uint32_t us, uint64_t now)
 		mvt_ctr_add(&w->stats->wakeups, 1);
 	}
 	return t;
+}
+
+/*
+ * The worker polls (@p mine) or no longer polls the queues of @p pl, and
+ * with @p lowers its segments' lower and host queues (mvt_port_rx_claim()).
+ */
+static void
+claim_queues(struct mvt_worker *w, const struct mvt_poll_list *pl, int lowers,
+	int mine)
+{
+	struct mvt_worker *x;
+	uint32_t i;
+	uint16_t g;
+
+	for (g = 0; lowers && g < w->n_segs; g++) {
+		x = w->segs[g];
+		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+			mvt_port_rx_claim(x->dp->lower, x->lower_rxq, mine);
+		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
+			mvt_port_rx_claim(x->dp->host, x->host_rxq, mine);
+	}
+	for (i = 0; pl != NULL && i < pl->n; i++)
+		mvt_port_rx_claim(&w->dp->ports[pl->p[i].ep], pl->p[i].qp, mine);
 }
 
 /*
@@ -616,6 +637,7 @@ mvt_worker_main(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	rte_rcu_qsbr_thread_register(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
+	claim_queues(w, NULL, 1, 1);
 	t0 = rte_rdtsc();
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
@@ -635,9 +657,11 @@ mvt_worker_main(void *arg)
 					poll_port(x, ts[g], MVT_INGRESS_HOST,
 						x->host_rxq));
 		}
-		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0)))
+		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0))) {
 			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
 				pl != NULL ? pl->n : 0);
+			claim_queues(w, pl, 0, 1);
+		}
 		for (j = 0; j < s->n_busy; ) {
 			po = &pl->p[s->busy[j]];
 			n = poll_timed(st, &tp, poll_port(w->segs[po->seg],
@@ -671,6 +695,7 @@ mvt_worker_main(void *arg)
 		mvt_ctr_add(&st->loops, 1);
 		t0 = likely(sleep_us == 0) ? t1 : idle_sleep(w, sleep_us, t1);
 	}
+	claim_queues(w, __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE), 1, 0);
 	mvt_sleep_fini(&w->sleep);
 	/* what still waits for its flood is dropped, and said so */
 	for (g = 0; g < w->n_segs; g++)

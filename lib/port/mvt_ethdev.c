@@ -3,8 +3,11 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -276,8 +279,10 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 	 * buffer they free that buffer as theirs. The switch segments for
 	 * it instead (the kernel behind it checks its checksums either way).
 	 */
-	if (strcmp(info.driver_name, "net_tap") == 0)
+	if (strcmp(info.driver_name, "net_tap") == 0) {
 		conf.txmode.offloads &= ~RTE_ETH_TX_OFFLOAD_TCP_TSO;
+		l->rx_sigio = 1;
+	}
 	l->tx_offloads = conf.txmode.offloads;
 	mtu = ethdev_check_mtu(l, opt, &info, mtu, mp, err, errlen);
 	if (mtu == 0)
@@ -324,6 +329,23 @@ mvt_ethdev_open_desc(struct mvt_ethdev *l, const char *opt, const char *devargs,
 fail:
 	mvt_ethdev_close(l);
 	return -1;
+}
+
+void
+mvt_ethdev_rx_claim(struct mvt_ethdev *l, uint16_t q, int mine)
+{
+	struct f_owner_ex own = {
+		.type = mine ? F_OWNER_TID : F_OWNER_PID,
+		.pid = mine ? (pid_t)syscall(SYS_gettid) : getpid(),
+	};
+
+	if (!l->rx_sigio || !l->rx_intr || q >= l->nb_rxq ||
+			l->rx_wake_fd[q] < 0)
+		return;
+	/* the queue's descriptor is net_tap's own, which it signals from */
+	if (fcntl(l->rx_wake_fd[q], F_SETOWN_EX, &own) != 0)
+		MVT_LOG(DEBUG, "%s: queue %u: cannot direct its signal: %s",
+			l->name, q, strerror(errno));
 }
 
 int

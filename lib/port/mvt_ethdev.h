@@ -40,6 +40,7 @@ struct mvt_ethdev {
 	uint64_t tx_offloads;		/**< TX offloads enabled */
 	uint32_t mtu;			/**< its MTU */
 	uint8_t rx_intr;		/**< RX interrupts: rx_wake_fd */
+	uint8_t rx_sigio;		/**< net_tap: reads after its signal */
 	/**
 	 * Per RX queue, the descriptor that becomes readable when frames
 	 * arrive and the queue's interrupt is on (mvt_ethdev_rx_wake()),
@@ -121,6 +122,16 @@ void mvt_ethdev_force_promisc(struct mvt_ethdev *l);
  * cannot say): a worker that sleeps now would leave them until its timeout.
  */
 int mvt_ethdev_rx_wake(struct mvt_ethdev *l, uint16_t q, int on, int *fd);
+
+/**
+ * The calling thread polls RX queue @p q from now on (@p mine), or no
+ * longer: net_tap reads a queue only after the handler of the signal
+ * the kernel sends on each arrival has run, on whatever thread took it;
+ * directed at the polling thread (F_SETOWN_EX), it runs there at once,
+ * and ends that thread's sleep. Without @p mine, the process takes it
+ * again. Nothing for other drivers.
+ */
+void mvt_ethdev_rx_claim(struct mvt_ethdev *l, uint16_t q, int mine);
 
 /** Stop and close the device, and remove it if we probed it. */
 void mvt_ethdev_close(struct mvt_ethdev *l);

@@ -191,3 +191,10 @@ mvt_port_rx_wake(struct mvt_port *p, uint16_t q, int on, int *fd,
 		return 0;
 	}
 }
+
+void
+mvt_port_rx_claim(struct mvt_port *p, uint16_t q, int mine)
+{
+	if (p->kind == MVT_PORT_KIND_ETHDEV || p->kind == MVT_PORT_KIND_TAP)
+		mvt_ethdev_rx_claim(mvt_port_eth(p), q, mine);
+}

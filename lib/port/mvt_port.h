@@ -235,6 +235,13 @@ int mvt_port_rx_wake(struct mvt_port *p, uint16_t q, int on, int *fd,
 	uint32_t *gen);
 
 /**
+ * The calling worker polls queue @p q of @p p from now on (@p mine), or
+ * no longer: what the port needs to know of its poller (net_tap, see
+ * mvt_ethdev_rx_claim()); nothing for most.
+ */
+void mvt_port_rx_claim(struct mvt_port *p, uint16_t q, int mine);
+
+/**
  * Send @p n frames on a VLAN lower: each tagged (mvt_vlan_push()), then
  * on the device's TX queue. A frame whose copy could not be made is left
  * unsent, at the end, and the unsent are then counted as no_mbuf.
