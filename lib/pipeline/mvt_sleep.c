@@ -12,19 +12,25 @@
 
 #include "mvt_sleep.h"
 
-void
-mvt_sleep_init(struct mvt_sleep *s)
+/* No slot has a descriptor in the set. */
+static void
+forget_slots(struct mvt_sleep *s)
 {
 	uint32_t i;
 
+	for (i = 0; i < RTE_DIM(s->slot); i++)
+		s->slot[i].fd = -1;
+}
+
+void
+mvt_sleep_init(struct mvt_sleep *s)
+{
 	s->ep = -1;
 	s->polls_gen = 0;
 	s->step_us = 0;
 	s->low_loops = 0;
 	s->armed = 0;
-	s->n_woke = 0;
-	for (i = 0; i < RTE_DIM(s->slot); i++)
-		s->slot[i].fd = -1;
+	forget_slots(s);
 }
 
 void
@@ -38,11 +44,8 @@ mvt_sleep_fini(struct mvt_sleep *s)
 int
 mvt_sleep_reset(struct mvt_sleep *s, uint32_t polls_gen)
 {
-	uint32_t i;
-
 	mvt_sleep_fini(s);
-	for (i = 0; i < RTE_DIM(s->slot); i++)
-		s->slot[i].fd = -1;
+	forget_slots(s);
 	s->polls_gen = polls_gen;
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
 	return s->ep >= 0 ? 0 : -errno;
@@ -80,7 +83,6 @@ mvt_sleep_wait(struct mvt_sleep *s, uint32_t us)
 	};
 	int i, n;
 
-	s->n_woke = 0;
 	if (s->ep < 0) {
 		nanosleep(&ts, NULL);
 		return 0;
@@ -97,7 +99,6 @@ mvt_sleep_wait(struct mvt_sleep *s, uint32_t us)
 	if (n < 0 && errno == EINTR)
 		n = epoll_wait(s->ep, ev, (int)RTE_DIM(ev), 0);
 	for (i = 0; i < n; i++)
-		s->woke[s->n_woke++] = ev[i].data.u32;
-
-	return s->n_woke;
+		s->woke[i] = ev[i].data.u32;
+	return n > 0 ? (uint16_t)n : 0;
 }

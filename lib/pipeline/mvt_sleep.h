@@ -39,8 +39,7 @@ struct mvt_sleep {
 	uint32_t step_us;	/**< the next sleep, 0: awake */
 	uint32_t low_loops;	/**< iterations of little work in a row */
 	uint8_t armed;		/**< the queues signal arrivals */
-	uint16_t n_woke;	/**< slots the last wait reported */
-	uint32_t woke[MVT_SLEEP_EVENTS];
+	uint32_t woke[MVT_SLEEP_EVENTS];	/**< slots of the last wait */
 	/** What each slot's descriptor is in the set, fd -1: none. */
 	struct {
 		int fd;

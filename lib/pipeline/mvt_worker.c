@@ -469,9 +469,38 @@ poll_timed(struct mvt_lcore_stats *st, uint64_t *tp, uint16_t n)
 	return n;
 }
 
+/*
+ * Call @p fn for every queue the worker polls, with its slot in the sleep
+ * set (mvt_sleep.h): with @p lowers its segments' lower and host queues,
+ * and the entries of @p pl. @return the OR of what @p fn returned.
+ */
+static int
+for_each_queue(struct mvt_worker *w, const struct mvt_poll_list *pl,
+	int lowers, int (*fn)(struct mvt_worker *w, uint32_t slot,
+		struct mvt_port *p, uint16_t q, int arg), int arg)
+{
+	struct mvt_worker *x;
+	int ret = 0;
+	uint32_t i;
+	uint16_t g;
+
+	for (g = 0; lowers && g < w->n_segs; g++) {
+		x = w->segs[g];
+		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
+			ret |= fn(w, mvt_sleep_slot_lower(g, 0), x->dp->lower,
+				x->lower_rxq, arg);
+		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
+			ret |= fn(w, mvt_sleep_slot_lower(g, 1), x->dp->host,
+				x->host_rxq, arg);
+	}
+	for (i = 0; pl != NULL && i < pl->n; i++)
+		ret |= fn(w, i, &w->dp->ports[pl->p[i].ep], pl->p[i].qp, arg);
+	return ret;
+}
+
 /* One queue's wake-ups (mvt_port_rx_wake()), in slot @p slot of the set. */
-static inline int
-arm_queue(struct mvt_sleep *sl, uint32_t slot, struct mvt_port *p,
+static int
+arm_queue(struct mvt_worker *w, uint32_t slot, struct mvt_port *p,
 	uint16_t q, int on)
 {
 	uint32_t gen;
@@ -479,7 +508,7 @@ arm_queue(struct mvt_sleep *sl, uint32_t slot, struct mvt_port *p,
 
 	waiting = mvt_port_rx_wake(p, q, on, &fd, &gen);
 	if (on)
-		mvt_sleep_watch(sl, slot, fd, gen);
+		mvt_sleep_watch(&w->sleep, slot, fd, gen);
 	return waiting;
 }
 
@@ -493,25 +522,11 @@ static int
 sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
 {
 	struct mvt_sleep *sl = &w->sleep;
-	struct mvt_worker *x;
-	int waiting = 0;
-	uint32_t i;
-	uint16_t g;
+	int waiting;
 
 	if (on && (sl->ep < 0 || sl->polls_gen != (pl != NULL ? pl->gen : 0)))
 		mvt_sleep_reset(sl, pl != NULL ? pl->gen : 0);
-	for (g = 0; g < w->n_segs; g++) {
-		x = w->segs[g];
-		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
-			waiting |= arm_queue(sl, mvt_sleep_slot_lower(g, 0),
-				x->dp->lower, x->lower_rxq, on);
-		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
-			waiting |= arm_queue(sl, mvt_sleep_slot_lower(g, 1),
-				x->dp->host, x->host_rxq, on);
-	}
-	for (i = 0; pl != NULL && i < pl->n; i++)
-		waiting |= arm_queue(sl, i, &w->dp->ports[pl->p[i].ep],
-			pl->p[i].qp, on);
+	waiting = for_each_queue(w, pl, 1, arm_queue, on);
 	sl->armed = (uint8_t)on;
 	return waiting;
 }
@@ -584,27 +599,13 @@ idle_sleep(struct mvt_worker *w, uint32_t us, uint64_t now)
 	return t;
 }
 
-/*
- * The worker polls (@p mine) or no longer polls the queues of @p pl, and
- * with @p lowers its segments' lower and host queues (mvt_port_rx_claim()).
- */
-static void
-claim_queues(struct mvt_worker *w, const struct mvt_poll_list *pl, int lowers,
-	int mine)
+/* The calling worker polls (@p mine) or no longer polls queue @p q of @p p. */
+static int
+claim_queue(struct mvt_worker *w __rte_unused, uint32_t slot __rte_unused,
+	struct mvt_port *p, uint16_t q, int mine)
 {
-	struct mvt_worker *x;
-	uint32_t i;
-	uint16_t g;
-
-	for (g = 0; lowers && g < w->n_segs; g++) {
-		x = w->segs[g];
-		if (x->lower_rxq != RTE_MAX_QUEUES_PER_PORT)
-			mvt_port_rx_claim(x->dp->lower, x->lower_rxq, mine);
-		if (x->host_rxq != RTE_MAX_QUEUES_PER_PORT)
-			mvt_port_rx_claim(x->dp->host, x->host_rxq, mine);
-	}
-	for (i = 0; pl != NULL && i < pl->n; i++)
-		mvt_port_rx_claim(&w->dp->ports[pl->p[i].ep], pl->p[i].qp, mine);
+	mvt_port_rx_claim(p, q, mine);
+	return 0;
 }
 
 /*
@@ -637,7 +638,7 @@ mvt_worker_main(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	rte_rcu_qsbr_thread_register(dp->qsbr, w->lcore_id);
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->lcore_id);
-	claim_queues(w, NULL, 1, 1);
+	for_each_queue(w, NULL, 1, claim_queue, 1);
 	t0 = rte_rdtsc();
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		pl = __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE);
@@ -660,7 +661,7 @@ mvt_worker_main(void *arg)
 		if (unlikely(s->gen != (pl != NULL ? pl->gen : 0))) {
 			mvt_sched_reset(s, pl != NULL ? pl->gen : 0,
 				pl != NULL ? pl->n : 0);
-			claim_queues(w, pl, 0, 1);
+			for_each_queue(w, pl, 0, claim_queue, 1);
 		}
 		for (j = 0; j < s->n_busy; ) {
 			po = &pl->p[s->busy[j]];
@@ -695,7 +696,8 @@ mvt_worker_main(void *arg)
 		mvt_ctr_add(&st->loops, 1);
 		t0 = likely(sleep_us == 0) ? t1 : idle_sleep(w, sleep_us, t1);
 	}
-	claim_queues(w, __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE), 1, 0);
+	for_each_queue(w, __atomic_load_n(&w->polls, __ATOMIC_ACQUIRE), 1,
+		claim_queue, 0);
 	mvt_sleep_fini(&w->sleep);
 	/* what still waits for its flood is dropped, and said so */
 	for (g = 0; g < w->n_segs; g++)

@@ -277,19 +277,33 @@ set_caps(struct mvt_vhost *v, int vid)
 }
 
 /*
- * Disabling guest notifications writes the used ring's flags in guest
- * memory (without VIRTIO_RING_F_EVENT_IDX), outside librte_vhost's enqueue
- * and dequeue, which log what they write: log it too, so that a device
- * that starts while the frontend logs (a guest that resets its device
- * during a live migration) loses nothing. A no-op when nobody logs.
+ * Turning guest notifications on or off writes the used ring's flags in
+ * guest memory (without VIRTIO_RING_F_EVENT_IDX) or, with it, the
+ * avail_event after the @p size entries of the ring (0: not known, not
+ * logged), outside librte_vhost's enqueue and dequeue, which log what they
+ * write: log it too, so that a device that starts while the frontend logs
+ * (a guest that resets its device during a live migration) loses nothing.
+ * A no-op when nobody logs.
  */
+static void
+log_notification(int vid, uint16_t vring, uint16_t size)
+{
+	rte_vhost_log_used_vring(vid, vring, 0, sizeof(uint16_t));
+	if (size > 0)
+		rte_vhost_log_used_vring(vid, vring,
+			offsetof(struct vring_used, ring) +
+			(uint64_t)size * sizeof(struct vring_used_elem),
+			sizeof(uint16_t));
+}
+
+/* After the notifications of all @p nvr vrings were turned off. */
 static void
 log_notification_flags(int vid, uint16_t nvr)
 {
 	uint16_t q;
 
 	for (q = 0; q < nvr; q++)
-		rte_vhost_log_used_vring(vid, q, 0, sizeof(uint16_t));
+		log_notification(vid, q, 0);
 }
 
 int
@@ -309,14 +323,8 @@ mvt_vhost_rx_wake(struct mvt_vhost *v, uint16_t qp, int on, int *fd,
 	if (rte_vhost_get_vhost_vring(vid, vring, &vr) != 0)
 		return 0;
 	rte_vhost_enable_guest_notification(vid, vring, on);
-	/*
-	 * What that wrote in guest memory: the used ring's flags, or with
-	 * VIRTIO_RING_F_EVENT_IDX its avail_event after the ring.
-	 */
-	rte_vhost_log_used_vring(vid, vring, 0, sizeof(uint16_t));
-	rte_vhost_log_used_vring(vid, vring, offsetof(struct vring_used, ring) +
-		(uint64_t)vr.size * sizeof(struct vring_used_elem),
-		sizeof(uint16_t));
+	/* enabling with VIRTIO_RING_F_EVENT_IDX writes the avail_event */
+	log_notification(vid, vring, vr.size);
 	*fd = vr.kickfd;
 	if (!on)
 		return 0;
