@@ -484,6 +484,11 @@ def worker_cpu(sw, seconds=2.0):
         (time.monotonic() - t0)
 
 
+def worker_stats(prefix):
+    """The /mvtap/lcores entry of the switch's one worker."""
+    return next(iter(telemetry(prefix, "/mvtap/lcores").values()))
+
+
 def s_idle_sleep(sc):
     """--max-sleep-us: an idle worker sleeps instead of burning its CPU
     (below 20 % with 500 us; all of it with 0, set live), frames still
@@ -499,7 +504,7 @@ def s_idle_sleep(sc):
           "of a CPU")
     ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 32)
     check_eq(ga.stop(), (0, 32), "a sent")
-    lc = next(iter(telemetry(prefix, "/mvtap/lcores").values()))
+    lc = worker_stats(prefix)
     check(lc["sleeps"] > 0 and lc["sleep_cycles"] > 0 and
           lc["max_sleep_us"] == 500, f"sleeps counted: {lc}")
     check_eq(ctl(prefix, "set-max-sleep", "0"), (0, "ok\n", ""), "set 0")
@@ -510,8 +515,6 @@ def s_idle_sleep(sc):
               "0..10000\n"), "out of range")
     check_eq(gb.stop(), (32, 0), "b got every frame")
     sw.stop()
-
-
 
 
 @with_quiet_tap
@@ -543,8 +546,7 @@ def s_idle_wake(sc):
         idle = worker_cpu(sw)
         check(idle < 0.05, f"an idle worker with 10 ms sleeps used "
               f"{idle:.3f} of a CPU")
-        woke0 = next(iter(telemetry(prefix, "/mvtap/lcores").values())
-                     )["wakeups"]
+        woke0 = worker_stats(prefix)["wakeups"]
         rx0 = netns_rx_packets(ns, "mvtw1")
         frame = (mac(0xb) + mac(0xc1)).replace(":", "") + "88b5"
         inject = ("import socket,time;s=socket.socket(socket.AF_PACKET,"
@@ -558,7 +560,7 @@ def s_idle_wake(sc):
         time.sleep(0.1)
         check_eq(netns_rx_packets(ns, "mvtw1") - rx0, n,
                  "each frame back once")
-        lc = next(iter(telemetry(prefix, "/mvtap/lcores").values()))
+        lc = worker_stats(prefix)
         # each of the 2n arrivals ended a sleep of its own
         check(lc["wakeups"] - woke0 >= 2 * n,
               f"{lc['wakeups'] - woke0} wake-ups for {2 * n} arrivals")
@@ -573,7 +575,7 @@ def s_idle_wake(sc):
         time.sleep(0.1)
         check_eq(wire.received(EXT), n, "each wire frame back once")
         wire.close()
-        lc = next(iter(telemetry(prefix, "/mvtap/lcores").values()))
+        lc = worker_stats(prefix)
         check(lc["wakeups"] - woke0 >= 2 * n,
               f"{lc['wakeups'] - woke0} wake-ups for {2 * n} arrivals "
               "from the wire and the guest")

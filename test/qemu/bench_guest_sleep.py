@@ -17,26 +17,17 @@ import json
 import os
 import re
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 
 import e2e_harness as e2e  # noqa: E402
-import mvtap_proc  # noqa: E402
 from mvtguest import Guest, build_guest, guest_files  # noqa: E402
+from scenarios_ops import worker_cpu, worker_stats  # noqa: E402
 
 NET = "10.250.76"
 PREFIX = "mvte2e-gsleep"
-
-
-def worker_cpu(pid, seconds):
-    tids = mvtap_proc.threads_named(pid, "rte-worker")
-    t0, c0 = time.monotonic(), mvtap_proc.stat_ticks(pid, tids[0])
-    time.sleep(seconds)
-    return (mvtap_proc.stat_ticks(pid, tids[0]) - c0) / \
-        os.sysconf("SC_CLK_TCK") / (time.monotonic() - t0)
 
 
 def pct(xs, p):
@@ -84,7 +75,7 @@ def main(argv):
                 rc, _, err = e2e.ctl(PREFIX, "set-max-sleep", str(s))
                 if rc != 0:
                     raise RuntimeError(err)
-                cpu = worker_cpu(sw.proc.pid, 3.0)
+                cpu = worker_cpu(sw, 3.0)
                 rc, out = guests[0].run(
                     f"ping -c {args.pings} -i {args.interval} {NET}.2",
                     timeout=args.pings * (args.interval + 1) + 10)
@@ -99,7 +90,7 @@ def main(argv):
                       f"CPU {cpu * 100:5.1f} %  ping p50 "
                       f"{pct(rtt, 50):7.1f} us  p99 {pct(rtt, 99):7.1f} us",
                       flush=True)
-        lc = next(iter(e2e.telemetry(PREFIX, "/mvtap/lcores").values()))
+        lc = worker_stats(PREFIX)
         print(f"sleeps {lc['sleeps']}, wakeups {lc['wakeups']}")
         sw.stop()
     finally:
