@@ -1057,6 +1057,57 @@ def test_bench_stats():
                                                                  wide))
 
 
+def test_bench_baseline():
+    """mvtap-bench --baseline: each dpdk-mvtap configuration runs again
+    with the baseline right after it, the two take turns to go first, and
+    the ratios to it are paired within the rounds."""
+    import argparse
+    sys.path.insert(0, USERTOOLS)
+    from mvtap_bench import matrix, report
+    args = argparse.Namespace(
+        sizes=[64], scenarios=["pair", "many-pairs"],
+        switches=["mvtap", "testpmd"], modes=["bridge"], endpoints=[2],
+        large_endpoints=None, policies=[0], lowers=[1], broadcast_shares=[],
+        baseline="/some/older/dpdk-mvtap")
+    cfgs = matrix.build_matrix(args, False)
+    names = [matrix.cfg_name(c) for c in cfgs]
+    check_eq(names, ["mvtap-bridge-64B-ep16-pol0-many-pairs",
+                     "mvtap-bridge-64B-ep16-pol0-many-pairs-baseline",
+                     "testpmd-64B-many-pairs",
+                     "mvtap-bridge-64B-ep2-pol0",
+                     "mvtap-bridge-64B-ep2-pol0-baseline",
+                     "testpmd-64B"], "configurations with a baseline")
+    check_eq([matrix.cfg_name(c) for c in matrix.round_order(cfgs, 1)],
+             [names[1], names[0], names[2], names[4], names[3], names[5]],
+             "the baseline first in odd rounds")
+    check_eq(matrix.round_order(cfgs, 2), cfgs, "and after in even ones")
+    # 3 rounds: dpdk-mvtap at 0.9 of the baseline's cycles, 1.1 of its rate
+    samples = []
+    for rep in (1, 2, 3):
+        for c, cyc, mpps in ((cfgs[3], 180.0 + rep, 5.5 + rep),
+                             (cfgs[4], (180.0 + rep) / 0.9,
+                              (5.5 + rep) / 1.1),
+                             (cfgs[5], 150.0, 7.0)):
+            samples.append({"name": matrix.cfg_name(c), "rep": rep,
+                            "ok": True, "mpps": mpps, "gbps": 1.0,
+                            "cycles_per_packet": cyc,
+                            "cycles_per_packet_polls": cyc,
+                            "other_cpus": 0.0, "placement": "near"})
+    rows = {r["name"]: r for r in report.summarise(cfgs[3:], samples)}
+    p = rows[names[3]]["paired"]
+    check_eq(round(p["cycles_per_packet_vs_baseline"]["median"], 6), 0.9,
+             "cycles vs baseline")
+    check_eq(p["cycles_per_packet_vs_baseline"]["verdict"], "ahead",
+             "fewer cycles than the baseline")
+    check_eq(round(p["mpps_vs_baseline"]["median"], 6), 1.1,
+             "rate vs baseline")
+    check_eq(p["mpps_vs_baseline"]["n"], 3, "paired over the 3 rounds")
+    check("mpps_vs_baseline" not in rows[names[4]]["paired"],
+          "the baseline has no baseline")
+    check("mpps_vs_testpmd" in rows[names[4]]["paired"],
+          "the baseline against testpmd too")
+
+
 def main():
     if not hasattr(socket, "SOCK_SEQPACKET") or \
             not hasattr(socket, "AF_UNIX"):
@@ -1081,7 +1132,8 @@ def main():
                  (sw, sock, tmp)),
                 ("escaped names", test_escaped_names, (tmp,)),
                 ("c2c", test_c2c, (C2C,)),
-                ("bench statistics", test_bench_stats, ())):
+                ("bench statistics", test_bench_stats, ()),
+                ("bench baseline", test_bench_baseline, ())):
             try:
                 func(*args)
             except Exception:

@@ -39,6 +39,17 @@ def build_type(binary):
         return None, None
 
 
+def source_dir(binary):
+    """The source tree of the meson build a binary is in, or None."""
+    info = os.path.join(os.path.dirname(os.path.dirname(binary)),
+                        "meson-info", "meson-info.json")
+    try:
+        with open(info) as f:
+            return json.load(f)["directories"]["source"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def describe(binary):
     """One phrase for the output: "release build, assertions off"."""
     bt, nd = build_type(binary)

@@ -165,6 +165,8 @@ def cfg_name(cfg):
     tag = "-" + tag if tag else ""
     if cfg.get("lowers", 1) > 1:
         tag += "-lowers%d" % cfg["lowers"]
+    if cfg.get("baseline"):
+        tag += "-baseline"
     if cfg["switch"] == "mvtap":
         return "mvtap-%s-%dB-ep%d-pol%d%s" % (cfg["mode"], cfg["size"],
                                               cfg["endpoints"],
@@ -179,6 +181,8 @@ def cfg_label(cfg):
         mode = "bridge" if cfg["mode"] == "bridge" else "vepa+hairpin"
         if cfg.get("lowers", 1) > 1:
             tag = " lowers=%d%s" % (cfg["lowers"], tag)
+        if cfg.get("baseline"):
+            tag += " (baseline)"
         return "dpdk-mvtap %s ep=%d pol=%d%s" % (mode, cfg["endpoints"],
                                                  cfg["policies"], tag)
     return {"testpmd": "testpmd io (ceiling)", "ovs": "OVS-DPDK NORMAL"}[

@@ -28,7 +28,8 @@ from .report import plot, print_table, summarise
 
 def make_switch(cfg, workdir, args, confdir):
     if cfg["switch"] == "mvtap":
-        return Mvtap(cfg, workdir, args.mvtap, confdir,
+        exe = args.baseline if cfg.get("baseline") else args.mvtap
+        return Mvtap(cfg, workdir, exe, confdir,
                      getattr(args, "mvtap_args", []))
     if cfg["switch"] == "testpmd":
         return TestpmdSwitch(cfg, workdir)
@@ -217,7 +218,26 @@ def build_matrix(args, have_ovs):
             else:
                 cfgs.append({"switch": sw, "size": size, "mode": None,
                              "endpoints": 2, "policies": 0})
+    if getattr(args, "baseline", None):
+        # each dpdk-mvtap configuration again with the baseline, right
+        # after it, so that the two are as close in time as can be
+        cfgs = [x for c in cfgs for x in (
+            [c, dict(c, baseline=True)] if c["switch"] == "mvtap" else [c])]
     return cfgs
+
+
+def round_order(cfgs, rep):
+    """The configurations in the order of round @p rep: as built, but each
+    one run with the baseline goes first in every other round, so that
+    neither binary always has the place after the other."""
+    if rep % 2 == 0:
+        return cfgs
+    out = list(cfgs)
+    for i in range(len(out) - 1):
+        if out[i + 1].get("baseline") and out[i + 1] == dict(out[i],
+                                                            baseline=True):
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return out
 
 
 def save_partial(args, report):
@@ -249,7 +269,7 @@ def run_matrix(args, tmp, report):
     n = 0
     ovs_failed = None
     for rep in range(args.reps):
-        for cfg in cfgs:
+        for cfg in round_order(cfgs, rep):
             if args.quick and rep > 0 and scenario_tag(cfg):
                 continue            # the smoke test: the scenarios once
             n += 1
@@ -305,7 +325,8 @@ def run_matrix(args, tmp, report):
     summary = summarise(cfgs, samples)
     report["summary"] = summary
     report["load1_at_end"] = round(load1(), 2)
-    print_table(summary, args.reps, report.get("mvtap"))
+    print_table(summary, args.reps, report.get("mvtap"),
+                report.get("baseline"))
     runs = [s for s in samples if s.get("ok")]
     if runs:
         oc = [s["other_cpus"] for s in runs]

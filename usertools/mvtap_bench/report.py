@@ -24,6 +24,9 @@ PAIRED = [("mpps", "testpmd", False),
           ("cycles_per_packet_polls", "testpmd", True),
           ("mpps", "ovs", False),
           ("cycles_per_packet", "ovs", True)]
+# Against the baseline binary (--baseline), the same three ways.
+BASELINE_PAIRED = [("mpps", False), ("cycles_per_packet", True),
+                   ("cycles_per_packet_polls", True)]
 PAIRED_LABEL = {"mpps": "loop rate", "cycles_per_packet":
                 "busy cycles/frame (iterations)",
                 "cycles_per_packet_polls": "busy cycles/frame (polls)"}
@@ -126,6 +129,14 @@ def summarise(cfgs, samples):
             p = one and paired(row, one, samples, key, key, lower)
             if p:
                 row["paired"]["%s_vs_one_lower" % key] = p
+        # against the same configuration run with the baseline binary
+        base = next((r for r in out if c["switch"] == "mvtap" and
+                     not c.get("baseline") and
+                     r["config"] == dict(c, baseline=True)), None)
+        for key, lower in BASELINE_PAIRED:
+            p = base and paired(row, base, samples, key, key, lower)
+            if p:
+                row["paired"]["%s_vs_baseline" % key] = p
         for peer in ("testpmd", "ovs"):
             ref = next((r for r in out if r["config"]["switch"] == peer and
                         same_traffic(r["config"], row["config"])), None)
@@ -181,7 +192,7 @@ def build_phrase(info):
         ", lib/app modified" if info.get("git_dirty") else "")
 
 
-def print_table(summary, reps, build=None):
+def print_table(summary, reps, build=None, baseline=None):
     hdr = ["size", "switch / configuration", "Mpps/port", "Gbit/s/port",
            "cycles/packet", "cyc/pkt polls", "Mpps/tp", "cyc/tp", "Mpps/ovs",
            "cyc/ovs"]
@@ -194,6 +205,8 @@ def print_table(summary, reps, build=None):
                     ratio_cells(r))
     log()
     log(build_phrase(build))
+    if baseline:
+        log("baseline: " + build_phrase(baseline).split(": ", 1)[1])
     log("Results: median [min-max] over %d round(s); Mpps and Gbit/s "
         "per generator port (each direction of the loop);" % reps)
     log("cycles/packet: the switch's busy cycles per forwarded frame, over "
@@ -249,6 +262,12 @@ def print_paired_table(summary):
             if p:
                 rows.append(["%d" % r["config"]["size"], r["label"],
                              "%s vs one lower" % PAIRED_LABEL[key],
+                             fmt_paired(p)])
+        for key, _ in BASELINE_PAIRED:
+            p = r.get("paired", {}).get("%s_vs_baseline" % key)
+            if p:
+                rows.append(["%d" % r["config"]["size"], r["label"],
+                             "%s vs baseline" % PAIRED_LABEL[key],
                              fmt_paired(p)])
     if not rows:
         return
@@ -369,6 +388,8 @@ def plot(summary, outdir):
     if not ensure_package("gnuplot", "gnuplot-nox"):
         log("no gnuplot: no plot")
         return []
+    # the binary measured, not the baseline it was compared with
+    summary = [r for r in summary if not r["config"].get("baseline")]
     files = plot_scenarios(summary, outdir)
     # the matrix of the closed pair
     summary = [r for r in summary if not scenario_tag(r["config"])]
