@@ -41,6 +41,9 @@ mvt_mode_parse(const char *name)
 	return 0;
 }
 
+/* Generations of every table, so that no two snapshots share one. */
+static uint32_t table_gens;
+
 void
 mvt_ep_table_derive(struct mvt_ep_table *t, unsigned int n_policies,
 	unsigned int n_out_policies)
@@ -59,4 +62,5 @@ mvt_ep_table_derive(struct mvt_ep_table *t, unsigned int n_policies,
 	}
 	t->has_policies = n_policies > 0;
 	t->has_out_policies = n_out_policies > 0;
+	t->gen = __atomic_add_fetch(&table_gens, 1, __ATOMIC_RELAXED);
 }

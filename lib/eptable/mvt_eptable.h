@@ -57,6 +57,12 @@ struct mvt_ep_table {
 	int32_t bc_cutoff;	/**< Linux's bc_cutoff (bclim), default 1 */
 	uint64_t host_mac;	/**< the host port's MAC, 0 for none */
 	uint64_t lower_mac;	/**< the lower device's own MAC */
+	/**
+	 * This snapshot's generation, new at each mvt_ep_table_derive() and
+	 * shared with no other: what a worker derived from one table (its
+	 * verdict cache) is known stale when the generation differs.
+	 */
+	uint32_t gen;
 	struct mvt_ep_state ep[MVT_MAX_ENDPOINTS];
 	/**
 	 * The exact multicast groups each endpoint accepts (n_mc of them),
@@ -70,7 +76,9 @@ struct mvt_ep_table {
  * Derive what follows from the endpoints of @p t (below @c n_eps) and the
  * policies the caller counted: @c passthru (the passthru endpoint, or
  * MVT_EP_NONE), @c has_src_lists (some source-mode endpoint lists a
- * sender), @c has_policies and @c has_out_policies.
+ * sender), @c has_policies and @c has_out_policies; and a new @c gen.
+ * Called on every table before it is published, and again after any
+ * change to one in place.
  *
  * @param n_policies      policies in use
  * @param n_out_policies  of those, the ones that meter frames by source

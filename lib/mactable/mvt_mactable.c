@@ -23,7 +23,21 @@ struct mvt_mactable {
 	 * or a reused slot would still be reachable from the table.
 	 */
 	struct mvt_mac_entry *spare;
+	/* mvt_mactable_gen(): taken from table_gens at each change */
+	uint32_t gen;
 };
+
+/* Generations of every table, so that no two states share one. */
+static uint32_t table_gens;
+
+/* A change is visible to readers: give the table a new generation. */
+static void
+table_changed(struct mvt_mactable *mt)
+{
+	__atomic_store_n(&mt->gen,
+		__atomic_add_fetch(&table_gens, 1, __ATOMIC_RELAXED),
+		__ATOMIC_RELEASE);
+}
 
 static void
 entry_free(struct mvt_mac_entry *e)
@@ -145,6 +159,7 @@ entry_swap(struct mvt_mactable *mt, uint64_t mac,
 		ret = rte_hash_del_key(mt->h, &mac);
 		if (ret < 0)
 			return ret;
+		table_changed(mt);
 		if (mt->qsbr == NULL)
 			entry_free(old);
 		mt->count--;
@@ -155,6 +170,7 @@ entry_swap(struct mvt_mactable *mt, uint64_t mac,
 		entry_release(mt, ne);
 		return ret;
 	}
+	table_changed(mt);
 	if (old == NULL) {
 		mt->count++;
 		return 0;
@@ -311,6 +327,12 @@ mvt_mactable_set_policy(struct mvt_mactable *mt, uint64_t mac,
 		return -ENOMEM;
 	ne->policy[dir] = p;
 	return entry_publish(mt, mac, old, ne);
+}
+
+uint32_t
+mvt_mactable_gen(const struct mvt_mactable *mt)
+{
+	return __atomic_load_n(&mt->gen, __ATOMIC_ACQUIRE);
 }
 
 uint32_t

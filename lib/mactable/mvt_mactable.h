@@ -118,6 +118,14 @@ int mvt_mactable_del_lister(struct mvt_mactable *mt, uint64_t mac,
 int mvt_mactable_set_policy(struct mvt_mactable *mt, uint64_t mac,
 	unsigned int dir, struct mvt_policy *p);
 
+/**
+ * The table's generation (acquire): it changes with every change a
+ * reader can see, after the change is visible, and no two states of any
+ * tables share one. What a reader derived from lookups made after it read
+ * a generation still holds while the generation is the same.
+ */
+uint32_t mvt_mactable_gen(const struct mvt_mactable *mt);
+
 /** Number of MAC addresses in the table. */
 uint32_t mvt_mactable_count(const struct mvt_mactable *mt);
 

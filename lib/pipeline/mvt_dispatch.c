@@ -56,6 +56,7 @@ prepare_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 		if (i >= b->n)
 			return;
 		mvt_ctr_add(&c->drops[MVT_DROP_OFFLOAD_BAD_HDR], 1);
+		b->bytes -= rte_pktmbuf_pkt_len(b->pkts[i]);
 		rte_pktmbuf_free(b->pkts[i]);
 		memmove(&b->pkts[i], &b->pkts[i + 1],
 			(size_t)(b->n - i - 1) * sizeof(b->pkts[0]));
@@ -86,10 +87,10 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 		if (b->n == 0)
 			return;
 	}
-	/* read the lengths first: once sent, the mbufs belong to the port */
-	bytes = bytes_of(b->pkts, b->n);
+	bytes = b->bytes;
 	sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);
 	if (unlikely(sent < b->n)) {
+		/* the unsent are still the caller's to read */
 		bytes -= bytes_of(&b->pkts[sent], b->n - sent);
 		mvt_ctr_add(&c->drops[why], b->n - sent);
 		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
@@ -97,6 +98,7 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	mvt_ctr_add(&c->tx_packets, sent);
 	mvt_ctr_add(&c->tx_bytes, bytes);
 	b->n = 0;
+	b->bytes = 0;
 }
 
 /* Queue @p m for port @p p, flushing its buffer first when it is full. */
@@ -106,6 +108,7 @@ outbuf_put(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 {
 	if (unlikely(b->n == MVT_OUTBUF))
 		flush_port(d, p, b, c);
+	b->bytes += rte_pktmbuf_pkt_len(m);
 	b->pkts[b->n++] = m;
 }
 
@@ -205,8 +208,9 @@ emit_lower(struct mvt_dispatch *d, struct rte_mbuf *m)
 		&d->stats->port[MVT_PORT_LOWER], m);
 }
 
-static inline void
-emit_ep(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf *m)
+/* Endpoint @p id's output buffer, marked for the flush. */
+static inline struct mvt_outbuf *
+ep_outbuf(struct mvt_dispatch *d, uint16_t id)
 {
 	struct mvt_outbuf *b = &d->ep_out[id];
 
@@ -214,7 +218,28 @@ emit_ep(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf *m)
 		b->dirty = 1;
 		d->dirty[d->n_dirty++] = id;
 	}
-	emit_port(d, &d->dp->ports[id], b, &d->stats->port[id], m);
+	return b;
+}
+
+static inline void
+emit_ep(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf *m)
+{
+	emit_port(d, &d->dp->ports[id], ep_outbuf(d, id), &d->stats->port[id],
+		m);
+}
+
+/* The @p n frames of a run for endpoint @p id alone. */
+static inline void
+emit_ep_run(struct mvt_dispatch *d, uint16_t id, struct rte_mbuf **pkts,
+	uint16_t n)
+{
+	struct mvt_port_counters *c = &d->stats->port[id];
+	struct mvt_outbuf *b = ep_outbuf(d, id);
+	struct mvt_port *p = &d->dp->ports[id];
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		emit_port(d, p, b, c, pkts[i]);
 }
 
 /* Give a frame @p copies references, on every segment. */
@@ -394,6 +419,18 @@ static void dispatch_made_plain(struct mvt_dispatch *d,
 	const struct mvt_cls *c, const struct mvt_verdict *v);
 
 /*
+ * Whether verdict @p v gives its frame to one endpoint and nobody else:
+ * dispatch_one()'s first case.
+ */
+static inline int
+for_one_endpoint(const struct mvt_verdict *v)
+{
+	return v->drop == MVT_DROP_NONE && v->src_copies == NULL &&
+		v->flood == 0 && v->target != MVT_EP_NONE &&
+		!(v->flags & MVT_V_WIRE);
+}
+
+/*
  * Deliver one frame as its verdict says. A frame that reaches nobody is
  * charged to the ingress port, with the engine's reason or no_dest.
  */
@@ -417,7 +454,7 @@ dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	}
 	/* the common case: one unicast destination */
 	if (likely(sc == NULL && v->flood == 0)) {
-		if (v->target != MVT_EP_NONE && !(v->flags & MVT_V_WIRE)) {
+		if (for_one_endpoint(v)) {
 			emit_ep(d, v->target, m);
 			return;
 		}
@@ -537,11 +574,25 @@ mvt_dispatch_frames(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 	struct rte_mbuf **pkts, const struct mvt_cls *c,
 	const struct mvt_verdict *v, uint16_t n)
 {
-	uint16_t i;
+	uint16_t i, j;
 
 	d->in = in;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i = j) {
+		/*
+		 * Frames that go to one endpoint alone, the bulk of any
+		 * traffic, are handed over a run at a time: the verdict is
+		 * read once for the run, not once per frame.
+		 */
+		j = i + 1;
+		if (likely(for_one_endpoint(&v[i]))) {
+			while (j < n && v[j].target == v[i].target &&
+					for_one_endpoint(&v[j]))
+				j++;
+			emit_ep_run(d, v[i].target, &pkts[i], j - i);
+			continue;
+		}
 		dispatch_one(d, t, ingress, in, pkts[i], &c[i], &v[i]);
+	}
 }
 
 void

@@ -52,6 +52,8 @@ struct mvt_outbuf {
 	uint16_t dirty;
 	/** Some frame asks the port for an offload it does itself. */
 	uint16_t hw_req;
+	/** The lengths of the frames held, summed as they come. */
+	uint32_t bytes;
 	struct rte_mbuf *pkts[MVT_OUTBUF];
 };
 

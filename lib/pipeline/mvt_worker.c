@@ -20,6 +20,7 @@
 #include "mvt_policy_stage.h"
 #include "mvt_pool.h"
 #include "mvt_sleep.h"
+#include "mvt_vcache.h"
 #include "mvt_worker.h"
 
 #define PREFETCH_OFFSET 4
@@ -47,6 +48,7 @@ struct mvt_worker {
 	struct mvt_worker *vlan_w[MVT_LOWERS_MAX];
 	struct mvt_worker *untagged_w;
 	struct mvt_dispatch out;
+	struct mvt_vcache vcache;	/**< this segment's verdicts */
 	struct mvt_sleep sleep;		/**< lead only: its idle sleeps */
 };
 
@@ -248,6 +250,32 @@ parse(struct mvt_worker *w, uint16_t ingress, struct mvt_port_counters *in,
 }
 
 /*
+ * The classify and decide stages on the @p n parsed frames of a burst;
+ * or, where the verdict cache serves and has the verdict of every frame
+ * (mvt_vcache.h), the cache: the MAC table entries in @p cls are then not
+ * looked up, and no stage after this one reads them.
+ */
+static inline void
+classify_decide(struct mvt_worker *w, const struct mvt_ep_table *t,
+	uint16_t ingress, struct mvt_cls *cls, uint16_t n,
+	struct mvt_verdict *v)
+{
+	int cached = mvt_vcache_serves(t, w->dp->hairpin, ingress);
+
+	if (cached) {
+		mvt_vcache_sync(&w->vcache, t, mvt_mactable_gen(w->dp->mt));
+		if (mvt_vcache_lookup(&w->vcache, ingress, cls, n, v)) {
+			mvt_ctr_add(&w->stats->cached_verdicts, n);
+			return;
+		}
+	}
+	mvt_mactable_classify(w->dp->mt, cls, n, mvt_decide_needs_all_src(t));
+	mvt_decide_burst(t, ingress, cls, n, v);
+	if (cached)
+		mvt_vcache_fill(&w->vcache, ingress, cls, v, n);
+}
+
+/*
  * The pipeline on @p n frames from @p ingress, up to dispatch, which
  * queues them in the output buffers: the caller sends those
  * (mvt_dispatch_flush()). @return whether any frame reached dispatch.
@@ -264,8 +292,7 @@ pipeline(struct mvt_worker *w, const struct mvt_ep_table *t,
 	n = parse(w, ingress, in, pkts, n, cls);
 	if (n == 0)
 		return 0;
-	mvt_mactable_classify(w->dp->mt, cls, n, mvt_decide_needs_all_src(t));
-	mvt_decide_burst(t, ingress, cls, n, v);
+	classify_decide(w, t, ingress, cls, n, v);
 	mvt_policy_stage(t, ingress, w->index, pkts, cls, v, n);
 	/* the reflective relay comes after the policy stage, as on a switch */
 	if (w->dp->hairpin && ingress != MVT_INGRESS_LOWER)

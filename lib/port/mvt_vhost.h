@@ -48,6 +48,7 @@
 #include "mvt_conf.h"
 #include "mvt_drop.h"
 #include "mvt_offload.h"
+#include "mvt_pool.h"
 
 struct mvt_vhost {
 	/* read by workers on every poll */
@@ -205,7 +206,7 @@ mvt_vhost_tx_burst(struct mvt_vhost *v, uint16_t worker,
 	if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
 		return 0;
 	sent = rte_vhost_enqueue_burst(vid, 2 * qp, pkts, n);
-	rte_pktmbuf_free_bulk(pkts, sent);
+	mvt_pool_free_bulk(pkts, sent);
 	*why = MVT_DROP_RING_FULL;
 	return sent;
 }

@@ -76,6 +76,8 @@ struct mvt_lcore_stats {
 	uint64_t sleep_cycles;	/**< cycles asleep after little work */
 	uint64_t sleeps;
 	uint64_t wakeups;	/**< sleeps an arrival ended */
+	/** frames whose verdict came from the verdict cache */
+	uint64_t cached_verdicts;
 	struct mvt_port_counters port[MVT_PORTS];
 } __rte_cache_aligned;
 

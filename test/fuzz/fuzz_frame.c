@@ -700,12 +700,15 @@ tables_build(void)
 		t->ep[id].mc_all = 0;
 		t->ep[id].n_mc = (uint16_t)s;
 	}
+	/* a table changed is a new one: the workers' verdict caches */
+	mvt_ep_table_derive(t, N_POLS, n_out);
 
 	t = g.tbl[TABLE_FULL_DOWN] = table_alloc();
 	memcpy(t, g.tbl[TABLE_FULL], sizeof(*t));
 	for (id = 0; id < N_FULL; id++)
 		if (t->ep[id].mode != MVT_MODE_SOURCE)
 			t->ep[id].up = 0;
+	mvt_ep_table_derive(t, N_POLS, n_out);
 
 	/* passthru without mac= inherits the lower's MAC */
 	pt_mac = g.lower[0].l.eth.mac;
@@ -723,6 +726,7 @@ tables_build(void)
 	t = g.tbl[TABLE_PASSTHRU_DOWN] = table_alloc();
 	memcpy(t, g.tbl[TABLE_PASSTHRU], sizeof(*t));
 	t->ep[0].up = 0;
+	mvt_ep_table_derive(t, 0, 0);
 }
 
 /*
@@ -1323,6 +1327,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.dp.tbl->strict_private = !!(g.opt & OPT_STRICT_PRIVATE);
 	g.dp.tbl->host_bridge = !!(g.env & ENV_HOST_BRIDGE);
 	g.dp.tbl->bc_cutoff = bclims[bclim];
+	/* changed in place: a new table, as publishing one is */
+	mvt_ep_table_derive(g.dp.tbl, g.dp.tbl->has_policies,
+		g.dp.tbl->has_out_policies);
 	g.dp.mt = table <= TABLE_FULL_DOWN ? g.mt_full : g.mt_pt;
 	g.dp.hairpin = !!(g.opt & OPT_HAIRPIN);
 	g.dp.bcqueuelen = bcq_lens[(g.env & ENV_BCQ_MASK) >> ENV_BCQ_SHIFT];
