@@ -418,10 +418,7 @@ static void dispatch_made_plain(struct mvt_dispatch *d,
 	struct mvt_port_counters *in, struct rte_mbuf *m,
 	const struct mvt_cls *c, const struct mvt_verdict *v);
 
-/*
- * Whether verdict @p v gives its frame to one endpoint and nobody else:
- * dispatch_one()'s first case.
- */
+/* Whether verdict @p v gives its frame to one endpoint and nobody else. */
 static inline int
 for_one_endpoint(const struct mvt_verdict *v)
 {
@@ -431,8 +428,10 @@ for_one_endpoint(const struct mvt_verdict *v)
 }
 
 /*
- * Deliver one frame as its verdict says. A frame that reaches nobody is
- * charged to the ingress port, with the engine's reason or no_dest.
+ * Deliver one frame as its verdict says, any verdict but one for one
+ * endpoint alone, which mvt_dispatch_frames() hands over by runs. A frame
+ * that reaches nobody is charged to the ingress port, with the engine's
+ * reason or no_dest.
  */
 static __rte_always_inline void
 dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
@@ -452,18 +451,11 @@ dispatch_one(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* the common case: one unicast destination */
-	if (likely(sc == NULL && v->flood == 0)) {
-		if (for_one_endpoint(v)) {
-			emit_ep(d, v->target, m);
-			return;
-		}
-		if (v->target == MVT_EP_NONE &&
-				(v->flags & (MVT_V_WIRE | MVT_V_HOST)) ==
-				MVT_V_WIRE) {
-			emit_lower(d, m);
-			return;
-		}
+	/* the next most common case: to the wire alone */
+	if (likely(sc == NULL && v->flood == 0 && v->target == MVT_EP_NONE &&
+			(v->flags & (MVT_V_WIRE | MVT_V_HOST)) == MVT_V_WIRE)) {
+		emit_lower(d, m);
+		return;
 	}
 
 	if (unlikely(m->ol_flags & MVT_OFFLOAD_TX_REQ)) {
