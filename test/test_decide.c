@@ -40,6 +40,7 @@
 #include "mvt_decide.h"
 #include "mvt_mactable.h"
 #include "mvt_port.h"
+#include "mvt_vlan.h"
 #include "mvt_worker.h"
 #include "test.h"
 
@@ -1545,15 +1546,40 @@ test_verdict_cache(void)
 }
 
 /*
- * One loop iteration reads a lower queue that keeps giving full bursts up
- * to MVT_LOWER_BURSTS of them, and the output buffers hold frames across
- * those bursts: all of them reach their ports in that iteration, each
- * port's in order; what is left waits for the next iteration. Frames the
- * host port sends to the wire, which the lower's buffer holds until the
- * end of the iteration, also go out in it.
+ * Frame number @p seq of a stream from @p src to @p dst, on the wire with
+ * an 802.1Q tag of VLAN @p vid, so that the number is where seq_frame()
+ * puts it once the tag is popped.
+ */
+static struct rte_mbuf *
+vlan_seq_frame(uint64_t dst, uint64_t src, uint16_t vid, uint16_t seq)
+{
+	struct rte_mbuf *m = pl_frame(dst, src, MVT_VLAN_TPID);
+	uint8_t *d;
+
+	if (m == NULL)
+		return NULL;
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	d[14] = (uint8_t)(vid >> 8);
+	d[15] = (uint8_t)vid;
+	d[16] = 0x88;
+	d[17] = 0xb5;
+	d[18] = (uint8_t)(seq >> 8);
+	d[19] = (uint8_t)seq;
+	return m;
+}
+
+/*
+ * One loop iteration of worker @p wk reads a lower queue that keeps giving
+ * full bursts up to MVT_LOWER_BURSTS of them, and the output buffers hold
+ * frames across those bursts: all of them reach their ports in that
+ * iteration, each port's in order; what is left waits for the next
+ * iteration. Frames the host port sends to the wire, which the lower's
+ * buffer holds until the end of the iteration, also go out in it. With
+ * @p vid, the frames to S come with that VLAN's tag, and @p wk is the
+ * segment of that VLAN and of the untagged frames.
  */
 static int
-test_wire_bursts(void)
+wire_bursts(struct mvt_worker *wk, uint16_t vid)
 {
 	const unsigned int limit = MVT_LOWER_BURSTS * MVT_BURST;
 	const unsigned int n = limit + 44;
@@ -1563,7 +1589,7 @@ test_wire_bursts(void)
 	unsigned int i;
 	int ret = TEST_FAILED;
 
-	TEST_ASSERT(b != NULL && pl_setup() == 0, "setup");
+	TEST_ASSERT(b != NULL, "setup");
 	w_build(MVT_MODE_BRIDGE);
 	TEST_ASSERT_SUCCESS(pl_mactable(), "the MAC table");
 	pl.dp.hairpin = 0;
@@ -1571,8 +1597,13 @@ test_wire_bursts(void)
 	memcpy(b, pl.stats, sizeof(*b));
 	/* from the wire: even frames to S, odd ones to the host port */
 	for (i = 0; i < n; i++) {
-		m = seq_frame(i % 2 == 0 ? w.t.ep[S].mac : MAC_UNKNOWN, MAC_EXT,
-			(uint16_t)i);
+		if (i % 2 == 1)
+			m = seq_frame(MAC_UNKNOWN, MAC_EXT, (uint16_t)i);
+		else if (vid != 0)
+			m = vlan_seq_frame(w.t.ep[S].mac, MAC_EXT, vid,
+				(uint16_t)i);
+		else
+			m = seq_frame(w.t.ep[S].mac, MAC_EXT, (uint16_t)i);
 		if (m == NULL || rte_ring_enqueue(pl.ring[0][0], m) != 0)
 			goto out;
 	}
@@ -1584,7 +1615,7 @@ test_wire_bursts(void)
 	}
 	/* pl_watch() ends the loop after the iteration of its first poll */
 	__atomic_store_n(&pl.dp.quit, 0, __ATOMIC_RELAXED);
-	mvt_worker_main(pl.w);
+	mvt_worker_main(wk);
 	not_ready = pl.stats->port[S].drops[MVT_DROP_NOT_READY] -
 		b->port[S].drops[MVT_DROP_NOT_READY];
 	if (not_ready != limit / 2) {
@@ -1599,7 +1630,7 @@ test_wire_bursts(void)
 	TEST_ASSERT_EQUAL(rte_ring_count(pl.ring[0][0]), n - limit,
 		"frames left on the lower's queue");
 	__atomic_store_n(&pl.dp.quit, 0, __ATOMIC_RELAXED);
-	mvt_worker_main(pl.w);
+	mvt_worker_main(wk);
 	not_ready = pl.stats->port[S].drops[MVT_DROP_NOT_READY] -
 		b->port[S].drops[MVT_DROP_NOT_READY];
 	if (not_ready != n / 2) {
@@ -1612,9 +1643,43 @@ test_wire_bursts(void)
 		goto out;
 	TEST_ASSERT_EQUAL(rte_ring_count(pl.ring[0][0]), 0,
 		"frames left on the lower's queue");
+	TEST_ASSERT_EQUAL(pl.stats->port[MVT_PORT_LOWER].drops[
+		MVT_DROP_NO_LOWER], b->port[MVT_PORT_LOWER].drops[
+		MVT_DROP_NO_LOWER], "no frame without a segment");
 	ret = TEST_SUCCESS;
 out:
 	free(b);
+	return ret;
+}
+
+static int
+test_wire_bursts(void)
+{
+	TEST_ASSERT(pl_setup() == 0, "setup");
+	return wire_bursts(pl.w, 0);
+}
+
+/*
+ * The same through the demultiplexer of a device with VLAN lowers: a
+ * worker on the same data path whose segment takes VLAN 100 and the
+ * untagged frames; the tags come off the frames to S.
+ */
+static int
+test_wire_bursts_vlan(void)
+{
+	struct mvt_worker *wk;
+	int ret;
+
+	TEST_ASSERT(pl_setup() == 0, "setup");
+	wk = mvt_worker_create(&pl.dp, 0, rte_lcore_id(), pl.stats);
+	TEST_ASSERT(wk != NULL, "a worker");
+	if (mvt_worker_add_vlan(wk, 100, wk) != 0 ||
+			mvt_worker_add_vlan(wk, 0, wk) != 0) {
+		mvt_worker_free(wk);
+		return TEST_FAILED;
+	}
+	ret = wire_bursts(wk, 100);
+	mvt_worker_free(wk);
 	return ret;
 }
 
@@ -1655,6 +1720,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_bc_cutoff),
 		TEST_CASE(test_relay_bridge_rules),
 		TEST_CASE(test_wire_bursts),
+		TEST_CASE(test_wire_bursts_vlan),
 		TEST_CASE(test_verdict_cache),
 		TEST_CASES_END()
 	}

@@ -417,21 +417,32 @@ vlan_target(struct mvt_worker *w, struct rte_mbuf *m)
 }
 
 /*
- * Poll the RX queue of a device with VLAN lowers: split the burst by
- * segment and run each segment's share through that segment's pipeline.
- * What no lower takes is counted on this (the device's first) lower as
- * received and dropped as no_lower.
+ * The segments one poll of a device with VLAN lowers ran frames through,
+ * each with the table it was given at its first frame, so that all the
+ * bursts of the poll see one table per segment.
  */
-static __rte_noinline uint16_t
-poll_lower_vlan(struct mvt_worker *w, uint16_t q)
+struct vlan_touched {
+	uint16_t n;
+	struct mvt_worker *w[MVT_LOWERS_MAX + 1];
+	const struct mvt_ep_table *t[MVT_LOWERS_MAX + 1];
+};
+
+/*
+ * Receive one burst on RX queue @p q of a device with VLAN lowers, split
+ * it by segment and run each segment's share through that segment's
+ * pipeline, without flushing; the segments are added to @p seen. What no
+ * lower takes is counted on this (the device's first) lower as received
+ * and dropped as no_lower. @return the frames received.
+ */
+static inline uint16_t
+vlan_burst(struct mvt_worker *w, uint16_t q, struct vlan_touched *seen)
 {
 	struct rte_mbuf *sub[MVT_LOWERS_MAX + 1][MVT_BURST];
 	struct mvt_worker *tw[MVT_LOWERS_MAX + 1], *x;
 	struct rte_mbuf *pkts[MVT_BURST];
 	struct mvt_port_counters *in;
 	uint16_t cnt[MVT_LOWERS_MAX + 1];
-	uint16_t n, i, j, nt = 0, drop = 0;
-	const struct mvt_ep_table *t;
+	uint16_t n, i, j, k, nt = 0, drop = 0;
 	uint64_t bytes = 0;
 
 	n = rx_port(w, w->dp->lower, MVT_INGRESS_LOWER, q, pkts);
@@ -467,17 +478,47 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 	}
 	for (j = 0; j < nt; j++) {
 		x = tw[j];
-		t = __atomic_load_n(&x->dp->tbl, __ATOMIC_ACQUIRE);
+		for (k = 0; k < seen->n && seen->w[k] != x; k++)
+			;
+		if (k == seen->n) {
+			seen->w[k] = x;
+			seen->t[k] = __atomic_load_n(&x->dp->tbl,
+				__ATOMIC_ACQUIRE);
+			seen->n++;
+		}
 		/* the usual burst, all of one segment: as it came */
-		mvt_worker_process(x, t, MVT_INGRESS_LOWER,
+		pipeline(x, seen->t[k], MVT_INGRESS_LOWER,
 			nt == 1 && drop == 0 ? pkts : sub[j], cnt[j]);
-		if (unlikely(x->out.mirror_dirty != 0))
-			mvt_dispatch_flush_mirrors(&x->out);
 	}
+	return n;
+}
+
+/*
+ * Poll the RX queue of a device with VLAN lowers as poll_lower() polls a
+ * lower of its own: a burst, and more while they come full, up to
+ * MVT_LOWER_BURSTS; then the output buffers of every segment the frames
+ * went to are sent once.
+ */
+static __rte_noinline uint16_t
+poll_lower_vlan(struct mvt_worker *w, uint16_t q)
+{
+	struct vlan_touched seen;
+	uint16_t k, n, total = 0;
+
+	seen.n = 0;
+	for (k = 0; k < MVT_LOWER_BURSTS; k++) {
+		n = vlan_burst(w, q, &seen);
+		total += n;
+		if (n < MVT_BURST)
+			break;
+	}
+	/* also what mirrors were given of a burst dropped whole */
+	for (k = 0; k < seen.n; k++)
+		mvt_dispatch_flush(&seen.w[k]->out);
 	/* the device's mirror, when no frame was this segment's */
 	if (unlikely(w->out.mirror_dirty != 0))
 		mvt_dispatch_flush_mirrors(&w->out);
-	return n;
+	return total;
 }
 
 /*
