@@ -27,8 +27,10 @@
  * Usage: mvtap-loadgen EAL_ARGS -- --dst MAC [--txpkts LEN]
  *        mvtap-loadgen EAL_ARGS -- --wire --dst MAC[,MAC...]
  *                      [--reflect N] [--broadcast PCT] [--txpkts LEN]
+ *                      [--ring N]
  * Frames are IPv4/UDP of LEN bytes without FCS (default 64), from the
- * MAC of port 0. Runs until SIGINT or SIGTERM.
+ * MAC of port 0. --ring: the descriptors of port 0's queues (default 256),
+ * which its virtio-user queue_size must give. Runs until SIGINT or SIGTERM.
  */
 
 #include <getopt.h>
@@ -46,6 +48,7 @@
 
 #define LG_BURST 32
 #define LG_RING 256
+#define LG_RING_MAX 4096
 #define LG_MAX_DST 64
 #define LG_HDR (sizeof(struct rte_ether_hdr) + \
 	sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
@@ -58,6 +61,7 @@ struct lg_conf {
 	unsigned int reflect;			/* guests that send back */
 	unsigned int broadcast_pct;		/* share of broadcasts */
 	uint16_t len;				/* frame length, no FCS */
+	uint16_t ring;				/* --ring: port 0's descriptors */
 };
 
 static volatile sig_atomic_t quit;
@@ -69,7 +73,7 @@ on_signal(int sig __rte_unused)
 }
 
 static int
-port_init(uint16_t port, struct rte_mempool *mp)
+port_init(uint16_t port, uint16_t ring, struct rte_mempool *mp)
 {
 	struct rte_eth_conf conf;
 	int ret;
@@ -77,10 +81,10 @@ port_init(uint16_t port, struct rte_mempool *mp)
 	memset(&conf, 0, sizeof(conf));
 	ret = rte_eth_dev_configure(port, 1, 1, &conf);
 	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, LG_RING,
+		ret = rte_eth_rx_queue_setup(port, 0, ring,
 			rte_eth_dev_socket_id(port), NULL, mp);
 	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, LG_RING,
+		ret = rte_eth_tx_queue_setup(port, 0, ring,
 			rte_eth_dev_socket_id(port), NULL);
 	if (ret == 0)
 		ret = rte_eth_dev_start(port);
@@ -118,7 +122,7 @@ usage(void)
 	fprintf(stderr, "usage: mvtap-loadgen EAL_ARGS -- --dst MAC "
 		"[--txpkts LEN]\n"
 		"       mvtap-loadgen EAL_ARGS -- --wire --dst MAC[,MAC...] "
-		"[--reflect N] [--broadcast PCT] [--txpkts LEN]\n");
+		"[--reflect N] [--broadcast PCT] [--txpkts LEN] [--ring N]\n");
 }
 
 /* --dst: one MAC, or (with --wire) a comma-separated list. */
@@ -242,9 +246,11 @@ main(int argc, char **argv)
 		{ "wire", no_argument, NULL, 'w' },
 		{ "reflect", required_argument, NULL, 'r' },
 		{ "broadcast", required_argument, NULL, 'b' },
+		{ "ring", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lg_conf c = { .len = 64, .reflect = UINT16_MAX };
+	struct lg_conf c = { .len = 64, .reflect = UINT16_MAX,
+		.ring = LG_RING };
 	struct rte_ether_addr src;
 	uint8_t hdr[LG_HDR];
 	struct rte_mempool *mp;
@@ -290,6 +296,12 @@ main(int argc, char **argv)
 				return 2;
 			c.broadcast_pct = (unsigned int)v;
 			break;
+		case 'q':
+			if (parse_uint("ring", optarg, LG_BURST, LG_RING_MAX,
+					&v) != 0)
+				return 2;
+			c.ring = (uint16_t)v;
+			break;
 		default:
 			usage();
 			return 2;
@@ -305,14 +317,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	/* every RX ring full, and as much again in flight */
-	mp = rte_pktmbuf_pool_create("loadgen", 2 * LG_RING * nports + 4096,
+	mp = rte_pktmbuf_pool_create("loadgen",
+		2 * LG_RING * (nports - 1) + 2 * c.ring + 4096,
 		256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (mp == NULL) {
 		fprintf(stderr, "mvtap-loadgen: no mbuf pool\n");
 		return 1;
 	}
 	for (p = 0; p < nports; p++) {
-		if (port_init(p, mp) != 0) {
+		if (port_init(p, p == 0 ? c.ring : LG_RING, mp) != 0) {
 			fprintf(stderr, "mvtap-loadgen: port %u setup failed\n",
 				p);
 			return 1;

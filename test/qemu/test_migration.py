@@ -313,7 +313,8 @@ def migrate(st, tag, src_ep, dst_ep, dst_tap, cancel_first=False):
                  "logged dirty pages for each migration, and stopped")
     e2e.check_eq(a1["drops"], a1["drops_by_reason"]["not_ready"],
                  f"{tag}: what still came for the guest to {src_ep[1]} "
-                 "is not_ready only")
+                 "is not_ready only (every drop: "
+                 f"{ {k: v for k, v in a1['drops_by_reason'].items() if v} })")
     time.sleep(2)
     e2e.check(dst.ping(f"{NET}.100"),
               f"{tag}: the guest reaches the host from {dst_ep}")

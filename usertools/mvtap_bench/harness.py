@@ -146,6 +146,8 @@ def scenario_tag(cfg):
         "broadcast%d" % cfg["broadcast"] if sc == "broadcast" else sc]
     if cfg.get("open_loop"):
         tag.append("open")
+    if cfg.get("wire_ring", WIRE_RING) != WIRE_RING:
+        tag.append("ring%d" % cfg["wire_ring"])
     return "-".join(tag)
 
 
@@ -228,6 +230,7 @@ SCENARIOS = ("pair", "open-loop", "fan-in", "many-pairs", "wire",
 FAN_IN_SENDERS = 8
 MANY_PAIRS = 8
 WIRE_GUESTS = 16          # wire: 16 guests behind one station on the wire
+WIRE_RING = 256           # the station's descriptors (--wire-ring)
 # broadcast: as many live guests as the generator can have ports
 # (RTE_MAX_ETHPORTS, 32, less the station), the first WIRE_GUESTS of them
 # sending back, and idle ones up to BROADCAST_ENDPOINTS
@@ -383,11 +386,12 @@ class WireGenerator(Proc):
 
     def __init__(self, logdir, wire_sock, socks, cfg):
         self.nports = 1 + len(socks)
+        ring = cfg.get("wire_ring", WIRE_RING)
         cmd = [LOADGEN, "--lcores", "0@0", "--no-pci",
                "--single-file-segments", "--socket-mem", "256",
                "--file-prefix", PREFIX_GEN,
-               "--vdev", "net_virtio_user0,path=%s,mac=%s" % (wire_sock,
-                                                              STATION)]
+               "--vdev", "net_virtio_user0,path=%s,mac=%s,queue_size=%d" % (
+                   wire_sock, STATION, ring)]
         for i, sock in enumerate(socks):
             cmd += ["--vdev", "net_virtio_user%d,path=%s,mac=%s" % (
                 i + 1, sock, guest_mac(i))]
@@ -395,7 +399,7 @@ class WireGenerator(Proc):
             guest_mac(i) for i in range(WIRE_GUESTS)),
             "--reflect", "%d" % WIRE_GUESTS,
             "--broadcast", "%d" % cfg.get("broadcast", 0),
-            "--txpkts", "%d" % cfg["size"]]
+            "--txpkts", "%d" % cfg["size"], "--ring", "%d" % ring]
         super().__init__("loadgen", cmd, logdir)
 
     wait_forwarding = OpenLoopGenerator.wait_forwarding

@@ -173,6 +173,8 @@ def scenario_cfgs(args, have_ovs, size, scenario, broadcast=None):
             "open_loop": scenario == "open-loop"}
     if broadcast is not None:
         base["broadcast"] = broadcast
+    if has_wire(base):
+        base["wire_ring"] = args.wire_ring
     cfgs = []
     for sw in args.switches:
         ep = scenario_guests(base)
