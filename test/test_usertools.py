@@ -1108,6 +1108,37 @@ def test_bench_baseline():
           "the baseline against testpmd too")
 
 
+def test_bench_wire_ring():
+    """mvtap-bench --wire-ring: the station's virtio-user queues get that
+    many descriptors (queue_size= and mvtap-loadgen --ring), and a
+    configuration with other than the default 256 says so in its name."""
+    import argparse
+    sys.path.insert(0, USERTOOLS)
+    from mvtap_bench import harness, matrix
+    tmp = tempfile.mkdtemp(prefix="mvt-ring-")
+    try:
+        for ring, tag in ((256, "wire"), (1024, "wire-ring1024")):
+            args = argparse.Namespace(
+                sizes=[64], scenarios=["wire"], switches=["mvtap"],
+                modes=["bridge"], endpoints=[2], large_endpoints=None,
+                policies=[0], lowers=[1], broadcast_shares=[],
+                baseline=None, wire_ring=ring)
+            cfgs = matrix.build_matrix(args, False)
+            check_eq([matrix.cfg_name(c) for c in cfgs],
+                     ["mvtap-bridge-64B-ep16-pol0-" + tag],
+                     "the wire with %d descriptors" % ring)
+            gen = harness.WireGenerator(tmp, "/x/wire.sock",
+                                        ["/x/e0.sock"], cfgs[0])
+            station = gen.cmd[gen.cmd.index("--vdev") + 1]
+            check_eq(station, "net_virtio_user0,path=/x/wire.sock,mac=%s,"
+                     "queue_size=%d" % (harness.STATION, ring),
+                     "the station's port")
+            check_eq(gen.cmd[gen.cmd.index("--ring") + 1], str(ring),
+                     "the station's descriptors")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     if not hasattr(socket, "SOCK_SEQPACKET") or \
             not hasattr(socket, "AF_UNIX"):
@@ -1133,7 +1164,8 @@ def main():
                 ("escaped names", test_escaped_names, (tmp,)),
                 ("c2c", test_c2c, (C2C,)),
                 ("bench statistics", test_bench_stats, ()),
-                ("bench baseline", test_bench_baseline, ())):
+                ("bench baseline", test_bench_baseline, ()),
+                ("bench wire ring", test_bench_wire_ring, ())):
             try:
                 func(*args)
             except Exception:
