@@ -37,7 +37,8 @@
 	_(OFFLOAD_UNSUPPORTED, "offload_unsupported", "an offload the switch cannot do in software: UDP segmentation, IPv6 extension headers, tunnels, fragments, SCTP") \
 	_(GSO_NO_MBUF, "gso_no_mbuf", "mbuf pools of software segmentation exhausted") \
 	_(NO_LOWER,    "no_lower",    "a frame from the device that no lower takes: untagged where only VLAN lowers are, or of a VLAN no lower is") \
-	_(MTU_EXCEEDED, "mtu_exceeded", "frame (or, for a super-frame, a segment) longer than the receiving port's MTU allows")
+	_(MTU_EXCEEDED, "mtu_exceeded", "frame (or, for a super-frame, a segment) longer than the receiving port's MTU allows") \
+	_(HANDOFF_FULL, "handoff_full", "the ring to the worker that fills this guest's receive queue full")
 
 enum mvt_drop_reason {
 	MVT_DROP_NONE = 0,

@@ -7,6 +7,8 @@
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include "mvt_capture.h"
 #include "mvt_dispatch.h"
@@ -64,10 +66,14 @@ prepare_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	}
 }
 
-/* Send an output buffer on port @p p; what it does not take is dropped. */
+/*
+ * Send an output buffer on port @p p, on queue @p qp of a vhost-user guest
+ * (MVT_QP_ANY: the worker's own); what it does not take is dropped.
+ */
+#define MVT_QP_ANY UINT16_MAX
 static void
-flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
-	struct mvt_port_counters *c)
+flush_port_q(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c, uint16_t qp)
 {
 	struct mvt_capture *cap;
 	struct mvt_mirror *mir;
@@ -88,7 +94,10 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 			return;
 	}
 	bytes = b->bytes;
-	sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);
+	if (likely(qp == MVT_QP_ANY))
+		sent = mvt_port_tx_burst(p, d->worker, b->pkts, b->n, &why);
+	else
+		sent = mvt_port_tx_queue(p, qp, b->pkts, b->n, &why);
 	if (unlikely(sent < b->n)) {
 		/* the unsent are still the caller's to read */
 		bytes -= bytes_of(&b->pkts[sent], b->n - sent);
@@ -101,13 +110,84 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	b->bytes = 0;
 }
 
-/* Queue @p m for port @p p, flushing its buffer first when it is full. */
+static inline void
+flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
+	struct mvt_port_counters *c)
+{
+	flush_port_q(d, p, b, c, MVT_QP_ANY);
+}
+
+/*
+ * Hand endpoint @p id's buffer @p b to worker @p to, which fills queue
+ * pair @p qp of its guest (mvt_port_tx_worker()): into the ring between
+ * the two, which it drains once an iteration (mvt_dispatch_take()). What
+ * the ring does not take is dropped as handoff_full. The frames are
+ * counted as sent, shown to capture and mirrors, and prepared for the
+ * port's offloads there, once.
+ */
+static __rte_noinline void
+handoff(struct mvt_dispatch *d, uint16_t to, uint16_t id, uint16_t qp,
+	struct mvt_outbuf *b, struct mvt_port_counters *c)
+{
+	struct mvt_handoff e[MVT_OUTBUF];
+	uint16_t i;
+	unsigned int sent;
+
+	for (i = 0; i < b->n; i++) {
+		e[i].m = b->pkts[i];
+		e[i].id = id;
+		e[i].qp = qp;
+		e[i].seg = d->seg;
+		e[i].hw_req = b->hw_req != 0;
+		e[i].pad = 0;
+	}
+	sent = rte_ring_sp_enqueue_burst_elem(
+		mvt_dp_handoff_ring(d->dp, d->worker, to), e, sizeof(e[0]),
+		b->n, NULL);
+	if (unlikely(sent < b->n)) {
+		mvt_ctr_add(&c->drops[MVT_DROP_HANDOFF_FULL], b->n - sent);
+		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+	}
+	mvt_ctr_add(&d->stats->handoffs, sent);
+	b->n = 0;
+	b->bytes = 0;
+	b->hw_req = 0;
+}
+
+/*
+ * Send endpoint @p id's output buffer, or hand it to the worker that
+ * fills the guest's receive queue.
+ */
+static inline void
+flush_ep(struct mvt_dispatch *d, uint16_t id, struct mvt_outbuf *b)
+{
+	struct mvt_port *p = &d->dp->ports[id];
+	uint16_t to, qp = 0;
+
+	if (unlikely(d->dp->handoff != NULL)) {
+		to = mvt_port_tx_worker(p, d->worker, d->dp->nb_workers, &qp);
+		if (to != d->worker) {
+			handoff(d, to, id, qp, b, &d->stats->port[id]);
+			return;
+		}
+	}
+	flush_port(d, p, b, &d->stats->port[id]);
+}
+
+/*
+ * Queue @p m for port @p p, sending its buffer first when it is full: an
+ * endpoint's buffer (the only ones with @c dirty set) as flush_ep().
+ */
 static inline void
 outbuf_put(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	struct mvt_port_counters *c, struct rte_mbuf *m)
 {
-	if (unlikely(b->n == MVT_OUTBUF))
-		flush_port(d, p, b, c);
+	if (unlikely(b->n == MVT_OUTBUF)) {
+		if (b->dirty)
+			flush_ep(d, (uint16_t)(p - d->dp->ports), b);
+		else
+			flush_port(d, p, b, c);
+	}
 	b->bytes += rte_pktmbuf_pkt_len(m);
 	b->pkts[b->n++] = m;
 }
@@ -390,8 +470,7 @@ flush_all(struct mvt_dispatch *d)
 			&d->stats->port[MVT_PORT_HOST]);
 	for (i = 0; i < d->n_dirty; i++) {
 		id = d->dirty[i];
-		flush_port(d, &d->dp->ports[id], &d->ep_out[id],
-			&d->stats->port[id]);
+		flush_ep(d, id, &d->ep_out[id]);
 		d->ep_out[id].dirty = 0;
 	}
 	d->n_dirty = 0;
@@ -591,6 +670,33 @@ void
 mvt_dispatch_flush(struct mvt_dispatch *d)
 {
 	flush_all(d);
+}
+
+void
+mvt_dispatch_handed(struct mvt_dispatch *d, const struct mvt_handoff *e,
+	uint16_t n)
+{
+	struct mvt_outbuf b;
+	uint16_t i = 0, id, qp;
+
+	while (i < n) {
+		id = e[i].id;
+		qp = e[i].qp;
+		b.n = 0;
+		b.bytes = 0;
+		b.hw_req = 0;
+		b.dirty = 0;
+		/* a handed buffer is one run: what one flush_ep() gave */
+		for (; i < n && b.n < MVT_OUTBUF && e[i].id == id &&
+				e[i].qp == qp; i++) {
+			b.pkts[b.n++] = e[i].m;
+			b.bytes += rte_pktmbuf_pkt_len(e[i].m);
+			b.hw_req |= e[i].hw_req;
+		}
+		flush_port_q(d, &d->dp->ports[id], &b, &d->stats->port[id], qp);
+	}
+	if (unlikely(d->mirror_dirty != 0))
+		mvt_dispatch_flush_mirrors(d);
 }
 
 void

@@ -61,6 +61,7 @@ struct mvt_dispatch {
 	struct mvt_dp *dp;
 	struct mvt_lcore_stats *stats;
 	uint16_t worker;		/**< the worker's index: TX queue choice */
+	uint8_t seg;			/**< the segment's index on its lcore */
 	/** The ingress port's counters, of the burst being dispatched. */
 	struct mvt_port_counters *in;
 	/**
@@ -116,6 +117,17 @@ void mvt_dispatch_frames(struct mvt_dispatch *d, const struct mvt_ep_table *t,
 
 /** Send every output buffer that holds frames, mirrors' last. */
 void mvt_dispatch_flush(struct mvt_dispatch *d);
+
+/**
+ * Send the @p n frames other workers handed this one (struct
+ * mvt_handoff, all of this dispatcher's segment) to their guests, on the
+ * queue pair each was handed for, counted on this worker: for a guest
+ * with fewer queue pairs than workers, the worker that polls a queue pair
+ * fills its receive queue alone (mvt_port_tx_worker()). Their mirror
+ * copies are sent too.
+ */
+void mvt_dispatch_handed(struct mvt_dispatch *d, const struct mvt_handoff *e,
+	uint16_t n);
 
 /**
  * From now until mvt_dispatch_flush_lower(), the flushes at the end of a

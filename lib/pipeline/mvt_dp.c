@@ -8,8 +8,72 @@
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include "mvt_dp.h"
+
+/* The hand-over rings between every two of the workers (none for one). */
+static int
+handoff_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers)
+{
+	char buf[RTE_RING_NAMESIZE];
+	unsigned int s, d;
+
+	if (nb_workers < 2)
+		return 0;
+	dp->handoff = rte_zmalloc("mvt_handoff",
+		sizeof(*dp->handoff) * nb_workers * nb_workers,
+		RTE_CACHE_LINE_SIZE);
+	if (dp->handoff == NULL)
+		return -1;
+	for (s = 0; s < nb_workers; s++) {
+		for (d = 0; d < nb_workers; d++) {
+			if (s == d)
+				continue;
+			snprintf(buf, sizeof(buf), "%s_ho%u_%u", name, s, d);
+			dp->handoff[s * nb_workers + d] = rte_ring_create_elem(
+				buf, sizeof(struct mvt_handoff),
+				MVT_HANDOFF_RING, rte_socket_id(),
+				RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+			if (dp->handoff[s * nb_workers + d] == NULL)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* What is still in the rings is freed: the workers are gone. */
+static void
+handoff_fini(struct mvt_dp *dp)
+{
+	struct mvt_handoff e;
+	unsigned int i;
+
+	if (dp->handoff == NULL)
+		return;
+	for (i = 0; i < (unsigned int)dp->nb_workers * dp->nb_workers; i++) {
+		if (dp->handoff[i] == NULL)
+			continue;
+		while (rte_ring_dequeue_elem(dp->handoff[i], &e,
+				sizeof(e)) == 0)
+			rte_pktmbuf_free(e.m);
+		rte_ring_free(dp->handoff[i]);
+	}
+	rte_free(dp->handoff);
+	dp->handoff = NULL;
+}
+
+void
+mvt_dp_handoff_settle(const struct mvt_dp *dp)
+{
+	int i;
+
+	if (dp->handoff == NULL)
+		return;
+	for (i = 0; i < 3; i++)
+		rte_rcu_qsbr_synchronize(dp->qsbr, RTE_QSBR_THRID_INVALID);
+}
 
 int
 mvt_dp_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers,
@@ -44,6 +108,8 @@ mvt_dp_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers,
 	dp->mp = mp;
 	dp->nb_workers = nb_workers;
 	dp->bcqueuelen = MVT_BCQUEUELEN_DEFAULT;
+	if (handoff_init(dp, name, nb_workers) != 0)
+		goto fail;
 	return 0;
 fail:
 	mvt_dp_fini(dp);
@@ -64,6 +130,7 @@ mvt_dp_init_segment(struct mvt_dp *dp, const struct mvt_dp *first,
 	dp->shared = 1;
 	dp->qsbr = first->qsbr;
 	dp->ports = first->ports;
+	dp->handoff = first->handoff;
 	dp->offload = first->offload;
 	dp->mp = first->mp;
 	dp->nb_workers = first->nb_workers;
@@ -80,6 +147,7 @@ mvt_dp_fini(struct mvt_dp *dp)
 		return;
 	}
 	mvt_mactable_free(dp->mt);
+	handoff_fini(dp);
 	if (dp->offload != NULL)
 		mvt_offload_ctx_free(dp->offload);
 	rte_free(dp->offload);

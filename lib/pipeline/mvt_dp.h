@@ -26,6 +26,24 @@
 /** Mbufs in each pool of software segmentation (direct, indirect). */
 #define MVT_DP_GSO_MBUFS 8192
 
+/** Frames each hand-over ring holds, from one worker to another. */
+#define MVT_HANDOFF_RING 1024
+
+/**
+ * A frame one worker hands to the worker that fills its guest's receive
+ * queue (mvt_port_tx_worker()): for endpoint @c id of segment @c seg, on
+ * RX queue pair @c qp. A ring element: the mbuf may be one of several
+ * references to a flooded frame, so it carries nothing of its own.
+ */
+struct mvt_handoff {
+	struct rte_mbuf *m;
+	uint16_t id;
+	uint16_t qp;
+	uint8_t seg;
+	uint8_t hw_req;		/**< see struct mvt_outbuf */
+	uint16_t pad;
+};
+
 struct mvt_dp {
 	struct mvt_ep_table *tbl;	/**< published snapshot (RCU) */
 	struct mvt_mactable *mt;
@@ -36,6 +54,12 @@ struct mvt_dp {
 	/** Software segmentation and checksums: pools, counters. */
 	struct mvt_offload_ctx *offload;
 	struct rte_rcu_qsbr *qsbr;
+	/**
+	 * With more than one worker: the single-producer single-consumer
+	 * ring of struct mvt_handoff from worker s to worker d, at
+	 * [s * nb_workers + d]; NULL with one worker.
+	 */
+	struct rte_ring **handoff;
 	uint16_t nb_workers;
 	uint8_t hairpin;		/**< software reflective relay */
 	uint32_t bcqueuelen;		/**< broadcast queue length per worker */
@@ -66,6 +90,25 @@ int mvt_dp_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers,
 
 /** Free what mvt_dp_init() allocated; every port must be closed. */
 void mvt_dp_fini(struct mvt_dp *dp);
+
+/**
+ * The ring from worker @p from to worker @p to (both below nb_workers,
+ * and different); there are rings only with more than one worker.
+ */
+static inline struct rte_ring *
+mvt_dp_handoff_ring(const struct mvt_dp *dp, uint16_t from, uint16_t to)
+{
+	return dp->handoff[from * dp->nb_workers + to];
+}
+
+/**
+ * Wait until no frame handed over before the call is still in a ring
+ * (each waits at most for one loop iteration of the worker it was
+ * handed to; that takes three grace periods of the RCU variable to see
+ * out), so that an endpoint slot can be closed and used again. Nothing
+ * to wait for with one worker. Control thread.
+ */
+void mvt_dp_handoff_settle(const struct mvt_dp *dp);
 
 /**
  * Set up @p dp as one more segment of @p first's (see mvt_dp.shared):

@@ -13,6 +13,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include "mvt_capture.h"
 #include "mvt_dispatch.h"
@@ -82,6 +84,8 @@ mvt_worker_add_segment(struct mvt_worker *lead, struct mvt_worker *w)
 {
 	if (lead->n_segs >= MVT_LOWERS_MAX)
 		return -ENOSPC;
+	/* the same index on every lcore: what a hand-over names */
+	w->out.seg = (uint8_t)lead->n_segs;
 	lead->segs[lead->n_segs++] = w;
 	return 0;
 }
@@ -139,6 +143,8 @@ mvt_worker_lcore(const struct mvt_worker *w)
 void
 mvt_worker_get_info(const struct mvt_worker *w, struct mvt_worker_info *info)
 {
+	uint16_t i;
+
 	info->lcore_id = w->lcore_id;
 	info->lower_rxq = w->lower_rxq;
 	info->queues_busy = __atomic_load_n(&w->sched.n_busy,
@@ -146,6 +152,11 @@ mvt_worker_get_info(const struct mvt_worker *w, struct mvt_worker_info *info)
 	info->queues_idle = __atomic_load_n(&w->sched.n_idle,
 		__ATOMIC_RELAXED);
 	info->bcast_queued = mvt_dispatch_bcq_used(&w->out);
+	info->handoff_queued = 0;
+	for (i = 0; w->dp->handoff != NULL && i < w->dp->nb_workers; i++)
+		if (i != w->index)
+			info->handoff_queued += rte_ring_count(
+				mvt_dp_handoff_ring(w->dp, i, w->index));
 	info->polls = w->polls;
 }
 
@@ -521,6 +532,45 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 	return total;
 }
 
+/* Frames taken from each hand-over ring in one iteration, at most. */
+#define MVT_HANDOFF_TAKE 256
+
+/*
+ * What the other workers handed this one, the lead of its lcore, for the
+ * guests whose receive queues it fills (mvt_dispatch_handed()): up to
+ * MVT_HANDOFF_TAKE frames from each ring, so that a worker handed more
+ * than it can send still polls its own queues.
+ */
+static __rte_noinline uint16_t
+take_handoffs(struct mvt_worker *w)
+{
+	struct mvt_handoff e[MVT_OUTBUF];
+	const struct mvt_dp *dp = w->dp;
+	uint16_t from, n, i, j, k, total = 0;
+
+	for (from = 0; from < dp->nb_workers; from++) {
+		if (from == w->index)
+			continue;
+		for (k = 0; k < MVT_HANDOFF_TAKE / MVT_OUTBUF; k++) {
+			n = (uint16_t)rte_ring_sc_dequeue_burst_elem(
+				mvt_dp_handoff_ring(dp, from, w->index), e,
+				sizeof(e[0]), MVT_OUTBUF, NULL);
+			/* by segment: each counts its own endpoints */
+			for (i = 0; i < n; i = j) {
+				for (j = i + 1; j < n && e[j].seg == e[i].seg;
+						j++)
+					;
+				mvt_dispatch_handed(&w->segs[e[i].seg]->out,
+					&e[i], j - i);
+			}
+			total += n;
+			if (n < MVT_OUTBUF)
+				break;
+		}
+	}
+	return total;
+}
+
 /*
  * After one poll: the cycles since the end of the poll before it (*tp) go
  * to poll_busy_cycles when it moved frames, the per-poll count testpmd
@@ -746,6 +796,8 @@ mvt_worker_main(void *arg)
 			moved += n;
 			mvt_sched_idle_done(s, n);
 		}
+		if (unlikely(dp->handoff != NULL))
+			moved += poll_timed(st, &tp, take_handoffs(w));
 		/* what the endpoints sent to the wire, in one burst */
 		for (g = 0; g < w->n_segs; g++)
 			mvt_dispatch_flush_lower(&w->segs[g]->out);

@@ -137,6 +137,8 @@ struct mvt_worker_info {
 	uint16_t queues_busy;		/**< a recent value, no more */
 	uint16_t queues_idle;
 	uint32_t bcast_queued;		/**< frames in the broadcast queue */
+	/** frames other workers handed it that wait in its rings */
+	uint32_t handoff_queued;
 	const struct mvt_poll_list *polls; /**< control thread only */
 };
 

@@ -14,6 +14,15 @@ mvt_port_init(struct mvt_port *p)
 	p->caps.max_frame = MVT_FRAME_MAX;
 }
 
+void
+mvt_port_set_rx_owner(struct mvt_port *p, uint16_t qp, uint16_t worker)
+{
+	if (p->kind != MVT_PORT_KIND_VHOST || qp >= MVT_QUEUES_MAX)
+		return;
+	__atomic_store_n(&p->vhost.rx_owner[qp], (uint8_t)(worker + 1),
+		__ATOMIC_RELAXED);
+}
+
 int
 mvt_port_open_ethdev(struct mvt_port *p, const char *opt,
 	const char *devargs, uint16_t nb_queues, uint32_t mtu,

@@ -296,6 +296,43 @@ mvt_port_tx_burst(struct mvt_port *p, uint16_t worker, struct rte_mbuf **pkts,
 }
 
 /**
+ * The worker that should send what worker @p worker, one of
+ * @p nb_workers, has for @p p, and on which queue (@p *qp): @p worker
+ * itself except for a vhost-user guest with fewer queue pairs than
+ * workers (mvt_vhost_rx_filler()).
+ */
+static inline uint16_t
+mvt_port_tx_worker(const struct mvt_port *p, uint16_t worker,
+	uint16_t nb_workers, uint16_t *qp)
+{
+	if (p->kind != MVT_PORT_KIND_VHOST)
+		return worker;
+	return mvt_vhost_rx_filler(&p->vhost, worker, nb_workers, qp);
+}
+
+/**
+ * Transmit @p n frames on queue @p qp that mvt_port_tx_worker() gave the
+ * calling worker; as mvt_port_tx_burst(). A port that is no longer a
+ * vhost-user guest takes none (not_ready).
+ */
+static inline uint16_t
+mvt_port_tx_queue(struct mvt_port *p, uint16_t qp, struct rte_mbuf **pkts,
+	uint16_t n, uint8_t *why)
+{
+	if (likely(p->kind == MVT_PORT_KIND_VHOST))
+		return mvt_vhost_tx_queue(&p->vhost, qp, pkts, n, why);
+	*why = MVT_DROP_NOT_READY;
+	return 0;
+}
+
+/**
+ * Record that worker @p worker polls queue pair @p qp of @p p, for
+ * mvt_port_tx_worker(); nothing for ports other than vhost-user guests.
+ * Control thread.
+ */
+void mvt_port_set_rx_owner(struct mvt_port *p, uint16_t qp, uint16_t worker);
+
+/**
  * Make @p n frames that ask @p p for offloads it has (see
  * mvt_offload_tx_path()) fit for mvt_port_tx_burst(). @return the frames,
  * from the first, that are fit; pkts[return] is not, when it is < @p n.

@@ -58,6 +58,13 @@ struct mvt_vhost {
 	uint32_t rings_gen;		/**< new device, vring state changes */
 	uint16_t nb_qp;			/**< queue pairs the device has */
 	uint16_t ep_id;
+	/**
+	 * Worker + 1 that polls each queue pair (0: none known), set by the
+	 * control thread with the poll lists: where a guest has fewer queue
+	 * pairs than there are workers, that worker alone fills the pair's
+	 * receive queue (mvt_vhost_rx_filler()).
+	 */
+	uint8_t rx_owner[MVT_QUEUES_MAX];
 	/* control */
 	uint8_t in_use;
 	uint8_t client;
@@ -183,32 +190,82 @@ mvt_vhost_vring_on(const struct mvt_vhost *v, uint16_t vring)
 }
 
 /**
- * Enqueue @p n frames from worker @p worker into the guest: on RX queue
- * pair worker % queue pairs, or 0 when that one is not enabled. The
- * enqueue copies; the frames it took are freed here, and the rest, from
- * the returned count on, stay the caller's, with their reason in @p *why.
+ * The most frames rte_vhost_enqueue_burst() takes in one call (its
+ * MAX_PKT_BURST): it ignores the rest, which the ring may well have room
+ * for.
+ */
+#define MVT_VHOST_ENQ_MAX 32
+
+/**
+ * Enqueue @p n frames into the guest on RX queue pair @p qp, or 0 when
+ * that one is gone or not enabled, in calls of up to MVT_VHOST_ENQ_MAX
+ * until one falls short (the ring is full). The enqueue copies; the
+ * frames it took are freed here, and the rest, from the returned count
+ * on, stay the caller's, with their reason in @p *why.
  */
 static inline uint16_t
-mvt_vhost_tx_burst(struct mvt_vhost *v, uint16_t worker,
-	struct rte_mbuf **pkts, uint16_t n, uint8_t *why)
+mvt_vhost_tx_queue(struct mvt_vhost *v, uint16_t qp, struct rte_mbuf **pkts,
+	uint16_t n, uint8_t *why)
 {
-	uint16_t sent, qp, nb_qp;
+	uint16_t sent = 0, k, want;
 	int vid;
 
 	*why = MVT_DROP_NOT_READY;
 	if (unlikely(!mvt_vhost_ready(v)))
 		return 0;
 	vid = __atomic_load_n(&v->vid, __ATOMIC_RELAXED);
-	nb_qp = RTE_MIN(v->nb_qp, v->queues);
-	qp = nb_qp > 1 ? worker % nb_qp : 0;
-	if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
+	if (unlikely(qp >= RTE_MIN(v->nb_qp, v->queues) ||
+			!mvt_vhost_vring_on(v, 2 * qp)))
 		qp = 0;
 	if (unlikely(!mvt_vhost_vring_on(v, 2 * qp)))
 		return 0;
-	sent = rte_vhost_enqueue_burst(vid, 2 * qp, pkts, n);
+	do {
+		want = RTE_MIN(n - sent, MVT_VHOST_ENQ_MAX);
+		k = rte_vhost_enqueue_burst(vid, 2 * qp, pkts + sent, want);
+		sent += k;
+	} while (k == want && sent < n);
 	mvt_pool_free_bulk(pkts, sent);
 	*why = MVT_DROP_RING_FULL;
 	return sent;
+}
+
+/**
+ * Enqueue @p n frames from worker @p worker into the guest: on RX queue
+ * pair worker % queue pairs, or 0 when that one is not enabled; as
+ * mvt_vhost_tx_queue().
+ */
+static inline uint16_t
+mvt_vhost_tx_burst(struct mvt_vhost *v, uint16_t worker,
+	struct rte_mbuf **pkts, uint16_t n, uint8_t *why)
+{
+	uint16_t nb_qp = RTE_MIN(v->nb_qp, v->queues);
+
+	return mvt_vhost_tx_queue(v, nb_qp > 1 ? worker % nb_qp : 0, pkts, n,
+		why);
+}
+
+/**
+ * The worker that should enqueue what worker @p worker, one of
+ * @p nb_workers, has for this guest, and on which RX queue pair
+ * (@p *qp): @p worker itself (and @p *qp is not set), unless the ready
+ * guest has fewer queue pairs than there are workers; then the worker
+ * that polls queue pair worker % queue pairs, so that no two workers
+ * fill one receive queue and take turns at librte_vhost's lock on it.
+ */
+static inline uint16_t
+mvt_vhost_rx_filler(const struct mvt_vhost *v, uint16_t worker,
+	uint16_t nb_workers, uint16_t *qp)
+{
+	uint16_t nb_qp, owner;
+
+	if (!mvt_vhost_ready(v))
+		return worker;
+	nb_qp = RTE_MIN(v->nb_qp, v->queues);
+	if (nb_qp == 0 || nb_qp >= nb_workers)
+		return worker;
+	*qp = worker % nb_qp;
+	owner = __atomic_load_n(&v->rx_owner[*qp], __ATOMIC_RELAXED);
+	return owner == 0 ? worker : owner - 1;
 }
 
 #endif /* MVT_VHOST_H */

@@ -78,6 +78,8 @@ struct mvt_lcore_stats {
 	uint64_t wakeups;	/**< sleeps an arrival ended */
 	/** frames whose verdict came from the verdict cache */
 	uint64_t cached_verdicts;
+	/** frames handed to the worker that fills their guest's queue */
+	uint64_t handoffs;
 	struct mvt_port_counters port[MVT_PORTS];
 } __rte_cache_aligned;
 

@@ -412,6 +412,8 @@ mvt_switch_create(const struct mvt_conf *c, char *err, size_t errlen)
 		if (mvt_switch_ep_open(sw, id, sw->seg[mvt_switch_ep_seg(sw,
 				id)].dp.tbl->ep[id].mac, err, errlen) != 0)
 			goto fail;
+	/* the poll lists came first; the ports are open now */
+	mvt_switch_rx_owners_publish(sw);
 	for (id = 0; id < c->n_mirrors; id++)
 		if (mvt_switch_mirror_add_conf(sw, &c->mirror[id], err,
 				errlen) != 0)

@@ -408,6 +408,8 @@ mvt_switch_del_endpoint(struct mvt_switch *sw, const char *name, char *err,
 	mvt_switch_polls_commit(sw, &pl);
 	mvt_switch_capture_drop_port(sw, &sw->seg[0].dp.ports[id]);
 	mvt_switch_mirror_drop_port(sw, &sw->seg[0].dp.ports[id]);
+	/* and no frame handed to another worker for it still waits */
+	mvt_dp_handoff_settle(&sw->seg[0].dp);
 	mvt_port_close(&sw->seg[0].dp.ports[id]);
 	while (sw->conf.n_endpoints > 0 &&
 			!mvt_switch_slot_used(sw, sw->conf.n_endpoints - 1))

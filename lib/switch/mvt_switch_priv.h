@@ -219,6 +219,8 @@ int mvt_switch_polls_build(const struct mvt_switch *sw, uint16_t skip,
 	struct mvt_switch_poll_lists *pl);
 void mvt_switch_polls_commit(struct mvt_switch *sw,
 	struct mvt_switch_poll_lists *pl);
+/* Each endpoint's queue pairs' pollers, for the hand-over (mvt_port.h). */
+void mvt_switch_rx_owners_publish(struct mvt_switch *sw);
 int mvt_switch_polls_publish(struct mvt_switch *sw);
 
 /* mvt_switch.c: placement */

@@ -230,6 +230,27 @@ polls_swap(struct mvt_switch *sw, struct mvt_poll_list **lists)
  * never two workers on one queue, which would reorder the guest's frames
  * and the count of what librte_vhost discarded (mvt_vhost_rx_burst).
  */
+/*
+ * Tell each endpoint which worker now polls each of its queue pairs: for
+ * a guest with fewer queue pairs than workers, the one that fills that
+ * pair's receive queue, the others handing it their frames
+ * (mvt_port_tx_worker()). Frames handed to the worker that polled it
+ * before still reach the guest, through librte_vhost's lock.
+ */
+void
+mvt_switch_rx_owners_publish(struct mvt_switch *sw)
+{
+	uint16_t id, qp;
+
+	for (id = 0; id < sw->conf.n_endpoints; id++) {
+		if (!mvt_switch_slot_used(sw, id))
+			continue;
+		for (qp = 0; qp < sw->conf.ep[id].queues; qp++)
+			mvt_port_set_rx_owner(&sw->seg[0].dp.ports[id], qp,
+				sw->assign[id][qp]);
+	}
+}
+
 void
 mvt_switch_polls_commit(struct mvt_switch *sw, struct mvt_switch_poll_lists *pl)
 {
@@ -243,6 +264,7 @@ mvt_switch_polls_commit(struct mvt_switch *sw, struct mvt_switch_poll_lists *pl)
 			rte_free(pl->handover[w]);
 	}
 	polls_swap(sw, pl->next);
+	mvt_switch_rx_owners_publish(sw);
 }
 
 /* Publish every worker's poll list from sw->assign. */

@@ -188,7 +188,7 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 	struct rte_tel_data *e;
 	char key[16], polls[RTE_TEL_MAX_STRING_LEN];
 	unsigned int i, p, g;
-	uint64_t packets, cached;
+	uint64_t packets, cached, handoffs;
 	size_t off;
 
 	rte_tel_data_start_dict(d);
@@ -205,12 +205,14 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 			mvt_ctr_read(&st->idle_cycles));
 		rte_tel_data_add_dict_u64(e, "poll_busy_cycles",
 			mvt_ctr_read(&st->poll_busy_cycles));
-		packets = cached = 0;
+		packets = cached = handoffs = 0;
 		for (g = 0; g < sw->n_segs; g++) {
 			packets += mvt_ctr_read(
 				&sw->seg[g].stats[i]->packets);
 			cached += mvt_ctr_read(
 				&sw->seg[g].stats[i]->cached_verdicts);
+			handoffs += mvt_ctr_read(
+				&sw->seg[g].stats[i]->handoffs);
 		}
 		rte_tel_data_add_dict_u64(e, "packets", packets);
 		rte_tel_data_add_dict_u64(e, "loops", mvt_ctr_read(&st->loops));
@@ -223,6 +225,9 @@ read_lcores(const struct mvt_switch *sw, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(e, "wakeups",
 			mvt_ctr_read(&st->wakeups));
 		rte_tel_data_add_dict_u64(e, "cached_verdicts", cached);
+		rte_tel_data_add_dict_u64(e, "handoffs", handoffs);
+		rte_tel_data_add_dict_u64(e, "handoff_queued",
+			wi.handoff_queued);
 		rte_tel_data_add_dict_u64(e, "max_sleep_us",
 			__atomic_load_n(&sw->seg[0].dp.max_sleep_us,
 				__ATOMIC_RELAXED));

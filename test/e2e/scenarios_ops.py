@@ -127,6 +127,62 @@ def s_rebalance(sc):
     sw.stop()
 
 
+def s_handoff(sc):
+    """Two workers and two single-queue guests, each polled by one of them:
+    what a guest sends the other is handed to the worker that polls that
+    other guest, which alone fills its receive queue, and arrives whole:
+    exact counts at both guests and in the switch, the hand-overs counted
+    on the worker that handed them, nothing left waiting."""
+    prefix = "mvte2e-ho"
+    sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                   sc.endpoint("a", 0xa, "bridge") +
+                   sc.endpoint("b", 0xb, "bridge"), "ho",
+                   cores="0@0,1@1,2@1")
+    sw.wait_log("forwarding")
+
+    def lcores():
+        return {v["polls"]: v for v in
+                telemetry(prefix, "/mvtap/lcores").values()}
+    check_eq(sorted(lcores()), ["lower:0 a:0", "lower:1 b:0"],
+             "a and b polled by different workers")
+    gb = sc.guest("b", 0xb)
+    ready(sw, gb)
+    ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 64)
+    wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"]
+               + telemetry(prefix, "/mvtap/endpoint,b")["drops"] >= 64, 10,
+               "the switch to send b a's 64 frames")
+    eb = telemetry(prefix, "/mvtap/endpoint,b")
+    check_eq((eb["tx_packets"], eb["drops"]), (64, 0),
+             f"b got a's 64 frames (drops: {eb['drops_by_reason']})")
+    lc = lcores()
+    check_eq((lc["lower:0 a:0"]["handoffs"], lc["lower:1 b:0"]["handoffs"]),
+             (64, 0), "a's frames handed to b's worker, and only those")
+    check_eq(ga.stop(), (0, 64), "a sent 64")
+    check_eq(gb.stop(), (64, 0), "b received them all")
+    # and the other way
+    ga = sc.guest("a2", 0xa, sock=sc.sock("a"), ep="a")
+    ready(sw, ga)
+    gb = burst_guest(sc, sw, "b2", 0xb, mac(0xa), 32, rx=32,
+                     sock=sc.sock("b"), ep="b")
+    wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,a")["tx_packets"]
+               + telemetry(prefix, "/mvtap/endpoint,a")["drops"] >= 32, 10,
+               "the switch to send a b's 32 frames")
+    ea = telemetry(prefix, "/mvtap/endpoint,a")
+    check_eq((ea["tx_packets"], ea["drops"]), (32, 0),
+             f"a got b's 32 frames (drops: {ea['drops_by_reason']})")
+    lc = lcores()
+    check_eq((lc["lower:0 a:0"]["handoffs"], lc["lower:1 b:0"]["handoffs"],
+              lc["lower:0 a:0"]["handoff_queued"],
+              lc["lower:1 b:0"]["handoff_queued"]),
+             (64, 32, 0, 0), "b's frames handed to a's worker")
+    check_eq(gb.stop(), (0, 32), "b sent 32")
+    check_eq(ga.stop(), (32, 0), "a received them all")
+    p = sw.stop()
+    check_eq((p["a"]["tx_packets"], p["b"]["tx_packets"], p["a"]["drops"],
+              p["b"]["drops"]), (32, 64, 0, 0),
+             "switch: to a and to b, no drop")
+
+
 def s_multiqueue(sc):
     """queues=2: the switch polls both queue pairs of a multiqueue guest
     (its tx-first burst goes out on each TX queue) and delivers it all."""
