@@ -1683,6 +1683,132 @@ test_wire_bursts_vlan(void)
 	return ret;
 }
 
+/*
+ * Two workers on one data path, and S a ready guest with one queue pair,
+ * which worker 1 polls: what worker 0 has for S is handed to worker 1
+ * through the ring between them, as far as its MVT_HANDOFF_RING frames
+ * go, the rest dropped as handoff_full on S by worker 0, and worker 1
+ * sends what it takes, MVT_HANDOFF_TAKE at a time, on S's queue pair,
+ * counted there: here as ring_full, as S's device is a stand-in that
+ * takes nothing. Every mbuf is back in the pool at the end.
+ */
+static int
+test_handoff(void)
+{
+	const unsigned int n = MVT_HANDOFF_RING + 40;
+	struct mvt_lcore_stats *st[2] = { NULL, NULL };
+	struct mvt_worker *wk[2] = { NULL, NULL };
+	struct rte_mbuf *pkts[MVT_BURST];
+	struct mvt_worker_info wi;
+	struct rte_mempool *mp, *pl_mp = pl.mp;
+	unsigned int i, k, sent, took = 0, avail;
+	struct mvt_vhost *v;
+	struct mvt_dp dp;
+	uint16_t t;
+	int ret = TEST_FAILED;
+
+	TEST_ASSERT(pl_setup() == 0, "setup");
+	w_build(MVT_MODE_BRIDGE);
+	mp = rte_pktmbuf_pool_create("handoff_mbufs", 2 * n, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	TEST_ASSERT_NOT_NULL(mp, "a pool");
+	avail = rte_mempool_avail_count(mp);
+	memset(&dp, 0, sizeof(dp));
+	if (mvt_dp_init(&dp, "handoff", 2, 64, mp) != 0) {
+		printf("no data path for two workers\n");
+		rte_mempool_free(mp);
+		return TEST_FAILED;
+	}
+	dp.lower = &pl.lower;
+	dp.host = &pl.host;
+	dp.tbl = &w.t;
+	for (i = 0; i < 2; i++) {
+		st[i] = rte_zmalloc("handoff_stats", sizeof(*st[i]),
+			RTE_CACHE_LINE_SIZE);
+		if (st[i] != NULL)
+			wk[i] = mvt_worker_create(&dp, (uint16_t)i,
+				rte_lcore_id(), st[i]);
+		if (wk[i] == NULL) {
+			printf("no worker %u\n", i);
+			goto out;
+		}
+	}
+	if (mvt_mactable_set_owner(dp.mt, w.t.ep[S].mac, S) != 0) {
+		printf("S's MAC not in the table\n");
+		goto out;
+	}
+	dp.ports[S].kind = MVT_PORT_KIND_VHOST;
+	v = &dp.ports[S].vhost;
+	v->vid = -1;
+	v->nb_qp = 1;
+	v->queues = 1;
+	v->vring_enabled = 1;
+	v->ready = 1;
+	mvt_port_set_rx_owner(&dp.ports[S], 0, 1);
+	/* the frames from this test's pool: the ring holds more than pl's */
+	pl_mp = pl.mp;
+	pl.mp = mp;
+	for (sent = 0; sent < n; sent += k) {
+		k = RTE_MIN((unsigned int)MVT_BURST, n - sent);
+		for (i = 0; i < k; i++) {
+			pkts[i] = seq_frame(w.t.ep[S].mac, MAC_EXT,
+				(uint16_t)(sent + i));
+			if (pkts[i] == NULL) {
+				printf("no mbuf for frame %u\n", sent + i);
+				goto out;
+			}
+		}
+		mvt_worker_process(wk[0], &w.t, MVT_INGRESS_LOWER, pkts,
+			(uint16_t)k);
+	}
+	pl.mp = pl_mp;
+	mvt_worker_get_info(wk[1], &wi);
+	if (st[0]->handoffs != MVT_HANDOFF_RING ||
+			st[0]->port[S].drops[MVT_DROP_HANDOFF_FULL] != 40 ||
+			st[0]->port[S].tx_packets != 0 ||
+			wi.handoff_queued != MVT_HANDOFF_RING) {
+		printf("worker 0 handed %" PRIu64 ", dropped %" PRIu64
+			" as handoff_full, sent %" PRIu64 "; %u wait for "
+			"worker 1\n", st[0]->handoffs,
+			st[0]->port[S].drops[MVT_DROP_HANDOFF_FULL],
+			st[0]->port[S].tx_packets, wi.handoff_queued);
+		goto out;
+	}
+	while ((t = mvt_worker_take_handoffs(wk[1])) > 0) {
+		if (t != MVT_HANDOFF_TAKE) {
+			printf("worker 1 took %u at once\n", t);
+			goto out;
+		}
+		took += t;
+	}
+	mvt_worker_get_info(wk[1], &wi);
+	if (took != MVT_HANDOFF_RING || wi.handoff_queued != 0 ||
+			st[1]->port[S].drops[MVT_DROP_RING_FULL] !=
+			MVT_HANDOFF_RING || st[1]->handoffs != 0 ||
+			st[0]->port[S].drops[MVT_DROP_RING_FULL] != 0) {
+		printf("worker 1 took %u, %u left, counted %" PRIu64
+			" on S\n", took, wi.handoff_queued,
+			st[1]->port[S].drops[MVT_DROP_RING_FULL]);
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	pl.mp = pl_mp;
+	mvt_port_init(&dp.ports[S]);
+	for (i = 0; i < 2; i++) {
+		mvt_worker_free(wk[i]);
+		rte_free(st[i]);
+	}
+	mvt_dp_fini(&dp);
+	if (ret == TEST_SUCCESS && rte_mempool_avail_count(mp) != avail) {
+		printf("%u mbufs not back in the pool\n",
+			avail - rte_mempool_avail_count(mp));
+		ret = TEST_FAILED;
+	}
+	rte_mempool_free(mp);
+	return ret;
+}
+
 static struct unit_test_suite decide_suite = {
 	.suite_name = "decision engine: spec section 6 tables",
 	.unit_test_cases = {
@@ -1721,6 +1847,7 @@ static struct unit_test_suite decide_suite = {
 		TEST_CASE(test_relay_bridge_rules),
 		TEST_CASE(test_wire_bursts),
 		TEST_CASE(test_wire_bursts_vlan),
+		TEST_CASE(test_handoff),
 		TEST_CASE(test_verdict_cache),
 		TEST_CASES_END()
 	}

@@ -21,16 +21,18 @@
  *   spinlock, shared   both take one lock around one addition
  *   locks, 1 line      each lcore its own lock, both locks in one cache
  *                      line, as TX queue locks packed 16 to a line
- *   ring handoff       lcore A enqueues bursts of 32 pointers into a
+ *   ring handoff       lcore A enqueues bursts of 32 hand-over elements
+ *                      (struct mvt_handoff, as the workers use) into a
  *                      single-producer single-consumer ring that lcore B
- *                      drains: handing frames to the worker that owns a
- *                      single-queue guest
+ *                      drains: handing frames to the worker that fills a
+ *                      guest's receive queue
  *
  *   mvtap-test --no-huge -m 256 --no-pci -l 0-1 -- scale_perf_autotest
  */
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -38,8 +40,10 @@
 #include <rte_lcore.h>
 #include <rte_pause.h>
 #include <rte_ring.h>
+#include <rte_ring_elem.h>
 #include <rte_spinlock.h>
 
+#include "mvt_dp.h"
 #include "test.h"
 
 #define SCALE_OPS 4000000u
@@ -92,20 +96,23 @@ add_relaxed(uint64_t *p)
 static void
 ring_side(unsigned int me)
 {
-	void *objs[SCALE_BURST];
+	struct mvt_handoff objs[SCALE_BURST];
 	uint64_t moved = 0;
 	unsigned int i, n, want;
 
-	for (i = 0; i < SCALE_BURST; i++)
-		objs[i] = (void *)(uintptr_t)(i + 1);
+	memset(objs, 0, sizeof(objs));
+	for (i = 0; i < SCALE_BURST; i++) {
+		objs[i].m = (struct rte_mbuf *)(uintptr_t)(i + 1);
+		objs[i].id = (uint16_t)i;
+	}
 	while (moved < SCALE_OPS) {
 		want = RTE_MIN(SCALE_BURST, (unsigned int)(SCALE_OPS - moved));
 		if (me == 0)
-			n = rte_ring_sp_enqueue_burst(s.ring, objs, want,
-				NULL);
+			n = rte_ring_sp_enqueue_burst_elem(s.ring, objs,
+				sizeof(objs[0]), want, NULL);
 		else
-			n = rte_ring_sc_dequeue_burst(s.ring, objs, want,
-				NULL);
+			n = rte_ring_sc_dequeue_burst_elem(s.ring, objs,
+				sizeof(objs[0]), want, NULL);
 		if (n == 0)
 			rte_pause();
 		moved += n;
@@ -189,8 +196,9 @@ test_scale_perf(void)
 	lc = rte_get_next_lcore(rte_lcore_id(), 1, 0);
 	TEST_ASSERT(lc < RTE_MAX_LCORE,
 		"scale_perf_autotest needs two lcores (-l 0-1)");
-	s.ring = rte_ring_create("scale_perf", 1024, rte_socket_id(),
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
+	s.ring = rte_ring_create_elem("scale_perf", sizeof(struct mvt_handoff),
+		MVT_HANDOFF_RING, rte_socket_id(),
+		RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	TEST_ASSERT_NOT_NULL(s.ring, "ring");
 	rte_spinlock_init(&s.lock);
 	rte_spinlock_init(&s.line.lock[0]);

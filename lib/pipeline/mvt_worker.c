@@ -532,17 +532,8 @@ poll_lower_vlan(struct mvt_worker *w, uint16_t q)
 	return total;
 }
 
-/* Frames taken from each hand-over ring in one iteration, at most. */
-#define MVT_HANDOFF_TAKE 256
-
-/*
- * What the other workers handed this one, the lead of its lcore, for the
- * guests whose receive queues it fills (mvt_dispatch_handed()): up to
- * MVT_HANDOFF_TAKE frames from each ring, so that a worker handed more
- * than it can send still polls its own queues.
- */
-static __rte_noinline uint16_t
-take_handoffs(struct mvt_worker *w)
+uint16_t
+mvt_worker_take_handoffs(struct mvt_worker *w)
 {
 	struct mvt_handoff e[MVT_OUTBUF];
 	const struct mvt_dp *dp = w->dp;
@@ -555,7 +546,10 @@ take_handoffs(struct mvt_worker *w)
 			n = (uint16_t)rte_ring_sc_dequeue_burst_elem(
 				mvt_dp_handoff_ring(dp, from, w->index), e,
 				sizeof(e[0]), MVT_OUTBUF, NULL);
-			/* by segment: each counts its own endpoints */
+			/*
+			 * by segment, each counting its own endpoints: every
+			 * lcore has the same segments, in the same order
+			 */
 			for (i = 0; i < n; i = j) {
 				for (j = i + 1; j < n && e[j].seg == e[i].seg;
 						j++)
@@ -797,7 +791,8 @@ mvt_worker_main(void *arg)
 			mvt_sched_idle_done(s, n);
 		}
 		if (unlikely(dp->handoff != NULL))
-			moved += poll_timed(st, &tp, take_handoffs(w));
+			moved += poll_timed(st, &tp,
+				mvt_worker_take_handoffs(w));
 		/* what the endpoints sent to the wire, in one burst */
 		for (g = 0; g < w->n_segs; g++)
 			mvt_dispatch_flush_lower(&w->segs[g]->out);

@@ -104,6 +104,20 @@ void mvt_worker_free(struct mvt_worker *w);
  */
 int mvt_worker_add_segment(struct mvt_worker *lead, struct mvt_worker *w);
 
+/** Frames taken from each hand-over ring in one iteration, at most. */
+#define MVT_HANDOFF_TAKE 256
+
+/**
+ * Send what the other workers handed @p w, the lead worker of its lcore,
+ * for the guests whose receive queues it fills (mvt_port_tx_worker()):
+ * up to MVT_HANDOFF_TAKE frames from each ring, so that a worker handed
+ * more than it can send still polls its own queues. Part of each loop
+ * iteration (mvt_worker_main()), with more than one worker.
+ *
+ * @return the frames taken.
+ */
+uint16_t mvt_worker_take_handoffs(struct mvt_worker *w);
+
 /**
  * VLAN lowers: the frames that @p rx, the worker of the first lower of a
  * device, receives with outer VLAN @p vid (0: the untagged ones) go,

@@ -143,17 +143,23 @@ def s_handoff(sc):
     def lcores():
         return {v["polls"]: v for v in
                 telemetry(prefix, "/mvtap/lcores").values()}
+
+    def delivered(ep, n):
+        """The switch sent ep n frames, none dropped."""
+        def out():
+            e = telemetry(prefix, "/mvtap/endpoint," + ep)
+            return e["tx_packets"] + e["drops"] >= n
+        wait_until(out, 10, f"the switch to send {ep} {n} frames")
+        e = telemetry(prefix, "/mvtap/endpoint," + ep)
+        check_eq((e["tx_packets"], e["drops"]), (n, 0),
+                 f"{ep} got {n} frames (drops: "
+                 f"{ {k: v for k, v in e['drops_by_reason'].items() if v} })")
     check_eq(sorted(lcores()), ["lower:0 a:0", "lower:1 b:0"],
              "a and b polled by different workers")
     gb = sc.guest("b", 0xb)
     ready(sw, gb)
     ga = burst_guest(sc, sw, "a", 0xa, mac(0xb), 64)
-    wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,b")["tx_packets"]
-               + telemetry(prefix, "/mvtap/endpoint,b")["drops"] >= 64, 10,
-               "the switch to send b a's 64 frames")
-    eb = telemetry(prefix, "/mvtap/endpoint,b")
-    check_eq((eb["tx_packets"], eb["drops"]), (64, 0),
-             f"b got a's 64 frames (drops: {eb['drops_by_reason']})")
+    delivered("b", 64)
     lc = lcores()
     check_eq((lc["lower:0 a:0"]["handoffs"], lc["lower:1 b:0"]["handoffs"]),
              (64, 0), "a's frames handed to b's worker, and only those")
@@ -164,12 +170,7 @@ def s_handoff(sc):
     ready(sw, ga)
     gb = burst_guest(sc, sw, "b2", 0xb, mac(0xa), 32, rx=32,
                      sock=sc.sock("b"), ep="b")
-    wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,a")["tx_packets"]
-               + telemetry(prefix, "/mvtap/endpoint,a")["drops"] >= 32, 10,
-               "the switch to send a b's 32 frames")
-    ea = telemetry(prefix, "/mvtap/endpoint,a")
-    check_eq((ea["tx_packets"], ea["drops"]), (32, 0),
-             f"a got b's 32 frames (drops: {ea['drops_by_reason']})")
+    delivered("a", 32)
     lc = lcores()
     check_eq((lc["lower:0 a:0"]["handoffs"], lc["lower:1 b:0"]["handoffs"],
               lc["lower:0 a:0"]["handoff_queued"],
