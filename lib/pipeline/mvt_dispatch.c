@@ -149,6 +149,7 @@ handoff(struct mvt_dispatch *d, uint16_t to, uint16_t id, uint16_t qp,
 		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
 	}
 	mvt_ctr_add(&d->stats->handoffs, sent);
+	mvt_dp_handoff_kick(d->dp, to);
 	b->n = 0;
 	b->bytes = 0;
 	b->hw_req = 0;

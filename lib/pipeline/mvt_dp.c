@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -25,8 +26,18 @@ handoff_init(struct mvt_dp *dp, const char *name, uint16_t nb_workers)
 	dp->handoff = rte_zmalloc("mvt_handoff",
 		sizeof(*dp->handoff) * nb_workers * nb_workers,
 		RTE_CACHE_LINE_SIZE);
-	if (dp->handoff == NULL)
+	dp->handoff_wake = rte_zmalloc("mvt_handoff_wake",
+		sizeof(*dp->handoff_wake) * nb_workers, RTE_CACHE_LINE_SIZE);
+	if (dp->handoff == NULL || dp->handoff_wake == NULL)
 		return -1;
+	for (d = 0; d < nb_workers; d++)
+		dp->handoff_wake[d].efd = -1;
+	for (d = 0; d < nb_workers; d++) {
+		dp->handoff_wake[d].efd = eventfd(0, EFD_NONBLOCK |
+			EFD_CLOEXEC);
+		if (dp->handoff_wake[d].efd < 0)
+			return -1;
+	}
 	for (s = 0; s < nb_workers; s++) {
 		for (d = 0; d < nb_workers; d++) {
 			if (s == d)
@@ -50,6 +61,12 @@ handoff_fini(struct mvt_dp *dp)
 	struct mvt_handoff e;
 	unsigned int i;
 
+	if (dp->handoff_wake != NULL)
+		for (i = 0; i < dp->nb_workers; i++)
+			if (dp->handoff_wake[i].efd >= 0)
+				close(dp->handoff_wake[i].efd);
+	rte_free(dp->handoff_wake);
+	dp->handoff_wake = NULL;
 	if (dp->handoff == NULL)
 		return;
 	for (i = 0; i < (unsigned int)dp->nb_workers * dp->nb_workers; i++) {
@@ -62,6 +79,25 @@ handoff_fini(struct mvt_dp *dp)
 	}
 	rte_free(dp->handoff);
 	dp->handoff = NULL;
+}
+
+int
+mvt_dp_handoff_sleeping(const struct mvt_dp *dp, uint16_t w, int on)
+{
+	uint16_t from;
+
+	if (dp->handoff == NULL)
+		return 0;
+	__atomic_store_n(&dp->handoff_wake[w].asleep, (uint32_t)on,
+		__ATOMIC_RELAXED);
+	if (!on)
+		return 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (from = 0; from < dp->nb_workers; from++)
+		if (from != w && rte_ring_count(
+				mvt_dp_handoff_ring(dp, from, w)) > 0)
+			return 1;
+	return 0;
 }
 
 void
@@ -131,6 +167,7 @@ mvt_dp_init_segment(struct mvt_dp *dp, const struct mvt_dp *first,
 	dp->qsbr = first->qsbr;
 	dp->ports = first->ports;
 	dp->handoff = first->handoff;
+	dp->handoff_wake = first->handoff_wake;
 	dp->offload = first->offload;
 	dp->mp = first->mp;
 	dp->nb_workers = first->nb_workers;

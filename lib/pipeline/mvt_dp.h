@@ -14,7 +14,9 @@
  */
 
 #include <stdint.h>
+#include <unistd.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 
@@ -44,6 +46,17 @@ struct mvt_handoff {
 	uint16_t pad;
 };
 
+/**
+ * How a worker that sleeps (--max-sleep-us) is woken by what another
+ * hands it: it sets @c asleep while its queues are armed to wake it, and
+ * an eventfd in its sleep set is written by a worker that handed it
+ * frames meanwhile (mvt_dp_handoff_kick()).
+ */
+struct mvt_handoff_wake {
+	uint32_t asleep;
+	int efd;		/**< -1: none */
+} __rte_cache_aligned;
+
 struct mvt_dp {
 	struct mvt_ep_table *tbl;	/**< published snapshot (RCU) */
 	struct mvt_mactable *mt;
@@ -60,6 +73,7 @@ struct mvt_dp {
 	 * [s * nb_workers + d]; NULL with one worker.
 	 */
 	struct rte_ring **handoff;
+	struct mvt_handoff_wake *handoff_wake;	/**< per worker, with rings */
 	uint16_t nb_workers;
 	uint8_t hairpin;		/**< software reflective relay */
 	uint32_t bcqueuelen;		/**< broadcast queue length per worker */
@@ -100,6 +114,31 @@ mvt_dp_handoff_ring(const struct mvt_dp *dp, uint16_t from, uint16_t to)
 {
 	return dp->handoff[from * dp->nb_workers + to];
 }
+
+/**
+ * After handing worker @p to frames: wake it if it sleeps. The full
+ * fence pairs with the one mvt_dp_handoff_sleeping() makes between
+ * setting @c asleep and looking at its rings, so that either it sees the
+ * frames or this sees it asleep.
+ */
+static inline void
+mvt_dp_handoff_kick(const struct mvt_dp *dp, uint16_t to)
+{
+	struct mvt_handoff_wake *k = &dp->handoff_wake[to];
+	uint64_t one = 1;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&k->asleep, __ATOMIC_RELAXED) != 0) &&
+			write(k->efd, &one, sizeof(one)) < 0)
+		return;	/* a full counter wakes it as well */
+}
+
+/**
+ * Worker @p w is about to sleep (@p on) or is awake (!@p on), so that
+ * what is handed to it meanwhile wakes it. @return with @p on, whether
+ * frames wait in its rings already (then it must not sleep).
+ */
+int mvt_dp_handoff_sleeping(const struct mvt_dp *dp, uint16_t w, int on);
 
 /**
  * Wait until no frame handed over before the call is still in a ring

@@ -20,8 +20,11 @@
 #include "mvt_conf.h"
 #include "mvt_pollsched.h"
 
-/** Slots: a poll list's entries, and a lower and a host queue per segment. */
-#define MVT_SLEEP_SLOTS (MVT_POLL_MAX + 2 * MVT_LOWERS_MAX)
+/**
+ * Slots: a poll list's entries, a lower and a host queue per segment, and
+ * what other workers hand this one (mvt_sleep_slot_handoff()).
+ */
+#define MVT_SLEEP_SLOTS (MVT_POLL_MAX + 2 * MVT_LOWERS_MAX + 1)
 
 /** Arrivals one wait reports at most; more end it as well. */
 #define MVT_SLEEP_EVENTS 32
@@ -31,6 +34,13 @@ static inline uint32_t
 mvt_sleep_slot_lower(uint16_t seg, int host)
 {
 	return MVT_POLL_MAX + 2u * seg + (host ? 1u : 0u);
+}
+
+/** The slot of the eventfd that hand-overs to this worker write. */
+static inline uint32_t
+mvt_sleep_slot_handoff(void)
+{
+	return MVT_POLL_MAX + 2u * MVT_LOWERS_MAX;
 }
 
 struct mvt_sleep {

@@ -639,6 +639,13 @@ sleep_arm(struct mvt_worker *w, const struct mvt_poll_list *pl, int on)
 	if (on && (sl->ep < 0 || sl->polls_gen != (pl != NULL ? pl->gen : 0)))
 		mvt_sleep_reset(sl, pl != NULL ? pl->gen : 0);
 	waiting = for_each_queue(w, pl, 1, arm_queue, on);
+	/* and what other workers hand it, with more than one */
+	if (w->dp->handoff != NULL) {
+		if (on)
+			mvt_sleep_watch(sl, mvt_sleep_slot_handoff(),
+				w->dp->handoff_wake[w->index].efd, 0);
+		waiting |= mvt_dp_handoff_sleeping(w->dp, w->index, on);
+	}
 	sl->armed = (uint8_t)on;
 	return waiting;
 }

@@ -178,9 +178,24 @@ def s_handoff(sc):
              (64, 32, 0, 0), "b's frames handed to a's worker")
     check_eq(gb.stop(), (0, 32), "b sent 32")
     check_eq(ga.stop(), (32, 0), "a received them all")
+    # sleeping when idle: a hand-over wakes the worker it is for (nothing
+    # else can: b's guest only receives, the lower has no interrupts)
+    check_eq(ctl(prefix, "set-max-sleep", "10000"), (0, "ok\n", ""),
+             "set-max-sleep 10000")
+    gb = sc.guest("b3", 0xb, sock=sc.sock("b"), ep="b")
+    ready(sw, gb)
+    time.sleep(1)
+    woke = lcores()["lower:1 b:0"]["wakeups"]
+    ga = burst_guest(sc, sw, "a3", 0xa, mac(0xb), 32, rx=96,
+                     sock=sc.sock("a"), ep="a")
+    delivered("b", 96)
+    check(lcores()["lower:1 b:0"]["wakeups"] > woke,
+          "b's worker woken by the hand-over, not by its timeout")
+    check_eq(ga.stop(), (0, 32), "a sent 32 more")
+    check_eq(gb.stop(), (32, 0), "b received them")
     p = sw.stop()
     check_eq((p["a"]["tx_packets"], p["b"]["tx_packets"], p["a"]["drops"],
-              p["b"]["drops"]), (32, 64, 0, 0),
+              p["b"]["drops"]), (32, 96, 0, 0),
              "switch: to a and to b, no drop")
 
 
