@@ -110,6 +110,7 @@ flush_port_q(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	b->bytes = 0;
 }
 
+/* Send an output buffer on port @p p, on the worker's own queue. */
 static inline void
 flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 	struct mvt_port_counters *c)
@@ -120,7 +121,8 @@ flush_port(struct mvt_dispatch *d, struct mvt_port *p, struct mvt_outbuf *b,
 /*
  * Hand endpoint @p id's buffer @p b to worker @p to, which fills queue
  * pair @p qp of its guest (mvt_port_tx_worker()): into the ring between
- * the two, which it drains once an iteration (mvt_dispatch_take()). What
+ * the two, which it drains once an iteration (mvt_worker_take_handoffs()
+ * and mvt_dispatch_handed()), and wake it if it sleeps. What
  * the ring does not take is dropped as handoff_full. The frames are
  * counted as sent, shown to capture and mirrors, and prepared for the
  * port's offloads there, once.
