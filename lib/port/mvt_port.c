@@ -17,9 +17,10 @@ mvt_port_init(struct mvt_port *p)
 void
 mvt_port_set_rx_owner(struct mvt_port *p, uint16_t qp, uint16_t worker)
 {
-	if (p->kind != MVT_PORT_KIND_VHOST || qp >= MVT_QUEUES_MAX)
+	if ((p->kind != MVT_PORT_KIND_VHOST && p->kind != MVT_PORT_KIND_TAP) ||
+			qp >= MVT_QUEUES_MAX)
 		return;
-	__atomic_store_n(&p->vhost.rx_owner[qp], (uint8_t)(worker + 1),
+	__atomic_store_n(&p->rx_owner[qp], (uint8_t)(worker + 1),
 		__ATOMIC_RELAXED);
 }
 

@@ -75,6 +75,14 @@ struct mvt_port {
 		struct mvt_tap tap;
 		struct mvt_vhost vhost;
 	};
+	/**
+	 * An endpoint: the worker + 1 that polls each of its queue pairs
+	 * (0: none known), set by the control thread with the poll lists,
+	 * so that one worker alone fills a shared receive queue
+	 * (mvt_port_tx_worker()); after the union, read only with several
+	 * workers.
+	 */
+	uint8_t rx_owner[MVT_QUEUES_MAX];
 	/*
 	 * VLAN lower: the device's ethdev (its TX queue locks), and the pool
 	 * of the copies of shared frames; after the hot fields, read only
@@ -298,22 +306,31 @@ mvt_port_tx_burst(struct mvt_port *p, uint16_t worker, struct rte_mbuf **pkts,
 /**
  * The worker that should send what worker @p worker, one of
  * @p nb_workers, has for @p p, and on which queue (@p *qp): @p worker
- * itself except for a vhost-user guest with fewer queue pairs than
- * workers (mvt_vhost_rx_filler()).
+ * itself, except for a vhost-user guest with fewer queue pairs than
+ * workers (mvt_vhost_rx_filler()) and a tap endpoint whose one TX queue
+ * several workers share: then the worker that polls the port, so that
+ * no two workers take turns at the lock of one queue.
  */
 static inline uint16_t
 mvt_port_tx_worker(const struct mvt_port *p, uint16_t worker,
 	uint16_t nb_workers, uint16_t *qp)
 {
-	if (p->kind != MVT_PORT_KIND_VHOST)
+	uint16_t owner;
+
+	if (p->kind == MVT_PORT_KIND_VHOST)
+		return mvt_vhost_rx_filler(&p->vhost, p->rx_owner, worker,
+			nb_workers, qp);
+	if (p->kind != MVT_PORT_KIND_TAP || !p->eth.txq_shared)
 		return worker;
-	return mvt_vhost_rx_filler(&p->vhost, worker, nb_workers, qp);
+	*qp = 0;
+	owner = __atomic_load_n(&p->rx_owner[0], __ATOMIC_RELAXED);
+	return owner == 0 ? worker : owner - 1;
 }
 
 /**
  * Transmit @p n frames on queue @p qp that mvt_port_tx_worker() gave the
- * calling worker; as mvt_port_tx_burst(). A port that is no longer a
- * vhost-user guest takes none (not_ready).
+ * calling worker; as mvt_port_tx_burst(). A port that is no longer an
+ * endpoint takes none (not_ready).
  */
 static inline uint16_t
 mvt_port_tx_queue(struct mvt_port *p, uint16_t qp, struct rte_mbuf **pkts,
@@ -321,13 +338,17 @@ mvt_port_tx_queue(struct mvt_port *p, uint16_t qp, struct rte_mbuf **pkts,
 {
 	if (likely(p->kind == MVT_PORT_KIND_VHOST))
 		return mvt_vhost_tx_queue(&p->vhost, qp, pkts, n, why);
+	if (p->kind == MVT_PORT_KIND_TAP) {
+		*why = MVT_DROP_TX_FULL;
+		return mvt_ethdev_tx_burst(mvt_port_eth(p), qp, pkts, n);
+	}
 	*why = MVT_DROP_NOT_READY;
 	return 0;
 }
 
 /**
  * Record that worker @p worker polls queue pair @p qp of @p p, for
- * mvt_port_tx_worker(); nothing for ports other than vhost-user guests.
+ * mvt_port_tx_worker(); nothing for ports other than endpoints.
  * Control thread.
  */
 void mvt_port_set_rx_owner(struct mvt_port *p, uint16_t qp, uint16_t worker);

@@ -58,13 +58,6 @@ struct mvt_vhost {
 	uint32_t rings_gen;		/**< new device, vring state changes */
 	uint16_t nb_qp;			/**< queue pairs the device has */
 	uint16_t ep_id;
-	/**
-	 * Worker + 1 that polls each queue pair (0: none known), set by the
-	 * control thread with the poll lists: where a guest has fewer queue
-	 * pairs than there are workers, that worker alone fills the pair's
-	 * receive queue (mvt_vhost_rx_filler()).
-	 */
-	uint8_t rx_owner[MVT_QUEUES_MAX];
 	/* control */
 	uint8_t in_use;
 	uint8_t client;
@@ -249,12 +242,13 @@ mvt_vhost_tx_burst(struct mvt_vhost *v, uint16_t worker,
  * @p nb_workers, has for this guest, and on which RX queue pair
  * (@p *qp): @p worker itself (and @p *qp is not set), unless the ready
  * guest has fewer queue pairs than there are workers; then the worker
- * that polls queue pair worker % queue pairs, so that no two workers
- * fill one receive queue and take turns at librte_vhost's lock on it.
+ * that polls queue pair worker % queue pairs (@p rx_owner[pair]: that
+ * worker + 1, 0 for none known), so that no two workers fill one
+ * receive queue and take turns at librte_vhost's lock on it.
  */
 static inline uint16_t
-mvt_vhost_rx_filler(const struct mvt_vhost *v, uint16_t worker,
-	uint16_t nb_workers, uint16_t *qp)
+mvt_vhost_rx_filler(const struct mvt_vhost *v, const uint8_t *rx_owner,
+	uint16_t worker, uint16_t nb_workers, uint16_t *qp)
 {
 	uint16_t nb_qp, owner;
 
@@ -264,7 +258,7 @@ mvt_vhost_rx_filler(const struct mvt_vhost *v, uint16_t worker,
 	if (nb_qp == 0 || nb_qp >= nb_workers)
 		return worker;
 	*qp = worker % nb_qp;
-	owner = __atomic_load_n(&v->rx_owner[*qp], __ATOMIC_RELAXED);
+	owner = __atomic_load_n(&rx_owner[*qp], __ATOMIC_RELAXED);
 	return owner == 0 ? worker : owner - 1;
 }
 

@@ -48,6 +48,7 @@ SCENARIOS = {
     "host_port": wire.s_host_port,
     "mcast_sources": modes.s_mcast_sources,
     "tap_endpoints": wire.s_tap_endpoints,
+    "tap_handoff": wire.s_tap_handoff,
     "tap_root_live": wire.s_tap_root_live,
     "stop_slow_worker": stress.s_stop_slow_worker,
     "bcqueuelen": modes.s_bcqueuelen,

@@ -284,6 +284,62 @@ def s_tap_endpoints(sc):
 
 
 @with_quiet_tap
+def s_tap_handoff(sc):
+    """Two workers, a testpmd guest polled by one and a type=tap endpoint
+    in a namespace polled by the other: the tap's one TX queue, which both
+    workers would share under a lock, is written by its poller alone, the
+    other handing it its frames, and the guest's receive queue likewise;
+    exact counts and hand-overs both ways."""
+    ns = "mvte2e-th"
+    prefix = "mvte2e-taph"
+    try:
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        for k in ("all", "default"):
+            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw",
+                            f"net.ipv6.conf.{k}.disable_ipv6=1"], check=True)
+        sw = sc.switch(["--lower", "net_null0,no-rx=1"] +
+                       sc.endpoint("g", 0xa, "bridge") +
+                       ["--endpoint", f"name=c,type=tap,ifname=mvth1,"
+                        f"mac={mac(0xc1)},mode=bridge,netns={ns}"], "taph",
+                       cores="0@0,1@1,2@1")
+        sw.wait_log("forwarding")
+
+        def lcores():
+            return {v["polls"]: v for v in
+                    telemetry(prefix, "/mvtap/lcores").values()}
+        check_eq(sorted(lcores()), ["lower:0 g:0", "lower:1 c:0"],
+                 "the guest and the tap on different workers")
+        rx0 = netns_rx_packets(ns, "mvth1")
+        g = burst_guest(sc, sw, "g", 0xa, mac(0xc1), 32)
+        wait_until(lambda: netns_rx_packets(ns, "mvth1") - rx0 >= 32, 10,
+                   "the namespace interface to receive the guest's frames")
+        check_eq(netns_rx_packets(ns, "mvth1") - rx0, 32,
+                 "the namespace interface received the guest's 32")
+        inject = ("import socket;s=socket.socket(socket.AF_PACKET,"
+                  "socket.SOCK_RAW);s.bind(('mvth1',0));"
+                  f"[s.send(bytes.fromhex('{mac(0xa).replace(':', '')}"
+                  f"{mac(0xc1).replace(':', '')}88b5')+bytes(46)) "
+                  "for i in range(20)]")
+        subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c",
+                        inject], check=True)
+        sw.wait_rx("c", 20)
+        wait_until(lambda: telemetry(prefix, "/mvtap/endpoint,g")
+                   ["tx_packets"] >= 20, 10, "the guest to get 20 frames")
+        lc = lcores()
+        check_eq((lc["lower:0 g:0"]["handoffs"],
+                  lc["lower:1 c:0"]["handoffs"]), (32, 20),
+                 "each worker handed the other's port its frames")
+        check_eq(g.stop()[0], 20, "the guest received the namespace's 20")
+        p = sw.stop()
+        check_eq((p["c"]["tx_packets"], p["g"]["tx_packets"], p["c"]["drops"],
+                  p["g"]["drops"]), (32, 20, 0, 0),
+                 "switch: to the tap and to the guest, no drop")
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+
+
+@with_quiet_tap
 def s_tap_root_live(sc):
     """Live add_endpoint beside a type=tap endpoint in the root namespace:
     the interface the running endpoint holds is not taken for a clash of
