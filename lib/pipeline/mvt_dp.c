@@ -81,11 +81,21 @@ handoff_fini(struct mvt_dp *dp)
 	dp->handoff = NULL;
 }
 
+uint32_t
+mvt_dp_handoff_queued(const struct mvt_dp *dp, uint16_t w)
+{
+	uint32_t n = 0;
+	uint16_t from;
+
+	for (from = 0; dp->handoff != NULL && from < dp->nb_workers; from++)
+		if (from != w)
+			n += rte_ring_count(mvt_dp_handoff_ring(dp, from, w));
+	return n;
+}
+
 int
 mvt_dp_handoff_sleeping(const struct mvt_dp *dp, uint16_t w, int on)
 {
-	uint16_t from;
-
 	if (dp->handoff == NULL)
 		return 0;
 	__atomic_store_n(&dp->handoff_wake[w].asleep, (uint32_t)on,
@@ -93,11 +103,7 @@ mvt_dp_handoff_sleeping(const struct mvt_dp *dp, uint16_t w, int on)
 	if (!on)
 		return 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (from = 0; from < dp->nb_workers; from++)
-		if (from != w && rte_ring_count(
-				mvt_dp_handoff_ring(dp, from, w)) > 0)
-			return 1;
-	return 0;
+	return mvt_dp_handoff_queued(dp, w) > 0;
 }
 
 void

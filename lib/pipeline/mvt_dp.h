@@ -133,6 +133,9 @@ mvt_dp_handoff_kick(const struct mvt_dp *dp, uint16_t to)
 		return;	/* a full counter wakes it as well */
 }
 
+/** Frames the other workers handed worker @p w that wait in its rings. */
+uint32_t mvt_dp_handoff_queued(const struct mvt_dp *dp, uint16_t w);
+
 /**
  * Worker @p w is about to sleep (@p on) or is awake (!@p on), so that
  * what is handed to it meanwhile wakes it. @return with @p on, whether

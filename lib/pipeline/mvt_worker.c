@@ -143,8 +143,6 @@ mvt_worker_lcore(const struct mvt_worker *w)
 void
 mvt_worker_get_info(const struct mvt_worker *w, struct mvt_worker_info *info)
 {
-	uint16_t i;
-
 	info->lcore_id = w->lcore_id;
 	info->lower_rxq = w->lower_rxq;
 	info->queues_busy = __atomic_load_n(&w->sched.n_busy,
@@ -152,11 +150,7 @@ mvt_worker_get_info(const struct mvt_worker *w, struct mvt_worker_info *info)
 	info->queues_idle = __atomic_load_n(&w->sched.n_idle,
 		__ATOMIC_RELAXED);
 	info->bcast_queued = mvt_dispatch_bcq_used(&w->out);
-	info->handoff_queued = 0;
-	for (i = 0; w->dp->handoff != NULL && i < w->dp->nb_workers; i++)
-		if (i != w->index)
-			info->handoff_queued += rte_ring_count(
-				mvt_dp_handoff_ring(w->dp, i, w->index));
+	info->handoff_queued = mvt_dp_handoff_queued(w->dp, w->index);
 	info->polls = w->polls;
 }
 
