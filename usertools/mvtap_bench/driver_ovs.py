@@ -84,12 +84,17 @@ class Ovs(Switch):
                 for i in self.idle]
 
     def wait_up(self, n, timeout=60):
-        """Wait until n more vhost-user ports than the traffic guests' are
-        connected (link state up)."""
+        """Wait until n of its vhost-user ports are connected: link state
+        up, which OVS reports once the port is reconfigured for the
+        guest's queues and sends to it (before, it drops what it would
+        send there)."""
         def count():
-            out = run(self.vsctl + ["--bare", "--columns=link_state", "list",
-                                    "Interface"], env=self.env).stdout
-            return out.split().count("up")
+            out = run(self.vsctl + ["--bare", "--columns=type,link_state",
+                                    "list", "Interface"],
+                      env=self.env).stdout
+            # a record per interface, its values a line each
+            return sum(1 for rec in out.split("\n\n")
+                       if rec.split() == ["dpdkvhostuser", "up"])
         wait_until(lambda: count() >= n, timeout,
                    "%d OVS vhost-user ports to be connected" % n)
 

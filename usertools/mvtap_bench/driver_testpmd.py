@@ -12,7 +12,7 @@ import time
 
 from .harness import (BenchError, LINEBUF, PREFIX_TESTPMD, Proc, SWITCH_LCORES,
                       Switch, TESTPMD, TESTPMD_JUMBO, has_wire, jumbo,
-                      scenario_guests, wait_until)
+                      scenario_guests, telemetry, wait_until)
 
 
 class TestpmdSwitch(Switch):
@@ -69,6 +69,18 @@ class TestpmdSwitch(Switch):
             return "testpmd>" in p.output() and all(
                 os.path.exists(s) for s in self.socks())
         wait_until(up, 60, "testpmd (switch) to start")
+
+    def wait_up(self, n, timeout=60):
+        """Wait until n of its vhost ports have their link up (the vhost
+        PMD's link comes up with the guest's queues)."""
+        ports = (1 if has_wire(self.cfg) else 0) + len(self.socks())
+
+        def count():
+            return sum(1 for p in range(ports) if telemetry(
+                PREFIX_TESTPMD, "/ethdev/link_status,%d" % p).get(
+                    "status") == "UP")
+        wait_until(lambda: count() >= n, timeout,
+                   "%d testpmd vhost ports to be up" % n)
 
     def window_start(self):
         self.proc.write("clear fwd stats all\n")
