@@ -1139,6 +1139,27 @@ def test_bench_wire_ring():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_bench_seed_gate():
+    """The closed loop is seeded only on the prompt (start tx_first on
+    stdin, none on the command line), once the switch counts every port
+    up; OVS's count takes its vhost-user ports that are up, not the
+    bridge's own interface nor a port still down."""
+    sys.path.insert(0, USERTOOLS)
+    from mvtap_bench import driver_ovs, harness
+    tmp = tempfile.mkdtemp(prefix="mvt-seed-")
+    try:
+        gen = harness.Generator(tmp, ["/x/a.sock", "/x/b.sock"], 64)
+        check("--tx-first" not in gen.cmd and "-i" in gen.cmd and
+              gen.stdin_pipe, "the generator waits to be told to seed")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    listing = ("internal\nup\n\ndpdkvhostuser\nup\n\n"
+               "dpdkvhostuser\ndown\n\ndpdkvhostuser\nup\n")
+    check_eq(driver_ovs.vhost_ports_up(listing), 2,
+             "OVS vhost-user ports up")
+    check_eq(driver_ovs.vhost_ports_up(""), 0, "no interface, none up")
+
+
 def main():
     if not hasattr(socket, "SOCK_SEQPACKET") or \
             not hasattr(socket, "AF_UNIX"):
@@ -1158,6 +1179,7 @@ def main():
                 ("ctl stats", test_ctl_stats, (sw, sock)),
                 ("ctl errors", test_ctl_errors, (tmp, sock)),
                 ("systemd unit", test_unit_runtime_dir, ()),
+                ("bench seed gate", test_bench_seed_gate, ()),
                 ("exporter", test_exporter, (sw, sock, tmp)),
                 ("exporter connections", test_exporter_connections,
                  (sw, sock, tmp)),

@@ -20,6 +20,14 @@ OVS_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
 OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
 
 
+def vhost_ports_up(listing):
+    """How many dpdkvhostuser interfaces are up in the output of ovs-vsctl
+    --bare --columns=type,link_state list Interface: a record per
+    interface, its values a line each, a blank line between records."""
+    return sum(1 for rec in listing.split("\n\n")
+               if rec.split() == ["dpdkvhostuser", "up"])
+
+
 class Ovs(Switch):
     """OVS-DPDK with a private database and run directory."""
     kind = "ovs"
@@ -89,12 +97,9 @@ class Ovs(Switch):
         guest's queues and sends to it (before, it drops what it would
         send there)."""
         def count():
-            out = run(self.vsctl + ["--bare", "--columns=type,link_state",
-                                    "list", "Interface"],
-                      env=self.env).stdout
-            # a record per interface, its values a line each
-            return sum(1 for rec in out.split("\n\n")
-                       if rec.split() == ["dpdkvhostuser", "up"])
+            return vhost_ports_up(run(
+                self.vsctl + ["--bare", "--columns=type,link_state", "list",
+                              "Interface"], env=self.env).stdout)
         wait_until(lambda: count() >= n, timeout,
                    "%d OVS vhost-user ports to be connected" % n)
 
