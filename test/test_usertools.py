@@ -1135,6 +1135,23 @@ def test_bench_wire_ring():
                      "the station's port")
             check_eq(gen.cmd[gen.cmd.index("--ring") + 1], str(ring),
                      "the station's descriptors")
+            check_eq(gen.cmd[gen.cmd.index("--reflect") + 1], "16",
+                     "every guest sends back")
+        # --wire-dst 4: the station sends to 4 guests, which send back;
+        # testpmd's chain, which needs every guest to, is left out
+        args.wire_ring, args.wire_dst = 256, 4
+        args.switches = ["mvtap", "testpmd", "ovs"]
+        cfgs = matrix.build_matrix(args, True)
+        check_eq([matrix.cfg_name(c) for c in cfgs],
+                 ["mvtap-bridge-64B-ep16-pol0-wire-dst4",
+                  "ovs-64B-wire-dst4"], "the wire to 4 guests")
+        gen = harness.WireGenerator(tmp, "/x/wire.sock", ["/x/e0.sock"],
+                                    cfgs[0])
+        check_eq(gen.cmd[gen.cmd.index("--dst") + 1],
+                 ",".join(harness.guest_mac(i) for i in range(4)),
+                 "the station's destinations")
+        check_eq(gen.cmd[gen.cmd.index("--reflect") + 1], "4",
+                 "the guests that send back")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

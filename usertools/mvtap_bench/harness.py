@@ -147,6 +147,8 @@ def scenario_tag(cfg):
         tag.append("open")
     if cfg.get("wire_ring", WIRE_RING) != WIRE_RING:
         tag.append("ring%d" % cfg["wire_ring"])
+    if cfg.get("wire_dst", WIRE_GUESTS) != WIRE_GUESTS:
+        tag.append("dst%d" % cfg["wire_dst"])
     return "-".join(tag)
 
 
@@ -378,7 +380,8 @@ class WireGenerator(Proc):
     """Wire to guests and back: mvtap-loadgen --wire, port 0 a station on
     the wire (connected to the switch's lower, or what stands for it),
     ports 1.. the traffic guests. The station sends as fast as its port
-    takes frames, to the first WIRE_GUESTS guests in turn (and
+    takes frames, to the first WIRE_GUESTS guests (cfg["wire_dst"] of
+    them, if given) in turn (and
     cfg["broadcast"] % to everyone); those guests send every unicast back
     (macswap), the others count. One lcore on CPU 0 polls every port.
     counters() gives the station's port, then the guests'."""
@@ -394,9 +397,10 @@ class WireGenerator(Proc):
         for i, sock in enumerate(socks):
             cmd += ["--vdev", "net_virtio_user%d,path=%s,mac=%s" % (
                 i + 1, sock, guest_mac(i))]
+        dst = cfg.get("wire_dst", WIRE_GUESTS)
         cmd += ["--", "--wire", "--dst", ",".join(
-            guest_mac(i) for i in range(WIRE_GUESTS)),
-            "--reflect", "%d" % WIRE_GUESTS,
+            guest_mac(i) for i in range(dst)),
+            "--reflect", "%d" % dst,
             "--broadcast", "%d" % cfg.get("broadcast", 0),
             "--txpkts", "%d" % cfg["size"], "--ring", "%d" % ring]
         super().__init__("loadgen", cmd, logdir)

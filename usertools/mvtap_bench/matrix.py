@@ -20,7 +20,7 @@ from .harness import (BROADCAST_ENDPOINTS, BenchError, Generator, IdleGuests,
                       OpenLoopGenerator, PREFIX_GEN, WireGenerator, cfg_label,
                       cfg_name, cleanup_dir, cleanup_hugefiles, has_wire, log,
                       now_iso, scenario_guests, scenario_plan, scenario_tag,
-                      telemetry_ready, wait_until)
+                      telemetry_ready, wait_until, WIRE_GUESTS)
 from .machine import (c2c_probe, ensure_package, load1, placement,
                       proc_stat_cpu, quiet_gate)
 from .report import plot, print_table, summarise
@@ -173,6 +173,8 @@ def scenario_cfgs(args, have_ovs, size, scenario, broadcast=None):
         base["broadcast"] = broadcast
     if has_wire(base):
         base["wire_ring"] = args.wire_ring
+    if sc == "wire":
+        base["wire_dst"] = getattr(args, "wire_dst", WIRE_GUESTS)
     cfgs = []
     for sw in args.switches:
         ep = scenario_guests(base)
@@ -185,7 +187,10 @@ def scenario_cfgs(args, have_ovs, size, scenario, broadcast=None):
                              endpoints=ep, policies=args.policies[0]))
         elif sw == "ovs" and not have_ovs:
             continue
-        elif sw == "testpmd" and sc in ("fan-in", "broadcast"):
+        elif sw == "testpmd" and (sc in ("fan-in", "broadcast") or
+                                  base.get("wire_dst", WIRE_GUESTS) !=
+                                  WIRE_GUESTS):
+            # its chain crosses every guest, each sending the frame on
             continue
         else:
             cfgs.append(dict(base, switch=sw, mode=None, endpoints=ep,
