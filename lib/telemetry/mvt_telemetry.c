@@ -57,6 +57,21 @@ drops_by_reason(const struct mvt_port_counters *c)
 	return d;
 }
 
+/* A port's counters and its drops by reason, into the reply @p d. */
+static void
+add_port_counters(struct rte_tel_data *d, const struct mvt_switch *sw,
+	unsigned int port)
+{
+	struct mvt_port_counters c;
+	struct rte_tel_data *drops;
+
+	mvt_switch_port_counters(sw, port, &c);
+	mvt_tel_add_counters(d, &c);
+	drops = drops_by_reason(&c);
+	if (drops != NULL)
+		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
+}
+
 static int
 ep_lookup(const struct mvt_switch *sw, const char *name)
 {
@@ -118,9 +133,7 @@ static int
 read_endpoint(const struct mvt_switch *sw, const char *params,
 	struct rte_tel_data *d)
 {
-	struct mvt_port_counters c;
 	struct mvt_port_info pi;
-	struct rte_tel_data *drops;
 	char buf[32];
 	int id;
 
@@ -171,11 +184,7 @@ read_endpoint(const struct mvt_switch *sw, const char *params,
 	if (pi.is_client)
 		rte_tel_data_add_dict_u64(d, "connect_attempts",
 			pi.connect_attempts);
-	mvt_switch_port_counters(sw, (unsigned int)id, &c);
-	mvt_tel_add_counters(d, &c);
-	drops = drops_by_reason(&c);
-	if (drops != NULL)
-		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
+	add_port_counters(d, sw, (unsigned int)id);
 	return 0;
 }
 
@@ -284,9 +293,7 @@ read_lower(const struct mvt_switch *sw, const char *params,
 {
 	const struct mvt_lower_conf *lc;
 	const struct mvt_ethdev *eth;
-	struct mvt_port_counters c;
 	struct rte_eth_link link;
-	struct rte_tel_data *drops;
 	int g = lower_lookup(sw, params);
 
 	if (g < 0)
@@ -325,11 +332,7 @@ read_lower(const struct mvt_switch *sw, const char *params,
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use",
 		rte_mempool_in_use_count(sw->seg[0].dp.mp));
 	rte_tel_data_add_dict_u64(d, "mbufs", sw->seg[0].dp.mp->size);
-	mvt_switch_port_counters(sw, MVT_SWITCH_LOWER(g), &c);
-	mvt_tel_add_counters(d, &c);
-	drops = drops_by_reason(&c);
-	if (drops != NULL)
-		rte_tel_data_add_dict_container(d, "drops_by_reason", drops, 0);
+	add_port_counters(d, sw, MVT_SWITCH_LOWER(g));
 	return 0;
 }
 
