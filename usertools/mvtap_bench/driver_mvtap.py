@@ -7,10 +7,10 @@ start, and its cycles per frame from /mvtap/lcores.
 
 import os
 
-from .harness import (BenchError, JUMBO_MTU, POLICY_RATE, PREFIX_MVTAP, Proc,
+from .harness import (JUMBO_MTU, POLICY_RATE, PREFIX_MVTAP, Proc,
                       SWITCH_LCORES, Switch, cfg_name, guest_mac, has_wire,
-                      idle_mac, jumbo, scenario_guests, telemetry, telemetry_ready,
-                      wait_until)
+                      idle_mac, jumbo, scenario_guests, telemetry,
+                      telemetry_ready, wait_until)
 
 
 def endpoint_macs(cfg):
@@ -116,12 +116,7 @@ class Mvtap(Switch):
     def start(self):
         p = Proc("dpdk-mvtap", self.cmd, self.workdir).start()
         self.procs.append(p)
-
-        def up():
-            if not p.alive():
-                raise BenchError("dpdk-mvtap exited:\n" + p.tail())
-            return "dpdk-mvtap: forwarding" in p.output()
-        wait_until(up, 60, "dpdk-mvtap to forward")
+        p.wait_text("dpdk-mvtap: forwarding", 60, "dpdk-mvtap to forward")
         wait_until(lambda: telemetry_ready(PREFIX_MVTAP), 10,
                    "the dpdk-mvtap telemetry socket")
 

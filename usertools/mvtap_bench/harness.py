@@ -80,6 +80,17 @@ class Proc(mvtap_proc.LoggedProcess):
         Proc.started.append(self)
         return self
 
+    def wait_text(self, text, timeout, what, exited=None):
+        """Wait until text shows in its output; raise a BenchError with the
+        end of its output at once if it exits first ("NAME exited", or
+        exited)."""
+        def seen():
+            if not self.alive():
+                raise BenchError("%s:\n%s" % (
+                    exited or "%s exited" % self.name, self.tail()))
+            return text in self.output()
+        wait_until(seen, timeout, what)
+
     def stop(self, sig=signal.SIGINT, timeout=20, quit_cmd=None):
         """Stop it by its pid (quit_cmd on stdin first if given, else sig),
         then SIGKILL after timeout. Returns the exit status."""
@@ -317,21 +328,14 @@ class Generator(Proc):
 
     def wait_started(self, timeout=30):
         """Wait until its ports are started (the prompt)."""
-        def ok():
-            if not self.alive():
-                raise BenchError("the generator exited:\n" + self.tail())
-            return "testpmd>" in self.output()
-        wait_until(ok, timeout, "the generator to start")
+        self.wait_text("testpmd>", timeout, "the generator to start",
+                       "the generator exited")
 
     def seed(self, timeout=30):
         """Send the seed bursts and start forwarding."""
         self.write("start tx_first\n")
-
-        def ok():
-            if not self.alive():
-                raise BenchError("the generator exited:\n" + self.tail())
-            return "packet forwarding - ports=" in self.output()
-        wait_until(ok, timeout, "the generator to forward")
+        self.wait_text("packet forwarding - ports=", timeout,
+                       "the generator to forward", "the generator exited")
 
     def stop(self):
         return super().stop(quit_cmd="quit\n")
@@ -367,11 +371,8 @@ class OpenLoopGenerator(Proc):
         super().__init__("loadgen", cmd, logdir)
 
     def wait_forwarding(self, timeout=30):
-        def ok():
-            if not self.alive():
-                raise BenchError("mvtap-loadgen exited:\n" + self.tail())
-            return "mvtap-loadgen: sending" in self.output()
-        wait_until(ok, timeout, "mvtap-loadgen to send")
+        self.wait_text("mvtap-loadgen: sending", timeout,
+                       "mvtap-loadgen to send", "mvtap-loadgen exited")
 
     counters = Generator.counters
 

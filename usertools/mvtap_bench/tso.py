@@ -45,8 +45,7 @@ from .driver_ovs import Ovs
 from .driver_testpmd import TestpmdSwitch
 from .harness import (BenchError, GEN_LCORES, LINEBUF, MAC_A, MAC_B,
                       PREFIX_GEN, PREFIX_MVTAP, Proc, TESTPMD, cleanup_dir,
-                      cleanup_hugefiles, log, now_iso, telemetry,
-                      wait_until)
+                      cleanup_hugefiles, log, now_iso, telemetry)
 from .machine import load1, quiet_gate
 
 SUPER_LEN = 16000   # bytes of a super-frame (net_pcap reads up to 16128)
@@ -118,18 +117,13 @@ class TsoGenerator(Proc):
         super().__init__("generator", cmd, logdir, stdin_pipe=True)
 
     def configure(self):
-        def prompt():
-            if not self.alive():
-                raise BenchError("the generator exited:\n" + self.tail())
-            return "testpmd>" in self.output()
-        wait_until(prompt, 60, "the generator's prompt")
+        self.wait_text("testpmd>", 60, "the generator's prompt",
+                       "the generator exited")
         for c in self.setup:
             self.write(c + "\n")
             time.sleep(0.3)
-        wait_until(lambda: "csum packet forwarding" in self.output() or
-                   not self.alive(), 30, "the generator to forward")
-        if not self.alive():
-            raise BenchError("the generator exited:\n" + self.tail())
+        self.wait_text("csum packet forwarding", 30,
+                       "the generator to forward", "the generator exited")
         bad = re.compile(r"not supported by port|Please stop port|"
                          r"Bad arguments|Fail to (start|configure) port|"
                          r"doesn't support")
