@@ -297,7 +297,7 @@ class Generator(Proc):
     a closed loop seeded with one burst per port (start tx_first); the
     other scenarios as scenario_plan says. Interactive, driven on stdin:
     the seed goes out only once the switch says every port takes frames
-    (seed()), for a switch drops what it has no ready queue for, and a
+    (begin()), for a switch drops what it has no ready queue for, and a
     lost seed leaves a loop empty (OVS-DPDK, whose vhost ports come up one
     reconfiguration at a time, lost some with 16 guests)."""
 
@@ -326,13 +326,13 @@ class Generator(Proc):
         cmd += ["--txpkts=%d" % size, "-i"]
         super().__init__("generator", cmd, logdir, stdin_pipe=True)
 
-    def wait_started(self, timeout=30):
-        """Wait until its ports are started (the prompt)."""
+    def begin(self, sw, timeout=30):
+        """Once its ports are started (the prompt) and switch sw says
+        they and the idle guests are all connected, send the seed bursts
+        and wait until it forwards."""
         self.wait_text("testpmd>", timeout, "the generator to start",
                        "the generator exited")
-
-    def seed(self, timeout=30):
-        """Send the seed bursts and start forwarding."""
+        sw.wait_up(len(sw.idle_socks()) + self.nports)
         self.write("start tx_first\n")
         self.wait_text("packet forwarding - ports=", timeout,
                        "the generator to forward", "the generator exited")
@@ -370,7 +370,9 @@ class OpenLoopGenerator(Proc):
                "--", "--dst", MAC_B, "--txpkts", "%d" % size]
         super().__init__("loadgen", cmd, logdir)
 
-    def wait_forwarding(self, timeout=30):
+    def begin(self, sw, timeout=30):
+        """Wait until it sends: it sends all along, so a frame the switch
+        drops before its ports are ready costs nothing but that frame."""
         self.wait_text("mvtap-loadgen: sending", timeout,
                        "mvtap-loadgen to send", "mvtap-loadgen exited")
 
@@ -406,7 +408,7 @@ class WireGenerator(Proc):
             "--txpkts", "%d" % cfg["size"], "--ring", "%d" % ring]
         super().__init__("loadgen", cmd, logdir)
 
-    wait_forwarding = OpenLoopGenerator.wait_forwarding
+    begin = OpenLoopGenerator.begin
     counters = Generator.counters
 
 

@@ -61,12 +61,7 @@ def run_once(cfg, args, tmp, confdir):
         gen.start()
         sample["commands"] = [shlex.join(c) for c in sw.commands] + [
             shlex.join(gen.cmd)] + (idle.summary() if idle else [])
-        if isinstance(gen, Generator):
-            gen.wait_started()
-            sw.wait_up(len(sw.idle_socks()) + gen.nports)
-            gen.seed()
-        else:
-            gen.wait_forwarding()
+        gen.begin(sw)
         wait_until(lambda: telemetry_ready(PREFIX_GEN), 10,
                    "the generator's telemetry socket")
         sw.ready()
