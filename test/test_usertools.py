@@ -1122,7 +1122,7 @@ def test_bench_wire_ring():
                 sizes=[64], scenarios=["wire"], switches=["mvtap"],
                 modes=["bridge"], endpoints=[2], large_endpoints=None,
                 policies=[0], lowers=[1], broadcast_shares=[],
-                baseline=None, wire_ring=ring)
+                baseline=None, wire_ring=ring, wire_dst=16)
             cfgs = matrix.build_matrix(args, False)
             check_eq([matrix.cfg_name(c) for c in cfgs],
                      ["mvtap-bridge-64B-ep16-pol0-" + tag],

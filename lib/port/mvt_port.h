@@ -338,10 +338,9 @@ mvt_port_tx_queue(struct mvt_port *p, uint16_t qp, struct rte_mbuf **pkts,
 {
 	if (likely(p->kind == MVT_PORT_KIND_VHOST))
 		return mvt_vhost_tx_queue(&p->vhost, qp, pkts, n, why);
-	if (p->kind == MVT_PORT_KIND_TAP) {
-		*why = MVT_DROP_TX_FULL;
-		return mvt_ethdev_tx_burst(mvt_port_eth(p), qp, pkts, n);
-	}
+	/* a tap's queue @p qp is the one a worker of that index sends on */
+	if (p->kind == MVT_PORT_KIND_TAP)
+		return mvt_port_tx_burst(p, qp, pkts, n, why);
 	*why = MVT_DROP_NOT_READY;
 	return 0;
 }

@@ -169,7 +169,7 @@ def scenario_cfgs(args, have_ovs, size, scenario, broadcast=None):
     if has_wire(base):
         base["wire_ring"] = args.wire_ring
     if sc == "wire":
-        base["wire_dst"] = getattr(args, "wire_dst", WIRE_GUESTS)
+        base["wire_dst"] = args.wire_dst
     cfgs = []
     for sw in args.switches:
         ep = scenario_guests(base)
